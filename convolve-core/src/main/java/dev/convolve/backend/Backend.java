@@ -1,0 +1,42 @@
+package dev.convolve.backend;
+
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.WindowPlan;
+import dev.convolve.tensor.Tensor;
+
+/**
+ * The kernels a backend provides. Each receives a plan that {@link ConvPlan} / {@link WindowPlan} has already
+ * validated; kernels never re-check. Inputs arrive in their physical layout and types as the plan records them.
+ */
+public interface Backend {
+    /** A short name such as {@code reference} or {@code fast}. */
+    String name();
+
+    /** The convolution of the plan: returns a tensor of {@code plan.outputShape()} and {@code plan.outputType()}. */
+    Tensor conv(ConvPlan plan, Tensor input, Tensor kernel);
+
+    /** A window reduction; the result has {@code plan.outputShape()} and the input's type. Padding holds the reduction's identity. */
+    Tensor window(WindowPlan plan, WindowReduction op, Tensor input);
+
+    /**
+     * The gradient routing of window max/min (XLA's select-and-scatter): for each window, adds the matching
+     * element of {@code source} (shaped like the output) to the input position holding the window's
+     * maximum ({@code max}) or minimum, the first one on ties; padding is never selected. The result has the
+     * input's shape and {@code source}'s type.
+     */
+    Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source);
+
+    /**
+     * Gradient of the conv of {@code plan} with respect to its input, given the output gradient {@code gradOut}
+     * (shaped like the plan's output); the result is shaped like the input, in {@code gradOut}'s type. The default
+     * expresses it as a conv (see {@link ConvGradients}); a backend may override it with a faster kernel.
+     */
+    default Tensor convGradInput(ConvPlan plan, Tensor kernel, Tensor gradOut) {
+        return ConvGradients.input(this, plan, kernel, gradOut);
+    }
+
+    /** Gradient with respect to the kernel, shaped like the kernel; see {@link #convGradInput}. */
+    default Tensor convGradKernel(ConvPlan plan, Tensor input, Tensor gradOut) {
+        return ConvGradients.kernel(this, plan, input, gradOut);
+    }
+}
