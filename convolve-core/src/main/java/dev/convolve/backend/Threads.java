@@ -61,7 +61,7 @@ public final class Threads {
      */
     public static void parallelFor(int n, IntConsumer body) {
         int t = Math.min(threads, n);
-        if (t <= 1 || ForkJoinPool.getPool() == pool()) {
+        if (t <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool()) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
