@@ -104,4 +104,17 @@ public final class FastMath {
     public static Tensor broadcast(Tensor t, int[] full) {
         return t.broadcastTo(full);
     }
+
+    /** Sums each of the {@code rows} contiguous runs of {@code len} elements of an f32 tensor: a {@code [rows]} tensor. */
+    public static Tensor sumRows(Tensor t, int rows, int len) {
+        float[] a = t.floatData();
+        float[] r = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            int o = i * len;
+            for (int j = 0; j < len; j++) s += a[o + j];
+            r[i] = (float) s;
+        }
+        return Tensor.wrap(DType.F32, Shape.of(rows), r);
+    }
 }

@@ -2,6 +2,8 @@ package dev.convolve.autograd;
 
 import dev.convolve.backend.Backend;
 import dev.convolve.backend.Backends;
+import dev.convolve.autograd.kernels.BatchLastConv;
+import dev.convolve.autograd.kernels.Conv2dF32;
 import dev.convolve.backend.WindowReduction;
 import dev.convolve.ops.Conv;
 import dev.convolve.ops.Pad;
@@ -26,6 +28,12 @@ public final class Functional {
     private Functional() {}
 
     /**
+     * Whether f32 2-D/1-D convs in canonical layout use the training kernels of {@link Conv2dF32} (default) rather
+     * than the backend; {@code -Dconvolve.nn.convKernels=backend} turns them off.
+     */
+    static final boolean TRAINING_KERNELS = !"backend".equals(System.getProperty("convolve.nn.convKernels"));
+
+    /**
      * {@code Conv.conv(input, kernel, options)} with gradients for both operands, every option included
      * (strides, padding, dilations, feature and batch groups, permutations).
      *
@@ -34,6 +42,24 @@ public final class Functional {
     public static Variable conv(Variable input, Variable kernel, ConvOptions options) {
         Tensor x = input.value(), w = kernel.value();
         ConvPlan plan = Conv.plan(x, w, options);
+        if (TRAINING_KERNELS && BatchLastConv.supports(plan, x.dtype(), w.dtype())) {
+            Tensor out = BatchLastConv.forward(plan, x, w, null, false);
+            return Variable.record(out, (g, needs) -> {
+                Tensor gf = g.asType(DType.F32);
+                return new Tensor[] {
+                        needs[0] ? BatchLastConv.gradInput(plan, w, gf) : null,
+                        needs[1] ? BatchLastConv.gradKernel(plan, x, gf) : null};
+            }, input, kernel);
+        }
+        if (TRAINING_KERNELS && Conv2dF32.supports(plan, x.dtype(), w.dtype())) {
+            Tensor out = Conv2dF32.forward(plan, x, w);
+            return Variable.record(out, (g, needs) -> {
+                Tensor gf = g.asType(DType.F32);
+                return new Tensor[] {
+                        needs[0] ? Conv2dF32.gradInput(plan, w, gf) : null,
+                        needs[1] ? Conv2dF32.gradKernel(plan, x, gf) : null};
+            }, input, kernel);
+        }
         Tensor out = Backends.current().conv(plan, x, w);
         return Variable.record(out, (g, needs) -> {
             Backend b = Backends.current();
@@ -41,6 +67,40 @@ public final class Functional {
                     needs[0] ? b.convGradInput(plan, w, g) : null,
                     needs[1] ? b.convGradKernel(plan, x, g) : null};
         }, input, kernel);
+    }
+
+    /**
+     * {@code conv(input, kernel) + bias}, then a ReLU when {@code relu}: one primitive, fused into the conv's output
+     * loop for f32 in the batch-last layout (otherwise composed from conv, bias and ReLU). {@code bias} has one value
+     * per output channel; the output's channel axis is {@code outputPermutation[1]}. Backward: {@code g' = g * (y > 0)}
+     * (or g), the bias gradient sums {@code g'} over every other axis, and the conv gradients use {@code g'}.
+     */
+    public static Variable convBias(Variable input, Variable kernel, Variable bias, ConvOptions options, boolean relu) {
+        Tensor x = input.value(), w = kernel.value(), b = bias.value();
+        ConvPlan plan = Conv.plan(x, w, options);
+        int[] op = plan.outputPermutation();
+        int channelAxis = op[1];
+        if (b.rank() != 1 || b.dim(0) != plan.outChannels()) {
+            throw new IllegalArgumentException("conv: expected a bias of " + plan.outChannels() + " values (one per output channel), got " + b.describe());
+        }
+        if (!(TRAINING_KERNELS && BatchLastConv.supports(plan, x.dtype(), w.dtype()) && b.dtype() == DType.F32)) {
+            Variable y = conv(input, kernel, options);
+            int[] shape = new int[y.rank()];
+            java.util.Arrays.fill(shape, 1);
+            shape[channelAxis] = plan.outChannels();
+            Variable sum = y.add(bias.reshape(shape));
+            return relu ? sum.relu() : sum;
+        }
+        Tensor out = BatchLastConv.forward(plan, x, w, b, relu);
+        return Variable.record(out, (g, needs) -> {
+            Tensor[] gb = BatchLastConv.reluBiasGrad(out, g.asType(DType.F32), relu);
+            Tensor gf = gb[0];
+            Tensor db = needs[2] ? gb[1] : null;
+            return new Tensor[] {
+                    needs[0] ? BatchLastConv.gradInput(plan, w, gf) : null,
+                    needs[1] ? BatchLastConv.gradKernel(plan, x, gf) : null,
+                    db};
+        }, input, kernel, bias);
     }
 
     /**

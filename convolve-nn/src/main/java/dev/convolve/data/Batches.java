@@ -55,8 +55,14 @@ public final class Batches {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (epoch + 1));
     }
 
-    /** The batches of one epoch, in order. */
-    public Iterable<Batch> epoch(int epoch) {
+    /** The batches of one epoch, in order, images batch-first {@code [n, 1, h, w]}. */
+    public Iterable<Batch> epoch(int epoch) { return epoch(epoch, false); }
+
+    /**
+     * The batches of one epoch; with {@code batchLast} the images come as {@code [1, h, w, n]} (the batch-last memory
+     * format of {@code dev.convolve.nn.Layout}), the same values transposed.
+     */
+    public Iterable<Batch> epoch(int epoch, boolean batchLast) {
         int[] order = order(epoch);
         SplittableRandom shifts = generator(epoch).split();
         return () -> new java.util.Iterator<>() {
@@ -67,35 +73,40 @@ public final class Batches {
             @Override public Batch next() {
                 int from = b * batchSize, n = Math.min(batchSize, data.count() - from);
                 b++;
-                return gather(order, from, n, shifts);
+                return gather(order, from, n, shifts, batchLast);
             }
         };
     }
 
-    private Batch gather(int[] order, int from, int n, SplittableRandom shifts) {
+    private Batch gather(int[] order, int from, int n, SplittableRandom shifts, boolean batchLast) {
         int h = data.height(), w = data.width(), hw = h * w;
         float[] x = new float[n * hw];
         int[] y = new int[n];
         byte[] px = data.pixels();
+        int[] dy = new int[n], dx = new int[n];
         for (int i = 0; i < n; i++) {
-            int idx = order[from + i];
-            y[i] = data.labels()[idx];
-            int src = idx * hw, dst = i * hw;
-            if (maxShift == 0) {
-                for (int k = 0; k < hw; k++) x[dst + k] = (px[src + k] & 0xFF) * (1f / 255f);
-            } else {
-                int dy = shifts.nextInt(2 * maxShift + 1) - maxShift, dx = shifts.nextInt(2 * maxShift + 1) - maxShift;
-                for (int r = 0; r < h; r++) {
-                    int sr = r - dy;
-                    if (sr < 0 || sr >= h) continue;
-                    for (int c = 0; c < w; c++) {
-                        int sc = c - dx;
-                        if (sc < 0 || sc >= w) continue;
-                        x[dst + r * w + c] = (px[src + sr * w + sc] & 0xFF) * (1f / 255f);
+            y[i] = data.labels()[order[from + i]];
+            if (maxShift > 0) {
+                dy[i] = shifts.nextInt(2 * maxShift + 1) - maxShift;
+                dx[i] = shifts.nextInt(2 * maxShift + 1) - maxShift;
+            }
+        }
+        // Element (image i, row r, column c) goes to i*hw + r*w + c (batch first) or (r*w + c)*n + i (batch last);
+        // images are visited in blocks of 16 so batch-last writes stay within a few cache lines.
+        for (int i0 = 0; i0 < n; i0 += 16) {
+            int i1 = Math.min(n, i0 + 16);
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) {
+                    int p = r * w + c;
+                    for (int i = i0; i < i1; i++) {
+                        int sr = r - dy[i], sc = c - dx[i];
+                        float v = (sr < 0 || sr >= h || sc < 0 || sc >= w) ? 0f : (px[order[from + i] * hw + sr * w + sc] & 0xFF) * (1f / 255f);
+                        x[batchLast ? p * n + i : i * hw + p] = v;
                     }
                 }
             }
         }
-        return new Batch(Tensor.wrap(DType.F32, Shape.of(n, 1, h, w), x), Tensor.wrap(DType.S32, Shape.of(n), y));
+        Shape shape = batchLast ? Shape.of(1, h, w, n) : Shape.of(n, 1, h, w);
+        return new Batch(Tensor.wrap(DType.F32, shape, x), Tensor.wrap(DType.S32, Shape.of(n), y));
     }
 }

@@ -6,7 +6,8 @@ import dev.convolve.tensor.Shape;
 import dev.convolve.tensor.Tensor;
 
 /**
- * Batch normalization over axis 1 of {@code [N, C, ...]} (PyTorch's {@code BatchNorm1d/2d/3d}): in training,
+ * Batch normalization over the channel axis (axis 1 of {@code [N, C, ...]}, or axis 0 in the batch-last layout, see
+ * {@link #inLayout}) as PyTorch's {@code BatchNorm1d/2d/3d}: in training,
  * each channel is normalized with the batch's mean and (biased) variance, then scaled by {@code weight} and
  * shifted by {@code bias}; the running mean and (unbiased) variance move by {@code momentum}. In evaluation the
  * running statistics are used. Forward and backward are fused loops (f32 and f64), the backward being
@@ -15,6 +16,7 @@ import dev.convolve.tensor.Tensor;
 public final class BatchNorm extends Module {
     private final int channels;
     private final double momentum, eps;
+    private Layout layout = Layout.BATCH_FIRST;
     private Variable weight, bias;
     private final Buffer runningMean, runningVar;
 
@@ -33,6 +35,12 @@ public final class BatchNorm extends Module {
         runningVar = addBuffer("running_var", Tensor.ones(DType.F32, channels));
     }
 
+    /** Normalizes activations of {@code layout} (the channel axis is 1 for batch-first, 0 for batch-last). */
+    public BatchNorm inLayout(Layout layout) {
+        this.layout = layout;
+        return this;
+    }
+
     @Override
     protected void onParameterReplaced(String name, Variable v) {
         if (name.equals("weight")) weight = v;
@@ -45,14 +53,15 @@ public final class BatchNorm extends Module {
 
     @Override
     protected Variable forward(Variable x) {
-        if (x.rank() < 2 || x.dim(1) != channels) {
-            throw new IllegalArgumentException("batch norm: expected input [N, " + channels + ", ...], got " + x.value().describe());
+        int axis = layout.channelAxis(x.rank());
+        if (x.rank() < 2 || x.dim(axis) != channels) {
+            throw new IllegalArgumentException("batch norm: expected " + channels + " channels on axis " + axis + " (" + layout + "), got " + x.value().describe());
         }
         if (isTraining()) return train(x);
         // Evaluation: an affine map per channel with the running statistics (differentiable by composition).
         int[] shape = new int[x.rank()];
         java.util.Arrays.fill(shape, 1);
-        shape[1] = channels;
+        shape[axis] = channels;
         Variable s = weight.divide(Variable.constant(runningVar.get().asType(weight.dtype()).add(eps).sqrt()));
         Variable sh = bias.subtract(Variable.constant(runningMean.get().asType(weight.dtype())).multiply(s));
         return x.multiply(s.reshape(shape)).add(sh.reshape(shape));
@@ -60,9 +69,10 @@ public final class BatchNorm extends Module {
 
     private Variable train(Variable x) {
         Tensor xv = x.value();
-        int n = xv.dim(0);
-        int inner = 1;
-        for (int i = 2; i < xv.rank(); i++) inner *= xv.dim(i);
+        int axis = layout.channelAxis(xv.rank());
+        int n = 1, inner = 1;
+        for (int i = 0; i < axis; i++) n *= xv.dim(i);
+        for (int i = axis + 1; i < xv.rank(); i++) inner *= xv.dim(i);
         long m = (long) n * inner;
         if (m < 2) throw new IllegalArgumentException("batch norm: training needs more than one value per channel, got " + xv.describe());
         double[] x64 = xv.dtype() == DType.F64 ? xv.doubleData() : null;

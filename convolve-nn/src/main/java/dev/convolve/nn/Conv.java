@@ -100,12 +100,17 @@ public final class Conv extends Module {
 
     @Override
     protected Variable forward(Variable x) {
-        Variable y = Functional.conv(x, weight, options);
-        if (!hasBias) return y;
-        int[] op = options.outputPermutation();
-        int channelAxis = op == null ? 1 : op[1];
-        return ChannelOps.addBias(y, bias, channelAxis);
+        if (!hasBias) return Functional.conv(x, weight, options);
+        return Functional.convBias(x, weight, bias, options, false);
     }
+
+    /** {@code relu(conv(x) + bias)} as one fused primitive ({@link Sequential} uses it for a Conv followed by a ReLU). */
+    Variable forwardRelu(Variable x) {
+        if (!hasBias) return Functional.conv(x, weight, options).relu();
+        return Functional.convBias(x, weight, bias, options, true);
+    }
+
+    boolean hasBias() { return hasBias; }
 
     @Override
     public String describe() {

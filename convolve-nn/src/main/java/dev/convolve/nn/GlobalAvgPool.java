@@ -2,14 +2,22 @@ package dev.convolve.nn;
 
 import dev.convolve.autograd.Variable;
 
-/** Global average pooling: the mean over every spatial axis, {@code [N, C, S1..Sn] -> [N, C]}. */
+/**
+ * Global average pooling: the mean over every spatial axis, giving batch-first {@code [N, C]} whatever the input
+ * layout ({@code [N, C, S...]}, or {@code [C, S..., N]} when built for {@link Layout#BATCH_LAST}).
+ */
 public final class GlobalAvgPool extends Module {
+    private final Layout layout;
+
+    public GlobalAvgPool() { this(Layout.BATCH_FIRST); }
+
+    public GlobalAvgPool(Layout layout) { this.layout = layout; }
+
     @Override
     protected Variable forward(Variable x) {
         if (x.rank() < 3) throw new IllegalArgumentException("global average pool: expected [N, C, spatial...], got " + x.value().describe());
-        int[] axes = new int[x.rank() - 2];
-        for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
-        return x.mean(axes);
+        Variable m = x.mean(layout.spatialAxes(x.rank()));
+        return layout == Layout.BATCH_LAST ? m.transpose(1, 0) : m;
     }
 
     @Override

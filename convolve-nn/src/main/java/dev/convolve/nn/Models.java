@@ -23,15 +23,19 @@ public final class Models {
     public static final List<String> NAMES = List.of("simple-cnn", "lenet5", "resnet");
 
     /**
-     * A freshly initialized model.
+     * A freshly initialized model in the {@link Layout#BATCH_LAST} memory format (the fast one for training; it
+     * takes and returns batch-first tensors like any model).
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      */
-    public static Module create(String name, long seed) {
+    public static Module create(String name, long seed) { return create(name, seed, Layout.BATCH_LAST); }
+
+    /** A freshly initialized model whose activations use {@code layout}. */
+    public static Module create(String name, long seed, Layout layout) {
         Module m = switch (normalize(name)) {
-            case "simple-cnn" -> simpleCnn();
-            case "lenet5" -> lenet5();
-            case "resnet" -> resnet();
+            case "simple-cnn" -> simpleCnn(layout);
+            case "lenet5" -> lenet5(layout);
+            case "resnet" -> resnet(layout);
             default -> throw new IllegalArgumentException("model: unknown model '" + name + "', expected one of " + String.join(", ", NAMES));
         };
         return m.initialize(seed);
@@ -48,43 +52,46 @@ public final class Models {
         };
     }
 
+    private static Conv conv2d(Layout l, int in, int out, int k, int stride, int pad, boolean bias, Init init) {
+        return new Conv(in, out, new int[] {k, k}, l.convOptions(ConvOptions.defaults().withStrides(stride).withPadding(pad, pad, pad, pad), 2), bias, init);
+    }
+
     /** fast.ai's {@code conv(ni, nf, ks=3, stride=2, act=True)}. */
-    private static Module fastaiConv(int ni, int nf, boolean act) {
-        Conv c = Conv.conv2d(ni, nf, 3, 2, 1);
+    private static Module fastaiConv(Layout l, int ni, int nf, boolean act) {
+        Conv c = conv2d(l, ni, nf, 3, 2, 1, true, Init.pytorchWeight());
         return act ? new Sequential(c, Activation.relu()) : c;
     }
 
     /** fast.ai's simple_cnn: 28x28 -> 14 -> 7 -> 4 -> 2 -> 1, 5274 parameters. */
-    public static Sequential simpleCnn() {
+    public static Sequential simpleCnn(Layout l) {
         return new Sequential(
-                fastaiConv(1, 4, true),
-                fastaiConv(4, 8, true),
-                fastaiConv(8, 16, true),
-                fastaiConv(16, 16, true),
-                fastaiConv(16, 10, false),
-                new Flatten());
+                fastaiConv(l, 1, 4, true),
+                fastaiConv(l, 4, 8, true),
+                fastaiConv(l, 8, 16, true),
+                fastaiConv(l, 16, 16, true),
+                fastaiConv(l, 16, 10, false),
+                new Flatten(l)).withInputLayout(l);
     }
 
     /** LeNet-5 for 28x28 inputs (the first conv pads by 2, as the original's 32x32 input). */
-    public static Sequential lenet5() {
+    public static Sequential lenet5(Layout l) {
         return new Sequential(
-                Conv.conv2d(1, 6, 5, 1, 2), Activation.relu(), Pool.max2d(2),
-                Conv.conv2d(6, 16, 5, 1, 0), Activation.relu(), Pool.max2d(2),
-                new Flatten(),
+                conv2d(l, 1, 6, 5, 1, 2, true, Init.pytorchWeight()), Activation.relu(), Pool.max2d(2).inLayout(l),
+                conv2d(l, 6, 16, 5, 1, 0, true, Init.pytorchWeight()), Activation.relu(), Pool.max2d(2).inLayout(l),
+                new Flatten(l),
                 new Dense(400, 120), Activation.relu(),
                 new Dense(120, 84), Activation.relu(),
-                new Dense(84, 10));
+                new Dense(84, 10)).withInputLayout(l);
     }
 
     /** A small ResNet with batch norm for 28x28 grey images. */
-    public static Sequential resnet() {
+    public static Sequential resnet(Layout l) {
         return new Sequential(
-                new Conv(1, 24, new int[] {3, 3}, ConvOptions.defaults().withPadding(1, 1, 1, 1), false, Init.kaimingNormal()),
-                new BatchNorm(24), Activation.relu(),
-                Residual.basicBlock(24, 24, 1),
-                Residual.basicBlock(24, 48, 2),
-                Residual.basicBlock(48, 96, 2),
-                new GlobalAvgPool(),
-                new Dense(96, 10));
+                conv2d(l, 1, 24, 3, 1, 1, false, Init.kaimingNormal()), new BatchNorm(24).inLayout(l), Activation.relu(),
+                Residual.basicBlock(24, 24, 1, l),
+                Residual.basicBlock(24, 48, 2, l),
+                Residual.basicBlock(48, 96, 2, l),
+                new GlobalAvgPool(l),
+                new Dense(96, 10)).withInputLayout(l);
     }
 }

@@ -39,6 +39,9 @@ public abstract class Module {
         return y;
     }
 
+    /** Records {@code y} as this module's output for a {@link Summary} (for callers that fuse several modules). */
+    final void recordOutput(Variable y) { Summary.record(this, y); }
+
     /** Runs the module on a tensor (a constant input). */
     public final Variable apply(Tensor x) { return apply(Variable.constant(x)); }
 

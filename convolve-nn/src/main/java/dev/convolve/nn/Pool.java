@@ -16,6 +16,7 @@ public final class Pool extends Module {
     private final boolean max;
     private final int[] kernel, stride, padding;
     private final boolean countIncludePad;
+    private Layout layout = Layout.BATCH_FIRST;
 
     private Pool(boolean max, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         if (kernel.length == 0 || kernel.length != stride.length || kernel.length != padding.length) {
@@ -48,6 +49,12 @@ public final class Pool extends Module {
         return new Pool(max, kernel, stride, padding, countIncludePad);
     }
 
+    /** Pools activations of {@code layout}. */
+    public Pool inLayout(Layout layout) {
+        this.layout = layout;
+        return this;
+    }
+
     @Override
     protected Variable forward(Variable x) {
         int n = kernel.length;
@@ -55,11 +62,13 @@ public final class Pool extends Module {
             throw new IllegalArgumentException("pool: expected input [N, C, " + n + " spatial axes], got " + x.value().describe());
         }
         int[] w = new int[n + 2], s = new int[n + 2], lo = new int[n + 2];
-        w[0] = w[1] = s[0] = s[1] = 1;
+        java.util.Arrays.fill(w, 1);
+        java.util.Arrays.fill(s, 1);
+        int[] sp = layout.spatialAxes(n + 2);
         for (int i = 0; i < n; i++) {
-            w[i + 2] = kernel[i];
-            s[i + 2] = stride[i];
-            lo[i + 2] = padding[i];
+            w[sp[i]] = kernel[i];
+            s[sp[i]] = stride[i];
+            lo[sp[i]] = padding[i];
         }
         WindowOptions o = WindowOptions.of(w).withStrides(s).withPadding(Padding.explicit(lo, lo)).withCountIncludePad(countIncludePad);
         return max ? Functional.windowMax(x, o) : Functional.windowMean(x, o);

@@ -1,6 +1,7 @@
 package dev.convolve.nn;
 
 import dev.convolve.autograd.Variable;
+import dev.convolve.plan.ConvOptions;
 
 /**
  * A residual connection: {@code activation(body(x) + shortcut(x))}, the shortcut being the identity when null.
@@ -17,23 +18,25 @@ public final class Residual extends Module {
         this.relu = reluAfter;
     }
 
-    /** ResNet's basic block from {@code in} to {@code out} channels, downsampling by {@code stride}. */
-    public static Residual basicBlock(int in, int out, int stride) {
+    /** ResNet's basic block from {@code in} to {@code out} channels, downsampling by {@code stride}, batch-first. */
+    public static Residual basicBlock(int in, int out, int stride) { return basicBlock(in, out, stride, Layout.BATCH_FIRST); }
+
+    /** ResNet's basic block for activations of {@code layout}. */
+    public static Residual basicBlock(int in, int out, int stride, Layout layout) {
         Sequential body = new Sequential(
-                conv3x3(in, out, stride), new BatchNorm(out), Activation.relu(),
-                conv3x3(out, out, 1), new BatchNorm(out));
+                conv(layout, in, out, 3, stride), new BatchNorm(out).inLayout(layout), Activation.relu(),
+                conv(layout, out, out, 3, 1), new BatchNorm(out).inLayout(layout));
         Module shortcut = null;
         if (stride != 1 || in != out) {
-            shortcut = new Sequential(
-                    new Conv(in, out, new int[] {1, 1}, dev.convolve.plan.ConvOptions.defaults().withStrides(stride), false, Init.kaimingNormal()),
-                    new BatchNorm(out));
+            shortcut = new Sequential(conv(layout, in, out, 1, stride), new BatchNorm(out).inLayout(layout));
         }
         return new Residual(body, shortcut, true);
     }
 
-    static Conv conv3x3(int in, int out, int stride) {
-        return new Conv(in, out, new int[] {3, 3},
-                dev.convolve.plan.ConvOptions.defaults().withStrides(stride).withPadding(1, 1, 1, 1), false, Init.kaimingNormal());
+    private static Conv conv(Layout layout, int in, int out, int k, int stride) {
+        int p = k / 2;
+        return new Conv(in, out, new int[] {k, k},
+                layout.convOptions(ConvOptions.defaults().withStrides(stride).withPadding(p, p, p, p), 2), false, Init.kaimingNormal());
     }
 
     @Override

@@ -29,9 +29,46 @@ public final class Sequential extends Module {
 
     public int size() { return layers.size(); }
 
+    private Layout inputLayout = Layout.BATCH_FIRST;
+
+    /**
+     * Declares that the layers are built for {@code layout}: the model still takes batch-first input and converts it
+     * on entry (the last layers are expected to return batch-first results, as {@link Flatten} and
+     * {@link GlobalAvgPool} built for that layout do).
+     */
+    public Sequential withInputLayout(Layout layout) {
+        this.inputLayout = layout;
+        return this;
+    }
+
+    public Layout inputLayout() { return inputLayout; }
+
+    /** Runs the layers in order; a Conv followed by a ReLU runs as one fused primitive. */
     @Override
-    protected Variable forward(Variable x) {
-        for (Module m : layers) x = m.apply(x);
+    protected Variable forward(Variable x) { return forwardLaidOut(inputLayout.fromBatchFirst(x)); }
+
+    /**
+     * Runs the model on input already in its {@link #inputLayout()} (the trainer gathers batch-last batches
+     * directly, saving a transpose).
+     */
+    public Variable applyLaidOut(Variable x) {
+        Variable y = forwardLaidOut(x);
+        recordOutput(y);
+        return y;
+    }
+
+    private Variable forwardLaidOut(Variable x) {
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (m instanceof Conv c && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a && a.kind() == Activation.Kind.RELU) {
+                x = c.forwardRelu(x);
+                Summary.record(c, x);
+                a.recordOutput(x);
+                i++;
+                continue;
+            }
+            x = m.apply(x);
+        }
         return x;
     }
 

@@ -36,10 +36,31 @@ public final class Summary {
     /**
      * The rows for {@code model} on one example of shape {@code exampleShape} (without the batch axis).
      * Containers (Sequential, Residual) are listed with their own parameters (usually 0) before their children.
+     * Output shapes are shown batch first, {@code [N, ...]}, whatever memory layout the layer uses: the model runs
+     * on a batch of 1 and of 2, and the axis that changed is the batch axis.
      */
     public static List<Row> rows(Module model, int... exampleShape) {
+        Map<Module, int[]> one = run(model, 1, exampleShape), two = run(model, 2, exampleShape);
+        Map<Module, int[]> shapes = new IdentityHashMap<>();
+        for (Map.Entry<Module, int[]> e : one.entrySet()) {
+            int[] a = e.getValue(), b = two.get(e.getKey());
+            int batch = -1;
+            if (b != null && b.length == a.length) {
+                for (int i = 0; i < a.length; i++) if (a[i] != b[i]) batch = i;
+            }
+            int[] norm = new int[a.length];
+            norm[0] = a.length > 0 ? a[batch < 0 ? 0 : batch] : 1;
+            for (int i = 0, j = 1; i < a.length; i++) if (i != (batch < 0 ? 0 : batch)) norm[j++] = a[i];
+            shapes.put(e.getKey(), norm);
+        }
+        List<Row> rows = new ArrayList<>();
+        walk("", model, shapes, rows, true);
+        return rows;
+    }
+
+    private static Map<Module, int[]> run(Module model, int batch, int[] exampleShape) {
         int[] shape = new int[exampleShape.length + 1];
-        shape[0] = 1;
+        shape[0] = batch;
         System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
         Map<Module, int[]> rec = new IdentityHashMap<>();
         boolean wasTraining = model.isTraining();
@@ -52,9 +73,7 @@ public final class Summary {
             RECORDING.remove();
             model.train(wasTraining);
         }
-        List<Row> rows = new ArrayList<>();
-        walk("", model, rec, rows, true);
-        return rows;
+        return rec;
     }
 
     private static void walk(String name, Module m, Map<Module, int[]> rec, List<Row> rows, boolean root) {
