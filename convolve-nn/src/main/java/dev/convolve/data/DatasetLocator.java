@@ -22,21 +22,27 @@ public final class DatasetLocator {
     private final Path explicitDir;
     private final String env;
     private final Path home;
+    private final boolean systemFolders;
 
     /** @param explicitDir {@code --data-dir} or null */
     public DatasetLocator(Path explicitDir) {
-        this(explicitDir, System.getenv("CONVOLVE_DATA"), Path.of(System.getProperty("user.home")));
+        this(explicitDir, System.getenv("CONVOLVE_DATA"), Path.of(System.getProperty("user.home")), true);
     }
 
-    DatasetLocator(Path explicitDir, String env, Path home) {
+    /**
+     * A locator with every input explicit (for tests): {@code env} stands for {@code $CONVOLVE_DATA}, {@code home} for
+     * the user's home; {@code systemFolders} false skips {@code /usr/share/datasets} and the repository's shared folder.
+     */
+    public DatasetLocator(Path explicitDir, String env, Path home, boolean systemFolders) {
         this.explicitDir = explicitDir;
         this.env = env == null || env.isBlank() ? null : env;
         this.home = home;
+        this.systemFolders = systemFolders;
     }
 
     /** The cache folder downloads go to: {@code ~/.cache/convolve/datasets/<name>}. */
     public Path cacheDir(DatasetInfo d) {
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        String xdg = systemFolders ? System.getenv("XDG_CACHE_HOME") : null;
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
         return base.resolve("convolve").resolve("datasets").resolve(d.id());
     }
@@ -54,6 +60,7 @@ public final class DatasetLocator {
             out.add(e);
         }
         out.add(cacheDir(d));
+        if (!systemFolders) return new ArrayList<>(out);
         out.add(Path.of("/usr/share/datasets").resolve(d.id()));
         Path root = repositoryRoot();
         if (root != null) {

@@ -30,8 +30,12 @@ public final class Datasets {
      * @throws IOException when a file cannot be read
      */
     public static Split load(String name, Path dataDir, boolean download, PrintStream log) throws IOException {
+        return load(name, new DatasetLocator(dataDir), download, log);
+    }
+
+    /** Loads {@code name}, looking where {@code locator} says. */
+    public static Split load(String name, DatasetLocator locator, boolean download, PrintStream log) throws IOException {
         DatasetInfo info = DatasetInfo.byName(name);
-        DatasetLocator locator = new DatasetLocator(dataDir);
         Path folder = locator.find(info);
         if (folder == null) {
             Path cache = locator.cacheDir(info);
@@ -65,7 +69,7 @@ public final class Datasets {
     }
 
     /** Reads and cross-checks one images/labels pair. */
-    static LabeledImages read(Path folder, DatasetInfo info, int imagesIndex, int labelsIndex) throws IOException {
+    public static LabeledImages read(Path folder, DatasetInfo info, int imagesIndex, int labelsIndex) throws IOException {
         Path ip = DatasetLocator.file(folder, DatasetInfo.FILES.get(imagesIndex));
         Path lp = DatasetLocator.file(folder, DatasetInfo.FILES.get(labelsIndex));
         Tensor images = Idx.read(ip);

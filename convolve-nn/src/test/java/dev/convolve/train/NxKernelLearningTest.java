@@ -14,7 +14,7 @@ class NxKernelLearningTest {
 
     @BeforeAll
     static void load() throws Exception {
-        images = Datasets.load("mnist", null, false, null).test().rawImages(0, 15);
+        images = Datasets.load("mnist", (java.nio.file.Path) null, false, null).test().rawImages(0, 15);
     }
 
     /** Axon's printed log of the Livebook ("Epoch: e, Batch: 0, loss: ..."), epochs 1 to 19. */
