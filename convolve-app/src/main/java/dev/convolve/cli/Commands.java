@@ -8,6 +8,10 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
+                new TrainCommand(),
+                new EvaluateCommand(),
+                new PredictCommand(),
+                new LearnKernelCommand()
         );
     }
 }

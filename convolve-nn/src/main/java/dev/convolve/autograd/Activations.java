@@ -1,5 +1,6 @@
 package dev.convolve.autograd;
 
+import dev.convolve.autograd.kernels.FusedF32;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
 
@@ -9,8 +10,23 @@ final class Activations {
 
     static Variable relu(Variable a) {
         Tensor x = a.value();
+        if (x.dtype() == DType.F32) {
+            Tensor out = FusedF32.relu(x);
+            return Variable.record(out, (g, n) -> new Tensor[] {g.dtype() == DType.F32 ? FusedF32.reluGrad(out, g) : leakyGrad(out, g, 0.0)}, a);
+        }
         Tensor out = leaky(x, 0.0);
         return Variable.record(out, (g, n) -> new Tensor[] {leakyGrad(out, g, 0.0)}, a);
+    }
+
+    /** {@code relu(a + b)} for equally shaped operands, one fused primitive (the end of a residual block). */
+    static Variable addRelu(Variable a, Variable b) {
+        Tensor x = a.value(), y = b.value();
+        if (x.dtype() != DType.F32 || y.dtype() != DType.F32 || !x.shape().equals(y.shape())) return a.add(b).relu();
+        Tensor out = FusedF32.addRelu(x, y);
+        return Variable.record(out, (g, needs) -> {
+            Tensor gr = FusedF32.reluGrad(out, g.asType(DType.F32));
+            return new Tensor[] {needs[0] ? gr : null, needs[1] ? gr : null};
+        }, a, b);
     }
 
     static Variable leakyRelu(Variable a, double slope) {

@@ -209,6 +209,9 @@ public final class Variable {
     /** {@code max(x, 0)}; the gradient at 0 is 0 (as PyTorch). */
     public Variable relu() { return Activations.relu(this); }
 
+    /** {@code relu(this + other)} for equally shaped operands (broadcasting falls back to add, then relu), fused. */
+    public Variable addRelu(Variable other) { return Activations.addRelu(this, other); }
+
     /** {@code x} for positive x, {@code slope * x} otherwise. */
     public Variable leakyRelu(double slope) { return Activations.leakyRelu(this, slope); }
 

@@ -4,7 +4,7 @@ import dev.convolve.io.Idx;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,12 +29,12 @@ public final class Datasets {
      *         and cannot be downloaded, saying where it looked and what to do
      * @throws IOException when a file cannot be read
      */
-    public static Split load(String name, Path dataDir, boolean download, PrintStream log) throws IOException {
+    public static Split load(String name, Path dataDir, boolean download, PrintWriter log) throws IOException {
         return load(name, new DatasetLocator(dataDir), download, log);
     }
 
     /** Loads {@code name}, looking where {@code locator} says. */
-    public static Split load(String name, DatasetLocator locator, boolean download, PrintStream log) throws IOException {
+    public static Split load(String name, DatasetLocator locator, boolean download, PrintWriter log) throws IOException {
         DatasetInfo info = DatasetInfo.byName(name);
         Path folder = locator.find(info);
         if (folder == null) {

@@ -40,7 +40,7 @@ public final class Downloader {
      *
      * @throws IOException naming the last failure when a file cannot be fetched from any mirror
      */
-    public void fetchInto(DatasetInfo d, Path dir, java.io.PrintStream progress) throws IOException {
+    public void fetchInto(DatasetInfo d, Path dir, java.io.PrintWriter progress) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         for (int i = 0; i < DatasetInfo.FILES.size(); i++) {
             String name = DatasetInfo.FILES.get(i);

@@ -1,6 +1,7 @@
 package dev.convolve.nn;
 
 import dev.convolve.autograd.Variable;
+import dev.convolve.autograd.kernels.FusedF32;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Shape;
 import dev.convolve.tensor.Tensor;
@@ -57,7 +58,7 @@ public final class BatchNorm extends Module {
         if (x.rank() < 2 || x.dim(axis) != channels) {
             throw new IllegalArgumentException("batch norm: expected " + channels + " channels on axis " + axis + " (" + layout + "), got " + x.value().describe());
         }
-        if (isTraining()) return train(x);
+        if (isTraining()) return train(x, false);
         // Evaluation: an affine map per channel with the running statistics (differentiable by composition).
         int[] shape = new int[x.rank()];
         java.util.Arrays.fill(shape, 1);
@@ -67,8 +68,66 @@ public final class BatchNorm extends Module {
         return x.multiply(s.reshape(shape)).add(sh.reshape(shape));
     }
 
-    private Variable train(Variable x) {
+    /** {@code relu(batchNorm(x))} as one primitive in training mode ({@link Sequential} fuses a BatchNorm and a ReLU). */
+    Variable forwardRelu(Variable x) {
+        int axis = layout.channelAxis(x.rank());
+        if (!isTraining() || x.dtype() != DType.F32 || weight.dtype() != DType.F32 || x.rank() < 2 || x.dim(axis) != channels) {
+            return forward(x).relu();
+        }
+        return train(x, true);
+    }
+
+    /** The f32 training pass on the vectorised, channel-parallel kernels, with an optional fused ReLU. */
+    private Variable trainF32(Variable x, boolean relu, int outer, int inner) {
         Tensor xv = x.value();
+        float[] xs = xv.floatData();
+        long m = (long) outer * inner;
+        double[] mean = new double[channels], var = new double[channels];
+        FusedF32.meanVar(xs, outer, channels, inner, mean, var);
+        float[] mu = new float[channels], invStd = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            mu[c] = (float) mean[c];
+            invStd[c] = (float) (1 / Math.sqrt(var[c] + eps));
+        }
+        float[] gamma = weight.value().floatData(), beta = bias.value().floatData();
+        float[] xhat = new float[xs.length], y = new float[xs.length];
+        FusedF32.normalize(xs, outer, channels, inner, mu, invStd, gamma, beta, relu, xhat, y);
+        updateRunning(mean, var, m);
+        Tensor out = Tensor.wrap(DType.F32, xv.shape(), y);
+        return Variable.record(out, (g, needs) -> {
+            float[] gs = g.asType(DType.F32).floatData();
+            float[] gm = relu ? new float[gs.length] : gs;
+            double[] sumG = new double[channels], sumGX = new double[channels];
+            FusedF32.gradSums(gs, y, xhat, relu, gm, outer, channels, inner, sumG, sumGX);
+            Tensor dx = null;
+            if (needs[0]) {
+                float[] k = new float[channels], mg = new float[channels], mgx = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    k[c] = gamma[c] * invStd[c];
+                    mg[c] = (float) (sumG[c] / m);
+                    mgx[c] = (float) (sumGX[c] / m);
+                }
+                float[] d = new float[gs.length];
+                FusedF32.gradInput(gm, xhat, outer, channels, inner, k, mg, mgx, d);
+                dx = Tensor.wrap(DType.F32, xv.shape(), d);
+            }
+            Tensor dgamma = needs[1] ? Tensor.wrap(DType.F64, Shape.of(channels), sumGX).asType(DType.F32) : null;
+            Tensor dbeta = needs[2] ? Tensor.wrap(DType.F64, Shape.of(channels), sumG).asType(DType.F32) : null;
+            return new Tensor[] {dx, dgamma, dbeta};
+        }, x, weight, bias);
+    }
+
+    private Variable train(Variable x, boolean relu) {
+        Tensor xv = x.value();
+        if (xv.dtype() == DType.F32 && weight.dtype() == DType.F32) {
+            int ax = layout.channelAxis(xv.rank());
+            int outer = 1, inner = 1;
+            for (int i = 0; i < ax; i++) outer *= xv.dim(i);
+            for (int i = ax + 1; i < xv.rank(); i++) inner *= xv.dim(i);
+            if ((long) outer * inner < 2) throw new IllegalArgumentException("batch norm: training needs more than one value per channel, got " + xv.describe());
+            return trainF32(x, relu, outer, inner);
+        }
+        if (relu) return train(x, false).relu();
         int axis = layout.channelAxis(xv.rank());
         int n = 1, inner = 1;
         for (int i = 0; i < axis; i++) n *= xv.dim(i);

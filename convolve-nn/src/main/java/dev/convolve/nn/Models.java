@@ -12,8 +12,8 @@ import java.util.Locale;
  *       between them, then Flatten; 5274 parameters.</li>
  *   <li>{@code lenet5}: LeNet-5 with ReLU and max pooling (conv 5x5 6, pool, conv 5x5 16, pool, dense 120-84-10);
  *       61,706 parameters.</li>
- *   <li>{@code resnet}: a small residual network with batch norm: a 3x3 stem (24 channels), basic blocks at
- *       28x28 (24), 14x14 (48) and 7x7 (96), global average pooling and a dense classifier.</li>
+ *   <li>{@code resnet}: a small residual network with batch norm: a 3x3 stem (16 channels), downsampling basic
+ *       blocks to 14x14 (32 channels) and 7x7 (64), global average pooling and a dense classifier.</li>
  * </ul>
  */
 public final class Models {
@@ -28,7 +28,12 @@ public final class Models {
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      */
-    public static Module create(String name, long seed) { return create(name, seed, Layout.BATCH_LAST); }
+    public static Module create(String name, long seed) { return create(name, seed, defaultLayout()); }
+
+    /** {@link Layout#BATCH_LAST}, unless the system property {@code convolve.nn.layout} says {@code batch-first}. */
+    public static Layout defaultLayout() {
+        return "batch-first".equals(System.getProperty("convolve.nn.layout")) ? Layout.BATCH_FIRST : Layout.BATCH_LAST;
+    }
 
     /** A freshly initialized model whose activations use {@code layout}. */
     public static Module create(String name, long seed, Layout layout) {
@@ -84,14 +89,17 @@ public final class Models {
                 new Dense(84, 10)).withInputLayout(l);
     }
 
-    /** A small ResNet with batch norm for 28x28 grey images. */
+    /**
+     * A small ResNet with batch norm for 28x28 grey images: a 3x3 stem (16 channels at 28x28), two downsampling
+     * basic blocks (32 channels at 14x14, 64 at 7x7), global average pooling and a dense classifier; about 5.7
+     * million multiply-adds per image.
+     */
     public static Sequential resnet(Layout l) {
         return new Sequential(
-                conv2d(l, 1, 24, 3, 1, 1, false, Init.kaimingNormal()), new BatchNorm(24).inLayout(l), Activation.relu(),
-                Residual.basicBlock(24, 24, 1, l),
-                Residual.basicBlock(24, 48, 2, l),
-                Residual.basicBlock(48, 96, 2, l),
+                conv2d(l, 1, 16, 3, 1, 1, false, Init.kaimingNormal()), new BatchNorm(16).inLayout(l), Activation.relu(),
+                Residual.basicBlock(16, 32, 2, l),
+                Residual.basicBlock(32, 64, 2, l),
                 new GlobalAvgPool(l),
-                new Dense(96, 10)).withInputLayout(l);
+                new Dense(64, 10)).withInputLayout(l);
     }
 }

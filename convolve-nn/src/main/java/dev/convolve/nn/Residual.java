@@ -43,8 +43,7 @@ public final class Residual extends Module {
     protected Variable forward(Variable x) {
         Variable y = body.apply(x);
         Variable s = shortcut == null ? x : shortcut.apply(x);
-        Variable sum = y.add(s);
-        return relu ? sum.relu() : sum;
+        return relu ? y.addRelu(s) : y.add(s);
     }
 
     @Override

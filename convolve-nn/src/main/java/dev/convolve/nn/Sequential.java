@@ -43,7 +43,7 @@ public final class Sequential extends Module {
 
     public Layout inputLayout() { return inputLayout; }
 
-    /** Runs the layers in order; a Conv followed by a ReLU runs as one fused primitive. */
+    /** Runs the layers in order; a Conv or a BatchNorm (training) followed by a ReLU runs as one fused primitive. */
     @Override
     protected Variable forward(Variable x) { return forwardLaidOut(inputLayout.fromBatchFirst(x)); }
 
@@ -63,6 +63,14 @@ public final class Sequential extends Module {
             if (m instanceof Conv c && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a && a.kind() == Activation.Kind.RELU) {
                 x = c.forwardRelu(x);
                 Summary.record(c, x);
+                a.recordOutput(x);
+                i++;
+                continue;
+            }
+            if (m instanceof BatchNorm bn && bn.isTraining() && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a
+                    && a.kind() == Activation.Kind.RELU) {
+                x = bn.forwardRelu(x);
+                Summary.record(bn, x);
                 a.recordOutput(x);
                 i++;
                 continue;

@@ -104,4 +104,23 @@ public final class Checkpoint {
             e.getValue().set(t.asType(e.getValue().get().dtype()));
         }
     }
+
+    /** A model rebuilt from a checkpoint, in evaluation mode. */
+    public record Loaded(dev.convolve.nn.Module model, Saved saved) {}
+
+    /**
+     * Rebuilds the checkpoint's model (its architecture named in the metadata) with the saved weights.
+     *
+     * @throws IllegalArgumentException when the file is missing, damaged, or not a Convolve checkpoint
+     */
+    public static Loaded loadModel(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("checkpoint: no such file: " + file + " (train a model first: convolve train --out DIR writes DIR/checkpoint.safetensors)");
+        }
+        Saved s = read(file);
+        dev.convolve.nn.Module m = dev.convolve.nn.Models.create(s.recipe().model(), 0);
+        restore(m, s.model());
+        m.eval();
+        return new Loaded(m, s);
+    }
 }

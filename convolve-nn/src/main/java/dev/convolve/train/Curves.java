@@ -50,7 +50,7 @@ public final class Curves {
 
     private static void panel(Graphics2D g, int x0, String name, List<EpochStats> h, ToDoubleFunction<EpochStats> train,
                               ToDoubleFunction<EpochStats> test, boolean accuracy) {
-        int left = x0 + 60, right = x0 + PANEL - 20, top = 40, bottom = H - 50;
+        int left = x0 + 60, right = x0 + PANEL - 20, top = 56, bottom = H - 50;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (EpochStats e : h) {
             for (double v : new double[] {train.applyAsDouble(e), test.applyAsDouble(e)}) {

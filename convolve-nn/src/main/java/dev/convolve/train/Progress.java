@@ -1,19 +1,19 @@
 package dev.convolve.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * A one-line progress bar per epoch, redrawn in place ({@code \r}) at most every 100 ms:
  * {@code epoch 3/10 [=======>      ] 120/235 loss 0.1234 61234 img/s 0:02 left}.
  */
 final class Progress {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final int epoch, epochs, batches;
     private final long start = System.nanoTime();
     private long lastDraw;
     private int width;
 
-    Progress(PrintStream out, int epoch, int epochs, int batches) {
+    Progress(PrintWriter out, int epoch, int epochs, int batches) {
         this.out = out;
         this.epoch = epoch;
         this.epochs = epochs;

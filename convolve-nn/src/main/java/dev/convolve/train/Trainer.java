@@ -12,11 +12,10 @@ import dev.convolve.nn.Models;
 import dev.convolve.nn.Module;
 import dev.convolve.nn.Layout;
 import dev.convolve.nn.Sequential;
-import dev.convolve.autograd.kernels.BatchLastConv;
 import dev.convolve.optim.Optimizer;
 import dev.convolve.optim.Schedule;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,8 +41,16 @@ public final class Trainer {
      * @param threads  worker threads (0 keeps the current setting)
      * @param log      one line per epoch (may be null)
      * @param progress the progress bar (may be null)
+     * @param stopAfterEpochs when positive, stop (with a checkpoint) after this many epochs of this invocation, as an
+     *                 interrupted run would; the schedule still spans the recipe's epochs
      */
-    public record Options(Recipe recipe, Path dataDir, boolean download, Path out, boolean resume, int threads, PrintStream log, PrintStream progress) {}
+    public record Options(Recipe recipe, Path dataDir, boolean download, Path out, boolean resume, int threads, PrintWriter log, PrintWriter progress,
+                          int stopAfterEpochs) {
+        /** Options that run to the recipe's last epoch. */
+        public Options(Recipe recipe, Path dataDir, boolean download, Path out, boolean resume, int threads, PrintWriter log, PrintWriter progress) {
+            this(recipe, dataDir, download, out, resume, threads, log, progress, 0);
+        }
+    }
 
     /** The outcome of a run. */
     public record Result(Recipe recipe, Module model, List<EpochStats> history, Evaluation test, double imagesPerSecond, double trainSeconds,
@@ -53,14 +60,23 @@ public final class Trainer {
     /** Loads the recipe's dataset and trains. */
     public static Result run(Options o) throws IOException {
         long t0 = System.nanoTime();
+        if (o.threads() > 0) Threads.setThreads(o.threads());
+        var warm = Warmup.start(o.recipe().model(), WARMUP_MILLIS);
         Datasets.Split split = Datasets.load(o.recipe().dataset(), o.dataDir(), o.download(), o.progress());
-        return run(o, split, t0);
+        return run(o, split, t0, warm.join());
     }
 
-    /** Trains on an already loaded split. */
-    public static Result run(Options o, Datasets.Split split) throws IOException { return run(o, split, System.nanoTime()); }
+    /** Time budget of the JIT warm-up that runs while the data loads. */
+    static final long WARMUP_MILLIS = 6000;
 
-    private static Result run(Options o, Datasets.Split split, long t0) throws IOException {
+    /** Trains on an already loaded split. */
+    public static Result run(Options o, Datasets.Split split) throws IOException {
+        long t0 = System.nanoTime();
+        if (o.threads() > 0) Threads.setThreads(o.threads());
+        return run(o, split, t0, Warmup.run(o.recipe().model(), WARMUP_MILLIS));
+    }
+
+    private static Result run(Options o, Datasets.Split split, long t0, double warmup) throws IOException {
         Recipe r = o.recipe();
         if (o.threads() > 0) Threads.setThreads(o.threads());
         LabeledImages train = r.trainLimit() > 0 ? split.train().head(r.trainLimit()) : split.train();
@@ -85,15 +101,15 @@ public final class Trainer {
         }
         Optimizer opt = r.optimizer(model.namedParameters());
         if (saved != null) opt.loadState(saved.optimizer());
-        Batches batches = new Batches(train, r.batchSize(), r.seed(), r.shift());
+        Batches batches = new Batches(train, r.batchSize(), r.seed(), r.shift(), r.flip());
         boolean batchLast = model instanceof Sequential sq && sq.inputLayout() == Layout.BATCH_LAST;
-        double warmup = startEpoch < r.epochs() ? BatchLastConv.warmUp(3000) : 0;
         Schedule schedule = r.schedule(batches.count());
         double trainSeconds = 0;
         long trainImages = 0;
         double maxHeap = 0;
         for (EpochStats e : history) maxHeap = Math.max(maxHeap, e.heapMb());
-        for (int epoch = startEpoch; epoch < r.epochs(); epoch++) {
+        int lastEpoch = o.stopAfterEpochs() > 0 ? Math.min(r.epochs(), startEpoch + o.stopAfterEpochs()) : r.epochs();
+        for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
             reseedDropout(model, r.seed(), epoch);
             model.train(true);
             Progress bar = new Progress(o.progress(), epoch + 1, r.epochs(), batches.count());

@@ -161,6 +161,20 @@ class DatasetsTest {
         // batch-last batches hold the same values transposed
         Batches.Batch first = b.epoch(1).iterator().next(), firstLast = b.epoch(1, true).iterator().next();
         assertTrue(first.images().transpose(1, 2, 3, 0).contentEquals(firstLast.images()));
+        // augmented batches agree between the two layouts, and a flip mirrors the columns
+        Batches aug = new Batches(data, 16, 9, 2, true);
+        assertTrue(aug.epoch(0).iterator().next().images().transpose(1, 2, 3, 0).contentEquals(aug.epoch(0, true).iterator().next().images()));
+        Batches flipOnly = new Batches(data, 50, 9, 0, true);
+        Batches.Batch fb = flipOnly.epoch(0).iterator().next(), plain = new Batches(data, 50, 9, 0).epoch(0).iterator().next();
+        int mirrored = 0;
+        for (int i = 0; i < 50; i++) {
+            dev.convolve.tensor.Tensor a = fb.images().sliceAxis(i, 1, 0), p = plain.images().sliceAxis(i, 1, 0);
+            if (!a.contentEquals(p)) {
+                assertTrue(a.contentEquals(p.reverse(3)), "image " + i + " is either unchanged or mirrored");
+                mirrored++;
+            }
+        }
+        assertTrue(mirrored > 10 && mirrored < 40, mirrored + " of 50 mirrored");
         // shifted images move the content by up to 2 pixels
         Batches shifted = new Batches(data, 50, 7, 2);
         Batches.Batch sb = shifted.epoch(0).iterator().next();

@@ -27,6 +27,9 @@ public final class BatchLastConv {
 
         /** dw[o][c][i][j] += over n in [n0, n1). */
         void gradKernel(BatchLastGeometry g, float[] x, float[] gy, float[] dw, int n0, int n1);
+
+        /** For rows r in [r0, r1) of length len: gp = relu ? g * (y > 0) : unused, db[r] = sum of (relu ? gp : g). */
+        void reluBiasGrad(float[] y, float[] g, float[] gp, float[] db, int r0, int r1, int len, boolean relu);
     }
 
     static final Impl IMPL = choose();
@@ -68,17 +71,24 @@ public final class BatchLastConv {
         return p;
     }
 
+    /** Below this many multiply-adds a conv runs on one thread (a parallel section costs a few microseconds). */
+    static final long PARALLEL_MACS = 1_000_000;
+
     /** Splits [0, n) into per-thread ranges whose boundaries are multiples of 16. */
-    private static void perThread(int n, RangeBody body) {
+    private static void perThread(int n, long macs, RangeBody body) {
+        int t = threadsFor(n, macs);
         int units = (n + 15) / 16;
-        int t = Math.max(1, Math.min(Threads.threads(), units));
-        Threads.parallelFor(t, ti -> {
+        Workers.run(t, ti -> {
             int a = (int) ((long) units * ti / t) * 16, b = Math.min(n, (int) ((long) units * (ti + 1) / t) * 16);
             if (a < b) body.run(ti, a, b);
         });
     }
 
-    private static int threadsFor(int n) { return Math.max(1, Math.min(Threads.threads(), (n + 15) / 16)); }
+    private static int threadsFor(int n, long macs) {
+        return macs < PARALLEL_MACS && !warming ? 1 : Math.max(1, Math.min(Threads.threads(), (n + 15) / 16));
+    }
+
+    private static volatile boolean warming;
 
     @FunctionalInterface
     private interface RangeBody {
@@ -91,7 +101,7 @@ public final class BatchLastConv {
         float[] x = input.floatData(), wp = packForward(g, kernel.floatData());
         float[] b = bias == null ? null : bias.floatData();
         float[] y = new float[g.o() * g.oh() * g.ow() * g.n()];
-        perThread(g.n(), (ti, from, to) -> IMPL.forward(g, x, wp, b, relu, y, from, to));
+        perThread(g.n(), plan.macs(), (ti, from, to) -> IMPL.forward(g, x, wp, b, relu, y, from, to));
         return Tensor.wrap(DType.F32, plan.outputShape(), y);
     }
 
@@ -100,7 +110,7 @@ public final class BatchLastConv {
         BatchLastGeometry g = BatchLastGeometry.of(plan);
         float[] wp = packInput(g, kernel.floatData()), gy = gradOut.floatData();
         float[] dx = new float[g.c() * g.h() * g.w() * g.n()];
-        perThread(g.n(), (ti, from, to) -> IMPL.gradInput(g, wp, gy, dx, from, to));
+        perThread(g.n(), plan.macs(), (ti, from, to) -> IMPL.gradInput(g, wp, gy, dx, from, to));
         return Tensor.wrap(DType.F32, plan.inputShape(), dx);
     }
 
@@ -109,8 +119,8 @@ public final class BatchLastConv {
         BatchLastGeometry g = BatchLastGeometry.of(plan);
         float[] x = input.floatData(), gy = gradOut.floatData();
         int size = g.o() * g.c() * g.taps();
-        float[][] partial = new float[threadsFor(g.n())][];
-        perThread(g.n(), (ti, from, to) -> {
+        float[][] partial = new float[threadsFor(g.n(), plan.macs())][];
+        perThread(g.n(), plan.macs(), (ti, from, to) -> {
             float[] dw = new float[size];
             IMPL.gradKernel(g, x, gy, dw, from, to);
             partial[ti] = dw;
@@ -133,45 +143,52 @@ public final class BatchLastConv {
         float[] y = out.floatData(), gv = g.floatData();
         float[] gp = relu ? new float[gv.length] : gv;
         float[] db = new float[rows];
-        int t = Math.max(1, Math.min(Threads.threads(), rows));
-        Threads.parallelFor(t, ti -> {
-            for (int r = rows * ti / t; r < rows * (ti + 1) / t; r++) {
-                int o = r * len;
-                double s = 0;
-                if (relu) {
-                    for (int j = 0; j < len; j++) {
-                        float v = y[o + j] > 0 ? gv[o + j] : 0f;
-                        gp[o + j] = v;
-                        s += v;
-                    }
-                } else {
-                    for (int j = 0; j < len; j++) s += gv[o + j];
-                }
-                db[r] = (float) s;
-            }
-        });
+        int t = out.size() < 65536 ? 1 : Math.max(1, Math.min(Threads.threads(), rows));
+        Workers.run(t, ti -> IMPL.reluBiasGrad(y, gv, gp, db, rows * ti / t, rows * (ti + 1) / t, len, relu));
         return new Tensor[] {relu ? Tensor.wrap(DType.F32, out.shape(), gp) : g, Tensor.wrap(DType.F32, dev.convolve.tensor.Shape.of(rows), db)};
     }
 
     /**
-     * Runs every code path of the kernels on small problems until the JIT has compiled them (Vector API code is
-     * very slow until then), for at most {@code maxMillis}. Returns the time spent, in seconds.
+     * Runs every code path of the kernels on tiny problems until the JIT has compiled them, or for at most
+     * {@code maxMillis}; returns the seconds spent. Vector API code is very slow until the JIT compiles its caller,
+     * which happens after some hundreds of calls; tiny problems make those calls cheap. Shapes cover full and
+     * partial channel blocks, 1 and 4 vector batch blocks and scalar tails on two threads, strides 1 and 2, with and
+     * without ReLU.
      */
-    public static double warmUp(long maxMillis) {
+    public static synchronized double warmUp(long maxMillis) {
+        if (warmedUp) return 0;
+        warmedUp = true;
+        warming = true;
+        try {
+            return warmUpLoop(maxMillis);
+        } finally {
+            warming = false;
+        }
+    }
+
+    private static double warmUpLoop(long maxMillis) {
         long t0 = System.nanoTime(), end = t0 + maxMillis * 1_000_000L;
-        int[][] shapes = {{5, 6, 83, 5, 2, 1}, {1, 6, 83, 4, 2, 1}, {8, 4, 64, 10, 1, 1}, {3, 5, 16, 2, 1, 0}};
+        // {channels, size, batch, outputs, stride, padding}
+        int[][] shapes = {{2, 4, 147, 8, 1, 1}, {1, 4, 147, 5, 2, 1}, {5, 3, 147, 4, 1, 1}, {6, 3, 16, 6, 1, 0}};
         ConvPlanCache[] plans = new ConvPlanCache[shapes.length];
         for (int i = 0; i < shapes.length; i++) plans[i] = new ConvPlanCache(shapes[i]);
-        for (int it = 0; it < 4000 && System.nanoTime() < end; it++) {
+        boolean debug = Boolean.getBoolean("convolve.debugWarmup");
+        for (int it = 0; it < WARMUP_ITERATIONS && System.nanoTime() < end; it++) {
+            long s0 = System.nanoTime();
             for (ConvPlanCache p : plans) {
-                Tensor y = forward(p.plan, p.x, p.w, p.b, (it & 1) == 0);
+                boolean relu = (it & 1) == 0;
+                Tensor y = forward(p.plan, p.x, p.w, relu ? p.b : null, relu);
                 gradInput(p.plan, p.w, y);
                 gradKernel(p.plan, p.x, y);
-                reluBiasGrad(y, y, (it & 1) == 0);
+                reluBiasGrad(y, y, relu);
             }
+            if (debug && it % 20 == 0) System.err.printf("kernel warm-up %d: %.2f ms%n", it, (System.nanoTime() - s0) / 1e6);
         }
         return (System.nanoTime() - t0) / 1e9;
     }
+
+    private static boolean warmedUp;
+    static final int WARMUP_ITERATIONS = Integer.getInteger("convolve.warmupIterations", 700);
 
     private static final class ConvPlanCache {
         final ConvPlan plan;

@@ -87,4 +87,18 @@ final class BatchLastScalar implements BatchLastConv.Impl {
             }
         }
     }
+
+    @Override
+    public void reluBiasGrad(float[] y, float[] g, float[] gp, float[] db, int r0, int r1, int len, boolean relu) {
+        for (int r = r0; r < r1; r++) {
+            int o = r * len;
+            double s = 0;
+            for (int j = 0; j < len; j++) {
+                float v = relu ? (y[o + j] > 0 ? g[o + j] : 0f) : g[o + j];
+                if (relu) gp[o + j] = v;
+                s += v;
+            }
+            db[r] = (float) s;
+        }
+    }
 }

@@ -12,24 +12,48 @@ import jdk.incubator.vector.VectorSpecies;
 final class BatchLastSimd implements BatchLastConv.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final int GK_VECTORS = Integer.getInteger("convolve.gkVectors", 4), GK_POSITIONS = Integer.getInteger("convolve.gkPositions", 24);
 
     // ------------------------------------------------------------------ forward
 
     @Override
     public void forward(BatchLastGeometry g, float[] x, float[] wp, float[] bias, boolean relu, float[] y, int n0, int n1) {
-        int n = g.n();
-        for (int ob = 0; ob * 4 < g.o(); ob++) {
-            int oc = Math.min(4, g.o() - ob * 4);
-            float b0 = bias(bias, ob * 4, oc, 0), b1 = bias(bias, ob * 4, oc, 1), b2 = bias(bias, ob * 4, oc, 2), b3 = bias(bias, ob * 4, oc, 3);
+        int n = g.n(), plane = g.oh() * g.ow() * n;
+        // Batch blocks outermost, then output rows, then channel blocks: the input rows one output row needs stay
+        // in cache while every channel block uses them.
+        int k = n0;
+        for (; k + 4 * L <= n1; k += 4 * L) {
             for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int pos = oy * g.ow() + ox;
-                    int plane = g.oh() * g.ow() * n;
-                    int y0 = (ob * 4 * g.oh() * g.ow() + pos) * n;
-                    int k = n0;
-                    for (; k + 4 * L <= n1; k += 4 * L) fwd4(g, x, wp, ob, oy, ox, k, y, y0 + k, plane, oc, b0, b1, b2, b3, relu);
-                    for (; k + L <= n1; k += L) fwd1(g, x, wp, ob, oy, ox, k, y, y0 + k, plane, oc, b0, b1, b2, b3, relu);
-                    if (k < n1) fwdScalar(g, x, wp, ob, oy, ox, k, n1, y, y0, plane, oc, bias, relu);
+                for (int ob = 0; ob * 4 < g.o(); ob++) {
+                    int oc = Math.min(4, g.o() - ob * 4);
+                    float b0 = bias(bias, ob * 4, oc, 0), b1 = bias(bias, ob * 4, oc, 1), b2 = bias(bias, ob * 4, oc, 2), b3 = bias(bias, ob * 4, oc, 3);
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        int y0 = (ob * 4 * g.oh() * g.ow() + oy * g.ow() + ox) * n;
+                        fwd4(g, x, wp, ob, oy, ox, k, y, y0 + k, plane, oc, b0, b1, b2, b3, relu);
+                    }
+                }
+            }
+        }
+        for (; k + L <= n1; k += L) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ob = 0; ob * 4 < g.o(); ob++) {
+                    int oc = Math.min(4, g.o() - ob * 4);
+                    float b0 = bias(bias, ob * 4, oc, 0), b1 = bias(bias, ob * 4, oc, 1), b2 = bias(bias, ob * 4, oc, 2), b3 = bias(bias, ob * 4, oc, 3);
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        int y0 = (ob * 4 * g.oh() * g.ow() + oy * g.ow() + ox) * n;
+                        fwd1(g, x, wp, ob, oy, ox, k, y, y0 + k, plane, oc, b0, b1, b2, b3, relu);
+                    }
+                }
+            }
+        }
+        if (k < n1) {
+            for (int ob = 0; ob * 4 < g.o(); ob++) {
+                int oc = Math.min(4, g.o() - ob * 4);
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        int y0 = (ob * 4 * g.oh() * g.ow() + oy * g.ow() + ox) * n;
+                        fwdScalar(g, x, wp, ob, oy, ox, k, n1, y, y0, plane, oc, bias, relu);
+                    }
                 }
             }
         }
@@ -146,39 +170,46 @@ final class BatchLastSimd implements BatchLastConv.Impl {
         int n = g.n(), kk = g.taps();
         int[] taps = new int[kk], pos = new int[kk];
         int plane = g.h() * g.w() * n;
-        for (int cb = 0; cb * 4 < g.c(); cb++) {
-            int cc = Math.min(4, g.c() - cb * 4);
+        int full4 = n0 + (n1 - n0) / (4 * L) * 4 * L, full1 = full4 + (n1 - full4) / L * L;
+        // Batch blocks outermost, then input rows, then channel blocks (cache reuse of the gradient rows).
+        for (int kb = n0; kb < n1; ) {
+            int width = kb < full4 ? 4 * L : kb < full1 ? L : n1 - kb;
             for (int iy = 0; iy < g.h(); iy++) {
-                for (int ix = 0; ix < g.w(); ix++) {
-                    int count = 0;
-                    for (int i = 0; i < g.kh(); i++) {
-                        int ty = iy + g.ph() - i * g.dh();
-                        if (ty < 0 || ty % g.sh() != 0 || ty / g.sh() >= g.oh()) continue;
-                        for (int j = 0; j < g.kw(); j++) {
-                            int tx = ix + g.pw() - j * g.dw();
-                            if (tx < 0 || tx % g.sw() != 0 || tx / g.sw() >= g.ow()) continue;
-                            taps[count] = i * g.kw() + j;
-                            pos[count] = (ty / g.sh()) * g.ow() + tx / g.sw();
-                            count++;
+                for (int cb = 0; cb * 4 < g.c(); cb++) {
+                    int cc = Math.min(4, g.c() - cb * 4);
+                    for (int ix = 0; ix < g.w(); ix++) {
+                        int count = 0;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int ty = iy + g.ph() - i * g.dh();
+                            if (ty < 0 || ty % g.sh() != 0 || ty / g.sh() >= g.oh()) continue;
+                            for (int j = 0; j < g.kw(); j++) {
+                                int tx = ix + g.pw() - j * g.dw();
+                                if (tx < 0 || tx % g.sw() != 0 || tx / g.sw() >= g.ow()) continue;
+                                taps[count] = i * g.kw() + j;
+                                pos[count] = (ty / g.sh()) * g.ow() + tx / g.sw();
+                                count++;
+                            }
                         }
-                    }
-                    int xo = ((cb * 4 * g.h() + iy) * g.w() + ix) * n;
-                    int k = n0;
-                    for (; k + 4 * L <= n1; k += 4 * L) gin4(g, wp, gy, cb, taps, pos, count, k, dx, xo + k, plane, cc);
-                    for (; k + L <= n1; k += L) gin1(g, wp, gy, cb, taps, pos, count, k, dx, xo + k, plane, cc);
-                    for (; k < n1; k++) {
-                        for (int r = 0; r < cc; r++) {
-                            float s = 0;
-                            for (int q = 0; q < count; q++) {
-                                for (int o = 0; o < g.o(); o++) {
-                                    s = Math.fma(wp[((cb * kk + taps[q]) * g.o() + o) * 4 + r], gy[(o * g.oh() * g.ow() + pos[q]) * n + k], s);
+                        int xo = ((cb * 4 * g.h() + iy) * g.w() + ix) * n;
+                        if (width == 4 * L) gin4(g, wp, gy, cb, taps, pos, count, kb, dx, xo + kb, plane, cc);
+                        else if (width == L) gin1(g, wp, gy, cb, taps, pos, count, kb, dx, xo + kb, plane, cc);
+                        else {
+                            for (int k = kb; k < n1; k++) {
+                                for (int r = 0; r < cc; r++) {
+                                    float s = 0;
+                                    for (int q = 0; q < count; q++) {
+                                        for (int o = 0; o < g.o(); o++) {
+                                            s = Math.fma(wp[((cb * kk + taps[q]) * g.o() + o) * 4 + r], gy[(o * g.oh() * g.ow() + pos[q]) * n + k], s);
+                                        }
+                                    }
+                                    dx[xo + r * plane + k] = s;
                                 }
                             }
-                            dx[xo + r * plane + k] = s;
                         }
                     }
                 }
             }
+            kb += width;
         }
     }
 
@@ -247,19 +278,46 @@ final class BatchLastSimd implements BatchLastConv.Impl {
         int full = n0 + (n1 - n0) / L * L;
         int xplane = g.h() * g.w() * n, gplane = g.oh() * g.ow() * n;
         float[] sums = new float[16];
-        for (int ob = 0; ob * 4 < g.o(); ob++) {
-            int oc = Math.min(4, g.o() - ob * 4);
-            for (int cb = 0; cb * 4 < g.c(); cb++) {
-                int cc = Math.min(4, g.c() - cb * 4);
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++) {
-                        java.util.Arrays.fill(sums, 0f);
-                        if (cc == 1) gker4x1(g, x, gy, ob, oc, cb, i, j, n0, full, xplane, gplane, sums);
-                        else gker4x4(g, x, gy, ob, oc, cb, cc, i, j, n0, full, xplane, gplane, sums);
-                        if (full < n1) gkerTail(g, x, gy, ob, oc, cb, cc, i, j, full, n1, xplane, gplane, sums);
-                        int t = i * g.kw() + j;
-                        for (int ro = 0; ro < oc; ro++) {
-                            for (int rc = 0; rc < cc; rc++) dw[((ob * 4 + ro) * g.c() + cb * 4 + rc) * kk + t] += sums[ro * 4 + rc];
+        // Tiles of (output rows) x (vectors of images) small enough for the gradient and input rows they touch to stay
+        // in cache while every (output block, input block, tap) accumulates over the tile.
+        int vecPerTile = GK_VECTORS;
+        int rowsPerTile = Math.max(1, Math.min(g.oh(), (GK_POSITIONS + g.ow() - 1) / g.ow()));
+        for (int kt = n0; kt < full; kt += vecPerTile * L) {
+            int kEnd = Math.min(full, kt + vecPerTile * L);
+            for (int oy0 = 0; oy0 < g.oh(); oy0 += rowsPerTile) {
+                int oy1 = Math.min(g.oh(), oy0 + rowsPerTile);
+                for (int ob = 0; ob * 4 < g.o(); ob++) {
+                    int oc = Math.min(4, g.o() - ob * 4);
+                    for (int cb = 0; cb * 4 < g.c(); cb++) {
+                        int cc = Math.min(4, g.c() - cb * 4);
+                        for (int i = 0; i < g.kh(); i++) {
+                            for (int j = 0; j < g.kw(); j++) {
+                                java.util.Arrays.fill(sums, 0f);
+                                if (cc == 1) gker4x1(g, x, gy, ob, oc, cb, i, j, kt, kEnd, oy0, oy1, xplane, gplane, sums);
+                                else gker4x4(g, x, gy, ob, oc, cb, cc, i, j, kt, kEnd, oy0, oy1, xplane, gplane, sums);
+                                int t = i * g.kw() + j;
+                                for (int ro = 0; ro < oc; ro++) {
+                                    for (int rc = 0; rc < cc; rc++) dw[((ob * 4 + ro) * g.c() + cb * 4 + rc) * kk + t] += sums[ro * 4 + rc];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (full < n1) {
+            for (int ob = 0; ob * 4 < g.o(); ob++) {
+                int oc = Math.min(4, g.o() - ob * 4);
+                for (int cb = 0; cb * 4 < g.c(); cb++) {
+                    int cc = Math.min(4, g.c() - cb * 4);
+                    for (int i = 0; i < g.kh(); i++) {
+                        for (int j = 0; j < g.kw(); j++) {
+                            java.util.Arrays.fill(sums, 0f);
+                            gkerTail(g, x, gy, ob, oc, cb, cc, i, j, full, n1, xplane, gplane, sums);
+                            int t = i * g.kw() + j;
+                            for (int ro = 0; ro < oc; ro++) {
+                                for (int rc = 0; rc < cc; rc++) dw[((ob * 4 + ro) * g.c() + cb * 4 + rc) * kk + t] += sums[ro * 4 + rc];
+                            }
                         }
                     }
                 }
@@ -269,13 +327,13 @@ final class BatchLastSimd implements BatchLastConv.Impl {
 
     /** 4 output channels x 4 input channels at one tap; rows past the end read row 0 (results discarded). */
     private static void gker4x4(BatchLastGeometry g, float[] x, float[] gy, int ob, int oc, int cb, int cc, int i, int j, int n0, int full,
-                                int xplane, int gplane, float[] sums) {
+                                int oy0, int oy1, int xplane, int gplane, float[] sums) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00,
                 s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
         int n = g.n();
         int gp1 = oc > 1 ? gplane : 0, gp2 = oc > 2 ? 2 * gplane : 0, gp3 = oc > 3 ? 3 * gplane : 0;
         int xp1 = cc > 1 ? xplane : 0, xp2 = cc > 2 ? 2 * xplane : 0, xp3 = cc > 3 ? 3 * xplane : 0;
-        for (int oy = 0; oy < g.oh(); oy++) {
+        for (int oy = oy0; oy < oy1; oy++) {
             int iy = oy * g.sh() - g.ph() + i * g.dh();
             if (iy < 0 || iy >= g.h()) continue;
             for (int ox = 0; ox < g.ow(); ox++) {
@@ -309,11 +367,11 @@ final class BatchLastSimd implements BatchLastConv.Impl {
 
     /** 4 output channels x 1 input channel at one tap, two vectors of images per step. */
     private static void gker4x1(BatchLastGeometry g, float[] x, float[] gy, int ob, int oc, int cb, int i, int j, int n0, int full,
-                                int xplane, int gplane, float[] sums) {
+                                int oy0, int oy1, int xplane, int gplane, float[] sums) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
         int n = g.n();
         int gp1 = oc > 1 ? gplane : 0, gp2 = oc > 2 ? 2 * gplane : 0, gp3 = oc > 3 ? 3 * gplane : 0;
-        for (int oy = 0; oy < g.oh(); oy++) {
+        for (int oy = oy0; oy < oy1; oy++) {
             int iy = oy * g.sh() - g.ph() + i * g.dh();
             if (iy < 0 || iy >= g.h()) continue;
             for (int ox = 0; ox < g.ow(); ox++) {
@@ -367,6 +425,40 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                     }
                 }
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ ReLU and bias backward
+
+    @Override
+    public void reluBiasGrad(float[] y, float[] g, float[] gp, float[] db, int r0, int r1, int len, boolean relu) {
+        for (int r = r0; r < r1; r++) {
+            int o = r * len, j = 0;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            FloatVector z = FloatVector.zero(S);
+            if (relu) {
+                for (; j + 2 * L <= len; j += 2 * L) {
+                    FloatVector v0 = FloatVector.fromArray(S, g, o + j), v1 = FloatVector.fromArray(S, g, o + j + L);
+                    v0 = v0.blend(z, FloatVector.fromArray(S, y, o + j).compare(VectorOperators.LE, 0f));
+                    v1 = v1.blend(z, FloatVector.fromArray(S, y, o + j + L).compare(VectorOperators.LE, 0f));
+                    v0.intoArray(gp, o + j);
+                    v1.intoArray(gp, o + j + L);
+                    s0 = s0.add(v0);
+                    s1 = s1.add(v1);
+                }
+            } else {
+                for (; j + 2 * L <= len; j += 2 * L) {
+                    s0 = s0.add(FloatVector.fromArray(S, g, o + j));
+                    s1 = s1.add(FloatVector.fromArray(S, g, o + j + L));
+                }
+            }
+            double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; j < len; j++) {
+                float v = relu ? (y[o + j] > 0 ? g[o + j] : 0f) : g[o + j];
+                if (relu) gp[o + j] = v;
+                sum += v;
+            }
+            db[r] = (float) sum;
         }
     }
 }

@@ -65,7 +65,7 @@ public final class Conv2dF32 {
     private static void perThread(int images, int chunk, RangeBody body) {
         int chunks = (images + chunk - 1) / chunk;
         int t = Math.max(1, Math.min(Threads.threads(), chunks));
-        Threads.parallelFor(t, ti -> {
+        Workers.run(t, ti -> {
             int c0 = (int) ((long) chunks * ti / t), c1 = (int) ((long) chunks * (ti + 1) / t);
             body.run(ti, c0 * chunk, Math.min(images, c1 * chunk));
         });
