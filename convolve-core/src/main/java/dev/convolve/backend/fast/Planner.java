@@ -1,0 +1,38 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.plan.ConvPlan;
+import java.util.List;
+
+/**
+ * Chooses the algorithm for a conv call from its shape and says why. Ask it through
+ * {@link FastBackend#explain(ConvPlan)}.
+ */
+public final class Planner {
+    private Planner() {}
+
+    /** The algorithm chosen for a call: a short name, the reason, and how to run it. */
+    public record Choice(String algorithm, String reason, Runner runner) {
+        void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out) { runner.run(k, p, x, w, out); }
+
+        @Override
+        public String toString() { return algorithm + " (" + reason + ")"; }
+    }
+
+    /** Runs a conv on canonical f32 arrays into a zeroed output. */
+    @FunctionalInterface
+    interface Runner {
+        void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out);
+    }
+
+    static Choice choose(Kernels k, ConvPlan p) {
+        List<SubProblem> subs = SubProblem.of(p);
+        int groups = Math.max(p.featureGroups(), p.batchGroups());
+        int og = p.outChannels() / groups;
+        int mr = ShiftedConv.chooseRows(og);
+        String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+        boolean direct = !subs.isEmpty() && subs.get(0).readsInputDirectly();
+        String reason = "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
+                + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
+        return new Choice("shifted-gemm", reason, ShiftedConv::run);
+    }
+}
