@@ -71,6 +71,34 @@ public final class FastBackend implements Backend {
         return Canonical.result(p, out);
     }
 
+    /**
+     * Gradient with respect to the kernel: f32 (and exactly representable types) by {@link GradKernel}, others as
+     * the default conv form.
+     */
+    @Override
+    public Tensor convGradKernel(ConvPlan p, Tensor input, Tensor gradOut) {
+        if (gradOut.dtype() != DType.F32 || !exactInF32(input)) return Backend.super.convGradKernel(p, input, gradOut);
+        float[] x = Canonical.f32(input, p.inputPermutation());
+        float[] g = Canonical.f32(gradOut, p.outputPermutation());
+        float[] dw = new float[p.kernelShape().size()];
+        GradKernel.run(kernels, p, x, g, dw);
+        Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
+        return t.transpose(Canonical.inverse(p.kernelPermutation()));
+    }
+
+    /** What {@link #convGradKernel} runs for {@code plan}. */
+    public Planner.Choice explainGradKernel(ConvPlan plan) { return Planner.chooseGradKernel(kernels, plan); }
+
+    /** What {@link #convGradInput} runs for {@code plan}: the forward conv of the gradient (see {@link dev.convolve.backend.ConvGradients}). */
+    public Planner.Choice explainGradInput(ConvPlan plan) { return Planner.chooseGradInput(kernels, plan); }
+
+    private static boolean exactInF32(Tensor t) {
+        DType d = t.dtype();
+        if (d == DType.F32 || d == DType.F16 || d == DType.BF16) return true;
+        if (d.isInteger()) return Canonical.maxAbs(t) <= (1 << 24);
+        return false;
+    }
+
     @Override
     public Tensor window(WindowPlan plan, WindowReduction op, Tensor input) {
         return reference.window(plan, op, input);

@@ -46,6 +46,9 @@ interface Kernels {
     /** As {@link #windowMax} with the minimum. */
     void windowMin(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);
 
+    /** Splits {@code 2*count} floats into even and odd elements: {@code dst[dEven+k] = x[xi+2k]}, {@code dst[dOdd+k] = x[xi+2k+1]}. */
+    void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd);
+
     /** As {@link #windowMax} with the sum (identity is added once). */
     void windowSum(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);
 }

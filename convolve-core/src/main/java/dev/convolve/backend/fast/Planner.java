@@ -24,6 +24,24 @@ public final class Planner {
         void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out);
     }
 
+    static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        int groups = Math.max(p.featureGroups(), p.batchGroups());
+        return new Choice("dot", "kernel gradient as dot products over the positions (lanes along the reduction), "
+                + (p.outChannels() / groups) + " output channels per group; " + k.describe(), null);
+    }
+
+    static Choice chooseGradInput(Kernels k, ConvPlan p) {
+        // the input gradient is a conv (ConvGradients); explain that conv
+        return new Choice("conv-transpose", "the forward engine on the gradient conv: " + describeTranspose(p), null);
+    }
+
+    private static String describeTranspose(ConvPlan p) {
+        int[] s = p.strides();
+        boolean strided = false;
+        for (int v : s) strided |= v > 1;
+        return strided ? "strides become input dilation, split into output phases (sub-pixel form)" : "stride 1: a padded conv with the flipped kernel";
+    }
+
     static Choice choose(Kernels k, ConvPlan p) {
         List<SubProblem> subs = SubProblem.of(p);
         int groups = Math.max(p.featureGroups(), p.batchGroups());

@@ -115,5 +115,13 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
+        for (int k = 0; k < count; k++) {
+            dst[dEven + k] = x[xi + 2 * k];
+            dst[dOdd + k] = x[xi + 2 * k + 1];
+        }
+    }
+
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
 }

@@ -49,7 +49,8 @@ final class ShiftedConv {
         final int n, groups, og, cg, c, o, outBatch, taps, kc, mr, nr, oblocks;
         final boolean featureGroups, direct;
         final int[] pitch, grid, dstAxis, xst;
-        final int planeSize, lastLen, combos, comboStride, chanStride, cntMax, rows, imageChunks, bands, srcSize, superLen, maxOff;
+        final PhasePlanes planes;
+        final int planeSize, cntMax, rows, imageChunks, bands, superLen, maxOff;
         final int xPlane, qTot, dstImg, dstFirst;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] w, float[] out) {
@@ -101,28 +102,27 @@ final class ShiftedConv {
                 combo[t] = cb;
                 for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
-            combos = sp.combos();
             direct = sp.readsInputDirectly();
 
             int threads = Threads.threads();
+            int chanStride, comboStride;
             if (direct) {
                 pitch = xst;
                 planeSize = Integer.MAX_VALUE;
-                lastLen = n >= 2 ? xst[n - 2] : xPlane;
-                comboStride = 0;
-                chanStride = xPlane;
                 cntMax = 1;
                 imageChunks = outBatch;
                 int want = Math.max(1, (4 * threads + groups * outBatch - 1) / (groups * outBatch));
                 int b = Math.min(want, grid[0]);
                 rows = (grid[0] + b - 1) / b;
                 bands = (grid[0] + rows - 1) / rows;
-                srcSize = 0;
+                planes = null;
+                chanStride = xPlane;
+                comboStride = 0;
             } else {
-                int[] e = new int[n];
-                for (int i = 0; i < n; i++) e[i] = grid[i] + sp.span[i];
-                int rowFloats = product(e) / e[0];
-                long perImage = (long) cg * combos * e[0] * rowFloats;
+                int combos = sp.combos();
+                int rowFloats = 1;
+                for (int i = 1; i < n; i++) rowFloats *= grid[i] + sp.span[i];
+                long perImage = (long) cg * combos * (grid[0] + sp.span[0]) * rowFloats;
                 int budget = itemBudgetFloats;
                 int cnt, r;
                 if (perImage <= budget) {
@@ -142,13 +142,11 @@ final class ShiftedConv {
                 bands = (grid[0] + r - 1) / r;
                 cntMax = cnt;
                 imageChunks = (outBatch + cnt - 1) / cnt;
-                e[0] = r + sp.span[0];
-                pitch = rowMajorStrides(e);
-                planeSize = product(e);
-                lastLen = n >= 2 ? pitch[n - 2] : planeSize;
-                comboStride = cntMax * planeSize;
-                chanStride = combos * comboStride;
-                srcSize = cg * chanStride + planeSize + 2 * nr;
+                planes = new PhasePlanes(n, sp.stride, sp.lowShift, sp.span, sp.inSize, sp.phases, grid, xst, r, cnt, cg, nr);
+                pitch = planes.pitch;
+                planeSize = planes.planeSize;
+                chanStride = planes.chanStride;
+                comboStride = planes.comboStride;
             }
 
             off = new int[kc];
@@ -211,145 +209,40 @@ final class ShiftedConv {
                 src = x;
                 base = (inImg * c + inChan) * xPlane + j0 * xst[0];
             } else {
-                src = Scratch.floats(Scratch.SRC, srcSize);
+                src = Scratch.floats(Scratch.SRC, planes.size);
                 base = 0;
-                transform(src, inImg, inChan, cnt, j0, rowsA);
+                planes.fill(kern, x, (inImg * c + inChan) * xPlane, c * xPlane, xPlane, cg, cnt, j0, rowsA, 0f, src);
             }
+            Runs runs = Runs.of(n, cnt, planeSize, pitch, grid, rowsA, dstAxis, dstImg, b0 * dstImg + dstFirst + j0 * dstAxis[0]);
             float[] tile = Scratch.floats(Scratch.TILE, mr * nr);
-            int walkEnd = (cnt - 1) * (direct ? 0 : planeSize) + (rowsA - 1) * pitch[0] + 1;
-            for (int i = 1; i < n; i++) walkEnd += (grid[i] - 1) * pitch[i];
-            int dstBase = b0 * dstImg + dstFirst + j0 * dstAxis[0];
+            int walkEnd = runs.end();
             int aGroup = g * oblocks * kc * mr;
             int oGroup = g * og;
+            int last = dstAxis[n - 1];
             for (int ps = 0; ps < walkEnd; ps += superLen) {
                 int pe = Math.min(walkEnd, ps + superLen);
                 for (int ob = 0; ob < oblocks; ob++) {
                     int aOff = aGroup + ob * kc * mr;
                     int rowsValid = Math.min(mr, og - ob * mr);
                     int oBase = oGroup + ob * mr;
+                    int ri = runs.find(ps);
                     for (int p0 = ps; p0 < pe; p0 += nr) {
+                        while (runs.start(ri) + runs.length(ri) <= p0) ri++;
                         int bOff = base + p0;
                         if (direct && bOff + maxOff + nr > src.length) {
                             ScalarKernels.gemmGuarded(mr, nr, a, aOff, kc, src, bOff, off, tile, 0, nr);
-                            store(tile, p0, walkEnd, rowsValid, oBase, dstBase, rowsA);
+                            runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                             continue;
                         }
-                        int d = rowsValid == mr ? directTarget(p0, walkEnd, dstBase, rowsA) : -1;
-                        if (d >= 0) {
-                            kern.gemm(mr, a, aOff, kc, src, bOff, off, out, d + oBase * qTot, qTot);
+                        if (rowsValid == mr && last == 1 && runs.start(ri) <= p0 && runs.start(ri) + runs.length(ri) >= p0 + nr) {
+                            kern.gemm(mr, a, aOff, kc, src, bOff, off, out, runs.dst(ri) + (p0 - runs.start(ri)) + oBase * qTot, qTot);
                         } else {
                             kern.gemm(mr, a, aOff, kc, src, bOff, off, tile, 0, nr);
-                            store(tile, p0, walkEnd, rowsValid, oBase, dstBase, rowsA);
+                            runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                         }
                     }
                 }
             }
-        }
-
-        /** The output index of position {@code p0} when the whole tile from there is one valid, contiguous run; else -1. */
-        private int directTarget(int p0, int walkEnd, int dstBase, int rowsA) {
-            if (p0 + nr > walkEnd || dstAxis[n - 1] != 1) return -1;
-            int img = p0 / planeSize, rem = p0 - img * planeSize;
-            int d = dstBase + img * dstImg;
-            int jl = 0;
-            for (int i = 0; i < n; i++) {
-                int j = rem / pitch[i];
-                rem -= j * pitch[i];
-                if (j >= (i == 0 ? rowsA : grid[i])) return -1;
-                d += j * dstAxis[i];
-                jl = j;
-            }
-            int lim = n == 1 ? rowsA : grid[n - 1];
-            if (jl + nr > lim || jl + nr > lastLen) return -1;
-            return d;
-        }
-
-        /** Copies the valid positions of a computed tile to the output. */
-        private void store(float[] tile, int p0, int walkEnd, int rowsValid, int oBase, int dstBase, int rowsA) {
-            int end = Math.min(p0 + nr, walkEnd);
-            int p = p0;
-            int last = dstAxis[n - 1];
-            while (p < end) {
-                int img = p / planeSize, rem = p - img * planeSize;
-                int d = dstBase + img * dstImg;
-                boolean ok = true;
-                int jl = 0;
-                for (int i = 0; i < n; i++) {
-                    int j = rem / pitch[i];
-                    rem -= j * pitch[i];
-                    if (j >= (i == 0 ? rowsA : grid[i])) ok = false;
-                    d += j * dstAxis[i];
-                    jl = j;
-                }
-                int run = Math.min(end - p, lastLen - jl);
-                if (ok) {
-                    int lim = n == 1 ? rowsA : grid[n - 1];
-                    int valid = Math.min(run, lim - jl);
-                    int t0 = p - p0;
-                    for (int m = 0; m < rowsValid; m++) {
-                        int dd = d + (oBase + m) * qTot, tt = m * nr + t0;
-                        if (last == 1) {
-                            System.arraycopy(tile, tt, out, dd, valid);
-                        } else {
-                            for (int e = 0; e < valid; e++) out[dd + e * last] = tile[tt + e];
-                        }
-                    }
-                }
-                p += run;
-            }
-        }
-
-        /** Copies the phase planes of an item (channels of the group, {@code cnt} images, a band of rows) into {@code src}. */
-        private void transform(float[] src, int inImg, int inChan, int cnt, int j0, int rowsA) {
-            int[] ph = new int[n];
-            for (int ci = 0; ci < cg; ci++) {
-                for (int cb = 0; cb < combos; cb++) {
-                    int r = cb;
-                    for (int i = n - 1; i >= 0; i--) {
-                        int len = sp.phases[i].length;
-                        ph[i] = sp.phases[i][r % len];
-                        r /= len;
-                    }
-                    for (int im = 0; im < cnt; im++) {
-                        int xo = ((inImg + im) * c + inChan + ci) * xPlane;
-                        int d = ci * chanStride + cb * comboStride + im * planeSize;
-                        copyAxis(src, 0, xo, d, ph, j0, rowsA);
-                    }
-                }
-            }
-        }
-
-        private void copyAxis(float[] src, int axis, int xo, int d, int[] ph, int j0, int rowsA) {
-            int s = sp.stride[axis], phase = ph[axis], size = sp.inSize[axis];
-            int start = (axis == 0 ? j0 : 0) + sp.lowShift[axis];
-            int e = axis == 0 ? rowsA + sp.span[0] : grid[axis] + sp.span[axis];
-            int eLo = Math.max(0, -start);
-            int eHi = Math.min(e, Math.floorDiv(size - 1 - phase, s) - start + 1);
-            if (axis == n - 1) {
-                if (eHi <= eLo) {
-                    java.util.Arrays.fill(src, d, d + e, 0f);
-                    return;
-                }
-                if (eLo > 0) java.util.Arrays.fill(src, d, d + eLo, 0f);
-                int xi = xo + (start + eLo) * s + phase;
-                if (s == 1) {
-                    System.arraycopy(x, xi, src, d + eLo, eHi - eLo);
-                } else {
-                    for (int k = eLo, di = d + eLo; k < eHi; k++, di++, xi += s) src[di] = x[xi];
-                }
-                if (eHi < e) java.util.Arrays.fill(src, d + eHi, d + e, 0f);
-                return;
-            }
-            int pa = pitch[axis];
-            if (eHi <= eLo) {
-                java.util.Arrays.fill(src, d, d + e * pa, 0f);
-                return;
-            }
-            if (eLo > 0) java.util.Arrays.fill(src, d, d + eLo * pa, 0f);
-            for (int k = eLo; k < eHi; k++) {
-                copyAxis(src, axis + 1, xo + ((start + k) * s + phase) * xst[axis], d + k * pa, ph, j0, rowsA);
-            }
-            if (eHi < e) java.util.Arrays.fill(src, d + eHi * pa, d + e * pa, 0f);
         }
     }
 

@@ -1129,4 +1129,30 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    private static final FloatVector EVEN, ODD;
+
+    static {
+        float[] e = new float[L], o = new float[L];
+        for (int i = 0; i < L; i++) {
+            e[i] = 2 * i;
+            o[i] = 2 * i + 1;
+        }
+        EVEN = FloatVector.fromArray(S, e, 0);
+        ODD = FloatVector.fromArray(S, o, 0);
+    }
+
+    @Override
+    public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
+        int k = 0;
+        for (; k + L <= count; k += L) {
+            FloatVector a = FloatVector.fromArray(S, x, xi + 2 * k), b = FloatVector.fromArray(S, x, xi + 2 * k + L);
+            EVEN.selectFrom(a, b).intoArray(dst, dEven + k);
+            ODD.selectFrom(a, b).intoArray(dst, dOdd + k);
+        }
+        for (; k < count; k++) {
+            dst[dEven + k] = x[xi + 2 * k];
+            dst[dOdd + k] = x[xi + 2 * k + 1];
+        }
+    }
+
 }

@@ -184,5 +184,33 @@ for op, comb in (("Max", "max"), ("Min", "min"), ("Sum", "add")):
     }
 """ % (op, comb, comb, comb, comb, comb))
 
+# ---------------------------------------------------------------- stride-2 deinterleave (phase split of a row)
+w("""    private static final FloatVector EVEN, ODD;
+
+    static {
+        float[] e = new float[L], o = new float[L];
+        for (int i = 0; i < L; i++) {
+            e[i] = 2 * i;
+            o[i] = 2 * i + 1;
+        }
+        EVEN = FloatVector.fromArray(S, e, 0);
+        ODD = FloatVector.fromArray(S, o, 0);
+    }
+
+    @Override
+    public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
+        int k = 0;
+        for (; k + L <= count; k += L) {
+            FloatVector a = FloatVector.fromArray(S, x, xi + 2 * k), b = FloatVector.fromArray(S, x, xi + 2 * k + L);
+            EVEN.selectFrom(a, b).intoArray(dst, dEven + k);
+            ODD.selectFrom(a, b).intoArray(dst, dOdd + k);
+        }
+        for (; k < count; k++) {
+            dst[dEven + k] = x[xi + 2 * k];
+            dst[dOdd + k] = x[xi + 2 * k + 1];
+        }
+    }
+""")
+
 w("}")
 print("\n".join(out))
