@@ -99,14 +99,34 @@ public final class FastBackend implements Backend {
         return false;
     }
 
+    /**
+     * Window reductions: sums, maxima and minima of floats on the fast path (f16/bf16 through f32, rounded once), and
+     * maxima/minima of integers that f32 holds exactly; products, f64 and other integers by the reference.
+     */
     @Override
     public Tensor window(WindowPlan plan, WindowReduction op, Tensor input) {
-        return reference.window(plan, op, input);
+        DType t = input.dtype();
+        boolean ok = op != WindowReduction.PRODUCT && t != DType.F64
+                && (!t.isInteger() || (op != WindowReduction.SUM && (t.bits() <= 16 || Canonical.maxAbs(input) <= (1 << 24))));
+        if (!ok) return reference.window(plan, op, input);
+        float[] x = t == DType.F32 ? input.floatData() : input.asType(DType.F32).floatData();
+        float[] out = new float[plan.outputShape().size()];
+        // Integers: a window entirely in padding gives -/+Inf, which the conversion back saturates to the type's extreme
+        // value, the reference's identity.
+        Pooling.reduce(kernels, plan, op, x, out);
+        Tensor r = Tensor.wrap(DType.F32, plan.outputShape(), out);
+        return t == DType.F32 ? r : r.asType(t);
     }
+
+    /** What {@link #window} runs for {@code plan}. */
+    public Planner.Choice explainWindow(WindowPlan plan) { return Planner.chooseWindow(kernels, plan); }
 
     @Override
     public Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source) {
-        return reference.windowSelectScatter(plan, max, input, source);
+        if (input.dtype() != DType.F32 || source.dtype() != DType.F32) return reference.windowSelectScatter(plan, max, input, source);
+        float[] acc = new float[input.size()];
+        Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
+        return Tensor.wrap(DType.F32, input.shape(), acc);
     }
 
     @Override

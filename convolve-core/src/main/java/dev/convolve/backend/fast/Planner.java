@@ -24,6 +24,12 @@ public final class Planner {
         void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out);
     }
 
+    static Choice chooseWindow(Kernels k, dev.convolve.plan.WindowPlan p) {
+        Pooling.Geometry g = Pooling.Geometry.of(p);
+        return new Choice("phase-window", g.planes() + " planes of " + g.in().length + " spatial axes, split into stride phases and padded "
+                + "with the identity, taps reduced over vector tiles; " + k.describe(), null);
+    }
+
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         return new Choice("dot", "kernel gradient as dot products over the positions (lanes along the reduction), "

@@ -79,6 +79,28 @@ final class SubProblem {
         return out;
     }
 
+    /**
+     * The window reduction over spatial axes {@code in} (window {@code w}, strides, dilations, low padding {@code lo},
+     * output {@code q}) as one sub-problem, or null when on some axis every window lies in padding.
+     */
+    static SubProblem window(int[] in, int[] w, int[] s, int[] d, int[] lo, int[] q) {
+        int n = in.length;
+        SubProblem sp = new SubProblem(n);
+        for (int i = 0; i < n; i++) {
+            int[] tt = new int[w[i]], aa = new int[w[i]];
+            int cnt = 0;
+            for (int t = 0; t < w[i]; t++) {
+                int a = t * d[i] - lo[i];
+                if (!hitsInput(a, s[i], q[i], in[i])) continue;
+                tt[cnt] = t;
+                aa[cnt++] = a;
+            }
+            if (cnt == 0) return null;
+            sp.setAxis(i, new AxisPhase(q[i], 1, 0, s[i], in[i], java.util.Arrays.copyOf(tt, cnt), java.util.Arrays.copyOf(aa, cnt)));
+        }
+        return sp;
+    }
+
     /** True when some grid point j in [0, grid) reads {@code j*stride + a} inside [0, size). */
     private static boolean hitsInput(int a, int stride, int grid, int size) {
         int j0 = a >= 0 ? 0 : (-a + stride - 1) / stride;
