@@ -49,7 +49,9 @@ public final class Window {
         int r = p.rank();
         int[] w = p.window(), s = p.strides(), d = p.dilations(), lo = p.padLow();
         int[] in = p.inputShape().dims(), out = p.outputShape().dims();
-        Tensor counts = Tensor.ones(DType.F64, new int[r]);
+        int[] ones = new int[r];
+        java.util.Arrays.fill(ones, 1);
+        Tensor counts = Tensor.ones(DType.F64, ones);
         for (int i = 0; i < r; i++) {
             double[] c = new double[out[i]];
             for (int q = 0; q < out[i]; q++) {
