@@ -418,7 +418,7 @@ class OpConvCommandTest {
         assertTrue(e.contains("--limit"), e);
     }
 
-    /** Asserts the printed type/shape and the values in row-major order. */
+    /** Asserts the printed type/shape and the values in row-major order (f32 values compared as floats). */
     static void assertValues(CliTestSupport.Result r, String describe, double... values) {
         String out = r.ok();
         String[] lines = out.split("\n");
@@ -427,8 +427,14 @@ class OpConvCommandTest {
         String body = out.substring(out.indexOf('\n', out.indexOf('\n') + 1)).replaceAll("[\\[\\]\\s>]", "");
         String[] parts = body.split(",");
         assertEquals(values.length, parts.length, () -> "value count in " + out);
+        boolean f32 = describe.startsWith("f32");
         for (int i = 0; i < values.length; i++) {
-            assertEquals(values[i], Double.parseDouble(parts[i].replace("Inf", "Infinity")), 0, "value " + i + " of " + out);
+            double printed = Double.parseDouble(parts[i].replace("Inf", "Infinity"));
+            if (f32) {
+                assertEquals((float) values[i], (float) printed, 0, "value " + i + " of " + out);
+            } else {
+                assertEquals(values[i], printed, 0, "value " + i + " of " + out);
+            }
         }
     }
 }
