@@ -39,6 +39,7 @@ public final class FastBackend implements Backend {
             noticeShown = true;
             System.err.println("convolve: fast backend without SIMD: " + c.whyScalar());
         }
+        Warmup.start(c.kernels());
         return new FastBackend(c.kernels(), c.whyScalar());
     }
 

@@ -17,9 +17,10 @@ interface Kernels {
 
     /**
      * The shifted GEMM tile: for {@code m < mr} and {@code j < gemmVectors(mr) * lanes()},
-     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*mr + m] * b[bOff + off[k] + j]}.
+     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*mr + m] * b[bOff + off[o0 + k] + j]}, added to the old value of
+     * {@code c} when {@code acc}.
      */
-    void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc);
+    void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc);
 
     /** Rows of the {@link #bcast} tile with {@code nv} vectors (1 to 4). */
     int bcastRows(int nv);

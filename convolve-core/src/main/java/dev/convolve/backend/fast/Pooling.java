@@ -87,7 +87,10 @@ final class Pooling {
             }
         }
 
-        void run() { Threads.parallelFor(items, this::item); }
+        void run() {
+            long work = (long) geo.planes() * outPlane * taps;
+            Threads.parallelFor(items, ShiftedConv.threadsFor(work), this::item);
+        }
 
         private void item(int idx) {
             int p0 = idx * cnt;
@@ -139,7 +142,8 @@ final class Pooling {
         }
         int planes = geo.planes();
         // planes of one item never share input positions, so items may run in parallel
-        Threads.parallelFor(planes, pl -> {
+        long work = (long) planes * outPlane * sp.tapCount() * 4;
+        Threads.parallelFor(planes, ShiftedConv.threadsFor(work), pl -> {
             int xb = pl * inPlane, ob = pl * outPlane;
             int[] q = new int[n];
             int[] u = new int[n];

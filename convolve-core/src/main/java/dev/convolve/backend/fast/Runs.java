@@ -39,6 +39,7 @@ final class Runs {
             r.dst = new int[cap];
         }
         int runLen = n == 1 ? rowsA : grid[n - 1];
+        int lastStride = dstAxis[n - 1];
         int k = 0;
         int[] j = new int[Math.max(1, n - 1)];
         for (int im = 0; im < cnt; im++) {
@@ -50,10 +51,14 @@ final class Runs {
                     p += j[i] * pitch[i];
                     d += j[i] * dstAxis[i];
                 }
-                r.start[k] = p;
-                r.length[k] = runLen;
-                r.dst[k] = d;
-                k++;
+                if (k > 0 && r.start[k - 1] + r.length[k - 1] == p && r.dst[k - 1] + r.length[k - 1] * lastStride == d) {
+                    r.length[k - 1] += runLen;   // contiguous in the walk and in the output: one longer run
+                } else {
+                    r.start[k] = p;
+                    r.length[k] = runLen;
+                    r.dst[k] = d;
+                    k++;
+                }
                 for (int i = n - 2; i >= 0; i--) {
                     if (++j[i] < (i == 0 ? rowsA : grid[i])) break;
                     j[i] = 0;

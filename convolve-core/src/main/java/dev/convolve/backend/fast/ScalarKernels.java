@@ -20,11 +20,11 @@ final class ScalarKernels implements Kernels {
     public int gemmVectors(int mr) { return GEMM_NV[mr]; }
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         int nr = GEMM_NV[mr] * L;
-        for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
+        if (!acc) for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
         for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
-            int bi = bOff + off[k];
+            int bi = bOff + off[o0 + k];
             for (int m = 0; m < mr; m++) {
                 float av = a[ak + m];
                 int ci = cOff + m * ldc;
@@ -34,10 +34,10 @@ final class ScalarKernels implements Kernels {
     }
 
     /** {@link #gemm} for any tile width, reading {@code b} as zero outside its bounds (tail tiles read past the input). */
-    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
-        for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
+    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        if (!acc) for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
         for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
-            int bi = bOff + off[k];
+            int bi = bOff + off[o0 + k];
             int jEnd = Math.min(nr, b.length - bi);
             for (int m = 0; m < mr; m++) {
                 float av = a[ak + m];

@@ -28,23 +28,23 @@ final class VectorKernels implements Kernels {
     private static final int[] GEMM_NV = {0, 8, 8, 8, 6, 4, 4, 3, 3};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         switch (mr) {
-            case 1 -> gemm1x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 2 -> gemm2x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 3 -> gemm3x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 4 -> gemm4x6(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 5 -> gemm5x4(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 6 -> gemm6x4(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 7 -> gemm7x3(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 8 -> gemm8x3(a, aOff, kc, b, bOff, off, c, cOff, ldc);
+            case 1 -> gemm1x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 2 -> gemm2x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 3 -> gemm3x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 4 -> gemm4x6(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 5 -> gemm5x4(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 6 -> gemm6x4(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 7 -> gemm7x3(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 8 -> gemm8x3(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
             default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
         }
     }
 
-    private static void gemm1x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm1x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 1) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 1) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -64,6 +64,16 @@ final class VectorKernels implements Kernels {
             FloatVector b7 = FloatVector.fromArray(S, b, bi + 7 * L);
             c0_7 = a0.fma(b7, c0_7);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -74,9 +84,9 @@ final class VectorKernels implements Kernels {
         c0_7.intoArray(c, cOff + 7 * L);
     }
 
-    private static void gemm2x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm2x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 2) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 2) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -105,6 +115,24 @@ final class VectorKernels implements Kernels {
             c0_7 = a0.fma(b7, c0_7);
             c1_7 = a1.fma(b7, c1_7);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -123,9 +151,9 @@ final class VectorKernels implements Kernels {
         c1_7.intoArray(c, cOff + 1 * ldc + 7 * L);
     }
 
-    private static void gemm3x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm3x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c2_6 = FloatVector.zero(S), c2_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 3) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 3) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -163,6 +191,32 @@ final class VectorKernels implements Kernels {
             c1_7 = a1.fma(b7, c1_7);
             c2_7 = a2.fma(b7, c2_7);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c2_6 = c2_6.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 6 * L));
+            c2_7 = c2_7.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -189,9 +243,9 @@ final class VectorKernels implements Kernels {
         c2_7.intoArray(c, cOff + 2 * ldc + 7 * L);
     }
 
-    private static void gemm4x6(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm4x6(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 4) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 4) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -228,6 +282,32 @@ final class VectorKernels implements Kernels {
             c2_5 = a2.fma(b5, c2_5);
             c3_5 = a3.fma(b5, c3_5);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c3_4 = c3_4.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 4 * L));
+            c3_5 = c3_5.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -254,9 +334,9 @@ final class VectorKernels implements Kernels {
         c3_5.intoArray(c, cOff + 3 * ldc + 5 * L);
     }
 
-    private static void gemm5x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm5x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 5) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 5) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -288,6 +368,28 @@ final class VectorKernels implements Kernels {
             c4_2 = a4.fma(b2, c4_2);
             c4_3 = a4.fma(b3, c4_3);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -310,9 +412,9 @@ final class VectorKernels implements Kernels {
         c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
-    private static void gemm6x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm6x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 6) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 6) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -349,6 +451,32 @@ final class VectorKernels implements Kernels {
             c5_2 = a5.fma(b2, c5_2);
             c5_3 = a5.fma(b3, c5_3);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -375,9 +503,9 @@ final class VectorKernels implements Kernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void gemm7x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm7x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 7) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 7) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -411,6 +539,29 @@ final class VectorKernels implements Kernels {
             c6_1 = a6.fma(b1, c6_1);
             c6_2 = a6.fma(b2, c6_2);
         }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -434,9 +585,9 @@ final class VectorKernels implements Kernels {
         c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
     }
 
-    private static void gemm8x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm8x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 8) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 8) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -473,6 +624,32 @@ final class VectorKernels implements Kernels {
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
             c7_2 = a7.fma(b2, c7_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
         }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);

@@ -42,19 +42,19 @@ w("""
     private static final int[] GEMM_NV = {0""" + "".join(", %d" % nv for mr, nv in GEMM) + """};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         switch (mr) {""")
 for mr, nv in GEMM:
-    w("            case %d -> gemm%dx%d(a, aOff, kc, b, bOff, off, c, cOff, ldc);" % (mr, mr, nv))
+    w("            case %d -> gemm%dx%d(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);" % (mr, mr, nv))
 w("""            default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
         }
     }
 """)
 for mr, nv in GEMM:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {" % (mr, nv))
+    w("    private static void gemm%dx%d(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int k = 0, ak = aOff; k < kc; k++, ak += %d) {" % mr)
+    w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += %d) {" % mr)
     w("            int bi = bOff + off[k];")
     if mr > nv:
         for v in range(nv):
@@ -70,6 +70,13 @@ for mr, nv in GEMM:
             w("            FloatVector b%d = FloatVector.fromArray(S, b, bi%s);" % (v, "" if v == 0 else " + %d * L" % v))
             for m in range(mr):
                 w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
+    w("        }")
+    w("        if (acc) {")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            idx = base + ("" if v == 0 else " + %d * L" % v)
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
     w("        }")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
