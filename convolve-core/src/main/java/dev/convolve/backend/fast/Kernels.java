@@ -15,12 +15,15 @@ interface Kernels {
     /** Number of vectors per tile row of {@link #gemm} with {@code mr} rows (1 to 8). */
     int gemmVectors(int mr);
 
+    /** True when {@link #gemm} has a tile of {@code mr} rows and {@code nv} vectors. */
+    boolean hasGemm(int mr, int nv);
+
     /**
-     * The shifted GEMM tile: for {@code m < mr} and {@code j < gemmVectors(mr) * lanes()},
-     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*mr + m] * b[bOff + off[o0 + k] + j]}, added to the old value of
+     * The shifted GEMM tile: for {@code m < mr} and {@code j < nv * lanes()},
+     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}, added to the old value of
      * {@code c} when {@code acc}.
      */
-    void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc);
+    void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc);
 
     /** Rows of the {@link #bcast} tile with {@code nv} vectors (1 to 4). */
     int bcastRows(int nv);

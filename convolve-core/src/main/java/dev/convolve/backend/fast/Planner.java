@@ -50,6 +50,14 @@ public final class Planner {
 
     static Choice choose(Kernels k, ConvPlan p) {
         List<SubProblem> subs = SubProblem.of(p);
+        if (BatchConv.suits(k, p, subs)) {
+            int groups = p.featureGroups();
+            int[] t = BatchConv.chooseTile(k, p.outChannels() / groups, p.outBatch());
+            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+            return new Choice("batch-lanes", "small planes (at most " + BatchConv.MAX_GRID + " outputs per image) and batch " + p.outBatch()
+                    + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe(),
+                    (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
+        }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         int og = p.outChannels() / groups;
         int mr = ShiftedConv.chooseRows(og);

@@ -20,23 +20,17 @@ final class ScalarKernels implements Kernels {
     public int gemmVectors(int mr) { return GEMM_NV[mr]; }
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
-        int nr = GEMM_NV[mr] * L;
-        if (!acc) for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
-            int bi = bOff + off[o0 + k];
-            for (int m = 0; m < mr; m++) {
-                float av = a[ak + m];
-                int ci = cOff + m * ldc;
-                for (int j = 0; j < nr; j++) c[ci + j] = Math.fma(av, b[bi + j], c[ci + j]);
-            }
-        }
+    public boolean hasGemm(int mr, int nv) { return mr >= 1 && mr <= 8 && (nv == 1 || nv == 2 || nv == 3 || nv == 4 || nv == 6 || nv == 8) && mr * nv <= 24; }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        gemmGuarded(mr, nv * L, a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
     }
 
     /** {@link #gemm} for any tile width, reading {@code b} as zero outside its bounds (tail tiles read past the input). */
-    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         if (!acc) for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
+        for (int k = 0, ak = aOff; k < kc; k++, ak += lda) {
             int bi = bOff + off[o0 + k];
             int jEnd = Math.min(nr, b.length - bi);
             for (int m = 0; m < mr; m++) {

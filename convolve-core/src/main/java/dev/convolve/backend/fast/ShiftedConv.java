@@ -57,7 +57,7 @@ final class ShiftedConv {
         final SubProblem sp;
         final float[] x, out, a;
         final int[] off;
-        final int n, groups, og, cg, c, o, outBatch, taps, kc, mr, nr, oblocks;
+        final int n, groups, og, cg, c, o, outBatch, taps, kc, mr, nv, nr, oblocks;
         final boolean featureGroups, direct;
         final int[] pitch, grid, dstAxis, xst;
         final PhasePlanes planes;
@@ -77,7 +77,8 @@ final class ShiftedConv {
             taps = sp.tapCount();
             kc = cg * taps;
             mr = chooseRows(og);
-            nr = kern.gemmVectors(mr) * kern.lanes();
+            nv = kern.gemmVectors(mr);
+            nr = nv * kern.lanes();
             oblocks = (og + mr - 1) / mr;
             grid = sp.grid.clone();
 
@@ -263,8 +264,8 @@ final class ShiftedConv {
                     // K in chunks so that one chunk of the tile's input stays in L1 across the chunk's steps
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int kn = Math.min(kChunk, kc - k0);
-                        if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff + k0 * mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
-                        else kern.gemm(mr, a, aOff + k0 * mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
+                        if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff + k0 * mr, mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
+                        else kern.gemm(mr, nv, a, aOff + k0 * mr, mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
                     }
                     if (!toOut) runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                 }

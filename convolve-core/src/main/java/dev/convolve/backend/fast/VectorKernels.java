@@ -28,23 +28,174 @@ final class VectorKernels implements Kernels {
     private static final int[] GEMM_NV = {0, 8, 8, 8, 6, 4, 4, 3, 3};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
-        switch (mr) {
-            case 1 -> gemm1x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 2 -> gemm2x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 3 -> gemm3x8(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 4 -> gemm4x6(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 5 -> gemm5x4(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 6 -> gemm6x4(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 7 -> gemm7x3(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            case 8 -> gemm8x3(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);
-            default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
+    public boolean hasGemm(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 17, 18, 19, 20, 22, 24, 33, 34, 35, 36, 38, 40, 49, 50, 51, 52, 54, 56, 65, 66, 67, 68, 70, 81, 82, 83, 84, 97, 98, 99, 100, 113, 114, 115, 129, 130, 131 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        switch (mr * 16 + nv) {
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 
-    private static void gemm1x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+        }
+        c0_0.intoArray(c, cOff);
+    }
+
+    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+    }
+
+    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+    }
+
+    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+    }
+
+    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+    }
+
+    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 1) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -84,9 +235,176 @@ final class VectorKernels implements Kernels {
         c0_7.intoArray(c, cOff + 7 * L);
     }
 
-    private static void gemm2x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+    }
+
+    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+    }
+
+    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+    }
+
+    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+    }
+
+    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            c1_4 = a1.fma(b4, c1_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+            c1_5 = a1.fma(b5, c1_5);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, cOff + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
+    }
+
+    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 2) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -151,9 +469,229 @@ final class VectorKernels implements Kernels {
         c1_7.intoArray(c, cOff + 1 * ldc + 7 * L);
     }
 
-    private static void gemm3x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+    }
+
+    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+    }
+
+    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+    }
+
+    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+    }
+
+    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            c1_4 = a1.fma(b4, c1_4);
+            c2_4 = a2.fma(b4, c2_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+            c1_5 = a1.fma(b5, c1_5);
+            c2_5 = a2.fma(b5, c2_5);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, cOff + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, cOff + 2 * ldc + 4 * L);
+        c2_5.intoArray(c, cOff + 2 * ldc + 5 * L);
+    }
+
+    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c2_6 = FloatVector.zero(S), c2_7 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 3) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -243,9 +781,191 @@ final class VectorKernels implements Kernels {
         c2_7.intoArray(c, cOff + 2 * ldc + 7 * L);
     }
 
-    private static void gemm4x6(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+    }
+
+    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+    }
+
+    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+
+    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+            c3_3 = a3.fma(b3, c3_3);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+    }
+
+    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 4) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -334,9 +1054,147 @@ final class VectorKernels implements Kernels {
         c3_5.intoArray(c, cOff + 3 * ldc + 5 * L);
     }
 
-    private static void gemm5x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+    }
+
+    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+    }
+
+    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+    }
+
+    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 5) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -412,9 +1270,168 @@ final class VectorKernels implements Kernels {
         c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
-    private static void gemm6x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+    }
+
+    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+    }
+
+    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 6) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -503,9 +1520,107 @@ final class VectorKernels implements Kernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void gemm7x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+    }
+
+    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+    }
+
+    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 7) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -585,9 +1700,118 @@ final class VectorKernels implements Kernels {
         c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
     }
 
-    private static void gemm8x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+    }
+
+    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+        }
+        if (acc) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+    }
+
+    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
-        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += 8) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);

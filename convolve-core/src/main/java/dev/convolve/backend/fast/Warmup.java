@@ -28,7 +28,9 @@ final class Warmup {
         for (int i = 0; i < rows.length; i++) rows[i] = i * 64;
         int[] tiles = k.dotTiles();
         for (int rep = 0; rep < 12_000; rep++) {
-            for (int mr = 1; mr <= 8; mr++) k.gemm(mr, a, 0, 16, b, 0, off, 0, c, 0, 8 * l, (rep & 1) == 0);
+            for (int mr = 1; mr <= 8; mr++) {
+                for (int nv = 1; nv <= 8; nv++) if (k.hasGemm(mr, nv)) k.gemm(mr, nv, a, 0, mr, 16, b, 0, off, 0, c, 0, 8 * l, (rep & 1) == 0);
+            }
             for (int nv = 1; nv <= 4; nv++) k.bcast(nv, b, rows, 0, 0, 8, a, 0, 4 * l, c, 0, 4 * l);
             for (int i = 0; i < tiles.length; i += 2) k.dot(tiles[i], tiles[i + 1], b, rows, 0, 0, c, rows, 0, 0, 2 * l, a, 0, 16);
             if ((rep & 3) == 0) {

@@ -35,6 +35,7 @@ final class VectorKernels implements Kernels {
 """)
 
 # ---------------------------------------------------------------- gemm (forward, lanes along positions)
+GEMM_ALL = [(mr, nv) for mr in range(1, 9) for nv in (1, 2, 3, 4, 6, 8) if mr * nv <= 24]
 w("""
     @Override
     public int gemmVectors(int mr) { return GEMM_NV[mr]; }
@@ -42,19 +43,27 @@ w("""
     private static final int[] GEMM_NV = {0""" + "".join(", %d" % nv for mr, nv in GEMM) + """};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
-        switch (mr) {""")
-for mr, nv in GEMM:
-    w("            case %d -> gemm%dx%d(a, aOff, kc, b, bOff, off, o0, c, cOff, ldc, acc);" % (mr, mr, nv))
-w("""            default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
+    public boolean hasGemm(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in GEMM_ALL) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in GEMM_ALL:
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 """)
-for mr, nv in GEMM:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {" % (mr, nv))
+for mr, nv in GEMM_ALL:
+    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += %d) {" % mr)
+    w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
     w("            int bi = bOff + off[k];")
     if mr > nv:
         for v in range(nv):
