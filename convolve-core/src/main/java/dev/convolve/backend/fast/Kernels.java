@@ -53,6 +53,22 @@ interface Kernels {
     /** Splits {@code 2*count} floats into even and odd elements: {@code dst[dEven+k] = x[xi+2k]}, {@code dst[dOdd+k] = x[xi+2k+1]}. */
     void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd);
 
+    /**
+     * Winograd F(4x4, 3x3) input transform of {@link #lanes()} tiles: element {@code rs = r*6+s} of the 6x6 patch of the tile in
+     * lane {@code l} is {@code src[base + offRS[rs] + idx[idxOff + l]]} (a gather); writes {@code V = B^T d B} as 36 vectors at
+     * {@code v[vOff + xi*vStride]}. {@code tmp} holds at least 72 vectors.
+     */
+    void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride);
+
+    /** Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16 vectors {@code y[(a*4+b)*L]}. */
+    void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
+    /**
+     * Winograd F(4x4, 3x3) kernel transform {@code U = G g G^T} for {@link #lanes()} filters: tap t at {@code g[gOff + t*tStride]};
+     * element {@code xi} of filters {@code 8h..8h+7} goes to {@code u[uOff + xi*uStride + h*halfStride ..+8]} (8-row GEMM panels).
+     */
+    void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+
     /** As {@link #windowMax} with the sum (identity is added once). */
     void windowSum(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);
 }

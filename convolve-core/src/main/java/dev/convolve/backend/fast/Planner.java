@@ -49,6 +49,10 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (Winograd.suits(p)) {
+            return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
+                    + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
+        }
         List<SubProblem> subs = SubProblem.of(p);
         if (BatchConv.suits(k, p, subs)) {
             int groups = p.featureGroups();

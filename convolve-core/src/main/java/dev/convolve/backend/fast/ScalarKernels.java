@@ -117,5 +117,57 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    private static final float[][] BT = {{4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+    private static final float[][] AT = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+    private static final float[][] G = {{0.25f, 0, 0}, {-1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6}, {1f / 24, 1f / 12, 1f / 6}, {1f / 24, -1f / 12, 1f / 6}, {0, 0, 1}};
+
+    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) {
+            for (int l = 0; l < L; l++) tmp[rs * L + l] = src[base + offRS[rs] + idx[idxOff + l]];
+        }
+        for (int l = 0; l < L; l++) {
+            for (int r = 0; r < 6; r++) {
+                for (int c = 0; c < 6; c++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += BT[r][i] * tmp[(i * 6 + j) * L + l] * BT[c][j];
+                    }
+                    v[vOff + (r * 6 + c) * vStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 4; a++) {
+                for (int b = 0; b < 4; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT[b][j];
+                    }
+                    y[(a * 4 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) s += G[i][a] * g[gOff + (a * 3 + b) * tStride + l] * G[j][b];
+                    }
+                    u[uOff + (i * 6 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
+                }
+            }
+        }
+    }
+
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
 }

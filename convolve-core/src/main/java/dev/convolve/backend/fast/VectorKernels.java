@@ -1,6 +1,7 @@
 package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -2553,6 +2554,105 @@ final class VectorKernels implements Kernels {
         for (; k < count; k++) {
             dst[dEven + k] = x[xi + 2 * k];
             dst[dOdd + k] = x[xi + 2 * k + 1];
+        }
+    }
+
+    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
+
+    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
+    private static void store8(FloatVector v, float[] u, int at, int half) {
+        if (L == 8) {
+            v.intoArray(u, at);
+        } else {
+            v.intoArray(u, at, LOW8);
+            v.intoArray(u, at + half - 8, HIGH8);
+        }
+    }
+
+    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);
+        for (int s = 0; s < 6; s++) {
+            FloatVector d0 = FloatVector.fromArray(S, tmp, (0 * 6 + s) * L);
+            FloatVector d1 = FloatVector.fromArray(S, tmp, (1 * 6 + s) * L);
+            FloatVector d2 = FloatVector.fromArray(S, tmp, (2 * 6 + s) * L);
+            FloatVector d3 = FloatVector.fromArray(S, tmp, (3 * 6 + s) * L);
+            FloatVector d4 = FloatVector.fromArray(S, tmp, (4 * 6 + s) * L);
+            FloatVector d5 = FloatVector.fromArray(S, tmp, (5 * 6 + s) * L);
+            d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
+            d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
+            d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);
+            d3.fma(FloatVector.broadcast(S, 2f), d1.fma(FloatVector.broadcast(S, -2f), d2.neg().add(d4))).intoArray(tmp, (36 + 3 * 6 + s) * L);
+            d3.fma(FloatVector.broadcast(S, -2f), d1.fma(FloatVector.broadcast(S, 2f), d2.neg().add(d4))).intoArray(tmp, (36 + 4 * 6 + s) * L);
+            d3.fma(FloatVector.broadcast(S, -5f), d1.fma(FloatVector.broadcast(S, 4f), d5)).intoArray(tmp, (36 + 5 * 6 + s) * L);
+        }
+        for (int r = 0; r < 6; r++) {
+            FloatVector t0 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 0) * L);
+            FloatVector t1 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 1) * L);
+            FloatVector t2 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 2) * L);
+            FloatVector t3 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 3) * L);
+            FloatVector t4 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 4) * L);
+            FloatVector t5 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 5) * L);
+            t2.fma(FloatVector.broadcast(S, -5f), t0.fma(FloatVector.broadcast(S, 4f), t4)).intoArray(v, vOff + (r * 6 + 0) * vStride);
+            t2.fma(FloatVector.broadcast(S, -4f), t1.fma(FloatVector.broadcast(S, -4f), t3.add(t4))).intoArray(v, vOff + (r * 6 + 1) * vStride);
+            t2.fma(FloatVector.broadcast(S, -4f), t1.fma(FloatVector.broadcast(S, 4f), t3.neg().add(t4))).intoArray(v, vOff + (r * 6 + 2) * vStride);
+            t3.fma(FloatVector.broadcast(S, 2f), t1.fma(FloatVector.broadcast(S, -2f), t2.neg().add(t4))).intoArray(v, vOff + (r * 6 + 3) * vStride);
+            t3.fma(FloatVector.broadcast(S, -2f), t1.fma(FloatVector.broadcast(S, 2f), t2.neg().add(t4))).intoArray(v, vOff + (r * 6 + 4) * vStride);
+            t3.fma(FloatVector.broadcast(S, -5f), t1.fma(FloatVector.broadcast(S, 4f), t5)).intoArray(v, vOff + (r * 6 + 5) * vStride);
+        }
+    }
+
+    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) {
+            FloatVector m0 = FloatVector.fromArray(S, m, mOff + (0 * 6 + s) * mStride);
+            FloatVector m1 = FloatVector.fromArray(S, m, mOff + (1 * 6 + s) * mStride);
+            FloatVector m2 = FloatVector.fromArray(S, m, mOff + (2 * 6 + s) * mStride);
+            FloatVector m3 = FloatVector.fromArray(S, m, mOff + (3 * 6 + s) * mStride);
+            FloatVector m4 = FloatVector.fromArray(S, m, mOff + (4 * 6 + s) * mStride);
+            FloatVector m5 = FloatVector.fromArray(S, m, mOff + (5 * 6 + s) * mStride);
+            m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+            m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))).intoArray(tmp, (1 * 6 + s) * L);
+            m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2))).intoArray(tmp, (2 * 6 + s) * L);
+            m4.fma(FloatVector.broadcast(S, -8f), m3.fma(FloatVector.broadcast(S, 8f), m1.sub(m2).add(m5))).intoArray(tmp, (3 * 6 + s) * L);
+        }
+        for (int a = 0; a < 4; a++) {
+            FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+            FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+            FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+            FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+            FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+            FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+            t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 4 + 0) * L);
+            t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 4 + 1) * L);
+            t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))).intoArray(y, (a * 4 + 2) * L);
+            t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2).add(t5))).intoArray(y, (a * 4 + 3) * L);
+        }
+    }
+
+    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 3; j++) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gOff + (0 * 3 + j) * tStride);
+            FloatVector g1 = FloatVector.fromArray(S, g, gOff + (1 * 3 + j) * tStride);
+            FloatVector g2 = FloatVector.fromArray(S, g, gOff + (2 * 3 + j) * tStride);
+            g0.mul(0.25f).intoArray(tmp, (0 * 3 + j) * L);
+            g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (1 * 3 + j) * L);
+            g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (2 * 3 + j) * L);
+            g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24))).intoArray(tmp, (3 * 3 + j) * L);
+            g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24))).intoArray(tmp, (4 * 3 + j) * L);
+            g2.intoArray(tmp, (5 * 3 + j) * L);
+        }
+        for (int i = 0; i < 6; i++) {
+            FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 3 + 0) * L);
+            FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 3 + 1) * L);
+            FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 3 + 2) * L);
+            store8(h0.mul(0.25f), u, uOff + (i * 6 + 0) * uStride, halfStride);
+            store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 1) * uStride, halfStride);
+            store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 2) * uStride, halfStride);
+            store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 3) * uStride, halfStride);
+            store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 4) * uStride, halfStride);
+            store8(h2, u, uOff + (i * 6 + 5) * uStride, halfStride);
         }
     }
 

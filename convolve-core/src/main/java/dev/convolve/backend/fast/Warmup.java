@@ -21,18 +21,25 @@ final class Warmup {
 
     static void run(Kernels k) {
         int l = k.lanes();
-        float[] a = new float[8 * 64], b = new float[4096], c = new float[4096];
+        float[] a = new float[8 * 64 * 8], b = new float[4096], c = new float[4096];
         int[] off = new int[64];
         for (int i = 0; i < off.length; i++) off[i] = i * 7;
         int[] rows = new int[32];
         for (int i = 0; i < rows.length; i++) rows[i] = i * 64;
         int[] tiles = k.dotTiles();
-        for (int rep = 0; rep < 12_000; rep++) {
-            for (int mr = 1; mr <= 8; mr++) {
-                for (int nv = 1; nv <= 8; nv++) if (k.hasGemm(mr, nv)) k.gemm(mr, nv, a, 0, mr, 16, b, 0, off, 0, c, 0, 8 * l, (rep & 1) == 0);
-            }
+        // A few hundred calls with 64-step loops reach C2's thresholds; more would only keep a core busy (in the
+        // interpreter the Vector API is slow), so only the tiles the engines use most are warmed.
+        int[] idx = new int[l];
+        float[] big = new float[8192];
+        for (int rep = 0; rep < 400; rep++) {
+            for (int mr = 1; mr <= 8; mr++) k.gemm(mr, k.gemmVectors(mr), a, 0, mr, 64, b, 0, off, 0, c, 0, 8 * l, (rep & 1) == 0);
+            k.gemm(6, 4, a, 0, 6, 64, b, 0, off, 0, c, 0, 4 * l, false);
+            k.gemm(4, 4, a, 0, 4, 64, b, 0, off, 0, c, 0, 4 * l, false);
+            k.wino4Input(big, 0, idx, 0, off, big, c, 0, 16);
+            k.wino4Output(big, 0, 16, c, a);
+            k.wino4Kernel(big, 0, 16, c, big, 4096, 16, 256);
             for (int nv = 1; nv <= 4; nv++) k.bcast(nv, b, rows, 0, 0, 8, a, 0, 4 * l, c, 0, 4 * l);
-            for (int i = 0; i < tiles.length; i += 2) k.dot(tiles[i], tiles[i + 1], b, rows, 0, 0, c, rows, 0, 0, 2 * l, a, 0, 16);
+            for (int i = 0; i < tiles.length; i += 2) k.dot(tiles[i], tiles[i + 1], b, rows, 0, 0, c, rows, 0, 0, 8 * l, a, 0, 16);
             if ((rep & 3) == 0) {
                 k.windowMax(b, 0, off, 4, c, 0, 4 * l, 0f);
                 k.windowMin(b, 0, off, 4, c, 0, 4 * l, 0f);

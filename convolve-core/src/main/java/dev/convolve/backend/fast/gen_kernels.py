@@ -13,6 +13,7 @@ w = out.append
 w("""package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -227,6 +228,97 @@ w("""    private static final FloatVector EVEN, ODD;
         }
     }
 """)
+
+
+w("""    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
+
+    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
+    private static void store8(FloatVector v, float[] u, int at, int half) {
+        if (L == 8) {
+            v.intoArray(u, at);
+        } else {
+            v.intoArray(u, at, LOW8);
+            v.intoArray(u, at + half - 8, HIGH8);
+        }
+    }
+""")
+
+# ---------------------------------------------------------------- Winograd F(4x4, 3x3) transforms, 16 tiles (or output channels) per vector
+BT = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
+AT = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
+G = [["0.25f", None, None], ["-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6"], ["1f / 24", "1f / 12", "1f / 6"], ["1f / 24", "-1f / 12", "1f / 6"], [None, None, "1f"]]
+
+def lin(row, names):
+    """A Java expression for sum row[k] * names[k] with fma for coefficients other than +-1."""
+    expr = None
+    terms = [(c, n) for c, n in zip(row, names) if c not in (0, None)]
+    # start from a +-1 term if any, to save a multiply
+    terms.sort(key=lambda t: 0 if t[0] in (1, -1, "1f") else 1)
+    for c, n in terms:
+        if expr is None:
+            if c in (1, "1f"): expr = n
+            elif c == -1: expr = n + ".neg()"
+            else: expr = "%s.mul(%s)" % (n, cst(c))
+        else:
+            if c in (1, "1f"): expr = expr + ".add(" + n + ")"
+            elif c == -1: expr = expr + ".sub(" + n + ")"
+            else: expr = "%s.fma(FloatVector.broadcast(S, %s), %s)" % (n, cst(c), expr)
+    return expr if expr is not None else "FloatVector.zero(S)"
+
+def cst(c):
+    return c if isinstance(c, str) else ("%d" % c) + "f"
+
+w("""    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);""")
+# columns: t[r][s] = sum_k BT[r][k] d[k][s]
+w("        for (int s = 0; s < 6; s++) {")
+for k in range(6):
+    w("            FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
+for r in range(6):
+    w("            %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
+w("        }")
+# rows: V[r][c] = sum_k BT[c][k] t[r][k]
+w("        for (int r = 0; r < 6; r++) {")
+for k in range(6):
+    w("            FloatVector t%d = FloatVector.fromArray(S, tmp, (36 + r * 6 + %d) * L);" % (k, k))
+for c in range(6):
+    w("            %s.intoArray(v, vOff + (r * 6 + %d) * vStride);" % (lin(BT[c], ["t%d" % k for k in range(6)]), c))
+w("        }")
+w("    }\n")
+
+w("""    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {""")
+w("        for (int s = 0; s < 6; s++) {")
+for k in range(6):
+    w("            FloatVector m%d = FloatVector.fromArray(S, m, mOff + (%d * 6 + s) * mStride);" % (k, k))
+for a in range(4):
+    w("            %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT[a], ["m%d" % k for k in range(6)]), a))
+w("        }")
+w("        for (int a = 0; a < 4; a++) {")
+for k in range(6):
+    w("            FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(4):
+    w("            %s.intoArray(y, (a * 4 + %d) * L);" % (lin(AT[b], ["t%d" % k for k in range(6)]), b))
+w("        }")
+w("    }\n")
+
+w("""    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {""")
+# columns: h[i][j] = sum_k G[i][k] g[k][j]   (g is 3x3: g[k][j] at gOff + (k*3+j)*tStride)
+w("        for (int j = 0; j < 3; j++) {")
+for k in range(3):
+    w("            FloatVector g%d = FloatVector.fromArray(S, g, gOff + (%d * 3 + j) * tStride);" % (k, k))
+for i in range(6):
+    w("            %s.intoArray(tmp, (%d * 3 + j) * L);" % (lin(G[i], ["g%d" % k for k in range(3)]), i))
+w("        }")
+w("        for (int i = 0; i < 6; i++) {")
+for k in range(3):
+    w("            FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 3 + %d) * L);" % (k, k))
+for j in range(6):
+    w("            store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
+w("        }")
+w("    }\n")
 
 w("}")
 print("\n".join(out))
