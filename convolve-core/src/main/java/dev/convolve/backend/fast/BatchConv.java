@@ -124,13 +124,16 @@ final class BatchConv {
                     for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
                 }
                 // packed kernel, rows padded with zeros: a[g][ob][k][mr]
-                float[] a = new float[groups * oblocks * kc * mr];
+                float[] a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
                 for (int g = 0; g < groups; g++) {
                     for (int ob = 0; ob < oblocks; ob++) {
                         int base = (g * oblocks + ob) * kc * mr;
                         for (int m = 0; m < mr; m++) {
                             int oc = ob * mr + m;
-                            if (oc >= og) continue;
+                            if (oc >= og) {
+                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                            continue;
+                        }
                             int wBase = (g * og + oc) * cg * kPlane;
                             for (int ci = 0; ci < cg; ci++) {
                                 for (int tp = 0; tp < taps; tp++) a[base + (ci * taps + tp) * mr + m] = w[wBase + ci * kPlane + kOff[tp]];
@@ -197,7 +200,7 @@ final class BatchConv {
                 int bOff = xBase + pos * nr;
                 for (int ob = 0; ob < oblocks; ob++) {
                     int rows = Math.min(mr, og - ob * mr);
-                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, bOff, off, 0, tile, 0, nr, false);
+                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, bOff, off, 0, tile, 0, nr);
                     int oc = g * og + ob * mr;
                     int dBase = blk * nr * imgStride + oc * qTot + dq;
                     for (int m = 0; m < rows; m++) {

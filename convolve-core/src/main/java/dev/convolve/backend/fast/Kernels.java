@@ -20,10 +20,9 @@ interface Kernels {
 
     /**
      * The shifted GEMM tile: for {@code m < mr} and {@code j < nv * lanes()},
-     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}, added to the old value of
-     * {@code c} when {@code acc}.
+     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.
      */
-    void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc);
+    void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc);
 
     /** Rows of the {@link #bcast} tile with {@code nv} vectors (1 to 4). */
     int bcastRows(int nv);

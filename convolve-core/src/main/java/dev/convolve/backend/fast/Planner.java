@@ -31,6 +31,10 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (GradKernelWide.suits(k, p)) {
+            return new Choice("bcast-o", "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast input x "
+                    + "gradient rows, accumulated in registers over the positions; " + k.describe(), null);
+        }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         return new Choice("dot", "kernel gradient as dot products over the positions (lanes along the reduction), "
                 + (p.outChannels() / groups) + " output channels per group; " + k.describe(), null);

@@ -23,13 +23,13 @@ final class ScalarKernels implements Kernels {
     public boolean hasGemm(int mr, int nv) { return mr >= 1 && mr <= 8 && (nv == 1 || nv == 2 || nv == 3 || nv == 4 || nv == 6 || nv == 8) && mr * nv <= 24; }
 
     @Override
-    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
-        gemmGuarded(mr, nv * L, a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        gemmGuarded(mr, nv * L, a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
     }
 
     /** {@link #gemm} for any tile width, reading {@code b} as zero outside its bounds (tail tiles read past the input). */
-    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
-        if (!acc) for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
+    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
         for (int k = 0, ak = aOff; k < kc; k++, ak += lda) {
             int bi = bOff + off[o0 + k];
             int jEnd = Math.min(nr, b.length - bi);

@@ -61,7 +61,7 @@ final class ShiftedConv {
         final boolean featureGroups, direct;
         final int[] pitch, grid, dstAxis, xst;
         final PhasePlanes planes;
-        final int planeSize, cntMax, rows, imageChunks, bands, tilesPerBand, superLen, maxOff, kChunk;
+        final int planeSize, cntMax, rows, imageChunks, bands, tilesPerBand, superLen, maxOff;
         final int xPlane, qTot, dstImg, dstFirst;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] w, float[] out) {
@@ -185,13 +185,16 @@ final class ShiftedConv {
             }
             maxOff = mo;
 
-            a = new float[groups * oblocks * kc * mr];
+            a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
             for (int g = 0; g < groups; g++) {
                 for (int ob = 0; ob < oblocks; ob++) {
                     int base = (g * oblocks + ob) * kc * mr;
                     for (int m = 0; m < mr; m++) {
                         int oc = ob * mr + m;
-                        if (oc >= og) continue;
+                        if (oc >= og) {
+                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                            continue;
+                        }
                         int wBase = (g * og + oc) * cg * kPlane;
                         for (int ci = 0; ci < cg; ci++) {
                             for (int t = 0; t < taps; t++) {
@@ -202,7 +205,6 @@ final class ShiftedConv {
                 }
             }
             superLen = nr * Math.max(1, 512 / nr);
-            kChunk = kc;
         }
 
         int items() { return groups * imageChunks * bands; }
@@ -261,12 +263,8 @@ final class ShiftedConv {
                     boolean toOut = !guarded && whole && rowsValid == mr;
                     float[] cArr = toOut ? out : tile;
                     int cOff = toOut ? dWhole + oBase * qTot : 0, ldc = toOut ? qTot : nr;
-                    // K in chunks so that one chunk of the tile's input stays in L1 across the chunk's steps
-                    for (int k0 = 0; k0 < kc; k0 += kChunk) {
-                        int kn = Math.min(kChunk, kc - k0);
-                        if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff + k0 * mr, mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
-                        else kern.gemm(mr, nv, a, aOff + k0 * mr, mr, kn, src, bOff, off, k0, cArr, cOff, ldc, k0 > 0);
-                    }
+                    if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
+                    else kern.gemm(mr, nv, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
                     if (!toOut) runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                 }
             }

@@ -32,9 +32,9 @@ final class Warmup {
         int[] idx = new int[l];
         float[] big = new float[8192];
         for (int rep = 0; rep < 400; rep++) {
-            for (int mr = 1; mr <= 8; mr++) k.gemm(mr, k.gemmVectors(mr), a, 0, mr, 64, b, 0, off, 0, c, 0, 8 * l, (rep & 1) == 0);
-            k.gemm(6, 4, a, 0, 6, 64, b, 0, off, 0, c, 0, 4 * l, false);
-            k.gemm(4, 4, a, 0, 4, 64, b, 0, off, 0, c, 0, 4 * l, false);
+            for (int mr = 1; mr <= 8; mr++) k.gemm(mr, k.gemmVectors(mr), a, 0, mr, 64, b, 0, off, 0, c, 0, 8 * l);
+            k.gemm(6, 4, a, 0, 6, 64, b, 0, off, 0, c, 0, 4 * l);
+            k.gemm(4, 4, a, 0, 4, 64, b, 0, off, 0, c, 0, 4 * l);
             k.wino4Input(big, 0, idx, 0, off, big, c, 0, 16);
             k.wino4Output(big, 0, 16, c, a);
             k.wino4Kernel(big, 0, 16, c, big, 4096, 16, 256);

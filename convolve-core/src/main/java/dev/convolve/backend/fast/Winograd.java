@@ -151,7 +151,7 @@ final class Winograd {
                 int oc = Math.min(ochunk, opad - o0);
                 for (int xi = 0; xi < XI; xi++) {
                     for (int ob = 0; ob < oc; ob += mr) {
-                        kern.gemm(mr, 3, u, xi * c * opad + (o0 + ob) * c, mr, c, v, xi * c * tb, off, 0, m, (xi * ochunk + ob) * tb, tb, false);
+                        kern.gemm(mr, 3, u, xi * c * opad + (o0 + ob) * c, mr, c, v, xi * c * tb, off, 0, m, (xi * ochunk + ob) * tb, tb);
                     }
                 }
                 int oEnd = Math.min(o, o0 + oc);

@@ -52,16 +52,16 @@ w("""
     }
 
     @Override
-    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         switch (mr * 16 + nv) {""")
 for mr, nv in GEMM_ALL:
-    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, acc);" % (mr * 16 + nv, mr, nv))
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
 w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 """)
 for mr, nv in GEMM_ALL:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean acc) {" % (mr, nv))
+    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
     w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
@@ -81,13 +81,7 @@ for mr, nv in GEMM_ALL:
             for m in range(mr):
                 w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
-    w("        if (acc) {")
-    for m in range(mr):
-        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
-        for v in range(nv):
-            idx = base + ("" if v == 0 else " + %d * L" % v)
-            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
-    w("        }")
+
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
@@ -268,57 +262,64 @@ def lin(row, names):
 def cst(c):
     return c if isinstance(c, str) else ("%d" % c) + "f"
 
+# Each pass is its own small method: C2 gives up inlining the Vector API (and falls back to boxed vectors) when one
+# method grows past its node budget, so the transforms are split where they exchange data through memory anyway.
 w("""    @Override
     public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);""")
-# columns: t[r][s] = sum_k BT[r][k] d[k][s]
-w("        for (int s = 0; s < 6; s++) {")
+        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+""")
+w("    private static void inputColumn(float[] tmp, int s) {")
 for k in range(6):
-    w("            FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
+    w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
 for r in range(6):
-    w("            %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
-w("        }")
-# rows: V[r][c] = sum_k BT[c][k] t[r][k]
-w("        for (int r = 0; r < 6; r++) {")
+    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
+w("    }\n")
+w("    private static void inputRow(float[] tmp, int r, float[] v, int vOff, int vStride) {")
 for k in range(6):
-    w("            FloatVector t%d = FloatVector.fromArray(S, tmp, (36 + r * 6 + %d) * L);" % (k, k))
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (36 + r * 6 + %d) * L);" % (k, k))
 for c in range(6):
-    w("            %s.intoArray(v, vOff + (r * 6 + %d) * vStride);" % (lin(BT[c], ["t%d" % k for k in range(6)]), c))
-w("        }")
+    w("        %s.intoArray(v, vOff + (r * 6 + %d) * vStride);" % (lin(BT[c], ["t%d" % k for k in range(6)]), c))
 w("    }\n")
 
 w("""    @Override
-    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {""")
-w("        for (int s = 0; s < 6; s++) {")
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) outputColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
+    }
+""")
+w("    private static void outputColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
 for k in range(6):
-    w("            FloatVector m%d = FloatVector.fromArray(S, m, mOff + (%d * 6 + s) * mStride);" % (k, k))
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
 for a in range(4):
-    w("            %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT[a], ["m%d" % k for k in range(6)]), a))
-w("        }")
-w("        for (int a = 0; a < 4; a++) {")
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void outputRow(float[] tmp, int a, float[] y) {")
 for k in range(6):
-    w("            FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
 for b in range(4):
-    w("            %s.intoArray(y, (a * 4 + %d) * L);" % (lin(AT[b], ["t%d" % k for k in range(6)]), b))
-w("        }")
+    w("        %s.intoArray(y, (a * 4 + %d) * L);" % (lin(AT[b], ["t%d" % k for k in range(6)]), b))
 w("    }\n")
 
 w("""    @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {""")
-# columns: h[i][j] = sum_k G[i][k] g[k][j]   (g is 3x3: g[k][j] at gOff + (k*3+j)*tStride)
-w("        for (int j = 0; j < 3; j++) {")
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
+    }
+""")
+w("    private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {")
 for k in range(3):
-    w("            FloatVector g%d = FloatVector.fromArray(S, g, gOff + (%d * 3 + j) * tStride);" % (k, k))
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 3 * tStride);" % (k, k))
 for i in range(6):
-    w("            %s.intoArray(tmp, (%d * 3 + j) * L);" % (lin(G[i], ["g%d" % k for k in range(3)]), i))
-w("        }")
-w("        for (int i = 0; i < 6; i++) {")
-for k in range(3):
-    w("            FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 3 + %d) * L);" % (k, k))
-for j in range(6):
-    w("            store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
-w("        }")
+    w("        %s.intoArray(tmp, (%d * 3 + j) * L);" % (lin(G[i], ["g%d" % k for k in range(3)]), i))
 w("    }\n")
-
+w("    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
+for k in range(3):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 3 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
+w("    }\n")
 w("}")
 print("\n".join(out))
