@@ -73,7 +73,7 @@ final class Workload implements Runnable {
 
     /**
      * Runs {@code op} until the JIT has settled: the Vector API runs 10-100x slower before C2 has compiled a kernel, so at
-     * least a second, then until two consecutive quarter-second samples agree within 10% (at most 5 s).
+     * least two seconds, then until two consecutive quarter-second samples agree within 10% (at most 8 s).
      */
     static void warmUp(Runnable op) {
         long t0 = System.nanoTime();
@@ -81,7 +81,7 @@ final class Workload implements Runnable {
         while (true) {
             double t = secondsPerCall(op, 0.25);
             double elapsed = (System.nanoTime() - t0) * 1e-9;
-            if (elapsed > 5 || (elapsed > 1 && Math.abs(t - prev) <= 0.1 * prev)) return;
+            if (elapsed > 8 || (elapsed > 2 && Math.abs(t - prev) <= 0.1 * prev)) return;
             prev = t;
         }
     }

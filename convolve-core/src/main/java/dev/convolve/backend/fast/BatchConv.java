@@ -25,6 +25,8 @@ final class BatchConv {
         if (p.outBatch() < 2 * k.lanes()) return false;
         long grid = 0;
         for (SubProblem sp : subs) grid = Math.max(grid, sp.gridSize());
+        // one input channel and a larger plane: the flat walk's phase split is cheaper than the transposes
+        if (p.kernelChannels() == 1 && grid > 64) return false;
         return grid <= MAX_GRID;
     }
 

@@ -49,6 +49,9 @@ interface Kernels {
     /** As {@link #windowMax} with the minimum. */
     void windowMin(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);
 
+    /** {@code dst[dOff + i] = src[sOff + i]} for {@code i < len}: a short copy without a call to {@code System.arraycopy}. */
+    void copy(float[] src, int sOff, float[] dst, int dOff, int len);
+
     /** Splits {@code 2*count} floats into even and odd elements: {@code dst[dEven+k] = x[xi+2k]}, {@code dst[dOdd+k] = x[xi+2k+1]}. */
     void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd);
 

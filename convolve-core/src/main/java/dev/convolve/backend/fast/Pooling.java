@@ -109,7 +109,7 @@ final class Pooling {
                     default -> kern.windowSum(src, t0, off, taps, tile, 0, len, identity);
                 }
                 while (runs.start(ri) + runs.length(ri) <= t0) ri++;
-                runs.store(ri, tile, tileLen, t0, 1, out, 0, 0, 1);
+                runs.store(kern, ri, tile, tileLen, t0, 1, out, 0, 0, 1);
             }
         }
     }

@@ -84,7 +84,7 @@ final class Runs {
      * Stores tile positions {@code [p0, p0 + nr)} that lie in runs, starting at run {@code r}: row {@code m < rows} of the tile
      * (at {@code tile[m*nr]}) goes to {@code out[oOff + m*oStride + ...]}.
      */
-    void store(int r, float[] tile, int nr, int p0, int rows, float[] out, int oOff, int oStride, int last) {
+    void store(Kernels k, int r, float[] tile, int nr, int p0, int rows, float[] out, int oOff, int oStride, int last) {
         int end = p0 + nr;
         for (; r < count && start[r] < end; r++) {
             int s = Math.max(start[r], p0), e = Math.min(start[r] + length[r], end);
@@ -93,8 +93,7 @@ final class Runs {
             for (int m = 0; m < rows; m++) {
                 int tt = m * nr + t0, dd = d0 + m * oStride;
                 if (last == 1) {
-                    if (cnt > 24) System.arraycopy(tile, tt, out, dd, cnt);
-                    else for (int q = 0; q < cnt; q++) out[dd + q] = tile[tt + q];
+                    k.copy(tile, tt, out, dd, cnt);
                 } else {
                     for (int q = 0; q < cnt; q++) out[dd + q * last] = tile[tt + q];
                 }

@@ -110,6 +110,11 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        for (int i = 0; i < len; i++) dst[dOff + i] = src[sOff + i];
+    }
+
+    @Override
     public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
         for (int k = 0; k < count; k++) {
             dst[dEven + k] = x[xi + 2 * k];

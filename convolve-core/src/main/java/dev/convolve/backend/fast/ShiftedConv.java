@@ -265,7 +265,7 @@ final class ShiftedConv {
                     int cOff = toOut ? dWhole + oBase * qTot : 0, ldc = toOut ? qTot : nr;
                     if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
                     else kern.gemm(mr, nv, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
-                    if (!toOut) runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
+                    if (!toOut) runs.store(kern, ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                 }
             }
         }

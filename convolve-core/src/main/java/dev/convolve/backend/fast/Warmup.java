@@ -45,6 +45,7 @@ final class Warmup {
                 k.windowMin(b, 0, off, 4, c, 0, 4 * l, 0f);
                 k.windowSum(b, 0, off, 4, c, 0, 4 * l, 0f);
                 k.deinterleave(b, 0, 3 * l, c, 0, 1024);
+                k.copy(b, 0, c, 0, 37);
             }
         }
     }

@@ -195,6 +195,17 @@ for op, comb in (("Max", "max"), ("Min", "min"), ("Sum", "add")):
     }
 """ % (op, comb, comb, comb, comb, comb))
 
+w("""    @Override
+    public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, src, sOff + i, m).intoArray(dst, dOff + i, m);
+        }
+    }
+""")
+
 # ---------------------------------------------------------------- stride-2 deinterleave (phase split of a row)
 w("""    private static final FloatVector EVEN, ODD;
 
@@ -216,9 +227,13 @@ w("""    private static final FloatVector EVEN, ODD;
             EVEN.selectFrom(a, b).intoArray(dst, dEven + k);
             ODD.selectFrom(a, b).intoArray(dst, dOdd + k);
         }
-        for (; k < count; k++) {
-            dst[dEven + k] = x[xi + 2 * k];
-            dst[dOdd + k] = x[xi + 2 * k + 1];
+        if (k < count) {
+            // the tail with masks: 2r input floats, r outputs per phase
+            int r = count - k, two = 2 * r;
+            VectorMask<Float> ma = S.indexInRange(0, two), mb = S.indexInRange(L, two), mo = S.indexInRange(0, r);
+            FloatVector a = FloatVector.fromArray(S, x, xi + 2 * k, ma), b = FloatVector.fromArray(S, x, xi + 2 * k + L, mb);
+            EVEN.selectFrom(a, b).intoArray(dst, dEven + k, mo);
+            ODD.selectFrom(a, b).intoArray(dst, dOdd + k, mo);
         }
     }
 """)
