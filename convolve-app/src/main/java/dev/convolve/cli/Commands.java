@@ -8,6 +8,7 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
+                new ConvCommand(), new ConvTransposeCommand(), new PadCommand(), new WindowCommand(), new PoolCommand(), new GlobalPoolCommand(), new TourCommand()
         );
     }
 }
