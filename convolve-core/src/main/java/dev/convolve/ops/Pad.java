@@ -144,8 +144,7 @@ public final class Pad {
         int[] st = t.shape().strides();
         for (int i = 0; i < r; i++) {
             if (low[i] < 0 || high[i] < 0) {
-                throw new IllegalArgumentException("pad: expected padding config for axis " + i + " to be of the format {left, right}, with left and right"
-                        + " as non-negative integers, got: {" + low[i] + ", " + high[i] + "}, " + ctx + " and mode " + mode.name().toLowerCase());
+                throw new IllegalArgumentException("pad: " + mode.name().toLowerCase() + " padding needs non-negative widths, " + ctx);
             }
             int n = t.dim(i);
             if ((low[i] > 0 || high[i] > 0) && n == 0) {

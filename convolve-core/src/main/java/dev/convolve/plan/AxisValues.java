@@ -23,25 +23,21 @@ public final class AxisValues {
 
     public boolean isScalar() { return list == null; }
 
-    /** How many values were listed: 0 for a single value that applies to every axis. */
-    public int size() { return list == null ? 0 : list.length; }
-
     /**
-     * The values for {@code n} spatial axes, each at least 1. A list of the wrong length or a value below 1 is
-     * reported with {@code what} (e.g. "strides") in Nx's words, in an error that ends with {@code context}.
+     * The values for {@code n} axes. A list of the wrong length or a value below 1 is reported with
+     * {@code what} (e.g. "strides") in an error that ends with {@code context}.
      */
     public int[] resolve(String op, String what, int n, String context) {
         int[] r = expand(op, what, n, context);
         for (int v : r) {
             if (v < 1) {
-                throw new IllegalArgumentException(op + ": " + what + " of each dimension must be a positive integer, got "
-                        + (list == null ? Integer.toString(scalar) : Arrays.toString(list)) + ", " + context);
+                throw new IllegalArgumentException(op + ": " + what + " must be positive integers, got " + (list == null ? Integer.toString(scalar) : Arrays.toString(list)) + ", " + context);
             }
         }
         return r;
     }
 
-    /** The values for {@code n} spatial axes without a range check; a list must have exactly {@code n} entries. */
+    /** The values for {@code n} axes without a range check; a list must have exactly {@code n} entries. */
     public int[] expand(String op, String what, int n, String context) {
         if (list == null) {
             int[] r = new int[n];
@@ -49,13 +45,8 @@ public final class AxisValues {
             return r;
         }
         if (list.length != n) {
-            String dims = n + (n == 1 ? " spatial dimension" : " spatial dimensions");
-            if (what.contains("dilation")) {
-                throw new IllegalArgumentException(op + ": must specify " + what + " for each spatial dimension or specify an integer " + what
-                        + " factor, got " + Arrays.toString(list) + " (" + list.length + " entries) for " + dims + ", " + context);
-            }
-            throw new IllegalArgumentException(op + ": rank of " + what + " must match rank of spatial dimensions, got " + what + " "
-                    + Arrays.toString(list) + " with rank " + list.length + " for " + dims + ", " + context);
+            throw new IllegalArgumentException(op + ": " + what + " must have one entry per spatial axis or be a single number, but got "
+                    + list.length + " entries " + Arrays.toString(list) + " for " + n + " spatial axes, " + context);
         }
         return list.clone();
     }

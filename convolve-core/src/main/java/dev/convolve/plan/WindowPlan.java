@@ -51,18 +51,15 @@ public final class WindowPlan {
         return new WindowPlan(input, type, w, s, d, lo, hi, Shape.of(out), o.countIncludePad());
     }
 
-    /** One value per axis of the tensor; Nx's "invalid stride dimensions" wording for a list of the wrong length. */
     private static int[] resolveAll(String op, String what, AxisValues v, int r, String ctx) {
-        if (v.size() != 0 && v.size() != r) {
-            String noun = what.equals("strides") ? "stride" : "window dilation";
-            throw new IllegalArgumentException(op + ": invalid " + noun + " dimensions, rank of shape (" + r + ") does not match rank of " + noun
-                    + " (" + v.size() + "), got " + v + ", " + ctx);
+        if (!v.isScalar()) {
+            try {
+                return v.resolve(op, what, r, ctx);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("per spatial axis", "per axis of the tensor").replace(" spatial axes", " axes"));
+            }
         }
-        int[] out = v.expand(op, what, r, ctx);
-        for (int x : out) {
-            if (x < 1) throw new IllegalArgumentException(op + ": " + what + " of each dimension must be a positive integer, got " + v + ", " + ctx);
-        }
-        return out;
+        return v.resolve(op, what, r, ctx);
     }
 
     public Shape inputShape() { return inputShape; }

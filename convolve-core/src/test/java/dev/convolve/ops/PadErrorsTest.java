@@ -37,9 +37,9 @@ class PadErrorsTest {
 
     @Test
     void padOuterWidthsMustBeNonNegativeAndNoInterior() {
+        // Nx: "expected padding config for axis 2 to be of the format {left, right}, with left and right as non-negative integers"
         assertMessage(() -> Pad.padOuter(Tensor.zeros(DType.S32, 1, 1, 1), PadMode.REFLECT, new int[] {0, 0, -1}, new int[] {0, 0, 0}),
-                "pad: expected padding config for axis 2 to be of the format {left, right}, with left and right as non-negative integers, got: {-1, 0}, "
-                        + "for shape {1, 1, 1}, low [0, 0, -1] and high [0, 0, 0] and mode reflect");
+                "pad: reflect padding needs non-negative widths, for shape {1, 1, 1}, low [0, 0, -1] and high [0, 0, 0]");
         assertRejects(() -> Pad.padOuter(M, PadMode.CYCLIC, PadConfig.triples(0, 0, 1, 0, 0, 0)), "pad", "interior padding is only defined for a constant");
         assertRejects(() -> Pad.padOuter(Tensor.zeros(DType.F32, 0), PadMode.MIRROR, new int[] {1}, new int[] {0}), "pad", "cannot mirror-pad axis 0 of size 0");
         assertRejects(() -> PadMode.parse("sideways"), "pad", "unknown mode 'sideways'");

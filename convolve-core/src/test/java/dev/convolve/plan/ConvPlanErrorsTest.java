@@ -70,28 +70,30 @@ class ConvPlanErrorsTest {
 
     @Test
     void stridesOfTheWrongLength() {
+        // Nx: "rank of strides much match rank of spatial dimensions"
         assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withStrides(1, 1, 1, 1)),
-                "conv: rank of strides must match rank of spatial dimensions, got strides [1, 1, 1, 1] with rank 4 for 1 spatial dimension, " + SHAPES);
+                "conv: strides must have one entry per spatial axis or be a single number, but got 4 entries [1, 1, 1, 1] for 1 spatial axes, " + SHAPES);
     }
 
     @Test
     void dilationsOfTheWrongLength() {
+        // Nx: "must specify dilation for each spatial dimension of the input or specify an integer dilation factor"
         assertRejects(() -> Conv.conv(X, K, ConvOptions.defaults().withInputDilation(1, 1, 1)), "conv",
-                "must specify input dilation for each spatial dimension or specify an integer input dilation factor, got [1, 1, 1]", SHAPES);
+                "input dilation must have one entry per spatial axis or be a single number, but got 3 entries [1, 1, 1] for 1 spatial axes", SHAPES);
         assertRejects(() -> Conv.conv(X, K, ConvOptions.defaults().withKernelDilation(1, 1, 1)), "conv",
-                "must specify kernel dilation for each spatial dimension or specify an integer kernel dilation factor, got [1, 1, 1]", SHAPES);
+                "kernel dilation must have one entry per spatial axis or be a single number, but got 3 entries [1, 1, 1] for 1 spatial axes", SHAPES);
     }
 
     @Test
     void nonPositiveStridesAndDilations() {
-        assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withInputDilation(0)),
-                "conv: input dilation of each dimension must be a positive integer, got 0, " + SHAPES);
+        // Nx: "input dilation of each dimension must be a positive integer, got [-1]"; Nx does not check strides
+        assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withInputDilation(0)), "conv: input dilation must be positive integers, got 0, " + SHAPES);
         assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withInputDilation(new int[] {-1})),
-                "conv: input dilation of each dimension must be a positive integer, got [-1], " + SHAPES);
+                "conv: input dilation must be positive integers, got [-1], " + SHAPES);
         assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withKernelDilation(new int[] {-1})),
-                "conv: kernel dilation of each dimension must be a positive integer, got [-1], " + SHAPES);
-        assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withStrides(0)),
-                "conv: strides of each dimension must be a positive integer, got 0, " + SHAPES);
+                "conv: kernel dilation must be positive integers, got [-1], " + SHAPES);
+        assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withStrides(0)), "conv: strides must be positive integers, got 0, " + SHAPES);
+        assertMessage(() -> Conv.conv(X, K, ConvOptions.defaults().withStrides(new int[] {-2})), "conv: strides must be positive integers, got [-2], " + SHAPES);
     }
 
     @Test

@@ -21,18 +21,19 @@ class WindowPlanErrorsTest {
 
     @Test
     void stridesOrDilationsOfTheWrongLength() {
+        // Nx: "invalid stride dimensions, rank of shape (3) does not match rank of stride (2)"
         assertMessage(() -> Window.max(T, WindowOptions.of(2, 1, 1).withStrides(1, 1)),
-                "window_max: invalid stride dimensions, rank of shape (3) does not match rank of stride (2), got [1, 1], for input s32[1][2][3] and window [2, 1, 1]");
+                "window_max: strides must have one entry per axis of the tensor or be a single number, but got 2 entries [1, 1] for 3 axes, "
+                        + "for input s32[1][2][3] and window [2, 1, 1]");
         assertRejects(() -> Window.sum(T, WindowOptions.of(1, 1, 1).withWindowDilations(1, 1)), "window_sum",
-                "invalid window dilation dimensions, rank of shape (3) does not match rank of window dilation (2)", "s32[1][2][3]");
+                "window dilations must have one entry per axis of the tensor or be a single number, but got 2 entries [1, 1] for 3 axes", "s32[1][2][3]");
     }
 
     @Test
     void nonPositiveWindowStridesOrDilations() {
-        assertRejects(() -> Window.min(T, WindowOptions.of(1, 1, 1).withStrides(0)), "window_min",
-                "strides of each dimension must be a positive integer, got 0", "s32[1][2][3]");
+        assertRejects(() -> Window.min(T, WindowOptions.of(1, 1, 1).withStrides(0)), "window_min", "strides must be positive integers, got 0", "s32[1][2][3]");
         assertRejects(() -> Window.product(T, WindowOptions.of(1, 1, 1).withWindowDilations(1, -1, 1)), "window_product",
-                "window dilations of each dimension must be a positive integer, got [1, -1, 1]", "s32[1][2][3]");
+                "window dilations must be positive integers, got [1, -1, 1]", "s32[1][2][3]");
         assertRejects(() -> Window.max(T, WindowOptions.of(1, 0, 1)), "window_max", "window dimensions must be positive", "[1, 0, 1]");
     }
 
