@@ -21,13 +21,7 @@ import picocli.CommandLine.Spec;
  * strides default to 1 (not to the window size).
  */
 @Command(name = "window", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Window (pooling) reductions as Nx.window_sum / _mean / _max / _min / _product: one window size per axis",
-                "of the tensor, batch and channel axes included. Strides default to 1. Padding uses the reduction's identity",
-                "(0 for sum, 1 for product, the lowest value for max, the highest for min). sum, product, max and min keep the",
-                "type (s32 sums stay s32); mean is floating (s32 gives f32) and divides by the full window size unless",
-                "--count-include-pad false. A single number for --strides, --window-dilations or --padding applies to every",
-                "spatial axis: axes 2.. of an [N, C, S...] tensor of rank 3 or more (batch and channel axes keep stride 1 and",
-                "no padding), every axis of a vector or matrix. A list sets every axis of the tensor."})
+        description = {"Window reductions: sum, mean, max, min, product (Nx.window_*).", "", "Window (pooling) reductions as Nx.window_sum / _mean / _max / _min / _product: one window size per axis of the tensor, batch and channel axes included. Strides default to 1. Padding uses the reduction's identity (0 for sum, 1 for product, the lowest value for max, the highest for min). sum, product, max and min keep the type (s32 sums stay s32); mean is floating (s32 gives f32) and divides by the full window size unless --count-include-pad false. A single number for --strides, --window-dilations or --padding applies to every spatial axis: axes 2.. of an [N, C, S...] tensor of rank 3 or more (batch and channel axes keep stride 1 and no padding), every axis of a vector or matrix. A list sets every axis of the tensor."})
 final class WindowCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -47,17 +41,14 @@ final class WindowCommand implements Callable<Integer> {
     String strides;
 
     @Option(names = "--padding", paramLabel = "P",
-            description = {"valid (default), same (Nx: total dilated window - 1 per axis, independent of the stride),",
-                    "same-upper / same-lower (stride-aware SAME), lo:hi per axis of the tensor such as 0:0,0:0,1:1,1:1,",
-                    "or one integer p for p:p on every spatial axis."})
+            description = "valid (default), same (Nx: total dilated window - 1 per axis, independent of the stride), same-upper / same-lower (stride-aware SAME), lo:hi per axis of the tensor such as 0:0,0:0,1:1,1:1, or one integer p for p:p on every spatial axis.")
     String padding;
 
     @Option(names = "--window-dilations", paramLabel = "D", description = "Spacing of the window taps per axis of the tensor, or one number for every spatial axis (default 1).")
     String windowDilations;
 
     @Option(names = "--count-include-pad", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
-            description = {"mean only: true (default, Nx and PyTorch) divides by the full window size; false divides by the number",
-                    "of input elements in the window (ONNX AveragePool's default)."})
+            description = "mean only: true (default, Nx and PyTorch) divides by the full window size; false divides by the number of input elements in the window (ONNX AveragePool's default).")
     String countIncludePad;
 
     @Override
