@@ -11,6 +11,7 @@
     connected: false, mode: "camera", running: true,
     sent: 0, received: 0, dropped: 0, errors: 0, lastError: "", uploads: 0,
     fps: 0, serverMs: 0, filterMs: 0, encodeMs: 0, roundTripMs: 0,
+    serverMsSum: 0, filterMsSum: 0, encodeMsSum: 0,   // sums over all answers, for means over any window
     width: 0, height: 0, outWidth: 0, outHeight: 0, settings: null, cameraReady: false,
   };
   window.convolveStats = stats;
@@ -147,6 +148,7 @@
     stats.received++;
     stats.dropped = m.dropped;
     stats.serverMs = m.serverMs; stats.filterMs = m.filterMs; stats.encodeMs = m.encodeMs;
+    stats.serverMsSum += m.serverMs; stats.filterMsSum += m.filterMs; stats.encodeMsSum += m.encodeMs;
     stats.outWidth = m.width; stats.outHeight = m.height;
     if (sent) stats.roundTripMs = now - sent.t;
     arrivals.push(now);

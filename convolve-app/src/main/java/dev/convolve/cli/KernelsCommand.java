@@ -62,7 +62,7 @@ final class KernelsCommand implements Callable<Integer> {
     }
 
     private static String trim(double v) {
-        double r = Math.abs(v) < 1e-12 ? 0 : v;
+        double r = Math.abs(v - Math.rint(v)) < 1e-9 ? Math.rint(v) + 0.0 : v;
         return r == Math.rint(r) ? Long.toString((long) r) : String.format(java.util.Locale.ROOT, "%.6g", r);
     }
 }

@@ -114,7 +114,31 @@ public final class StudioServer implements AutoCloseable {
             while (root.getCause() != null) root = root.getCause();
             throw new IllegalStateException("serve: cannot listen on " + host + ":" + port + ": " + root.getMessage(), e);
         }
+        Thread warm = new Thread(StudioServer::warmUp, "studio-warm-up");
+        warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
+        warm.start();
         return this;
+    }
+
+    /**
+     * Runs the frame path (filters, JPEG) on a dummy 640x480 frame for a moment, so that the JIT has compiled it before
+     * the first user's frames arrive (the first frames would otherwise take tens of milliseconds).
+     */
+    static void warmUp() {
+        byte[] rgb = new byte[640 * 480 * 3];
+        new java.util.Random(1).nextBytes(rgb);
+        dev.convolve.tensor.Tensor frame = dev.convolve.tensor.Tensor.wrap(dev.convolve.tensor.DType.U8, dev.convolve.tensor.Shape.of(480, 640, 3), rgb);
+        try (dev.convolve.io.ImageJpegEncoder jpeg = new dev.convolve.io.ImageJpegEncoder(80)) {
+            long end = System.nanoTime() + 1_500_000_000L;
+            for (int i = 0; i < 200 && System.nanoTime() < end; i++) {
+                dev.convolve.tensor.Tensor out = Filters.apply(frame, i % 3 == 2 ? Kernels.named("laplacian") : Kernels.gaussian(5, 1),
+                        dev.convolve.vision.FilterOptions.defaults().withStride(1 + i % 2));
+                if (i % 4 == 0) jpeg.encode(out);
+            }
+        } catch (RuntimeException e) {
+            // Only an optimisation: the server works without it.
+        }
     }
 
     /** The port the server listens on. */

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * A grid of pictures with captions, drawn into one RGB image (fast.ai's {@code show_images}): rows of cells, each
- * cell a picture scaled (nearest neighbour, keeping its aspect) to fit a square of {@code cellSize} pixels, with an
- * optional caption under it. Pictures are u8 images or maps of any values (shown with {@link Features#display}).
+ * cell a picture scaled (nearest neighbour when enlarging, keeping its aspect) to fit a square of {@code cellSize}
+ * pixels, with an optional caption under it; a row is as tall as its tallest picture. Pictures are u8 images or maps of any values (shown with {@link Features#display}).
  * Drawn with {@code java.awt} in headless mode.
  *
  * {@snippet :
@@ -78,24 +78,40 @@ public final class ImageGrid {
         boolean captions = rows.stream().flatMap(List::stream).anyMatch(c -> c.caption() != null && !c.caption().isEmpty());
         int captionHeight = captions ? 18 : 0;
         int cols = rows.stream().mapToInt(List::size).max().orElse(1);
+        // Each picture fits a cellSize square keeping its aspect; a row is as tall as its tallest picture.
+        List<List<Tensor>> fitted = new ArrayList<>();
+        int[] rowHeight = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            List<Tensor> f = new ArrayList<>();
+            for (Cell cell : rows.get(r)) {
+                Tensor pic = cell.picture() == null ? null : fit(cell.picture());
+                f.add(pic);
+                rowHeight[r] = Math.max(rowHeight[r], pic == null ? 0 : pic.dim(0));
+            }
+            if (rowHeight[r] == 0) rowHeight[r] = Math.min(cellSize, 24);
+            fitted.add(f);
+        }
         int width = gap + cols * (cellSize + gap);
-        int height = gap + rows.size() * (cellSize + captionHeight + gap);
+        int height = gap;
+        for (int h : rowHeight) height += h + captionHeight + gap;
         BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = canvas.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
+            int y = gap;
             for (int r = 0; r < rows.size(); r++) {
                 for (int c = 0; c < rows.get(r).size(); c++) {
                     Cell cell = rows.get(r).get(c);
-                    int x = gap + c * (cellSize + gap), y = gap + r * (cellSize + captionHeight + gap);
-                    if (cell.picture() != null) {
-                        Tensor pic = fit(cell.picture());
-                        int px = x + (cellSize - pic.dim(1)) / 2, py = y + (cellSize - pic.dim(0)) / 2;
+                    Tensor pic = fitted.get(r).get(c);
+                    int x = gap + c * (cellSize + gap);
+                    if (pic != null) {
+                        int px = x + (cellSize - pic.dim(1)) / 2, py = y + (rowHeight[r] - pic.dim(0)) / 2;
                         g.drawImage(ImageBuffers.toBufferedImage(pic), px, py, null);
                     }
-                    if (captions && cell.caption() != null) caption(g, cell.caption(), x, y + cellSize + 14);
+                    if (captions && cell.caption() != null) caption(g, cell.caption(), x, y + rowHeight[r] + 14);
                 }
+                y += rowHeight[r] + captionHeight + gap;
             }
         } finally {
             g.dispose();
