@@ -25,7 +25,7 @@ class ReferenceWindowPropertyTest {
     @Provide
     Arbitrary<WindowCase> cases() { return WindowArbitraries.windowCases(); }
 
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void windowReductionsMatchOracle(@ForAll("cases") WindowCase c) {
         WindowOracle.Result expected = WindowOracle.reduce(c.input(), c.op(), c.options());
         Tensor actual;
