@@ -85,6 +85,16 @@ def axis_opt(v):
     return csv(v)
 
 
+def window_axis_opt(v, default):
+    """A per-axis window option; one number when it means the same: for rank >= 3 a single number sets the spatial
+    axes 2.. only (batch and channel axes keep the default), for rank 1 and 2 every axis."""
+    if len(v) >= 3 and v[0] == v[1] == default and len(set(v[2:])) == 1 and rng.random() < 0.5:
+        return str(int(v[2]))
+    if len(v) < 3 and len(set(v)) == 1 and rng.random() < 0.5:
+        return str(int(v[0]))
+    return csv(v)
+
+
 def rand_tensor(shape, dtype):
     if dtype in ("f16", "f32", "f64"):
         return rng.standard_normal(shape).astype(NP_OF[dtype])
@@ -542,16 +552,21 @@ def window_case():
     x = rand_tensor(shape, dtype)
     if op == "product":
         x = (np.abs(x) % 3 + 1).astype(x.dtype) if dtype[0] != "f" else x
-    window = [int(rng.integers(1, 4)) for _ in range(r)]
-    strides = [int(rng.integers(1, 3)) for _ in range(r)]
-    dil = [int(rng.integers(1, 3)) if rng.random() < 0.3 else 1 for _ in range(r)]
+    pooling = r >= 3 and rng.random() < 0.5  # a pooling-like window: 1 on the batch and channel axes
+    window = [1 if pooling and i < 2 else int(rng.integers(1, 4)) for i in range(r)]
+    strides = [1 if pooling and i < 2 else int(rng.integers(1, 3)) for i in range(r)]
+    dil = [1 if pooling and i < 2 else (int(rng.integers(1, 3)) if rng.random() < 0.3 else 1) for i in range(r)]
     dw = [(w - 1) * d + 1 for w, d in zip(window, dil)]
     kind = str(rng.choice(["valid", "explicit", "explicit", "same", "same-upper", "same-lower"]))
+    padding_text = None
     if kind == "valid":
         lo, hi = [0] * r, [0] * r
     elif kind == "explicit":
-        lo = [int(rng.integers(0, 3)) for _ in range(r)]
-        hi = [int(rng.integers(0, 3)) for _ in range(r)]
+        lo = [0 if pooling and i < 2 else int(rng.integers(0, 3)) for i in range(r)]
+        hi = [0 if pooling and i < 2 else int(rng.integers(0, 3)) for i in range(r)]
+        spatial = lo[2:] if r >= 3 else lo
+        if lo == hi and len(set(spatial)) == 1 and (r < 3 or lo[0] == lo[1] == 0) and rng.random() < 0.5:
+            padding_text = str(spatial[0])
     elif kind == "same":
         lo = [(d - 1) // 2 for d in dw]
         hi = [d - 1 - l for d, l in zip(dw, lo)]
@@ -569,13 +584,13 @@ def window_case():
     y = window_reference(x, op, window, strides, lo, hi, dil, include)
     args = ["window", op, "{x}", "--window", csv(window)]
     if any(s != 1 for s in strides) or rng.random() < 0.3:
-        args += ["--strides", axis_opt(strides)]
+        args += ["--strides", window_axis_opt(strides, 1)]
     if kind == "explicit":
-        args += ["--padding", ",".join("%d:%d" % p for p in zip(lo, hi))]
+        args += ["--padding", padding_text or ",".join("%d:%d" % p for p in zip(lo, hi))]
     elif kind != "valid":
         args += ["--padding", kind]
     if any(d != 1 for d in dil):
-        args += ["--window-dilations", axis_opt(dil)]
+        args += ["--window-dilations", window_axis_opt(dil, 1)]
     if op == "mean" and (not include or rng.random() < 0.3):
         args += ["--count-include-pad", "true" if include else "false"]
     add("window", args + ["-o", "{out}"], {"x": x}, y)

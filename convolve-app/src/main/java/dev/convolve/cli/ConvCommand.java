@@ -20,9 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code to_floating(merge(input, kernel))}: integer convolutions give f32.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"General N-d convolution (cross-correlation, as Nx.conv / jax.lax.conv_general_dilated / torch.nn.functional.convNd).",
-                "Input [N, C, S1..Sn], kernel [O, I, K1..Kn], output [N / batch groups, O, Q1..Qn] unless permuted.",
-                "A single number for --strides or a dilation applies to every spatial axis."})
+        description = {"General N-d convolution (cross-correlation) of two .npy files, as Nx.conv.", "", "General N-d convolution (cross-correlation, as Nx.conv / jax.lax.conv_general_dilated / torch.nn.functional.convNd). Input [N, C, S1..Sn], kernel [O, I, K1..Kn], output [N / batch groups, O, Q1..Qn] unless permuted. A single number for --strides or a dilation applies to every spatial axis."})
 final class ConvCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -39,9 +37,7 @@ final class ConvCommand implements Callable<Integer> {
     String strides;
 
     @Option(names = "--padding", paramLabel = "P",
-            description = {"valid (default), same (Nx: total dilated kernel - 1, extra unit at the end, independent of the stride),",
-                    "same-upper / same-lower (stride-aware SAME of JAX, TensorFlow, ONNX), lo:hi per spatial axis such as 1:1,0:2",
-                    "(negative values crop), or one integer p for p:p on every spatial axis (PyTorch's padding=p)."})
+            description = "valid (default), same (Nx: total dilated kernel - 1, extra unit at the end, independent of the stride), same-upper / same-lower (stride-aware SAME of JAX, TensorFlow, ONNX), lo:hi per spatial axis such as 1:1,0:2 (negative values crop), or one integer p for p:p on every spatial axis (PyTorch's padding=p).")
     String padding;
 
     @Option(names = "--input-dilation", paramLabel = "D", description = "Input (lhs) dilation: d - 1 zeros between input elements (default 1).")

@@ -20,10 +20,7 @@ import picocli.CommandLine.Spec;
  * input with the flipped, channel-swapped weight (see {@link ConvTranspose}).
  */
 @Command(name = "conv-transpose", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Transposed convolution as torch.nn.functional.conv_transposeNd and ONNX ConvTranspose.",
-                "Input [N, Cin, S...], weight [Cin, Cout / groups, K...], output [N, Cout, Q...] with",
-                "Q = (S - 1) * stride - pad_begin - pad_end + dilation * (K - 1) + output_padding + 1.",
-                "A single number for --strides, --dilations or --output-padding applies to every spatial axis."})
+        description = {"Transposed convolution, as PyTorch's conv_transposeNd and ONNX ConvTranspose.", "", "Transposed convolution as torch.nn.functional.conv_transposeNd and ONNX ConvTranspose. Input [N, Cin, S...], weight [Cin, Cout / groups, K...], output [N, Cout, Q...] with Q = (S - 1) * stride - pad_begin - pad_end + dilation * (K - 1) + output_padding + 1. A single number for --strides, --dilations or --output-padding applies to every spatial axis."})
 final class ConvTransposeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -40,8 +37,7 @@ final class ConvTransposeCommand implements Callable<Integer> {
     String strides;
 
     @Option(names = {"--pads", "--padding"}, paramLabel = "P",
-            description = {"Amount removed from the output's ends: p (every side), n numbers (PyTorch padding, both sides of each",
-                    "axis), 2n numbers (ONNX pads: all begins, then all ends), or lo:hi per axis such as 1:0,1:0 (default 0)."})
+            description = "Amount removed from the output's ends: p (every side), n numbers (PyTorch padding, both sides of each axis), 2n numbers (ONNX pads: all begins, then all ends), or lo:hi per axis such as 1:0,1:0 (default 0).")
     String pads;
 
     @Option(names = "--output-padding", paramLabel = "P", description = "Extra size added at the end of each spatial axis (default 0).")

@@ -16,8 +16,7 @@ import picocli.CommandLine.Spec;
  * GlobalLpPool, one window over all spatial axes: {@code [N, C, S1..Sn] -> [N, C, 1..1]}.
  */
 @Command(name = "global-pool", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Global pooling as ONNX GlobalMaxPool / GlobalAveragePool / GlobalLpPool (PyTorch adaptive pooling to 1):",
-                "[N, C, S1..Sn] -> [N, C, 1..1]. max keeps the type; avg and lp are floating."})
+        description = {"Global max, average or Lp pooling (ONNX Global*Pool).", "", "Global pooling as ONNX GlobalMaxPool / GlobalAveragePool / GlobalLpPool (PyTorch adaptive pooling to 1): [N, C, S1..Sn] -> [N, C, 1..1]. max keeps the type; avg and lp are floating."})
 final class GlobalPoolCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

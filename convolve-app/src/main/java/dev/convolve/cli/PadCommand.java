@@ -19,10 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code --mode reflect|mirror|replicate|cyclic --config 1:1,2:2} (Nx's {@code pad_outer} with a mode).
  */
 @Command(name = "pad", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Pads a tensor: with a constant (Nx.pad, low:high:interior per axis; negative low/high crop),",
-                "or by reflecting, mirroring, replicating or wrapping its edges (Nx.pad_outer; low:high per axis).",
-                "Result type as Nx: an integer tensor padded with an integer --value keeps its type (widened if the value",
-                "does not fit); with a float value (2.0) it becomes f32; float tensors keep their type."})
+        description = {"Pads a tensor with a constant (Nx.pad) or by reflecting, mirroring, replicating or wrapping its edges.", "", "Pads a tensor: with a constant (Nx.pad, low:high:interior per axis; negative low/high crop), or by reflecting, mirroring, replicating or wrapping its edges (Nx.pad_outer; low:high per axis). Result type as Nx: an integer tensor padded with an integer --value keeps its type (widened if the value does not fit); with a float value (2.0) it becomes f32; float tensors keep their type."})
 final class PadCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -33,8 +30,7 @@ final class PadCommand implements Callable<Integer> {
     @Mixin CliTensors io;
 
     @Option(names = "--config", paramLabel = "CONFIG", required = true,
-            description = {"One low:high:interior (or low:high) per axis, separated by commas, e.g. 1:1:0,0:2:1.",
-                    "Interior padding (values between elements) is for the constant mode only."})
+            description = "One low:high:interior (or low:high) per axis, separated by commas, e.g. 1:1:0,0:2:1. Interior padding (values between elements) is for the constant mode only.")
     String config;
 
     @Option(names = "--value", paramLabel = "V",
@@ -42,8 +38,7 @@ final class PadCommand implements Callable<Integer> {
     String value;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "constant",
-            description = {"constant (default), reflect (mirror without the edge, numpy/ONNX reflect), mirror (with the edge,",
-                    "numpy symmetric), replicate (repeat the edge, ONNX edge), cyclic (wrap around, numpy wrap, PyTorch circular)."})
+            description = "constant (default), reflect (mirror without the edge, numpy/ONNX reflect), mirror (with the edge, numpy symmetric), replicate (repeat the edge, ONNX edge), cyclic (wrap around, numpy wrap, PyTorch circular).")
     String mode;
 
     @Override

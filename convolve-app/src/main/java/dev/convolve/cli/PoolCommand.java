@@ -18,10 +18,7 @@ import picocli.CommandLine.Spec;
  * over the spatial axes of {@code [N, C, S1..Sn]}, computed with Nx's window ops (see {@link OpPooling}).
  */
 @Command(name = "pool", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Pooling as torch.nn.functional.max_poolNd / avg_poolNd and ONNX MaxPool / AveragePool / LpPool, over the",
-                "spatial axes of an [N, C, S1..Sn] input. --strides defaults to the kernel size (PyTorch); ONNX's default is 1,",
-                "so pass --strides 1 for ONNX. --count-include-pad defaults to true (PyTorch); ONNX AveragePool's default is",
-                "false. A single number for --kernel, --strides, --dilations or --pads applies to every spatial axis."})
+        description = {"Max, average or Lp pooling in PyTorch / ONNX terms.", "", "Pooling as torch.nn.functional.max_poolNd / avg_poolNd and ONNX MaxPool / AveragePool / LpPool, over the spatial axes of an [N, C, S1..Sn] input. --strides defaults to the kernel size (PyTorch); ONNX's default is 1, so pass --strides 1 for ONNX. --count-include-pad defaults to true (PyTorch); ONNX AveragePool's default is false. A single number for --kernel, --strides, --dilations or --pads applies to every spatial axis."})
 final class PoolCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -42,8 +39,7 @@ final class PoolCommand implements Callable<Integer> {
     String strides;
 
     @Option(names = {"--pads", "--padding"}, paramLabel = "P",
-            description = {"Padding: p (every side), n numbers (PyTorch padding, both sides), 2n numbers (ONNX pads: all begins,",
-                    "then all ends), or lo:hi per spatial axis. Max pooling pads with the lowest value, so padding never wins."})
+            description = "Padding: p (every side), n numbers (PyTorch padding, both sides), 2n numbers (ONNX pads: all begins, then all ends), or lo:hi per spatial axis. Max pooling pads with the lowest value, so padding never wins.")
     String pads;
 
     @Option(names = {"--dilations", "--dilation"}, paramLabel = "D", description = "Spacing of the window taps per spatial axis (default 1).")
@@ -54,8 +50,7 @@ final class PoolCommand implements Callable<Integer> {
     String ceilMode;
 
     @Option(names = "--count-include-pad", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
-            description = {"avg: true (default, PyTorch) divides by the window positions inside the declared padding; false (ONNX's",
-                    "default) by the input elements in the window."})
+            description = "avg: true (default, PyTorch) divides by the window positions inside the declared padding; false (ONNX's default) by the input elements in the window.")
     String countIncludePad;
 
     @Option(names = "--divisor-override", paramLabel = "D", description = "avg: divide every window sum by D (PyTorch divisor_override).")

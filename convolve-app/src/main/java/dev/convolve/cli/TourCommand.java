@@ -25,8 +25,7 @@ import picocli.CommandLine.Spec;
  * printed.
  */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"A guided tour of the operators: the worked examples of the seed documents (d2l, probml, the Nx",
-                "Livebook, fast.ai), each computed with Convolve and printed as Nx prints tensors."})
+        description = {"A tour of the seed documents' operator examples, printed as Nx prints tensors.", "", "A guided tour of the operators: the worked examples of the seed documents (d2l, probml, the Nx Livebook, fast.ai), each computed with Convolve and printed as Nx prints tensors."})
 final class TourCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -280,6 +280,21 @@ class OpWindowCommandTest {
         assertValues(run("window", "max", npy(dir, "s", Tensor.iota(DType.S8, 1)), "--window", "2", "--padding", "0:3", "--strides", "2"), "s8[2]", 0, -128);
     }
 
+    @Test
+    void aSingleNumberAppliesToTheSpatialAxes() throws IOException {
+        String x = npy(dir, "x", Tensor.iota(DType.F32, 2, 3, 4, 4));
+        // [N, C, S...]: batch and channel axes keep stride 1 and no padding
+        assertShape("f32[2][3][2][2]", x, "--window", "1,1,2,2", "--strides", "2");
+        assertShape("f32[1][2][2][2]", x, "--window", "1,1,2,2", "--strides", "2,2,2,2");
+        assertShape("f32[2][3][6][6]", x, "--window", "1,1,1,1", "--padding", "1");
+        assertShape("f32[2][3][1][1]", x, "--window", "1,1,2,2", "--window-dilations", "2", "--strides", "2");
+        // a vector or a matrix: every axis
+        assertShape("f32[2][2]", npy(dir, "m", Tensor.iota(DType.F32, 4, 4)), "--window", "2,2", "--strides", "2");
+        assertShape("f32[6][6]", npy(dir, "m2", Tensor.iota(DType.F32, 4, 4)), "--window", "1,1", "--padding", "1");
+        assertValues(run("window", "max", npy(dir, "x5", Tensor.iota(DType.F32, 1, 1, 5)), "--window", "1,1,3", "--strides", "2", "--padding", "1"),
+                "f32[1][1][3]", 1, 3, 4);
+    }
+
     // ------------------------------------------------------------------ bad input
 
     @Test
@@ -293,7 +308,7 @@ class OpWindowCommandTest {
         e = run("window", "sum", x, "--window", "1,1,3,3", "--strides", "1,1,1").fails("convolve window: ");
         assertTrue(e.contains("window_sum: strides must have one entry per axis of the tensor or be a single number, but got 3 entries [1, 1, 1] for 4 axes"), e);
         e = run("window", "sum", x, "--window", "1,1,3,3", "--strides", "0").fails("convolve window: ");
-        assertTrue(e.contains("window_sum: strides must be positive integers, got 0"), e);
+        assertTrue(e.contains("window_sum: strides must be positive integers, got [1, 1, 0, 0]"), e);
         e = run("window", "sum", x, "--window", "1,1,3,3", "--window-dilations", "1,1,0,1").fails("convolve window: ");
         assertTrue(e.contains("window dilations must be positive integers, got [1, 1, 0, 1]"), e);
         e = run("window", "sum", x, "--window", "1,1,3,3", "--padding", "1:1,1:1").fails("convolve window: ");

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The shared datasets ({@code ../shared/datasets} relative to the repository root), found by walking up from the
- * working directory to the folder that holds the parent {@code pom.xml} and {@code convolve-core}. Files are read
- * once per JVM.
+ * The shared datasets ({@code ../shared/datasets} relative to the repository root, see {@link #folder()}); the root
+ * is found by walking up from the working directory to the folder that holds {@code convolve-core/pom.xml}. Files
+ * are read once per JVM.
  */
 public final class Datasets {
     private Datasets() {}
@@ -27,9 +27,25 @@ public final class Datasets {
         throw new IllegalStateException("cannot find the repository root above " + p);
     }
 
-    /** {@code ../shared/datasets/<relative>} from the repository root. */
+    /**
+     * The datasets folder: the system property {@code convolve.datasets} if set, else {@code ../shared/datasets} from
+     * the repository root, else {@code shared/datasets} beside a further ancestor (a git worktree such as
+     * {@code /work/wt/core} sits one level deeper than the main checkout).
+     */
+    public static Path folder() {
+        String override = System.getProperty("convolve.datasets");
+        if (override != null && !override.isBlank()) return Path.of(override);
+        Path root = repositoryRoot();
+        for (Path q = root.getParent(); q != null; q = q.getParent()) {
+            Path candidate = q.resolve("shared/datasets");
+            if (Files.isDirectory(candidate)) return candidate;
+        }
+        throw new IllegalStateException("cannot find shared/datasets beside " + root + " or its ancestors (set -Dconvolve.datasets=...)");
+    }
+
+    /** {@code <datasets folder>/<relative>}. */
     public static Path path(String relative) {
-        return repositoryRoot().resolve("../shared/datasets").resolve(relative).normalize();
+        return folder().resolve(relative).normalize();
     }
 
     /** An IDX file of the shared datasets, e.g. {@code mnist/train-images-idx3-ubyte.gz}, read once. */

@@ -1,5 +1,6 @@
 package dev.convolve.testing;
 
+import dev.convolve.backend.Backends;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
 import java.util.Arrays;
@@ -28,6 +29,23 @@ public final class OracleAssert {
      * {@code 1e-12 * magnitude[i]}; bitwise equality when {@code magnitude} is null.
      */
     public static void assertClose(Tensor actual, Tensor expected, double[] magnitude, int ulps, Object context) {
+        assertClose(actual, expected, magnitude, ulps, 1e-12, context);
+    }
+
+    /**
+     * The relative summation tolerance of the backend that operations use now ({@code Backends.current()}) for sums of
+     * up to {@code terms} terms: {@code 1e-12} for the reference (double-precision sums), else the float32 bound
+     * {@code 4 * terms * 2^-24} (the fast backend sums f32, f16 and bf16 in float32).
+     */
+    public static double summationFactor(long terms) {
+        return Backends.current() == Backends.reference() ? 1e-12 : 4.0 * Math.max(1, terms) * 0x1p-24;
+    }
+
+    /**
+     * Same type and shape, and every element within {@code ulps} units in the last place of the type plus
+     * {@code factor * magnitude[i]}; bitwise equality when {@code magnitude} is null.
+     */
+    public static void assertClose(Tensor actual, Tensor expected, double[] magnitude, int ulps, double factor, Object context) {
         if (actual.dtype() != expected.dtype() || !actual.shape().equals(expected.shape())) {
             throw new AssertionError("expected " + expected.describe() + " but got " + actual.describe() + " for " + context);
         }
@@ -43,7 +61,7 @@ public final class OracleAssert {
         for (int i = 0; i < expected.size(); i++) {
             double a = actual.getFlat(i), e = expected.getFlat(i);
             if (a == e || (Double.isNaN(a) && Double.isNaN(e))) continue;
-            double tol = ulps * Values.ulp(t, e) + 1e-12 * magnitude[i];
+            double tol = ulps * Values.ulp(t, e) + factor * magnitude[i];
             if (!(Math.abs(a - e) <= tol)) {
                 throw new AssertionError("element " + i + " differs: expected " + e + " but got " + a + " (tolerance " + tol + ", "
                         + actual.describe() + ") for " + context);

@@ -1,0 +1,245 @@
+package dev.convolve.vision.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+import dev.convolve.vision.BorderMode;
+import dev.convolve.vision.FilterOptions;
+import dev.convolve.vision.Filters;
+import dev.convolve.vision.Kernel;
+
+/**
+ * The fast filters behind {@link Filters#apply}: f32 arithmetic on interleaved rows (the taps of a row are
+ * {@code channels} floats apart, so RGB(A) is never de-interleaved), parallel over bands of output rows, and within a
+ * band over strips of columns narrow enough for the rows a kernel needs to stay in the L1 cache.
+ * <ul>
+ *   <li>separable kernels: a vertical pass over the source rows an output row needs into one f32 row, then a
+ *       horizontal pass (rounded to u8 in the same loop for u8 images);</li>
+ *   <li>other kernels: a direct 2-D pass.</li>
+ * </ul>
+ * Each source row is converted to f32 and extended by the border once per strip (a small cache of {@code kh} rows).
+ * Callers validate the arguments ({@link Filters#apply} does).
+ */
+public final class FastFilter {
+    private FastFilter() {}
+
+    private static final RowOps OPS = choose();
+
+    /** Floats of one cached row strip: {@code kh} of them should fit in L1 with room to spare. */
+    private static final int STRIP_BUDGET_FLOATS = 6144;
+
+    private static RowOps choose() {
+        String want = System.getProperty("convolve.vision.simd", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        if (want.equals("false") || want.equals("off") || want.equals("scalar")) return new ScalarRowOps("disabled by -Dconvolve.vision.simd=" + want);
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return new ScalarRowOps("jdk.incubator.vector is not enabled; run java with --add-modules jdk.incubator.vector");
+        }
+        try {
+            Class<?> c = Class.forName("dev.convolve.vision.fast.VectorRowOps");
+            int lanes = (int) c.getDeclaredMethod("lanes").invoke(null);
+            if (lanes < 4) return new ScalarRowOps("the CPU's preferred vector holds " + lanes + " floats");
+            return (RowOps) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable t = e.getCause() != null ? e.getCause() : e;
+            return new ScalarRowOps("the Vector API failed to start: " + t);
+        }
+    }
+
+    /** Which inner loops run here. */
+    public static String implementation() { return OPS.describe(); }
+
+    /** Scalar inner loops, for tests that compare both implementations. */
+    static RowOps scalar() { return new ScalarRowOps("test"); }
+
+    /** The chosen inner loops. */
+    static RowOps ops() { return OPS; }
+
+    /**
+     * Filters {@code image} (u8 or f32, {@code [h][w][c]} or {@code [h][w]}) with {@code kernel}; the result has the
+     * image's type, see {@link Filters} for the exact definition. Alpha (c = 4) is copied, not filtered.
+     */
+    public static Tensor apply(Tensor image, Kernel kernel, FilterOptions o) {
+        return apply(image, kernel, o, OPS);
+    }
+
+    static Tensor apply(Tensor image, Kernel kernel, FilterOptions o, RowOps ops) {
+        return apply(image, kernel, o, ops, STRIP_BUDGET_FLOATS);
+    }
+
+    static Tensor apply(Tensor image, Kernel kernel, FilterOptions o, RowOps ops, int stripBudget) {
+        int h = image.dim(0), w = image.dim(1), c = image.rank() == 2 ? 1 : image.dim(2);
+        int kh = kernel.rows(), kw = kernel.cols();
+        int oh = o.outputSize(h, kh), ow = o.outputSize(w, kw);
+        boolean u8 = image.dtype() == DType.U8;
+        Object out = u8 ? new byte[oh * ow * c] : new float[oh * ow * c];
+        Geometry g = new Geometry(image.data(), u8, h, w, c, kernel, o, oh, ow, out, stripBudget);
+        long work = (long) oh * ow * c * (kernel.separable().isPresent() ? kh + kw : (long) kh * kw);
+        int bands = work < (1 << 18) ? 1 : Math.min(oh, Threads.threads() * 4);
+        Threads.parallelFor(bands, b -> g.band(oh * b / bands, oh * (b + 1) / bands, ops));
+        if (c == 4) Filters.copyAlpha(image, out, oh, ow, kernel, o);
+        return Filters.wrapLike(image, oh, ow, out);
+    }
+
+    /** Everything a band needs; the per-band buffers are allocated in {@link #band}. */
+    private static final class Geometry {
+        final Object src;
+        final boolean u8;
+        final int h, w, c, kh, kw, oh, ow, stride, padTop, padLeft, stripOut;
+        final BorderMode border;
+        final Object out;
+        final float[] column, row, weights;
+
+        Geometry(Object src, boolean u8, int h, int w, int c, Kernel k, FilterOptions o, int oh, int ow, Object out, int stripBudget) {
+            this.src = src;
+            this.u8 = u8;
+            this.h = h;
+            this.w = w;
+            this.c = c;
+            this.kh = k.rows();
+            this.kw = k.cols();
+            this.oh = oh;
+            this.ow = ow;
+            this.stride = o.stride();
+            this.padTop = o.padBefore(kh);
+            this.padLeft = o.padBefore(kw);
+            this.border = o.border();
+            this.out = out;
+            var sep = k.separable();
+            if (sep.isPresent()) {
+                column = floats(sep.get().column());
+                row = floats(sep.get().row());
+                weights = null;
+            } else {
+                column = row = null;
+                weights = k.toFloats();
+            }
+            // Tests pass tiny budgets to exercise many strips; real ones keep at least 64 floats of output per strip.
+            int inPixels = Math.max(1, stripBudget / kh / c);
+            int strip = Math.max(stripBudget >= 1024 ? 64 / c + 1 : 1, (inPixels - kw) / stride + 1);
+            this.stripOut = Math.min(ow, strip);
+        }
+
+        private static float[] floats(double[] d) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+            return f;
+        }
+
+        /** Input pixels that output pixels [j0, j1) read. */
+        int inputWidth(int j0, int j1) { return (j1 - j0 - 1) * stride + kw; }
+
+        /** Output rows [y0, y1), strip by strip. */
+        void band(int y0, int y1, RowOps ops) {
+            if (y0 >= y1) return;
+            boolean separable = weights == null;
+            int slotLen = inputWidth(0, stripOut) * c;
+            RowCache cache = new RowCache(this, slotLen, ops);
+            float[][] rows = new float[kh][];
+            int[] offs = new int[kh];
+            float[] zero = new float[slotLen];
+            float[] tmp = separable ? new float[slotLen] : null;
+            int fullMax = ((stripOut - 1) * stride + 1) * c;
+            float[] full = new float[fullMax];
+            float[] gathered = stride > 1 ? new float[fullMax] : null;
+            for (int j0 = 0; j0 < ow; j0 += stripOut) {
+                int j1 = Math.min(ow, j0 + stripOut);
+                int q0 = j0 * stride - padLeft;
+                int pixels = inputWidth(j0, j1);
+                cache.startStrip(q0, pixels);
+                int outN = (j1 - j0) * c;
+                int fullN = ((j1 - j0 - 1) * stride + 1) * c;
+                for (int oy = y0; oy < y1; oy++) {
+                    for (int a = 0; a < kh; a++) {
+                        int sy = border.index(oy * stride - padTop + a, h);
+                        rows[a] = sy < 0 ? zero : cache.row(sy, oy);
+                    }
+                    int outOff = (oy * ow + j0) * c;
+                    if (separable) ops.vertical(rows, offs, column, kh, tmp, 0, pixels * c);
+                    if (stride == 1) {
+                        // f32 results go straight to the output; u8 ones through a row that stays in L1.
+                        float[] dst = u8 ? full : (float[]) out;
+                        int dstOff = u8 ? 0 : outOff;
+                        if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
+                        else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
+                        if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+                    } else {
+                        if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
+                        else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
+                        for (int x = 0; x < j1 - j0; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
+                        if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);
+                        else System.arraycopy(gathered, 0, (float[]) out, outOff, outN);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The f32 source rows the current output row needs, for the current strip of input pixels [q0, q0 + pixels),
+     * each converted and extended by the border once: {@code kh} slots, a slot reused when the current output row
+     * does not need it.
+     */
+    private static final class RowCache {
+        final Geometry g;
+        final RowOps ops;
+        final int[] index, stamp;
+        final float[][] slots;
+        int q0, pixels;
+
+        RowCache(Geometry g, int slotLen, RowOps ops) {
+            this.g = g;
+            this.ops = ops;
+            index = new int[g.kh];
+            stamp = new int[g.kh];
+            slots = new float[g.kh][slotLen];
+        }
+
+        void startStrip(int q0, int pixels) {
+            this.q0 = q0;
+            this.pixels = pixels;
+            java.util.Arrays.fill(index, -1);
+            java.util.Arrays.fill(stamp, Integer.MIN_VALUE);
+        }
+
+        /** The strip of source row {@code sy}, marked as used by output row {@code oy}. */
+        float[] row(int sy, int oy) {
+            for (int i = 0; i < index.length; i++) {
+                if (index[i] == sy) {
+                    stamp[i] = oy;
+                    return slots[i];
+                }
+            }
+            int victim = 0;
+            for (int i = 1; i < index.length; i++) if (stamp[i] < stamp[victim]) victim = i;
+            fill(slots[victim], sy);
+            index[victim] = sy;
+            stamp[victim] = oy;
+            return slots[victim];
+        }
+
+        private void fill(float[] r, int sy) {
+            int c = g.c, w = g.w;
+            int base = sy * w * c;
+            int in0 = Math.max(q0, 0), in1 = Math.min(q0 + pixels, w);
+            if (in1 > in0) convert(base + in0 * c, r, (in0 - q0) * c, (in1 - in0) * c);
+            for (int x = q0; x < in0; x++) edge(r, base, x);
+            for (int x = Math.max(in1, q0); x < q0 + pixels; x++) edge(r, base, x);
+        }
+
+        private void edge(float[] r, int base, int x) {
+            int c = g.c;
+            int s = g.border.index(x, g.w);
+            int to = (x - q0) * c;
+            if (s < 0) {
+                for (int k = 0; k < c; k++) r[to + k] = 0;
+            } else {
+                convert(base + s * c, r, to, c);
+            }
+        }
+
+        private void convert(int from, float[] r, int to, int n) {
+            if (g.u8) ops.u8ToF32((byte[]) g.src, from, r, to, n);
+            else System.arraycopy((float[]) g.src, from, r, to, n);
+        }
+    }
+}

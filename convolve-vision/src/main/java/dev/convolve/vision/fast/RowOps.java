@@ -1,0 +1,28 @@
+package dev.convolve.vision.fast;
+
+/**
+ * The inner loops of the fast filters, over rows of interleaved f32 samples. Two implementations: {@link ScalarRowOps}
+ * (plain Java) and {@code VectorRowOps} (the Vector API). Arrays are read at the given offsets; callers guarantee the
+ * ranges are in bounds.
+ */
+interface RowOps {
+    /** {@code dst[dstOff + i] = src[srcOff + i] & 0xFF} for i in [0, n). */
+    void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n); NaN gives 0. */
+    void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n);
+
+    /** Vertical 1-D pass: {@code dst[dstOff + i] = sum over a < taps of w[a] * rows[a][offs[a] + i]}. */
+    void vertical(float[][] rows, int[] offs, float[] w, int taps, float[] dst, int dstOff, int n);
+
+    /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
+    void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
+
+    /**
+     * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.
+     */
+    void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n);
+
+    /** Human-readable name, e.g. {@code vector (16 x f32)}. */
+    String describe();
+}

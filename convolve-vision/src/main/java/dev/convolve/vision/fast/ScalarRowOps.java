@@ -1,0 +1,60 @@
+package dev.convolve.vision.fast;
+
+/** The plain-Java inner loops (used when the Vector API is absent or disabled); C2 may still auto-vectorise some. */
+final class ScalarRowOps implements RowOps {
+    private final String why;
+
+    ScalarRowOps(String why) { this.why = why; }
+
+    @Override
+    public void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i] & 0xFF;
+    }
+
+    @Override
+    public void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = toU8(src[srcOff + i]);
+        }
+    }
+
+    @Override
+    public void vertical(float[][] rows, int[] offs, float[] w, int taps, float[] dst, int dstOff, int n) {
+        float[] r0 = rows[0];
+        int o0 = offs[0];
+        float w0 = w[0];
+        for (int i = 0; i < n; i++) dst[dstOff + i] = w0 * r0[o0 + i];
+        for (int a = 1; a < taps; a++) {
+            float[] r = rows[a];
+            int o = offs[a];
+            float wa = w[a];
+            for (int i = 0; i < n; i++) dst[dstOff + i] = Math.fma(wa, r[o + i], dst[dstOff + i]);
+        }
+    }
+
+    @Override
+    public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float acc = 0;
+            for (int b = 0, p = srcOff + i; b < taps; b++, p += tapStride) acc = Math.fma(w[b], src[p], acc);
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float acc = 0;
+            for (int a = 0; a < kh; a++) {
+                float[] r = rows[a];
+                for (int b = 0, p = offs[a] + i; b < kw; b++, p += tapStride) acc = Math.fma(k[a * kw + b], r[p], acc);
+            }
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    static byte toU8(float v) { return (byte) (v > 0 ? (int) (Math.min(v, 255f) + 0.5f) : 0); }
+
+    @Override
+    public String describe() { return "scalar (" + why + ")"; }
+}

@@ -1,0 +1,152 @@
+package dev.convolve.vision.fast;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The inner loops with the Vector API, in Lucene's style: the preferred species held in static finals, four
+ * independent accumulators per step (to hide the latency of FMA), then one vector at a time, then a scalar tail.
+ * Loaded reflectively by {@link FastFilter} only when {@code jdk.incubator.vector} is present.
+ */
+final class VectorRowOps implements RowOps {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Bytes matching one float vector (L bytes). */
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(jdk.incubator.vector.VectorShape.forBitSize(L * 8));
+
+    VectorRowOps() {
+        if (I.length() != L) throw new IllegalStateException("int and float species differ in length");
+    }
+
+    static int lanes() { return L; }
+
+    @Override
+    public void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = n - L; i <= bound; i += L) {
+            ByteVector b = ByteVector.fromArray(B, src, srcOff + i);
+            IntVector v = (IntVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            ((FloatVector) v.convert(VectorOperators.I2F, 0)).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) dst[dstOff + i] = src[srcOff + i] & 0xFF;
+    }
+
+    @Override
+    public void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = n - L; i <= bound; i += L) {
+            // v + 0.5 clipped to [0, 255] then truncated: rounding half up after clipping v (NaN -> 0).
+            FloatVector t = FloatVector.fromArray(F, src, srcOff + i).add(0.5f);
+            t = t.blend(0f, t.compare(VectorOperators.GE, 0f).not());
+            t = t.blend(255f, t.compare(VectorOperators.GT, 255f));
+            IntVector iv = (IntVector) t.convert(VectorOperators.F2I, 0);
+            ((ByteVector) iv.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) dst[dstOff + i] = ScalarRowOps.toU8(src[srcOff + i]);
+    }
+
+    @Override
+    public void vertical(float[][] rows, int[] offs, float[] w, int taps, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int a = 0; a < taps; a++) {
+                float[] r = rows[a];
+                int o = offs[a] + i;
+                FloatVector wv = FloatVector.broadcast(F, w[a]);
+                a0 = FloatVector.fromArray(F, r, o).fma(wv, a0);
+                a1 = FloatVector.fromArray(F, r, o + L).fma(wv, a1);
+                a2 = FloatVector.fromArray(F, r, o + 2 * L).fma(wv, a2);
+                a3 = FloatVector.fromArray(F, r, o + 3 * L).fma(wv, a3);
+            }
+            a0.intoArray(dst, dstOff + i);
+            a1.intoArray(dst, dstOff + i + L);
+            a2.intoArray(dst, dstOff + i + 2 * L);
+            a3.intoArray(dst, dstOff + i + 3 * L);
+        }
+        for (int bound = n - L; i <= bound; i += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int a = 0; a < taps; a++) acc = FloatVector.fromArray(F, rows[a], offs[a] + i).fma(FloatVector.broadcast(F, w[a]), acc);
+            acc.intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = 0;
+            for (int a = 0; a < taps; a++) acc = Math.fma(w[a], rows[a][offs[a] + i], acc);
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = 0, o = srcOff + i; b < taps; b++, o += tapStride) {
+                FloatVector wv = FloatVector.broadcast(F, w[b]);
+                a0 = FloatVector.fromArray(F, src, o).fma(wv, a0);
+                a1 = FloatVector.fromArray(F, src, o + L).fma(wv, a1);
+                a2 = FloatVector.fromArray(F, src, o + 2 * L).fma(wv, a2);
+                a3 = FloatVector.fromArray(F, src, o + 3 * L).fma(wv, a3);
+            }
+            a0.intoArray(dst, dstOff + i);
+            a1.intoArray(dst, dstOff + i + L);
+            a2.intoArray(dst, dstOff + i + 2 * L);
+            a3.intoArray(dst, dstOff + i + 3 * L);
+        }
+        for (int bound = n - L; i <= bound; i += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0, o = srcOff + i; b < taps; b++, o += tapStride) acc = FloatVector.fromArray(F, src, o).fma(FloatVector.broadcast(F, w[b]), acc);
+            acc.intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = 0;
+            for (int b = 0, p = srcOff + i; b < taps; b++, p += tapStride) acc = Math.fma(w[b], src[p], acc);
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int a = 0; a < kh; a++) {
+                float[] r = rows[a];
+                for (int b = 0, o = offs[a] + i, t = a * kw; b < kw; b++, o += tapStride, t++) {
+                    FloatVector wv = FloatVector.broadcast(F, k[t]);
+                    a0 = FloatVector.fromArray(F, r, o).fma(wv, a0);
+                    a1 = FloatVector.fromArray(F, r, o + L).fma(wv, a1);
+                    a2 = FloatVector.fromArray(F, r, o + 2 * L).fma(wv, a2);
+                    a3 = FloatVector.fromArray(F, r, o + 3 * L).fma(wv, a3);
+                }
+            }
+            a0.intoArray(dst, dstOff + i);
+            a1.intoArray(dst, dstOff + i + L);
+            a2.intoArray(dst, dstOff + i + 2 * L);
+            a3.intoArray(dst, dstOff + i + 3 * L);
+        }
+        for (int bound = n - L; i <= bound; i += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0, o = offs[a] + i, t = a * kw; b < kw; b++, o += tapStride, t++) {
+                    acc = FloatVector.fromArray(F, rows[a], o).fma(FloatVector.broadcast(F, k[t]), acc);
+                }
+            }
+            acc.intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = 0;
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0, p = offs[a] + i; b < kw; b++, p += tapStride) acc = Math.fma(k[a * kw + b], rows[a][p], acc);
+            }
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public String describe() { return "vector (" + L + " x f32)"; }
+}
