@@ -62,6 +62,19 @@ final class ShiftedConv {
         final int[] pitch, grid, dstAxis, xst;
         final PhasePlanes planes;
         final int planeSize, cntMax, rows, imageChunks, bands, tilesPerBand, superLen, maxOff;
+        final boolean packPanels;
+        private int[] panelOffsets;
+
+        /** {@code k * nr} for every step: the offsets of a packed panel. */
+        private int[] panelOffsets() {
+            int[] p = panelOffsets;
+            if (p == null) {
+                p = new int[kc];
+                for (int k = 0; k < kc; k++) p[k] = k * nr;
+                panelOffsets = p;
+            }
+            return p;
+        }
         final int xPlane, qTot, dstImg, dstFirst;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] w, float[] out) {
@@ -205,6 +218,7 @@ final class ShiftedConv {
                 }
             }
             superLen = nr * Math.max(1, 512 / nr);
+            packPanels = taps == 1 && oblocks >= 4 && !experiment;
         }
 
         int items() { return groups * imageChunks * bands; }
@@ -247,6 +261,12 @@ final class ShiftedConv {
 
             int pBegin = direct ? band * tilesPerBand * nr : 0;
             int pEnd = direct ? Math.min(walkEnd, pBegin + tilesPerBand * nr) : walkEnd;
+            // With one tap per channel (1x1 kernels) and several output blocks, the tile's input rows are first copied into a
+            // contiguous panel: one streaming pass with many loads in flight, instead of the kernel stalling on each of kc
+            // separate rows, then kc * nr floats that stay in L2 for every output block.
+            boolean pack = packPanels;
+            float[] panel = pack ? Scratch.floats(Scratch.OUT, kc * nr) : null;
+            int[] panelOff = pack ? panelOffsets() : null;
             int ri = runs.find(Math.max(0, Math.min(pBegin, walkEnd - nr)));
             for (int t0 = pBegin; t0 < pEnd; t0 += nr) {
                 // the last tile ends at the walk's end (overlapping its neighbour) instead of reading past the input
@@ -256,6 +276,14 @@ final class ShiftedConv {
                 boolean guarded = direct && bOff + maxOff + nr > src.length;
                 boolean whole = last == 1 && runs.start(ri) <= p0 && runs.start(ri) + runs.length(ri) >= p0 + nr;
                 int dWhole = whole ? runs.dst(ri) + (p0 - runs.start(ri)) : 0;
+                float[] bArr = src;
+                int[] bIdx = off;
+                if (pack && !guarded) {
+                    for (int k = 0; k < kc; k++) kern.copy(src, bOff + off[k], panel, k * nr, nr);
+                    bArr = panel;
+                    bIdx = panelOff;
+                    bOff = 0;
+                }
                 for (int ob = 0; ob < oblocks; ob++) {
                     int aOff = aGroup + ob * kc * mr;
                     int rowsValid = Math.min(mr, og - ob * mr);
@@ -264,7 +292,7 @@ final class ShiftedConv {
                     float[] cArr = toOut ? out : tile;
                     int cOff = toOut ? dWhole + oBase * qTot : 0, ldc = toOut ? qTot : nr;
                     if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
-                    else kern.gemm(mr, nv, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
+                    else kern.gemm(mr, nv, a, aOff, mr, kc, bArr, bOff, bIdx, 0, cArr, cOff, ldc);
                     if (!toOut) runs.store(kern, ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                 }
             }
