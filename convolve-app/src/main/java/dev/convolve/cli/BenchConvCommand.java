@@ -57,6 +57,9 @@ final class BenchConvCommand implements Callable<Integer> {
     @Option(names = "--sample-ms", paramLabel = "MS", description = "Length of one sample in milliseconds (default ${DEFAULT-VALUE}).")
     int sampleMs = 150;
 
+    @Option(names = "--warmup-ms", paramLabel = "MS", description = "Least warm-up per shape and direction, until the JIT has settled (default ${DEFAULT-VALUE}).")
+    int warmupMs = 2000;
+
     @Option(names = "--peak", paramLabel = "GFLOPS", description = "The ceiling for percent of peak; measured with 'bench peak' when not given.")
     Double peak;
 
@@ -64,6 +67,7 @@ final class BenchConvCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         if (sampleMs < 1) throw new IllegalArgumentException("--sample-ms must be at least 1, got " + sampleMs);
+        if (warmupMs < 0) throw new IllegalArgumentException("--warmup-ms must not be negative, got " + warmupMs);
         List<BenchCase> list = new ArrayList<>();
         for (String c : cases) list.add(BenchCase.parse(c));
         if (list.isEmpty()) {
@@ -79,7 +83,7 @@ final class BenchConvCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "# backend: %s; %d thread(s); peak %.1f GFLOP/s (%s); median of %d samples of %d ms",
                     backend, threads, ceiling, peak != null ? "given" : "measured in Java", rounds, sampleMs));
         }
-        ConvBench.run(new ConvBench.Options(list, backward, threads, compare, rounds, sampleMs / 1000.0, ceiling), backend,
+        ConvBench.run(new ConvBench.Options(list, backward, threads, compare, rounds, sampleMs / 1000.0, ceiling, warmupMs / 1000.0), backend,
                 new BenchTable(out, json, compare));
         return 0;
     }
