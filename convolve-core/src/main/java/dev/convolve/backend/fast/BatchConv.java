@@ -21,7 +21,7 @@ final class BatchConv {
 
     /** True when this engine should run the plan: batch groups are not supported, and the batch must fill vectors. */
     static boolean suits(Kernels k, ConvPlan p, List<SubProblem> subs) {
-        if (p.batchGroups() > 1 || subs.isEmpty() || ShiftedConv.experiment) return false;
+        if (p.batchGroups() > 1 || subs.isEmpty() || !Planner.enabled("batch-lanes")) return false;
         if (p.outBatch() < 2 * k.lanes()) return false;
         long grid = 0;
         for (SubProblem sp : subs) grid = Math.max(grid, sp.gridSize());

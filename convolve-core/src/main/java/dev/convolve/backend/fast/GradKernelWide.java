@@ -16,7 +16,7 @@ final class GradKernelWide {
 
     /** Without groups, and with enough output channels to fill the lanes. */
     static boolean suits(Kernels k, ConvPlan p) {
-        return p.featureGroups() == 1 && p.batchGroups() == 1 && p.outChannels() >= k.lanes() && !ShiftedConv.experiment;
+        return p.featureGroups() == 1 && p.batchGroups() == 1 && p.outChannels() >= k.lanes() && Planner.enabled("bcast-o");
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {

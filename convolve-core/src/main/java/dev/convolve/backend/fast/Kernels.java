@@ -52,6 +52,9 @@ interface Kernels {
     /** {@code dst[dOff + i] = src[sOff + i]} for {@code i < len}: a short copy without a call to {@code System.arraycopy}. */
     void copy(float[] src, int sOff, float[] dst, int dOff, int len);
 
+    /** {@link #copy} of {@code rows} rows of {@code len} floats, rows {@code sStep} and {@code dStep} apart. */
+    void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len);
+
     /** Splits {@code 2*count} floats into even and odd elements: {@code dst[dEven+k] = x[xi+2k]}, {@code dst[dOdd+k] = x[xi+2k+1]}. */
     void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd);
 
@@ -70,6 +73,9 @@ interface Kernels {
      * element {@code xi} of filters {@code 8h..8h+7} goes to {@code u[uOff + xi*uStride + h*halfStride ..+8]} (8-row GEMM panels).
      */
     void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+
+    /** {@link #deinterleave} of {@code rows} rows: row {@code r} reads from {@code xi + r*xStep} and writes at {@code dEven/dOdd + r*dStep}. */
+    void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep);
 
     /** As {@link #windowMax} with the sum (identity is added once). */
     void windowSum(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);

@@ -10,6 +10,16 @@ import java.util.List;
 public final class Planner {
     private Planner() {}
 
+    /**
+     * Algorithms switched off with the system property {@code convolve.fast.disable} (comma-separated names such as
+     * {@code winograd-4x4,batch-lanes,bcast-o}), to compare a path with the general one it replaces; read once.
+     */
+    private static final java.util.Set<String> DISABLED = java.util.Set.of(
+            System.getProperty("convolve.fast.disable", "").trim().isEmpty() ? new String[0] : System.getProperty("convolve.fast.disable").trim().split("\\s*,\\s*"));
+
+    /** False when {@code algorithm} was switched off by {@code convolve.fast.disable}. */
+    static boolean enabled(String algorithm) { return !DISABLED.contains(algorithm); }
+
     /** The algorithm chosen for a call: a short name, the reason, and how to run it. */
     public record Choice(String algorithm, String reason, Runner runner) {
         void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out) { runner.run(k, p, x, w, out); }

@@ -90,13 +90,13 @@ final class Runs {
             int s = Math.max(start[r], p0), e = Math.min(start[r] + length[r], end);
             if (e <= s) continue;
             int cnt = e - s, t0 = s - p0, d0 = dst[r] + (s - start[r]) * last + oOff;
+            if (last == 1) {
+                k.copyRows(tile, t0, nr, out, d0, oStride, rows, cnt);
+                continue;
+            }
             for (int m = 0; m < rows; m++) {
                 int tt = m * nr + t0, dd = d0 + m * oStride;
-                if (last == 1) {
-                    k.copy(tile, tt, out, dd, cnt);
-                } else {
-                    for (int q = 0; q < cnt; q++) out[dd + q * last] = tile[tt + q];
-                }
+                for (int q = 0; q < cnt; q++) out[dd + q * last] = tile[tt + q];
             }
         }
     }

@@ -115,6 +115,16 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
+        for (int r = 0; r < rows; r++) copy(src, sOff + r * sStep, dst, dOff + r * dStep, len);
+    }
+
+    @Override
+    public void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep) {
+        for (int r = 0; r < rows; r++) deinterleave(x, xi + r * xStep, count, dst, dEven + r * dStep, dOdd + r * dStep);
+    }
+
+    @Override
     public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
         for (int k = 0; k < count; k++) {
             dst[dEven + k] = x[xi + 2 * k];

@@ -24,8 +24,6 @@ final class ShiftedConv {
     /** Items aim to keep their input copy within this many floats (about a third of a 1 MB L2). */
     static int itemBudgetFloats = 96 * 1024;
 
-    /** Development switch for A/B timing of alternatives (false in production). */
-    static boolean experiment;
 
     /** Runs the conv of {@code p} on canonical arrays; {@code out} must be zeroed (outputs of dropped phases stay 0). */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
@@ -33,7 +31,7 @@ final class ShiftedConv {
     }
 
     /** Multiply-adds below which one more thread costs more than it saves (a hand-off is some tens of microseconds). */
-    static final long WORK_PER_THREAD = 1 << 20;
+    static final long WORK_PER_THREAD = 1 << 18;
 
     /** Threads worth using for {@code work} multiply-adds. */
     static int threadsFor(long work) {
@@ -218,7 +216,7 @@ final class ShiftedConv {
                 }
             }
             superLen = nr * Math.max(1, 512 / nr);
-            packPanels = taps == 1 && oblocks >= 4 && !experiment;
+            packPanels = taps == 1 && oblocks >= 4 && Planner.enabled("panels");
         }
 
         int items() { return groups * imageChunks * bands; }

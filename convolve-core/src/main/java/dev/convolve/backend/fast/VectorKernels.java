@@ -2059,6 +2059,22 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep) {
+        for (int r = 0; r < rows; r++) deinterleave(x, xi + r * xStep, count, dst, dEven + r * dStep, dOdd + r * dStep);
+    }
+
+    @Override
+    public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
+        int full = len & -L;
+        VectorMask<Float> m = S.indexInRange(full, len);
+        for (int r = 0; r < rows; r++) {
+            int so = sOff + r * sStep, d = dOff + r * dStep;
+            for (int i = 0; i < full; i += L) FloatVector.fromArray(S, src, so + i).intoArray(dst, d + i);
+            if (full < len) FloatVector.fromArray(S, src, so + full, m).intoArray(dst, d + full, m);
+        }
+    }
+
     private static final FloatVector EVEN, ODD;
 
     static {

@@ -46,6 +46,8 @@ final class Warmup {
                 k.windowSum(b, 0, off, 4, c, 0, 4 * l, 0f);
                 k.deinterleave(b, 0, 3 * l, c, 0, 1024);
                 k.copy(b, 0, c, 0, 37);
+                k.copyRows(b, 0, 40, c, 0, 50, 4, 14);
+                k.deinterleaveRows(b, 0, 40, 4, 14, c, 0, 1024, 15);
             }
         }
     }

@@ -27,7 +27,7 @@ final class Winograd {
         for (int i = 0; i < 2; i++) {
             if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
         }
-        return p.channels() >= 16 && p.outChannels() >= 16 && q[0] >= 4 && q[1] >= 4 && !ShiftedConv.experiment;
+        return p.channels() >= 16 && p.outChannels() >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-4x4");
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
