@@ -50,16 +50,45 @@ public final class Planner {
                 + (p.outChannels() / groups) + " output channels per group; " + k.describe(), null);
     }
 
+    /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
     static Choice chooseGradInput(Kernels k, ConvPlan p) {
-        // the input gradient is a conv (ConvGradients); explain that conv
-        return new Choice("conv-transpose", "the forward engine on the gradient conv: " + describeTranspose(p), null);
+        if (p.batchGroups() > 1) {
+            return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
+        }
+        ConvPlan g = gradInputPlan(p);
+        Choice c = choose(k, g);
+        return new Choice(c.algorithm(), "the forward engine on the gradient conv " + g.canonicalInputShape() + " * " + g.canonicalKernelShape()
+                + (anyAbove1(p.strides()) ? " (strides become input dilation: output phases)" : "") + ": " + c.reason(), null);
     }
 
-    private static String describeTranspose(ConvPlan p) {
-        int[] s = p.strides();
-        boolean strided = false;
-        for (int v : s) strided |= v > 1;
-        return strided ? "strides become input dilation, split into output phases (sub-pixel form)" : "stride 1: a padded conv with the flipped kernel";
+    /** The plan of the input-gradient conv, as {@link dev.convolve.backend.ConvGradients#input} forms it (no batch groups). */
+    static ConvPlan gradInputPlan(ConvPlan p) {
+        int n = p.spatialRank(), gf = p.featureGroups();
+        int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), lo = p.padLow(), sp = p.spatial(), q = p.outSize();
+        int[] plo = new int[n], phi = new int[n];
+        for (int a = 0; a < n; a++) {
+            int dk = ConvPlan.dilate(k[a], kd[a]);
+            int dg = ConvPlan.dilate(q[a], s[a]);
+            plo[a] = dk - 1 - lo[a];
+            phi[a] = (sp[a] - 1) * ld[a] + dk - dg - plo[a];
+        }
+        int[] gShape = p.canonicalOutputShape().dims();
+        int[] wShape = new int[n + 2];
+        wShape[0] = gf * p.kernelChannels();
+        wShape[1] = p.outChannels() / gf;
+        System.arraycopy(k, 0, wShape, 2, n);
+        dev.convolve.plan.ConvOptions o = dev.convolve.plan.ConvOptions.defaults()
+                .withStrides(dev.convolve.plan.AxisValues.of(ld))
+                .withInputDilation(dev.convolve.plan.AxisValues.of(s))
+                .withKernelDilation(dev.convolve.plan.AxisValues.of(kd))
+                .withPadding(dev.convolve.plan.Padding.explicit(plo, phi))
+                .withFeatureGroupSize(gf);
+        return ConvPlan.of(dev.convolve.tensor.Shape.of(gShape), p.outputType(), dev.convolve.tensor.Shape.of(wShape), p.outputType(), o);
+    }
+
+    private static boolean anyAbove1(int[] a) {
+        for (int v : a) if (v > 1) return true;
+        return false;
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
