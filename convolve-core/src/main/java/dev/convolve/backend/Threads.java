@@ -69,6 +69,21 @@ public final class Threads {
     }
 
     /**
+     * Runs {@code r} with every {@link #parallelFor} it makes staying on the calling thread (for background work that
+     * must not take the workers from the caller's real jobs).
+     */
+    public static void sequential(Runnable r) {
+        boolean[] flag = Team.IN_JOB.get();
+        boolean was = flag[0];
+        flag[0] = true;
+        try {
+            r.run();
+        } finally {
+            flag[0] = was;
+        }
+    }
+
+    /**
      * Runs {@code body.accept(i)} for every i in [0, n), split over at most {@link #threads()} threads
      * (the calling thread takes part). Runs inline when there is one thread or one item. Exceptions thrown by
      * the body are rethrown on the calling thread after all items stopped.
