@@ -25,9 +25,15 @@ final class BatchConv {
         if (p.outBatch() < 2 * k.lanes()) return false;
         long grid = 0;
         for (SubProblem sp : subs) grid = Math.max(grid, sp.gridSize());
-        // one input channel and a larger plane: the flat walk's phase split is cheaper than the transposes
-        if (p.kernelChannels() == 1 && grid > 64) return false;
-        return grid <= MAX_GRID;
+        if (grid > MAX_GRID) return false;
+        if (grid <= 32) return true;
+        // Larger planes, measured: the flat walk wins for strided forward convs (its stride-phase split is cheap) and for
+        // one input channel; the input gradient of a strided conv (input dilation: several output phases) is better here.
+        boolean dilated = false, strided = false;
+        for (int v : p.inputDilation()) dilated |= v > 1;
+        for (int v : p.strides()) strided |= v > 1;
+        if (dilated) return true;
+        return !strided && p.kernelChannels() > 1;
     }
 
     /** The tile {@code (mr, nv)} with the least padded work for {@code og} rows and {@code batch} lanes. */
