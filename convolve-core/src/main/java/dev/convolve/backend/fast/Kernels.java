@@ -65,6 +65,12 @@ interface Kernels {
      */
     void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride);
 
+    /**
+     * The input transform of one tile for {@link #lanes()} channels from a channel-blocked input: element {@code (r, s)} of the
+     * patch is the vector {@code src[base + r*rowStride + s*L ..]}; {@code V} as in {@link #wino4Input}.
+     */
+    void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride);
+
     /** Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16 vectors {@code y[(a*4+b)*L]}. */
     void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
 

@@ -155,6 +155,19 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        float[] d = new float[36 * L];
+        for (int r = 0; r < 6; r++) {
+            for (int s = 0; s < 6; s++) System.arraycopy(src, base + r * rowStride + s * L, d, (r * 6 + s) * L, L);
+        }
+        int[] offRS = new int[36];
+        int[] idx = new int[L];
+        for (int rs = 0; rs < 36; rs++) offRS[rs] = rs * L;
+        for (int l = 0; l < L; l++) idx[l] = l;
+        wino4Input(d, 0, idx, 0, offRS, tmp, v, vOff, vStride);
+    }
+
+    @Override
     public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int l = 0; l < L; l++) {
             for (int a = 0; a < 4; a++) {

@@ -2124,6 +2124,16 @@ final class VectorKernels implements Kernels {
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 
+    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int r = 0; r < 6; r++) {
+            int rb = base + r * rowStride;
+            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
+        }
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+
     private static void inputColumn(float[] tmp, int s) {
         FloatVector d0 = FloatVector.fromArray(S, tmp, (0 * 6 + s) * L);
         FloatVector d1 = FloatVector.fromArray(S, tmp, (1 * 6 + s) * L);

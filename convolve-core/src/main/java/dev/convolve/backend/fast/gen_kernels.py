@@ -304,6 +304,16 @@ w("""    @Override
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 """)
+w("""    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int r = 0; r < 6; r++) {
+            int rb = base + r * rowStride;
+            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
+        }
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+""")
 w("    private static void inputColumn(float[] tmp, int s) {")
 for k in range(6):
     w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
