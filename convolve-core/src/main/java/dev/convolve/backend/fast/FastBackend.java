@@ -82,7 +82,8 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
+        if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
         else GradKernel.run(kernels, p, x, g, dw);
         Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
         return t.transpose(Canonical.inverse(p.kernelPermutation()));

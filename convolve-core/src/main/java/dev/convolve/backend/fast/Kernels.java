@@ -71,6 +71,16 @@ interface Kernels {
      */
     void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride);
 
+    /**
+     * Winograd F(3x3, 4x4) (kernel gradient) transform of a 4x4 tile of the output gradient for {@link #lanes()} channels: element
+     * {@code (y, x)} is the vector {@code g[base + y*rowStride + x*L ..]}; writes {@code G g G^T} (6x6, G 6x4) as 36 vectors at
+     * {@code out[oOff + xi*oStride]}.
+     */
+    void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride);
+
+    /** Winograd F(3x3, 4x4) output transform {@code A^T M A} (A^T 3x6) of 36 vectors {@code m[mOff + xi*mStride]} into 9 vectors {@code y[(a*3+b)*L]}. */
+    void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
     /** Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16 vectors {@code y[(a*4+b)*L]}. */
     void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
 

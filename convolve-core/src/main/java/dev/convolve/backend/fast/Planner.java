@@ -41,6 +41,10 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (GradKernelWinograd.suits(p)) {
+            return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
+                    + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
+        }
         if (GradKernelWide.suits(k, p)) {
             return new Choice("bcast-o", "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast input x "
                     + "gradient rows, accumulated in registers over the positions; " + k.describe(), null);

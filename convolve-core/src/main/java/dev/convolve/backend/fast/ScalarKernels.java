@@ -167,6 +167,40 @@ final class ScalarKernels implements Kernels {
         wino4Input(d, 0, idx, 0, offRS, tmp, v, vOff, vStride);
     }
 
+    private static final float[][] G4 = {{0.25f, 0, 0, 0}, {-1f / 6, -1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6, 1f / 6},
+            {1f / 24, 1f / 12, 1f / 6, 1f / 3}, {1f / 24, -1f / 12, 1f / 6, -1f / 3}, {0, 0, 0, 1}};
+    private static final float[][] AT3 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 1}};
+
+    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 4; a++) {
+                        for (int b = 0; b < 4; b++) s += G4[i][a] * g[base + a * rowStride + b * L + l] * G4[j][b];
+                    }
+                    out[oOff + (i * 6 + j) * oStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT3[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT3[b][j];
+                    }
+                    y[(a * 3 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
     @Override
     public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int l = 0; l < L; l++) {

@@ -2134,6 +2134,68 @@ final class VectorKernels implements Kernels {
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 
+    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 4; j++) gradColumn(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) gradRow(tmp, i, out, oOff, oStride);
+    }
+
+    private static void gradColumn(float[] g, int at, int rowStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * rowStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * rowStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * rowStride);
+        FloatVector g3 = FloatVector.fromArray(S, g, at + 3 * rowStride);
+        g0.mul(0.25f).intoArray(tmp, (0 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, -1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6)))).intoArray(tmp, (1 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, 1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6)))).intoArray(tmp, (2 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, 1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24)))).intoArray(tmp, (3 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, -1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24)))).intoArray(tmp, (4 * 4 + j) * L);
+        g3.intoArray(tmp, (5 * 4 + j) * L);
+    }
+
+    private static void gradRow(float[] tmp, int i, float[] out, int oOff, int oStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 4 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 4 + 1) * L);
+        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 4 + 2) * L);
+        FloatVector h3 = FloatVector.fromArray(S, tmp, (i * 4 + 3) * L);
+        h0.mul(0.25f).intoArray(out, oOff + (i * 6 + 0) * oStride);
+        h3.fma(FloatVector.broadcast(S, -1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6)))).intoArray(out, oOff + (i * 6 + 1) * oStride);
+        h3.fma(FloatVector.broadcast(S, 1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6)))).intoArray(out, oOff + (i * 6 + 2) * oStride);
+        h3.fma(FloatVector.broadcast(S, 1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24)))).intoArray(out, oOff + (i * 6 + 3) * oStride);
+        h3.fma(FloatVector.broadcast(S, -1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24)))).intoArray(out, oOff + (i * 6 + 4) * oStride);
+        h3.intoArray(out, oOff + (i * 6 + 5) * oStride);
+    }
+
+    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kgColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 3; a++) kgRow(tmp, a, y);
+    }
+
+    private static void kgColumn(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 6 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 6 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 6 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 6 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 6 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))).intoArray(tmp, (1 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2).add(m5))).intoArray(tmp, (2 * 6 + s) * L);
+    }
+
+    private static void kgRow(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 3 + 0) * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 3 + 1) * L);
+        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2).add(t5))).intoArray(y, (a * 3 + 2) * L);
+    }
+
     private static void inputColumn(float[] tmp, int s) {
         FloatVector d0 = FloatVector.fromArray(S, tmp, (0 * 6 + s) * L);
         FloatVector d1 = FloatVector.fromArray(S, tmp, (1 * 6 + s) * L);

@@ -314,6 +314,47 @@ w("""    @Override
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 """)
+# F(3x3, 4x4) for the kernel gradient: the 4x4 tile of the output gradient is the "filter", 3x3 the result
+G4 = [["0.25f", None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6"],
+      ["1f / 24", "1f / 12", "1f / 6", "1f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3"], [None, None, None, "1f"]]
+AT3 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 1]]
+w("""    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 4; j++) gradColumn(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) gradRow(tmp, i, out, oOff, oStride);
+    }
+""")
+w("    private static void gradColumn(float[] g, int at, int rowStride, float[] tmp, int j) {")
+for k in range(4):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
+for i in range(6):
+    w("        %s.intoArray(tmp, (%d * 4 + j) * L);" % (lin(G4[i], ["g%d" % k for k in range(4)]), i))
+w("    }\n")
+w("    private static void gradRow(float[] tmp, int i, float[] out, int oOff, int oStride) {")
+for k in range(4):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 4 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        %s.intoArray(out, oOff + (i * 6 + %d) * oStride);" % (lin(G4[j], ["h%d" % k for k in range(4)]), j))
+w("    }\n")
+w("""    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kgColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 3; a++) kgRow(tmp, a, y);
+    }
+""")
+w("    private static void kgColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
+for a in range(3):
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT3[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void kgRow(float[] tmp, int a, float[] y) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(3):
+    w("        %s.intoArray(y, (a * 3 + %d) * L);" % (lin(AT3[b], ["t%d" % k for k in range(6)]), b))
+w("    }\n")
+
 w("    private static void inputColumn(float[] tmp, int s) {")
 for k in range(6):
     w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))

@@ -52,6 +52,18 @@ class WinogradTest {
         FastConvPropertyTest.check(FAST, c);
     }
 
+    @Property(tries = 50)
+    void winogradKernelGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = winogradCase(seed);
+        assertEquals("winograd-dw", FAST.explainGradKernel(c.plan()).algorithm());
+        FastGradPropertyTest.checkKernel(FAST, c);
+    }
+
+    @Property(tries = 10)
+    void scalarWinogradKernelGradientMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkKernel(SCALAR, winogradCase(seed));
+    }
+
     @Property(tries = 15)
     void scalarWinogradMatchesReference(@ForAll long seed) {
         FastConvPropertyTest.check(SCALAR, winogradCase(seed));
