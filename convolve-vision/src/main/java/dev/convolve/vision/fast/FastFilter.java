@@ -132,52 +132,79 @@ public final class FastFilter {
         void band(int y0, int y1, RowOps ops) {
             if (y0 >= y1) return;
             boolean separable = weights == null;
+            boolean pairs = stride == 1 && kh > 1;   // two output rows per vertical (or direct) pass
             int slotLen = inputWidth(0, stripOut) * c;
-            RowCache cache = new RowCache(this, slotLen, ops);
-            float[][] rows = new float[kh][];
-            int[] offs = new int[kh];
+            RowCache cache = new RowCache(this, slotLen, kh + 1, ops);
+            float[][] rows = new float[kh + 1][];
+            int fullMax = ((stripOut - 1) * stride + 1) * c;
+            int[] offs = new int[kh + 1];
             float[] zero = new float[slotLen];
             float[] tmp = separable ? new float[slotLen] : null;
-            int fullMax = ((stripOut - 1) * stride + 1) * c;
+            float[] tmp2 = pairs && separable ? new float[slotLen] : null;
+            float[] full2 = pairs && !separable ? new float[fullMax] : null;
             float[] full = new float[fullMax];
             float[] gathered = stride > 1 ? new float[fullMax] : null;
             for (int j0 = 0; j0 < ow; j0 += stripOut) {
                 int j1 = Math.min(ow, j0 + stripOut);
-                int q0 = j0 * stride - padLeft;
                 int pixels = inputWidth(j0, j1);
-                cache.startStrip(q0, pixels);
+                cache.startStrip(j0 * stride - padLeft, pixels);
                 int outN = (j1 - j0) * c;
                 int fullN = ((j1 - j0 - 1) * stride + 1) * c;
                 for (int oy = y0; oy < y1; oy++) {
-                    for (int a = 0; a < kh; a++) {
+                    boolean two = pairs && oy + 1 < y1;
+                    int need = two ? kh + 1 : kh;
+                    for (int a = 0; a < need; a++) {
                         int sy = border.index(oy * stride - padTop + a, h);
                         rows[a] = sy < 0 ? zero : cache.row(sy, oy);
                     }
-                    int outOff = (oy * ow + j0) * c;
-                    if (separable) ops.vertical(rows, offs, column, kh, tmp, 0, pixels * c);
-                    if (stride == 1) {
-                        // f32 results go straight to the output; u8 ones through a row that stays in L1.
-                        float[] dst = u8 ? full : (float[]) out;
-                        int dstOff = u8 ? 0 : outOff;
-                        if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
-                        else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
-                        if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+                    if (two && !separable) {
+                        int outOff = (oy * ow + j0) * c;
+                        if (u8) {
+                            ops.direct2(rows, weights, kh, kw, c, full, 0, full2, 0, outN);
+                            ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+                            ops.f32ToU8(full2, 0, (byte[]) out, outOff + ow * c, outN);
+                        } else {
+                            ops.direct2(rows, weights, kh, kw, c, (float[]) out, outOff, (float[]) out, outOff + ow * c, outN);
+                        }
+                        oy++;
+                    } else if (two) {
+                        ops.vertical2(rows, column, kh, tmp, tmp2, pixels * c);
+                        finishRow(ops, tmp, rows, offs, oy, j0, outN, fullN, full, gathered);
+                        finishRow(ops, tmp2, rows, offs, ++oy, j0, outN, fullN, full, gathered);
                     } else {
-                        if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
-                        else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
-                        for (int x = 0; x < j1 - j0; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
-                        if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);
-                        else System.arraycopy(gathered, 0, (float[]) out, outOff, outN);
+                        if (separable) ops.vertical(rows, offs, column, kh, tmp, 0, pixels * c);
+                        finishRow(ops, tmp, rows, offs, oy, j0, outN, fullN, full, gathered);
                     }
                 }
+            }
+        }
+
+        /** The horizontal (or direct) pass of output row {@code oy}, strip from output pixel {@code j0}, and its store. */
+        private void finishRow(RowOps ops, float[] tmp, float[][] rows, int[] offs, int oy, int j0, int outN, int fullN,
+                               float[] full, float[] gathered) {
+            boolean separable = weights == null;
+            int outOff = (oy * ow + j0) * c;
+            if (stride == 1) {
+                // f32 results go straight to the output; u8 ones through a row that stays in L1.
+                float[] dst = u8 ? full : (float[]) out;
+                int dstOff = u8 ? 0 : outOff;
+                if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
+                else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
+                if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+            } else {
+                if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
+                else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
+                for (int x = 0; x < outN / c; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
+                if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);
+                else System.arraycopy(gathered, 0, (float[]) out, outOff, outN);
             }
         }
     }
 
     /**
      * The f32 source rows the current output row needs, for the current strip of input pixels [q0, q0 + pixels),
-     * each converted and extended by the border once: {@code kh} slots, a slot reused when the current output row
-     * does not need it.
+     * each converted and extended by the border once: {@code kh + 1} slots (two output rows at a time need that many),
+     * a slot reused when the current output rows do not need it.
      */
     private static final class RowCache {
         final Geometry g;
@@ -186,12 +213,12 @@ public final class FastFilter {
         final float[][] slots;
         int q0, pixels;
 
-        RowCache(Geometry g, int slotLen, RowOps ops) {
+        RowCache(Geometry g, int slotLen, int count, RowOps ops) {
             this.g = g;
             this.ops = ops;
-            index = new int[g.kh];
-            stamp = new int[g.kh];
-            slots = new float[g.kh][slotLen];
+            index = new int[count];
+            stamp = new int[count];
+            slots = new float[count][slotLen];
         }
 
         void startStrip(int q0, int pixels) {

@@ -15,6 +15,13 @@ interface RowOps {
     /** Vertical 1-D pass: {@code dst[dstOff + i] = sum over a < taps of w[a] * rows[a][offs[a] + i]}. */
     void vertical(float[][] rows, int[] offs, float[] w, int taps, float[] dst, int dstOff, int n);
 
+    /**
+     * Two consecutive output rows of the vertical pass at once ({@code rows} holds {@code taps + 1} rows, read from
+     * offset 0): {@code dst0[i] = sum over a < taps of w[a] * rows[a][i]} and {@code dst1[i] = sum of w[a] * rows[a + 1][i]}.
+     * Each source row is loaded once for both.
+     */
+    void vertical2(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
+
     /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
     void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 
@@ -22,6 +29,12 @@ interface RowOps {
      * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.
      */
     void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n);
+
+    /**
+     * Two consecutive output rows of the direct pass at once ({@code rows} holds {@code kh + 1} rows read from offset
+     * 0): {@code dst0} from rows 0..kh-1 and {@code dst1} from rows 1..kh, each source row loaded once for both.
+     */
+    void direct2(float[][] rows, float[] k, int kh, int kw, int tapStride, float[] dst0, int off0, float[] dst1, int off1, int n);
 
     /** Human-readable name, e.g. {@code vector (16 x f32)}. */
     String describe();

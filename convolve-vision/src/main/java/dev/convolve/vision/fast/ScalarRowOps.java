@@ -33,6 +33,19 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n) {
+        for (int i = 0; i < n; i++) {
+            float a0 = 0, a1 = 0;
+            for (int a = 0; a < taps; a++) {
+                a0 = Math.fma(w[a], rows[a][i], a0);
+                a1 = Math.fma(w[a], rows[a + 1][i], a1);
+            }
+            dst0[i] = a0;
+            dst1[i] = a1;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             float acc = 0;
@@ -51,6 +64,14 @@ final class ScalarRowOps implements RowOps {
             }
             dst[dstOff + i] = acc;
         }
+    }
+
+    @Override
+    public void direct2(float[][] rows, float[] k, int kh, int kw, int tapStride, float[] dst0, int off0, float[] dst1, int off1, int n) {
+        int[] zeros = new int[kh + 1];
+        float[][] second = java.util.Arrays.copyOfRange(rows, 1, kh + 1);
+        direct(rows, zeros, k, kh, kw, tapStride, dst0, off0, n);
+        direct(second, zeros, k, kh, kw, tapStride, dst1, off1, n);
     }
 
     static byte toU8(float v) { return (byte) (v > 0 ? (int) (Math.min(v, 255f) + 0.5f) : 0); }

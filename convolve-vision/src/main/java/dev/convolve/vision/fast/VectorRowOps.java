@@ -81,6 +81,45 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n) {
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            // Row a feeds output 0 with weight w[a] and output 1 with w[a - 1]: loaded once for both.
+            float[] r = rows[0];
+            FloatVector w0 = FloatVector.broadcast(F, w[0]);
+            FloatVector x0 = FloatVector.fromArray(F, r, i), x1 = FloatVector.fromArray(F, r, i + L);
+            FloatVector p0 = x0.mul(w0), p1 = x1.mul(w0), q0 = FloatVector.zero(F), q1 = q0;
+            for (int a = 1; a < taps; a++) {
+                r = rows[a];
+                x0 = FloatVector.fromArray(F, r, i);
+                x1 = FloatVector.fromArray(F, r, i + L);
+                FloatVector wa = FloatVector.broadcast(F, w[a]), wb = FloatVector.broadcast(F, w[a - 1]);
+                p0 = x0.fma(wa, p0);
+                p1 = x1.fma(wa, p1);
+                q0 = x0.fma(wb, q0);
+                q1 = x1.fma(wb, q1);
+            }
+            r = rows[taps];
+            FloatVector wl = FloatVector.broadcast(F, w[taps - 1]);
+            q0 = FloatVector.fromArray(F, r, i).fma(wl, q0);
+            q1 = FloatVector.fromArray(F, r, i + L).fma(wl, q1);
+            p0.intoArray(dst0, i);
+            p1.intoArray(dst0, i + L);
+            q0.intoArray(dst1, i);
+            q1.intoArray(dst1, i + L);
+        }
+        for (; i < n; i++) {
+            float a0 = 0, a1 = 0;
+            for (int a = 0; a < taps; a++) {
+                a0 = Math.fma(w[a], rows[a][i], a0);
+                a1 = Math.fma(w[a], rows[a + 1][i], a1);
+            }
+            dst0[i] = a0;
+            dst1[i] = a1;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
@@ -144,6 +183,53 @@ final class VectorRowOps implements RowOps {
                 for (int b = 0, p = offs[a] + i; b < kw; b++, p += tapStride) acc = Math.fma(k[a * kw + b], rows[a][p], acc);
             }
             dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void direct2(float[][] rows, float[] k, int kh, int kw, int tapStride, float[] dst0, int off0, float[] dst1, int off1, int n) {
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            // Row a feeds output 0 with kernel row a and output 1 with kernel row a - 1: each load serves both.
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, q0 = p0, q1 = p0;
+            float[] r = rows[0];
+            for (int b = 0, o = i; b < kw; b++, o += tapStride) {
+                FloatVector wv = FloatVector.broadcast(F, k[b]);
+                p0 = FloatVector.fromArray(F, r, o).fma(wv, p0);
+                p1 = FloatVector.fromArray(F, r, o + L).fma(wv, p1);
+            }
+            for (int a = 1; a < kh; a++) {
+                r = rows[a];
+                for (int b = 0, o = i, t = a * kw; b < kw; b++, o += tapStride, t++) {
+                    FloatVector x0 = FloatVector.fromArray(F, r, o), x1 = FloatVector.fromArray(F, r, o + L);
+                    FloatVector wp = FloatVector.broadcast(F, k[t]), wq = FloatVector.broadcast(F, k[t - kw]);
+                    p0 = x0.fma(wp, p0);
+                    p1 = x1.fma(wp, p1);
+                    q0 = x0.fma(wq, q0);
+                    q1 = x1.fma(wq, q1);
+                }
+            }
+            r = rows[kh];
+            for (int b = 0, o = i, t = (kh - 1) * kw; b < kw; b++, o += tapStride, t++) {
+                FloatVector wv = FloatVector.broadcast(F, k[t]);
+                q0 = FloatVector.fromArray(F, r, o).fma(wv, q0);
+                q1 = FloatVector.fromArray(F, r, o + L).fma(wv, q1);
+            }
+            p0.intoArray(dst0, off0 + i);
+            p1.intoArray(dst0, off0 + i + L);
+            q0.intoArray(dst1, off1 + i);
+            q1.intoArray(dst1, off1 + i + L);
+        }
+        for (; i < n; i++) {
+            float a0 = 0, a1 = 0;
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0, p = i; b < kw; b++, p += tapStride) {
+                    a0 = Math.fma(k[a * kw + b], rows[a][p], a0);
+                    a1 = Math.fma(k[a * kw + b], rows[a + 1][p], a1);
+                }
+            }
+            dst0[off0 + i] = a0;
+            dst1[off1 + i] = a1;
         }
     }
 
