@@ -10,14 +10,15 @@ import dev.convolve.vision.Kernel;
 
 /**
  * The fast filters behind {@link Filters#apply}: f32 arithmetic on interleaved rows (the taps of a row are
- * {@code channels} floats apart, so RGB(A) is never de-interleaved), parallel over bands of output rows, and within a
- * band over strips of columns narrow enough for the rows a kernel needs to stay in the L1 cache.
+ * {@code channels} floats apart, so RGB(A) is never de-interleaved), parallel over bands of output rows (and, for very
+ * wide images, strips of columns).
  * <ul>
- *   <li>separable kernels: a vertical pass over the source rows an output row needs into one f32 row, then a
- *       horizontal pass (rounded to u8 in the same loop for u8 images);</li>
- *   <li>other kernels: a direct 2-D pass.</li>
+ *   <li>separable kernels: a vertical pass over the source rows, two output rows at a time (each source row is loaded
+ *       once for both), then a horizontal pass (mirrored taps added first when the kernel is symmetric);</li>
+ *   <li>other kernels: a direct 2-D pass, also two output rows at a time;</li>
+ *   <li>u8 results are rounded from an f32 row that stays in L1.</li>
  * </ul>
- * Each source row is converted to f32 and extended by the border once per strip (a small cache of {@code kh} rows).
+ * Each source row is converted to f32 and extended by the border once (a small cache of {@code kh + 1} rows).
  * Callers validate the arguments ({@link Filters#apply} does).
  */
 public final class FastFilter {
@@ -25,8 +26,11 @@ public final class FastFilter {
 
     private static final RowOps OPS = choose();
 
-    /** Floats of one cached row strip: {@code kh} of them should fit in L1 with room to spare. */
-    private static final int STRIP_BUDGET_FLOATS = 6144;
+    /**
+     * Floats of one cached row strip. Measured on 1080p: whole rows beat L1-sized strips (per-strip overhead and halo
+     * outweigh the cache misses), so only very wide images (rows over 32768 floats) are cut into strips.
+     */
+    private static final int STRIP_BUDGET_FLOATS = 1 << 15;
 
     private static RowOps choose() {
         String want = System.getProperty("convolve.vision.simd", "auto").trim().toLowerCase(java.util.Locale.ROOT);
@@ -88,6 +92,7 @@ public final class FastFilter {
         final BorderMode border;
         final Object out;
         final float[] column, row, weights;
+        final boolean symmetricRow;
 
         Geometry(Object src, boolean u8, int h, int w, int c, Kernel k, FilterOptions o, int oh, int ow, Object out, int stripBudget) {
             this.src = src;
@@ -114,9 +119,15 @@ public final class FastFilter {
                 weights = k.toFloats();
             }
             // Tests pass tiny budgets to exercise many strips; real ones keep at least 64 floats of output per strip.
-            int inPixels = Math.max(1, stripBudget / kh / c);
+            symmetricRow = row != null && symmetric(row);
+            int inPixels = Math.max(1, stripBudget / c);
             int strip = Math.max(stripBudget >= 1024 ? 64 / c + 1 : 1, (inPixels - kw) / stride + 1);
             this.stripOut = Math.min(ow, strip);
+        }
+
+        private static boolean symmetric(float[] w) {
+            for (int b = 0; b < w.length / 2; b++) if (w[b] != w[w.length - 1 - b]) return false;
+            return w.length > 2;
         }
 
         private static float[] floats(double[] d) {
@@ -188,11 +199,13 @@ public final class FastFilter {
                 // f32 results go straight to the output; u8 ones through a row that stays in L1.
                 float[] dst = u8 ? full : (float[]) out;
                 int dstOff = u8 ? 0 : outOff;
-                if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
+                if (separable && symmetricRow) ops.horizontalSymmetric(tmp, 0, c, row, kw, dst, dstOff, outN);
+                else if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
                 else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
                 if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
             } else {
-                if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
+                if (separable && symmetricRow) ops.horizontalSymmetric(tmp, 0, c, row, kw, full, 0, fullN);
+                else if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
                 else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
                 for (int x = 0; x < outN / c; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
                 if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);

@@ -9,7 +9,10 @@ interface RowOps {
     /** {@code dst[dstOff + i] = src[srcOff + i] & 0xFF} for i in [0, n). */
     void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
-    /** {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n); NaN gives 0. */
+    /**
+     * {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n); NaN gives 0. (Values
+     * within 2^-16 below a half also go up: far below the error of f32 sums.)
+     */
     void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n);
 
     /** Vertical 1-D pass: {@code dst[dstOff + i] = sum over a < taps of w[a] * rows[a][offs[a] + i]}. */
@@ -24,6 +27,12 @@ interface RowOps {
 
     /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
     void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
+
+    /**
+     * {@link #horizontal} for a symmetric kernel ({@code w[b] == w[taps - 1 - b]}): mirrored taps are added first,
+     * halving the multiplications.
+     */
+    void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 
     /**
      * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.

@@ -55,6 +55,17 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
+        int half = taps / 2, mid = taps - 1 - half;
+        for (int i = 0; i < n; i++) {
+            int o = srcOff + i;
+            float acc = taps % 2 == 1 ? w[mid] * src[o + mid * tapStride] : 0;
+            for (int b = 0; b < half; b++) acc = Math.fma(w[b], src[o + b * tapStride] + src[o + (taps - 1 - b) * tapStride], acc);
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
     public void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             float acc = 0;
@@ -74,7 +85,18 @@ final class ScalarRowOps implements RowOps {
         direct(second, zeros, k, kh, kw, tapStride, dst1, off1, n);
     }
 
-    static byte toU8(float v) { return (byte) (v > 0 ? (int) (Math.min(v, 255f) + 0.5f) : 0); }
+    /** Added before rounding to the nearest integer, so that halves (and values within 2^-16 below them) go up. */
+    static final float TIE_UP = 0x1p-16f;
+    /** 2^23: adding it to a float in [0, 2^23) leaves the nearest integer in the low bits of the mantissa. */
+    static final float ROUND = 0x1p23f;
+
+    /** Clip to [0, 255] (NaN to 0) and round half up, as the vector loop does it (bit for bit). */
+    static byte toU8(float v) {
+        float t = v + TIE_UP;
+        if (!(t >= 0)) t = 0;
+        if (t > 255) t = 255;
+        return (byte) Float.floatToRawIntBits(t + ROUND);
+    }
 
     @Override
     public String describe() { return "scalar (" + why + ")"; }

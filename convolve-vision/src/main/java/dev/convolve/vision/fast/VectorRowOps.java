@@ -37,14 +37,15 @@ final class VectorRowOps implements RowOps {
 
     @Override
     public void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        // As ScalarRowOps.toU8: t = v + 2^-16 clipped to [0, 255] (NaN to 0), then t + 2^23 rounds t to the nearest
+        // integer in the low mantissa bits, whose low byte is the answer. No float-to-int conversion needed.
         int i = 0;
         for (int bound = n - L; i <= bound; i += L) {
-            // v + 0.5 clipped to [0, 255] then truncated: rounding half up after clipping v (NaN -> 0).
-            FloatVector t = FloatVector.fromArray(F, src, srcOff + i).add(0.5f);
+            FloatVector t = FloatVector.fromArray(F, src, srcOff + i).add(ScalarRowOps.TIE_UP);
             t = t.blend(0f, t.compare(VectorOperators.GE, 0f).not());
             t = t.blend(255f, t.compare(VectorOperators.GT, 255f));
-            IntVector iv = (IntVector) t.convert(VectorOperators.F2I, 0);
-            ((ByteVector) iv.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            IntVector bits = t.add(ScalarRowOps.ROUND).reinterpretAsInts();
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) dst[dstOff + i] = ScalarRowOps.toU8(src[srcOff + i]);
     }
@@ -144,6 +145,45 @@ final class VectorRowOps implements RowOps {
         for (; i < n; i++) {
             float acc = 0;
             for (int b = 0, p = srcOff + i; b < taps; b++, p += tapStride) acc = Math.fma(w[b], src[p], acc);
+            dst[dstOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
+        int half = taps / 2, mid = taps - 1 - half;
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            int o = srcOff + i, m = o + mid * tapStride;
+            FloatVector wm = FloatVector.broadcast(F, w[mid]);
+            FloatVector a0, a1, a2, a3;
+            if (taps % 2 == 1) {
+                a0 = FloatVector.fromArray(F, src, m).mul(wm);
+                a1 = FloatVector.fromArray(F, src, m + L).mul(wm);
+                a2 = FloatVector.fromArray(F, src, m + 2 * L).mul(wm);
+                a3 = FloatVector.fromArray(F, src, m + 3 * L).mul(wm);
+            } else {
+                a0 = FloatVector.zero(F);
+                a1 = a0;
+                a2 = a0;
+                a3 = a0;
+            }
+            for (int b = 0, lo = o, hi = o + (taps - 1) * tapStride; b < half; b++, lo += tapStride, hi -= tapStride) {
+                FloatVector wv = FloatVector.broadcast(F, w[b]);
+                a0 = FloatVector.fromArray(F, src, lo).add(FloatVector.fromArray(F, src, hi)).fma(wv, a0);
+                a1 = FloatVector.fromArray(F, src, lo + L).add(FloatVector.fromArray(F, src, hi + L)).fma(wv, a1);
+                a2 = FloatVector.fromArray(F, src, lo + 2 * L).add(FloatVector.fromArray(F, src, hi + 2 * L)).fma(wv, a2);
+                a3 = FloatVector.fromArray(F, src, lo + 3 * L).add(FloatVector.fromArray(F, src, hi + 3 * L)).fma(wv, a3);
+            }
+            a0.intoArray(dst, dstOff + i);
+            a1.intoArray(dst, dstOff + i + L);
+            a2.intoArray(dst, dstOff + i + 2 * L);
+            a3.intoArray(dst, dstOff + i + 3 * L);
+        }
+        for (; i < n; i++) {
+            int o = srcOff + i;
+            float acc = taps % 2 == 1 ? w[mid] * src[o + mid * tapStride] : 0;
+            for (int b = 0; b < half; b++) acc = Math.fma(w[b], src[o + b * tapStride] + src[o + (taps - 1 - b) * tapStride], acc);
             dst[dstOff + i] = acc;
         }
     }

@@ -36,6 +36,11 @@ class FastFilterTest {
         double[] col = new double[kh], row = new double[kw];
         for (int a = 0; a < kh; a++) col[a] = rnd.nextInt(9) - 4 + rnd.nextDouble();
         for (int b = 0; b < kw; b++) row[b] = rnd.nextInt(9) - 4 + rnd.nextDouble();
+        if (separable && rnd.nextBoolean()) {
+            // Symmetric factors (as Gaussians and boxes have): the mirrored-taps path.
+            for (int a = 0; a < kh / 2; a++) col[kh - 1 - a] = col[a];
+            for (int b = 0; b < kw / 2; b++) row[kw - 1 - b] = row[b];
+        }
         for (int a = 0; a < kh; a++) {
             for (int b = 0; b < kw; b++) k[a][b] = separable ? col[a] * row[b] / 8 : (rnd.nextInt(11) - 5 + rnd.nextDouble()) / 4;
         }
