@@ -197,6 +197,10 @@ public final class FastFilter {
             int outOff = (oy * ow + j0) * c;
             if (stride == 1) {
                 // f32 results go straight to the output; u8 ones through a row that stays in L1.
+                if (u8 && separable && symmetricRow) {
+                    ops.horizontalSymmetricU8(tmp, 0, c, row, kw, (byte[]) out, outOff, outN);
+                    return;
+                }
                 float[] dst = u8 ? full : (float[]) out;
                 int dstOff = u8 ? 0 : outOff;
                 if (separable && symmetricRow) ops.horizontalSymmetric(tmp, 0, c, row, kw, dst, dstOff, outN);

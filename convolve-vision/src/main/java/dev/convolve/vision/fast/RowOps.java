@@ -34,6 +34,9 @@ interface RowOps {
      */
     void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 
+    /** {@link #horizontalSymmetric} rounded to u8 as {@link #f32ToU8} does, in the same loop. */
+    void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n);
+
     /**
      * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.
      */

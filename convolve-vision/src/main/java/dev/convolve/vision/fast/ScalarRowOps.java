@@ -66,6 +66,17 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n) {
+        int half = taps / 2, mid = taps - 1 - half;
+        for (int i = 0; i < n; i++) {
+            int o = srcOff + i;
+            float acc = taps % 2 == 1 ? w[mid] * src[o + mid * tapStride] : 0;
+            for (int b = 0; b < half; b++) acc = Math.fma(w[b], src[o + b * tapStride] + src[o + (taps - 1 - b) * tapStride], acc);
+            dst[dstOff + i] = toU8(acc);
+        }
+    }
+
+    @Override
     public void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             float acc = 0;

@@ -189,6 +189,38 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
+    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n) {
+        int half = taps / 2, mid = taps - 1 - half;
+        boolean odd = taps % 2 == 1;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            int o = srcOff + i, m = o + mid * tapStride;
+            FloatVector wm = FloatVector.broadcast(F, odd ? w[mid] : 0f);
+            FloatVector a0 = FloatVector.fromArray(F, src, m).mul(wm), a1 = FloatVector.fromArray(F, src, m + L).mul(wm);
+            for (int b = 0, lo = o, hi = o + (taps - 1) * tapStride; b < half; b++, lo += tapStride, hi -= tapStride) {
+                FloatVector wv = FloatVector.broadcast(F, w[b]);
+                a0 = FloatVector.fromArray(F, src, lo).add(FloatVector.fromArray(F, src, hi)).fma(wv, a0);
+                a1 = FloatVector.fromArray(F, src, lo + L).add(FloatVector.fromArray(F, src, hi + L)).fma(wv, a1);
+            }
+            // Rounded as f32ToU8 does it, written in place (no f32 row in between).
+            a0 = a0.add(ScalarRowOps.TIE_UP);
+            a0 = a0.blend(0f, a0.compare(VectorOperators.GE, 0f).not());
+            a0 = a0.blend(255f, a0.compare(VectorOperators.GT, 255f));
+            ((ByteVector) a0.add(ScalarRowOps.ROUND).reinterpretAsInts().convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            a1 = a1.add(ScalarRowOps.TIE_UP);
+            a1 = a1.blend(0f, a1.compare(VectorOperators.GE, 0f).not());
+            a1 = a1.blend(255f, a1.compare(VectorOperators.GT, 255f));
+            ((ByteVector) a1.add(ScalarRowOps.ROUND).reinterpretAsInts().convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i + L);
+        }
+        for (; i < n; i++) {
+            int o = srcOff + i;
+            float acc = odd ? w[mid] * src[o + mid * tapStride] : 0;
+            for (int b = 0; b < half; b++) acc = Math.fma(w[b], src[o + b * tapStride] + src[o + (taps - 1 - b) * tapStride], acc);
+            dst[dstOff + i] = ScalarRowOps.toU8(acc);
+        }
+    }
+
+    @Override
     public void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n) {
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
