@@ -39,13 +39,22 @@ public final class FilterTimings {
         FilterOptions o = FilterOptions.defaults();
         Kernel g5 = Kernels.gaussian(5, 1.0), g15 = Kernels.gaussian(15, 3.0);
         Kernel n5 = nonSeparable(g5), n15 = nonSeparable(g15);
-        System.out.println("# convolve filters, " + Filters.implementation() + ", " + Threads.threads() + " threads, median of " + rounds + " rounds");
+        System.out.println("# convolve filters, " + Filters.implementation() + ", " + Threads.threads() + " threads, median of " + rounds
+                + " rounds after a warm-up");
         List<Object[]> rows = new ArrayList<>();
         rows.add(new Object[] {"convolve gaussian u8 1080p rgb 5x5", (Supplier<Tensor>) () -> Filters.apply(img, g5, o)});
         rows.add(new Object[] {"convolve gaussian u8 1080p rgb 15x15", (Supplier<Tensor>) () -> Filters.apply(img, g15, o)});
         rows.add(new Object[] {"convolve direct f32 1080p rgb 5x5 (non-separable)", (Supplier<Tensor>) () -> Filters.apply(imgf, n5, o)});
         rows.add(new Object[] {"convolve direct f32 1080p rgb 15x15 (non-separable)", (Supplier<Tensor>) () -> Filters.apply(imgf, n15, o)});
         rows.add(new Object[] {"convolve sobel-x f32 1080p rgb 3x3", (Supplier<Tensor>) () -> Filters.apply(imgf, Kernels.named("sobel-x"), o)});
+        // Warm-up: the JIT compiles the loops (its threads' CPU time would otherwise be counted in the first rounds).
+        for (int pass = 0; pass < 2; pass++) {
+            for (Object[] r : rows) {
+                @SuppressWarnings("unchecked")
+                Supplier<Tensor> fn = (Supplier<Tensor>) r[1];
+                time(fn, 0.5);
+            }
+        }
         for (Object[] r : rows) {
             @SuppressWarnings("unchecked")
             Supplier<Tensor> fn = (Supplier<Tensor>) r[1];

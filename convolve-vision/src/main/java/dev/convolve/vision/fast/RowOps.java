@@ -10,8 +10,8 @@ interface RowOps {
     void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
     /**
-     * {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n); NaN gives 0. (Values
-     * within 2^-16 below a half also go up: far below the error of f32 sums.)
+     * {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n). (Values within 2^-16
+     * below a half also go up: far below the error of f32 sums. NaN, which u8 images cannot produce, gives 255.)
      */
     void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n);
 

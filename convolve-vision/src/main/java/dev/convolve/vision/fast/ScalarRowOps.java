@@ -98,15 +98,20 @@ final class ScalarRowOps implements RowOps {
 
     /** Added before rounding to the nearest integer, so that halves (and values within 2^-16 below them) go up. */
     static final float TIE_UP = 0x1p-16f;
-    /** 2^23: adding it to a float in [0, 2^23) leaves the nearest integer in the low bits of the mantissa. */
+    /** 2^23: adding it to a float in [0, 2^22) leaves the nearest integer in the low bits of the mantissa. */
     static final float ROUND = 0x1p23f;
+    /** The bits of {@link #ROUND} as an int: {@code ROUND + k} has the bits {@code ROUND_BITS + k}. */
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
-    /** Clip to [0, 255] (NaN to 0) and round half up, as the vector loop does it (bit for bit). */
+    /**
+     * Clip to [0, 255] and round half up, as the vector loop does it (bit for bit): {@code (v + 2^-16) + 2^23} holds
+     * the rounded value in its low bits; read as ints, such floats order like their values (negatives and -inf fall
+     * below {@code ROUND_BITS}, large values and +inf above), so clipping is an int max and min. NaN, which u8 images
+     * cannot produce (finite pixels times finite weights), would give 255.
+     */
     static byte toU8(float v) {
-        float t = v + TIE_UP;
-        if (!(t >= 0)) t = 0;
-        if (t > 255) t = 255;
-        return (byte) Float.floatToRawIntBits(t + ROUND);
+        int bits = Float.floatToRawIntBits(v + TIE_UP + ROUND);
+        return (byte) Math.min(Math.max(bits, ROUND_BITS), ROUND_BITS + 255);
     }
 
     @Override

@@ -37,14 +37,12 @@ final class VectorRowOps implements RowOps {
 
     @Override
     public void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n) {
-        // As ScalarRowOps.toU8: t = v + 2^-16 clipped to [0, 255] (NaN to 0), then t + 2^23 rounds t to the nearest
-        // integer in the low mantissa bits, whose low byte is the answer. No float-to-int conversion needed.
+        // As ScalarRowOps.toU8: (v + 2^-16) + 2^23 leaves round-half-up(v) in the low mantissa bits (for v in
+        // [0, 2^22)); as ints, those floats order like the values, so clipping to [0, 255] is an int max and min.
         int i = 0;
         for (int bound = n - L; i <= bound; i += L) {
-            FloatVector t = FloatVector.fromArray(F, src, srcOff + i).add(ScalarRowOps.TIE_UP);
-            t = t.blend(0f, t.compare(VectorOperators.GE, 0f).not());
-            t = t.blend(255f, t.compare(VectorOperators.GT, 255f));
-            IntVector bits = t.add(ScalarRowOps.ROUND).reinterpretAsInts();
+            IntVector bits = FloatVector.fromArray(F, src, srcOff + i).add(ScalarRowOps.TIE_UP).add(ScalarRowOps.ROUND).reinterpretAsInts();
+            bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
             ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) dst[dstOff + i] = ScalarRowOps.toU8(src[srcOff + i]);
@@ -203,14 +201,12 @@ final class VectorRowOps implements RowOps {
                 a1 = FloatVector.fromArray(F, src, lo + L).add(FloatVector.fromArray(F, src, hi + L)).fma(wv, a1);
             }
             // Rounded as f32ToU8 does it, written in place (no f32 row in between).
-            a0 = a0.add(ScalarRowOps.TIE_UP);
-            a0 = a0.blend(0f, a0.compare(VectorOperators.GE, 0f).not());
-            a0 = a0.blend(255f, a0.compare(VectorOperators.GT, 255f));
-            ((ByteVector) a0.add(ScalarRowOps.ROUND).reinterpretAsInts().convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
-            a1 = a1.add(ScalarRowOps.TIE_UP);
-            a1 = a1.blend(0f, a1.compare(VectorOperators.GE, 0f).not());
-            a1 = a1.blend(255f, a1.compare(VectorOperators.GT, 255f));
-            ((ByteVector) a1.add(ScalarRowOps.ROUND).reinterpretAsInts().convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i + L);
+            IntVector b0 = a0.add(ScalarRowOps.TIE_UP).add(ScalarRowOps.ROUND).reinterpretAsInts();
+            IntVector b1 = a1.add(ScalarRowOps.TIE_UP).add(ScalarRowOps.ROUND).reinterpretAsInts();
+            b0 = b0.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            b1 = b1.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) b0.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) b1.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i + L);
         }
         for (; i < n; i++) {
             int o = srcOff + i;
