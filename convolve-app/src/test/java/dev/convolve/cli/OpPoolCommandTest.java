@@ -113,6 +113,44 @@ class OpPoolCommandTest {
     }
 
     @Test
+    void agreesWithCorePoolOnPyTorchsSubset() throws IOException {
+        // ops.Pool speaks PyTorch only (symmetric padding up to half the kernel, no average dilation); where it
+        // applies, the command (which also covers ONNX's asymmetric pads, dilated averages, Lp and indices) agrees
+        java.util.Random rnd = new java.util.Random(7);
+        Path o = dir.resolve("o.npy");
+        for (int c = 0; c < 40; c++) {
+            int n = 1 + rnd.nextInt(3);
+            int[] shape = new int[n + 2], k = new int[n], st = new int[n], p = new int[n], d = new int[n];
+            shape[0] = 1 + rnd.nextInt(2);
+            shape[1] = 1 + rnd.nextInt(3);
+            boolean max = rnd.nextBoolean(), ceil = rnd.nextBoolean(), include = rnd.nextBoolean();
+            for (int i = 0; i < n; i++) {
+                k[i] = 1 + rnd.nextInt(3);
+                st[i] = 1 + rnd.nextInt(3);
+                p[i] = rnd.nextInt(k[i] / 2 + 1);
+                d[i] = max ? 1 + rnd.nextInt(2) : 1;
+                shape[i + 2] = (k[i] - 1) * d[i] + 1 + rnd.nextInt(5);
+            }
+            Tensor x = Tensor.randomNormal(c, DType.F32, 0, 1, shape);
+            dev.convolve.ops.Pool.Options po = dev.convolve.ops.Pool.Options.kernel(k).withStride(st).withPadding(p).withDilation(d)
+                    .withCeilMode(ceil).withCountIncludePad(include);
+            Tensor expected = max ? dev.convolve.ops.Pool.maxPool(x, po) : dev.convolve.ops.Pool.avgPool(x, po);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("pool", max ? "max" : "avg", npy(dir, "x" + c, x),
+                    "--kernel", csv(k), "--strides", csv(st), "--pads", csv(p), "--ceil-mode", Boolean.toString(ceil), "-o", o.toString()));
+            if (max) args.addAll(java.util.List.of("--dilations", csv(d)));
+            else args.addAll(java.util.List.of("--count-include-pad", Boolean.toString(include)));
+            run(args.toArray(String[]::new)).ok();
+            Tensor actual = Npy.read(o);
+            assertEquals(expected.describe(), actual.describe(), args::toString);
+            assertTrue(expected.allClose(actual, 1e-6, 1e-6), () -> args + ": max difference " + expected.maxAbsDiff(actual));
+        }
+    }
+
+    private static String csv(int[] v) {
+        return java.util.Arrays.stream(v).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    @Test
     void badInput() throws IOException {
         String x = iota("x", DType.F32, 1, 1, 4, 4);
         String e = run("pool", "max", iota("r2", DType.F32, 4, 4), "--kernel", "2").fails("convolve pool: ");

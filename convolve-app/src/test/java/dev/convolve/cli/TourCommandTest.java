@@ -121,7 +121,7 @@ class TourCommandTest {
             last = i;
         }
         assumeTrue(mnist, "the timing includes reading MNIST");
-        assertTrue(millis < 5000, "the tour took " + millis + " ms");
+        assertTrue(millis < 15_000, "the tour took " + millis + " ms (about half a second on an idle machine)");
     }
 
     private static int count(String s, String part) {

@@ -72,6 +72,20 @@ final class Fft {
         // Sub-transform r holds the elements r, r + p, r + 2p, ... of this sequence.
         for (int r = 0; r < p; r++) recurse(xr, xi, off + r * stride, stride * p, m, or, oi, o + r * m, sign, cos, sin, total);
         int unit = total / n; // table step for angle 2 pi / n
+        if (p == 2) { // the common case: X[k] = E[k] + w^k O[k], X[k + m] = E[k] - w^k O[k]
+            for (int k = 0; k < m; k++) {
+                int j = k * unit;
+                double c = cos[j], s = sign * sin[j];
+                double ur = or[o + m + k], ui = oi[o + m + k];
+                double tr = ur * c - ui * s, ti = ur * s + ui * c;
+                double er = or[o + k], ei = oi[o + k];
+                or[o + k] = er + tr;
+                oi[o + k] = ei + ti;
+                or[o + m + k] = er - tr;
+                oi[o + m + k] = ei - ti;
+            }
+            return;
+        }
         double[] tr = new double[p], ti = new double[p], resR = new double[p], resI = new double[p];
         for (int k = 0; k < m; k++) {
             for (int r = 0; r < p; r++) {
@@ -103,6 +117,62 @@ final class Fft {
         if (n % 2 == 0) return 2;
         for (int f = 3; (long) f * f <= n; f += 2) if (n % f == 0) return f;
         return n;
+    }
+
+    /**
+     * Forward transforms of real boxes, two per complex transform: with {@code z = a + i b},
+     * {@code A[k] = (Z[k] + conj(Z[-k])) / 2} and {@code B[k] = (Z[k] - conj(Z[-k])) / 2i}. Returns {re, im} per box.
+     */
+    static double[][][] realForward(double[][] boxes, int[] dims) {
+        int count = boxes.length, size = boxes.length == 0 ? 0 : boxes[0].length;
+        double[][] re = new double[count][], im = new double[count][];
+        int[] neg = negatedIndex(dims);
+        for (int i = 0; i < count; i += 2) {
+            double[] zr = boxes[i].clone();
+            double[] zi = i + 1 < count ? boxes[i + 1].clone() : new double[size];
+            transform(zr, zi, dims, false);
+            if (i + 1 >= count) {
+                re[i] = zr;
+                im[i] = zi;
+                continue;
+            }
+            double[] ar = new double[size], ai = new double[size], br = new double[size], bi = new double[size];
+            for (int k = 0; k < size; k++) {
+                int kk = neg[k];
+                ar[k] = (zr[k] + zr[kk]) * 0.5;
+                ai[k] = (zi[k] - zi[kk]) * 0.5;
+                br[k] = (zi[k] + zi[kk]) * 0.5;
+                bi[k] = (zr[kk] - zr[k]) * 0.5;
+            }
+            re[i] = ar;
+            im[i] = ai;
+            re[i + 1] = br;
+            im[i + 1] = bi;
+        }
+        return new double[][][] {re, im};
+    }
+
+    /** For every position of the box, the position of its negated index (each coordinate {@code (L - k) mod L}). */
+    private static int[] negatedIndex(int[] dims) {
+        int size = 1;
+        for (int d : dims) size *= d;
+        int[] out = new int[size];
+        int[] idx = new int[dims.length];
+        int[] st = new int[dims.length];
+        for (int i = dims.length - 1, s = 1; i >= 0; i--) {
+            st[i] = s;
+            s *= dims[i];
+        }
+        for (int f = 0; f < size; f++) {
+            int at = 0;
+            for (int i = 0; i < dims.length; i++) at += ((dims[i] - idx[i]) % dims[i]) * st[i];
+            out[f] = at;
+            for (int i = dims.length - 1; i >= 0; i--) {
+                if (++idx[i] < dims[i]) break;
+                idx[i] = 0;
+            }
+        }
+        return out;
     }
 
     /** In-place n-dimensional transform of a row-major box of sizes {@code dims}: a 1-D transform along every axis. */

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * kernel dilated explicitly ({@code KD}); both are zero-extended to a 5-smooth length {@code L >= |P|}. Then
  * {@code corr = IFFT(sum_c FFT(P_c) * conj(FFT(KD_oc)))} is the circular cross-correlation, which equals the linear
  * one at the positions {@code 0 .. |P| - |KD|} used (no wrap-around since {@code L >= |P|}); strides keep every
- * s-th of them. Cost {@code O((N C + O I) L log L + N O I L)} instead of {@code O(N O I Q K)}: worth it when the
- * kernel has more than a few dozen taps.
+ * s-th of them. The inputs are real, so two planes share one complex transform in each direction. Cost
+ * {@code O((N C + O I + N O) L log L + N O I L)} instead of {@code O(N O I Q K)}: worth it for large kernels (on a
+ * 256x256 image against the reference backend: slower at 5x5, about 2x faster at 15x15, about 8x at 31x31).
  *
  * <p><b>Tolerance.</b> The result is not exact (integer inputs included). Each element differs from the direct sum
  * by at most one unit in the last place of the output type plus {@code 1e-11 * sum_c ||P_bc||_2 ||KD_oc||_2} (the
@@ -61,22 +62,18 @@ public final class FftConv {
         int box = Unfold.product(len);
 
         int batch = plan.batch(), c = plan.channels(), o = plan.outChannels(), ic = plan.kernelChannels();
-        double[][] xr = new double[batch * c][], xi = new double[batch * c][];
         double[] pd = p.doubleData();
         int pPlane = Unfold.product(pSize);
-        for (int bc = 0; bc < batch * c; bc++) {
-            xr[bc] = embed(pd, bc * pPlane, pSize, len);
-            xi[bc] = new double[box];
-            Fft.transform(xr[bc], xi[bc], len, false);
-        }
-        double[][] kr = new double[o * ic][], ki = new double[o * ic][];
+        double[][] xBoxes = new double[batch * c][];
+        for (int bc = 0; bc < batch * c; bc++) xBoxes[bc] = embed(pd, bc * pPlane, pSize, len);
+        double[][][] xf = Fft.realForward(xBoxes, len);
+        double[][] xr = xf[0], xi = xf[1];
         double[] kdd = kdil.doubleData();
         int kPlane = Unfold.product(kSize);
-        for (int oc = 0; oc < o * ic; oc++) {
-            kr[oc] = embed(kdd, oc * kPlane, kSize, len);
-            ki[oc] = new double[box];
-            Fft.transform(kr[oc], ki[oc], len, false);
-        }
+        double[][] kBoxes = new double[o * ic][];
+        for (int oc = 0; oc < o * ic; oc++) kBoxes[oc] = embed(kdd, oc * kPlane, kSize, len);
+        double[][][] kf = Fft.realForward(kBoxes, len);
+        double[][] kr = kf[0], ki = kf[1];
 
         int outBatch = plan.outBatch();
         int[] q = plan.outSize(), s = plan.strides();
@@ -97,24 +94,34 @@ public final class FftConv {
                 qi[i] = 0;
             }
         }
+        // Two real outputs per inverse transform: IFFT(Y1 + i Y2) = y1 + i y2.
         double[] yr = new double[box], yi = new double[box];
-        for (int b = 0; b < outBatch; b++) {
-            for (int oc = 0; oc < o; oc++) {
+        int pairs = outBatch * o;
+        for (int first = 0; first < pairs; first += 2) {
+            Arrays.fill(yr, 0);
+            Arrays.fill(yi, 0);
+            for (int which = 0; which < 2 && first + which < pairs; which++) {
+                int b = (first + which) / o, oc = (first + which) % o;
                 int inB = (oc / perB) * outBatch + b, g = oc / perF;
-                Arrays.fill(yr, 0);
-                Arrays.fill(yi, 0);
                 for (int cc = 0; cc < ic; cc++) {
                     double[] ar = xr[inB * c + g * ic + cc], ai = xi[inB * c + g * ic + cc];
                     double[] br = kr[oc * ic + cc], bi = ki[oc * ic + cc];
-                    for (int j = 0; j < box; j++) { // (a) * conj(b)
-                        yr[j] += ar[j] * br[j] + ai[j] * bi[j];
-                        yi[j] += ai[j] * br[j] - ar[j] * bi[j];
+                    if (which == 0) {
+                        for (int j = 0; j < box; j++) { // (a) * conj(b)
+                            yr[j] += ar[j] * br[j] + ai[j] * bi[j];
+                            yi[j] += ai[j] * br[j] - ar[j] * bi[j];
+                        }
+                    } else {
+                        for (int j = 0; j < box; j++) { // i * (a) * conj(b)
+                            yr[j] -= ai[j] * br[j] - ar[j] * bi[j];
+                            yi[j] += ar[j] * br[j] + ai[j] * bi[j];
+                        }
                     }
                 }
-                Fft.transform(yr, yi, len, true);
-                int base = (b * o + oc) * nq;
-                for (int f = 0; f < nq; f++) out[base + f] = yr[pick[f]];
             }
+            Fft.transform(yr, yi, len, true);
+            for (int f = 0; f < nq; f++) out[first * nq + f] = yr[pick[f]];
+            if (first + 1 < pairs) for (int f = 0; f < nq; f++) out[(first + 1) * nq + f] = yi[pick[f]];
         }
         DType t = plan.outputType();
         Object data = Buffers.allocate(t, out.length);

@@ -25,7 +25,7 @@ class ConvGradientsAdjointTest {
     @Provide
     Arbitrary<ConvCase> cases() { return ConvArbitraries.convCases(DType.F64); }
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void inputAndKernelGradientsAreAdjointsOfConv(@ForAll("cases") ConvCase c) {
         ConvPlan plan = Conv.plan(c.input(), c.kernel(), c.options());
         Backend ref = Backends.reference();

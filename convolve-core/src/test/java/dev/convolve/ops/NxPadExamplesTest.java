@@ -3,6 +3,7 @@ package dev.convolve.ops;
 import dev.convolve.plan.PadConfig;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
+import dev.convolve.testing.PadOracle;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +67,7 @@ class NxPadExamplesTest {
         assertEquals("f32[5][11]", p.describe());
         String two = "[2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]";
         assertEquals("[" + two + ", " + two + ", " + two + ", [2.0, 4.0, 2.0, 2.0, 5.0, 2.0, 2.0, 6.0, 2.0, 2.0, 2.0], " + two + "]", p.valuesString());
+        assertEquals(p.valuesString(), PadOracle.pad(t, Tensor.scalar(2f).data(), PadConfig.triples(-2, 1, 4, 1, 3, 2)).valuesString(), "the test oracle");
     }
 
     @Test

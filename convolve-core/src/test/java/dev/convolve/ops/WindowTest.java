@@ -4,6 +4,7 @@ import dev.convolve.plan.Padding;
 import dev.convolve.plan.WindowOptions;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
+import dev.convolve.testing.WindowOracle;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +47,11 @@ class WindowTest {
         Tensor m = Tensor.of(new int[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}});
         assertEquals("[[9]]", Window.max(m, WindowOptions.of(2, 2).withWindowDilations(2)).valuesString());
         assertEquals("[[5, 6, 6], [8, 9, 9]]", Window.max(m, WindowOptions.of(2, 2).withPadding(0, 0, 0, 1)).valuesString());
+        // the test oracle agrees with Nx on the same examples
+        assertEquals("[5, 6, 7]", WindowOracle.reduce(t, WindowOracle.Op.MAX, WindowOptions.of(2).withWindowDilations(4)).value().valuesString());
+        assertEquals("[[5, 6, 6], [8, 9, 9]]", WindowOracle.reduce(m, WindowOracle.Op.MAX, WindowOptions.of(2, 2).withPadding(0, 0, 0, 1)).value().valuesString());
+        assertEquals("[[5, 7], [13, 15]]", WindowOracle.reduce(Tensor.iota(DType.S32, 4, 4), WindowOracle.Op.MAX,
+                WindowOptions.of(3, 3).withPadding(Padding.same()).withStrides(2)).value().valuesString());
     }
 
     @Test

@@ -1,15 +1,14 @@
 package dev.convolve.testing;
 
+import dev.convolve.backend.Backends;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * Comparisons with the oracles. Exact results (integer convolutions, integer windows, pads) must match bit for bit;
- * float results may differ by a few units in the last place of the output type at the result plus a summation error
- * bound {@code eps * sum|terms|}: {@code eps = 1e-12} when the backend under test is the reference (it sums in double
- * precision), {@code 1e-5} (about 170 float32 epsilons) when it is the fast backend, which sums in float32. A wrong or
- * missing tap moves a result by at least one term, far more than either bound unless thousands of terms are summed.
+ * float results may differ by one unit in the last place of the output type at the result plus the double-precision
+ * summation error bound {@code 1e-12 * sum|terms|}, so that a different summation order passes but a wrong tap fails.
  */
 public final class OracleAssert {
     private OracleAssert() {}
@@ -30,6 +29,23 @@ public final class OracleAssert {
      * {@code 1e-12 * magnitude[i]}; bitwise equality when {@code magnitude} is null.
      */
     public static void assertClose(Tensor actual, Tensor expected, double[] magnitude, int ulps, Object context) {
+        assertClose(actual, expected, magnitude, ulps, 1e-12, context);
+    }
+
+    /**
+     * The relative summation tolerance of the backend that operations use now ({@code Backends.current()}) for sums of
+     * up to {@code terms} terms: {@code 1e-12} for the reference (double-precision sums), else the float32 bound
+     * {@code 4 * terms * 2^-24} (the fast backend sums f32, f16 and bf16 in float32).
+     */
+    public static double summationFactor(long terms) {
+        return Backends.current() == Backends.reference() ? 1e-12 : 4.0 * Math.max(1, terms) * 0x1p-24;
+    }
+
+    /**
+     * Same type and shape, and every element within {@code ulps} units in the last place of the type plus
+     * {@code factor * magnitude[i]}; bitwise equality when {@code magnitude} is null.
+     */
+    public static void assertClose(Tensor actual, Tensor expected, double[] magnitude, int ulps, double factor, Object context) {
         if (actual.dtype() != expected.dtype() || !actual.shape().equals(expected.shape())) {
             throw new AssertionError("expected " + expected.describe() + " but got " + actual.describe() + " for " + context);
         }
@@ -45,17 +61,12 @@ public final class OracleAssert {
         for (int i = 0; i < expected.size(); i++) {
             double a = actual.getFlat(i), e = expected.getFlat(i);
             if (a == e || (Double.isNaN(a) && Double.isNaN(e))) continue;
-            double tol = ulps * Values.ulp(t, e) + summationEpsilon() * magnitude[i];
+            double tol = ulps * Values.ulp(t, e) + factor * magnitude[i];
             if (!(Math.abs(a - e) <= tol)) {
                 throw new AssertionError("element " + i + " differs: expected " + e + " but got " + a + " (tolerance " + tol + ", "
                         + actual.describe() + ") for " + context);
             }
         }
-    }
-
-    /** Relative summation error allowed for the backend operations use now (see the class comment). */
-    public static double summationEpsilon() {
-        return dev.convolve.backend.Backends.current() == dev.convolve.backend.Backends.reference() ? 1e-12 : 1e-5;
     }
 
     private static int firstDifference(Tensor a, Tensor b) {

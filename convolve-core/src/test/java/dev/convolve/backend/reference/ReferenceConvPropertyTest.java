@@ -21,7 +21,7 @@ class ReferenceConvPropertyTest {
     @Provide
     Arbitrary<ConvCase> cases() { return ConvArbitraries.convCases(); }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void referenceConvMatchesOracleForAnyOptionsAndTypes(@ForAll("cases") ConvCase c) {
         ConvOracle.Result expected = ConvOracle.conv(c.input(), c.kernel(), c.options());
         ConvPlan plan = Conv.plan(c.input(), c.kernel(), c.options());
@@ -32,7 +32,7 @@ class ReferenceConvPropertyTest {
         OracleAssert.assertConv(Backends.reference().conv(plan, c.input(), c.kernel()), expected, c);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 300)
     void layoutStringsAndPermutationsResolveToTheIntendedAxes(@ForAll("cases") ConvCase c) {
         ConvPlan plan = Conv.plan(c.input(), c.kernel(), c.options());
         assertArrayEquals(c.inputPerm(), plan.inputPermutation(), () -> "input permutation of " + c);
