@@ -92,7 +92,7 @@ public final class FastFilter {
         final BorderMode border;
         final Object out;
         final float[] column, row, weights;
-        final boolean symmetricRow;
+        final boolean symmetricRow, symmetricColumn;
 
         Geometry(Object src, boolean u8, int h, int w, int c, Kernel k, FilterOptions o, int oh, int ow, Object out, int stripBudget) {
             this.src = src;
@@ -120,6 +120,7 @@ public final class FastFilter {
             }
             // Tests pass tiny budgets to exercise many strips; real ones keep at least 64 floats of output per strip.
             symmetricRow = row != null && symmetric(row);
+            symmetricColumn = column != null && symmetric(column);
             int inPixels = Math.max(1, stripBudget / c);
             int strip = Math.max(stripBudget >= 1024 ? 64 / c + 1 : 1, (inPixels - kw) / stride + 1);
             this.stripOut = Math.min(ow, strip);
@@ -179,7 +180,8 @@ public final class FastFilter {
                         }
                         oy++;
                     } else if (two) {
-                        ops.vertical2(rows, column, kh, tmp, tmp2, pixels * c);
+                        if (symmetricColumn) ops.vertical2Symmetric(rows, column, kh, tmp, tmp2, pixels * c);
+                        else ops.vertical2(rows, column, kh, tmp, tmp2, pixels * c);
                         finishRow(ops, tmp, rows, offs, oy, j0, outN, fullN, full, gathered);
                         finishRow(ops, tmp2, rows, offs, ++oy, j0, outN, fullN, full, gathered);
                     } else {

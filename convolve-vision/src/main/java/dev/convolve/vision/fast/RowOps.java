@@ -25,6 +25,12 @@ interface RowOps {
      */
     void vertical2(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
 
+    /**
+     * {@link #vertical2} for a symmetric kernel ({@code w[a] == w[taps - 1 - a]}): mirrored rows are added first,
+     * halving the multiplications, while each row is still loaded once for both outputs.
+     */
+    void vertical2Symmetric(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
+
     /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
     void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 

@@ -46,6 +46,24 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2Symmetric(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n) {
+        int half = taps / 2;
+        for (int i = 0; i < n; i++) {
+            float p = 0, q = 0;
+            for (int a = 0; a < half; a++) {
+                p = Math.fma(rows[a][i] + rows[taps - 1 - a][i], w[a], p);
+                q = Math.fma(rows[a + 1][i] + rows[taps - a][i], w[a], q);
+            }
+            if (taps % 2 == 1) {
+                p = Math.fma(rows[half][i], w[half], p);
+                q = Math.fma(rows[half + 1][i], w[half], q);
+            }
+            dst0[i] = p;
+            dst1[i] = q;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             float acc = 0;

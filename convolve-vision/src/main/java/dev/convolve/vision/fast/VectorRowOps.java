@@ -119,6 +119,59 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2Symmetric(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n) {
+        // out0 pairs rows (a, taps-1-a), out1 pairs (a+1, taps-a). Row a+1 of one step is row a of the next, and row
+        // taps-1-a of one step is row taps-a of the next: carried in registers, every row is loaded once.
+        int half = taps / 2;
+        boolean odd = taps % 2 == 1;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(F, rows[0], i), x1 = FloatVector.fromArray(F, rows[0], i + L);
+            FloatVector y0 = FloatVector.fromArray(F, rows[taps], i), y1 = FloatVector.fromArray(F, rows[taps], i + L);
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, q0 = p0, q1 = p0;
+            for (int a = 0; a < half; a++) {
+                float[] next = rows[a + 1], mirror = rows[taps - 1 - a];
+                FloatVector n0 = FloatVector.fromArray(F, next, i), n1 = FloatVector.fromArray(F, next, i + L);
+                FloatVector m0 = FloatVector.fromArray(F, mirror, i), m1 = FloatVector.fromArray(F, mirror, i + L);
+                FloatVector wa = FloatVector.broadcast(F, w[a]);
+                p0 = x0.add(m0).fma(wa, p0);
+                p1 = x1.add(m1).fma(wa, p1);
+                q0 = n0.add(y0).fma(wa, q0);
+                q1 = n1.add(y1).fma(wa, q1);
+                x0 = n0;
+                x1 = n1;
+                y0 = m0;
+                y1 = m1;
+            }
+            if (odd) {
+                // Now x = rows[half] and y = rows[half + 1]: the middle rows of out0 and out1.
+                FloatVector wm = FloatVector.broadcast(F, w[half]);
+                p0 = x0.fma(wm, p0);
+                p1 = x1.fma(wm, p1);
+                q0 = y0.fma(wm, q0);
+                q1 = y1.fma(wm, q1);
+            }
+            p0.intoArray(dst0, i);
+            p1.intoArray(dst0, i + L);
+            q0.intoArray(dst1, i);
+            q1.intoArray(dst1, i + L);
+        }
+        for (; i < n; i++) {
+            float p = 0, q = 0;
+            for (int a = 0; a < half; a++) {
+                p = Math.fma(rows[a][i] + rows[taps - 1 - a][i], w[a], p);
+                q = Math.fma(rows[a + 1][i] + rows[taps - a][i], w[a], q);
+            }
+            if (odd) {
+                p = Math.fma(rows[half][i], w[half], p);
+                q = Math.fma(rows[half + 1][i], w[half], q);
+            }
+            dst0[i] = p;
+            dst1[i] = q;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
