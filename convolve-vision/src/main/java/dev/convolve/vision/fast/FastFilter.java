@@ -88,7 +88,7 @@ public final class FastFilter {
     private static final class Geometry {
         final Object src;
         final boolean u8;
-        final int h, w, c, kh, kw, oh, ow, stride, padTop, padLeft, stripOut;
+        final int h, w, c, kh, kw, oh, ow, stride, padTop, padLeft, padRight, stripOut;
         final BorderMode border;
         final Object out;
         final float[] column, row, weights;
@@ -107,6 +107,7 @@ public final class FastFilter {
             this.stride = o.stride();
             this.padTop = o.padBefore(kh);
             this.padLeft = o.padBefore(kw);
+            this.padRight = o.padAfter(kw);
             this.border = o.border();
             this.out = out;
             var sep = k.separable();
@@ -143,6 +144,10 @@ public final class FastFilter {
         /** Output rows [y0, y1), strip by strip. */
         void band(int y0, int y1, RowOps ops) {
             if (y0 >= y1) return;
+            if (u8 && weights == null && symmetricColumn && stride == 1 && kh > 1) {
+                bandFromBytes(y0, y1, ops);
+                return;
+            }
             boolean separable = weights == null;
             boolean pairs = stride == 1 && kh > 1;   // two output rows per vertical (or direct) pass
             int slotLen = inputWidth(0, stripOut) * c;
@@ -190,6 +195,53 @@ public final class FastFilter {
                     }
                 }
             }
+        }
+
+        /**
+         * u8 image, separable kernel with a symmetric column (Gaussians, boxes), stride 1: the vertical pass reads the
+         * image's rows in place, two output rows at a time, widening bytes to floats as it loads them (no f32 copy of
+         * the rows, no cache); the border columns are then filled in the f32 row, and the horizontal pass rounds to u8.
+         */
+        void bandFromBytes(int y0, int y1, RowOps ops) {
+            byte[] img = (byte[]) src;
+            int rowLen = w * c, outN = ow * c;
+            byte[][] rows = new byte[kh + 1][];
+            int[] offs = new int[kh + 1];
+            byte[] zero = new byte[rowLen];
+            float[] t0 = new float[(w + padLeft + padRight) * c], t1 = new float[t0.length], full = new float[outN];
+            for (int oy = y0; oy < y1; oy += 2) {
+                for (int a = 0; a <= kh; a++) {
+                    int sy = border.index(oy - padTop + a, h);
+                    rows[a] = sy < 0 ? zero : img;
+                    offs[a] = sy < 0 ? 0 : sy * rowLen;
+                }
+                ops.vertical2SymmetricU8(rows, offs, column, kh, t0, t1, padLeft * c, rowLen);
+                horizontalToU8(ops, t0, oy, full);
+                if (oy + 1 < y1) horizontalToU8(ops, t1, oy + 1, full);
+            }
+        }
+
+        private void horizontalToU8(RowOps ops, float[] t, int oy, float[] full) {
+            padColumns(t);
+            int outOff = oy * ow * c, outN = ow * c;
+            if (symmetricRow) {
+                ops.horizontalSymmetricU8(t, 0, c, row, kw, (byte[]) out, outOff, outN);
+            } else {
+                ops.horizontal(t, 0, c, row, kw, full, 0, outN);
+                ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+            }
+        }
+
+        /** Fills the border columns of a row holding pixels [-padLeft, w + padRight) from its inner pixels. */
+        private void padColumns(float[] r) {
+            for (int x = -padLeft; x < 0; x++) padColumn(r, x);
+            for (int x = w; x < w + padRight; x++) padColumn(r, x);
+        }
+
+        private void padColumn(float[] r, int x) {
+            int s = border.index(x, w), to = (x + padLeft) * c;
+            if (s < 0) java.util.Arrays.fill(r, to, to + c, 0f);
+            else System.arraycopy(r, (s + padLeft) * c, r, to, c);
         }
 
         /** The horizontal (or direct) pass of output row {@code oy}, strip from output pixel {@code j0}, and its store. */

@@ -31,6 +31,12 @@ interface RowOps {
      */
     void vertical2Symmetric(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
 
+    /**
+     * {@link #vertical2Symmetric} reading u8 rows in place ({@code rows[a]} from {@code offs[a]}, converted while
+     * loaded), writing {@code n} floats to {@code dst0} and {@code dst1} from {@code dstOff}.
+     */
+    void vertical2SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[] dst0, float[] dst1, int dstOff, int n);
+
     /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
     void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 

@@ -64,6 +64,24 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[] dst0, float[] dst1, int dstOff, int n) {
+        int half = taps / 2;
+        for (int i = 0; i < n; i++) {
+            float p = 0, q = 0;
+            for (int a = 0; a < half; a++) {
+                p = Math.fma((float) (rows[a][offs[a] + i] & 0xFF) + (rows[taps - 1 - a][offs[taps - 1 - a] + i] & 0xFF), w[a], p);
+                q = Math.fma((float) (rows[a + 1][offs[a + 1] + i] & 0xFF) + (rows[taps - a][offs[taps - a] + i] & 0xFF), w[a], q);
+            }
+            if (taps % 2 == 1) {
+                p = Math.fma(rows[half][offs[half] + i] & 0xFF, w[half], p);
+                q = Math.fma(rows[half + 1][offs[half + 1] + i] & 0xFF, w[half], q);
+            }
+            dst0[dstOff + i] = p;
+            dst1[dstOff + i] = q;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             float acc = 0;

@@ -172,6 +172,66 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
+    public void vertical2SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[] dst0, float[] dst1, int dstOff, int n) {
+        // vertical2Symmetric with each row's bytes widened to floats as they are loaded: no f32 copy of the rows.
+        int half = taps / 2;
+        boolean odd = taps % 2 == 1;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            byte[] r = rows[0];
+            int o = offs[0] + i;
+            FloatVector x0 = (FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            FloatVector x1 = (FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            r = rows[taps];
+            o = offs[taps] + i;
+            FloatVector y0 = (FloatVector) ByteVector.fromArray(B, r, o).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            FloatVector y1 = (FloatVector) ByteVector.fromArray(B, r, o + L).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, q0 = p0, q1 = p0;
+            for (int a = 0; a < half; a++) {
+                byte[] nr = rows[a + 1], mr = rows[taps - 1 - a];
+                int on = offs[a + 1] + i, om = offs[taps - 1 - a] + i;
+                FloatVector n0 = (FloatVector) ByteVector.fromArray(B, nr, on).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                FloatVector n1 = (FloatVector) ByteVector.fromArray(B, nr, on + L).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                FloatVector m0 = (FloatVector) ByteVector.fromArray(B, mr, om).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                FloatVector m1 = (FloatVector) ByteVector.fromArray(B, mr, om + L).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0);
+                FloatVector wa = FloatVector.broadcast(F, w[a]);
+                p0 = x0.add(m0).fma(wa, p0);
+                p1 = x1.add(m1).fma(wa, p1);
+                q0 = n0.add(y0).fma(wa, q0);
+                q1 = n1.add(y1).fma(wa, q1);
+                x0 = n0;
+                x1 = n1;
+                y0 = m0;
+                y1 = m1;
+            }
+            if (odd) {
+                FloatVector wm = FloatVector.broadcast(F, w[half]);
+                p0 = x0.fma(wm, p0);
+                p1 = x1.fma(wm, p1);
+                q0 = y0.fma(wm, q0);
+                q1 = y1.fma(wm, q1);
+            }
+            p0.intoArray(dst0, dstOff + i);
+            p1.intoArray(dst0, dstOff + i + L);
+            q0.intoArray(dst1, dstOff + i);
+            q1.intoArray(dst1, dstOff + i + L);
+        }
+        for (; i < n; i++) {
+            float p = 0, q = 0;
+            for (int a = 0; a < half; a++) {
+                p = Math.fma((float) (rows[a][offs[a] + i] & 0xFF) + (rows[taps - 1 - a][offs[taps - 1 - a] + i] & 0xFF), w[a], p);
+                q = Math.fma((float) (rows[a + 1][offs[a + 1] + i] & 0xFF) + (rows[taps - a][offs[taps - a] + i] & 0xFF), w[a], q);
+            }
+            if (odd) {
+                p = Math.fma(rows[half][offs[half] + i] & 0xFF, w[half], p);
+                q = Math.fma(rows[half + 1][offs[half + 1] + i] & 0xFF, w[half], q);
+            }
+            dst0[dstOff + i] = p;
+            dst1[dstOff + i] = q;
+        }
+    }
+
+    @Override
     public void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n) {
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {

@@ -86,6 +86,29 @@ class FastFilterTest {
     }
 
     @Test
+    void symmetricBlursOnU8ImagesReadTheRowsInPlace() {
+        // The u8 path for symmetric columns (Gaussian, box): rows read as bytes, border columns filled afterwards.
+        Random rnd = new Random(42);
+        for (int size = 2; size <= 9; size++) {
+            for (String border : BORDERS) {
+                int h = 1 + rnd.nextInt(40), w = 1 + rnd.nextInt(70), c = new int[] {1, 3, 4}[rnd.nextInt(3)];
+                Tensor img = randomImage(rnd, DType.U8, h, w, c);
+                Kernel k = rnd.nextBoolean() ? Kernels.gaussian(size, 0.5 + rnd.nextDouble() * 2) : Kernels.box(size);
+                double[][] km = new double[size][size];
+                for (int a = 0; a < size; a++) for (int b = 0; b < size; b++) km[a][b] = k.get(a, b);
+                boolean same = size > Math.min(h, w) || rnd.nextInt(4) != 0;
+                FilterOptions o = new FilterOptions(1, same ? FilterPadding.SAME : FilterPadding.VALID, BorderMode.parse(border));
+                Tensor expected = NaiveFilter.expected(img, km, 1, same, border);
+                for (RowOps ops : new RowOps[] {FastFilter.ops(), FastFilter.scalar()}) {
+                    Tensor got = FastFilter.apply(img, k, o, ops);
+                    assertEquals(expected.shape(), got.shape());
+                    assertTrue(got.maxAbsDiff(expected) <= 1, k + " " + o + " on " + img.describe() + " " + ops.describe() + ": " + got.maxAbsDiff(expected));
+                }
+            }
+        }
+    }
+
+    @Test
     void theVectorApiIsUsedWhenTheTestsEnableIt() {
         // The parent pom runs tests with --add-modules jdk.incubator.vector: the vector loops must be the ones tested.
         assertTrue(FastFilter.implementation().startsWith("vector"), FastFilter.implementation());
