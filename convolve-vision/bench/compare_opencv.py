@@ -60,6 +60,8 @@ def main():
         j = subprocess.run([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", JAR,
                             "dev.convolve.vision.bench.FilterTimings", "3", "0.5"], capture_output=True, text=True, check=True)
         header = next((l for l in j.stdout.splitlines() if l.startswith("#")), header)
+        if os.environ.get("VERBOSE"):
+            print(j.stdout, file=sys.stderr)
         c = subprocess.run(["/usr/bin/python3", ANCHOR, "2"], capture_output=True, text=True, check=True)
         u = subprocess.run(["/usr/bin/python3", cpu_script, "2"], capture_output=True, text=True, check=True)
         for name, t in list(parse(j.stdout).items()) + list(parse(c.stdout).items()):
