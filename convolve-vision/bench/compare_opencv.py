@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Times convolve's filters and OpenCV's side by side, interleaved, on the same machine and in the same run.
 
-Runs `dev.convolve.vision.bench.FilterTimings` (Java) and `../shared/anchors/cv_filter.py` (OpenCV, 2 threads)
-alternately ROUNDS times and prints the median of each case and the ratio convolve / OpenCV (below 1: convolve
-is faster). Usage, from the repository root after a build (`./convolve --help` builds the jar):
+Runs `dev.convolve.vision.bench.FilterTimings` (Java), `../shared/anchors/cv_filter.py` (OpenCV, 2 threads) and
+`cv_filter_cpu.py` (the same OpenCV calls, also timing CPU) alternately ROUNDS times, and prints for each case the
+median wall-clock times and their ratio convolve / OpenCV (below 1: convolve is faster), then the same for the CPU
+time per call (all threads of the process), which other people's load on the machine does not inflate.
+Usage, from the repository root after a build (`./convolve --help` builds the jar):
 
     /usr/bin/python3 convolve-vision/bench/compare_opencv.py [ROUNDS]
 """
@@ -39,33 +41,42 @@ def java_home():
     return out.stdout.strip()
 
 
-def parse(text):
+def parse(text, cpu=False):
     rows = {}
     for line in text.splitlines():
-        m = re.match(r"^(.*?)\s+([0-9.]+) ms$", line.strip())
-        if m:
-            rows[m.group(1).strip()] = float(m.group(2))
+        m = re.match(r"^(.*?)\s+([0-9.]+) ms(?:\s+\(cpu\s+([0-9.]+) ms\))?$", line.strip())
+        if m and (not cpu or m.group(3)):
+            rows[m.group(1).strip()] = float(m.group(3) if cpu else m.group(2))
     return rows
 
 
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     java = os.path.join(java_home(), "bin", "java")
-    times = {}
+    times, cpu = {}, {}
     header = None
+    cpu_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cv_filter_cpu.py")
     for r in range(rounds):
         j = subprocess.run([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", JAR,
                             "dev.convolve.vision.bench.FilterTimings", "3", "0.5"], capture_output=True, text=True, check=True)
         header = next((l for l in j.stdout.splitlines() if l.startswith("#")), header)
+        if os.environ.get("VERBOSE"):
+            print(j.stdout, file=sys.stderr)
         c = subprocess.run(["/usr/bin/python3", ANCHOR, "2"], capture_output=True, text=True, check=True)
+        u = subprocess.run(["/usr/bin/python3", cpu_script, "2"], capture_output=True, text=True, check=True)
         for name, t in list(parse(j.stdout).items()) + list(parse(c.stdout).items()):
             times.setdefault(name, []).append(t)
-        print(f"round {r + 1}/{rounds} done", file=sys.stderr)
+        for name, t in list(parse(j.stdout, True).items()) + list(parse(u.stdout, True).items()):
+            cpu.setdefault(name, []).append(t)
+        load = os.getloadavg()[0]
+        print(f"round {r + 1}/{rounds} done (load average {load:.1f})", file=sys.stderr)
     print(header)
-    print(f"{'case':55s} {'convolve ms':>12s} {'OpenCV ms':>10s} {'ratio':>7s}")
+    print(f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'case':55s} {'convolve ms':>12s} {'OpenCV ms':>10s} {'ratio':>7s}   {'cpu ms':>8s} {'OpenCV cpu':>10s} {'ratio':>7s}")
     for ours, theirs in PAIRS:
         a, b = statistics.median(times[ours]), statistics.median(times[theirs])
-        print(f"{ours:55s} {a:12.2f} {b:10.2f} {a / b:7.2f}")
+        ca, cb = statistics.median(cpu[ours]), statistics.median(cpu[theirs])
+        print(f"{ours:55s} {a:12.2f} {b:10.2f} {a / b:7.2f}   {ca:8.2f} {cb:10.2f} {ca / cb:7.2f}")
 
 
 if __name__ == "__main__":

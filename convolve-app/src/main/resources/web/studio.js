@@ -25,6 +25,7 @@
   let expect = null;                // the stats of the JPEG that comes next
   const arrivals = [];              // times of the last answers, for frames per second
   let lastPair = null;              // {id, input ImageData, output ImageBitmap}
+  const shown = { serverMs: 0, filterMs: 0, encodeMs: 0, roundTripMs: 0 };
 
   function setStatus(text, ok) {
     const s = $("status");
@@ -151,6 +152,12 @@
     stats.serverMsSum += m.serverMs; stats.filterMsSum += m.filterMs; stats.encodeMsSum += m.encodeMs;
     stats.outWidth = m.width; stats.outHeight = m.height;
     if (sent) stats.roundTripMs = now - sent.t;
+    // What the page shows: means over about the last 20 frames (the counters above keep the last values).
+    const k = 0.1, ema = (old, v) => (old ? old + k * (v - old) : v);
+    shown.serverMs = ema(shown.serverMs, m.serverMs);
+    shown.filterMs = ema(shown.filterMs, m.filterMs);
+    shown.encodeMs = ema(shown.encodeMs, m.encodeMs);
+    if (sent) shown.roundTripMs = ema(shown.roundTripMs, stats.roundTripMs);
     arrivals.push(now);
     while (arrivals.length && arrivals[0] < now - 2000) arrivals.shift();
     stats.fps = arrivals.length > 1 ? (arrivals.length - 1) * 1000 / (arrivals[arrivals.length - 1] - arrivals[0]) : 0;
@@ -253,10 +260,11 @@
   function render() {
     const f = (x, d) => (x ? x.toFixed(d) : "–");
     $("fps").textContent = f(stats.fps, 1);
-    $("serverMs").textContent = f(stats.serverMs, 1);
-    $("filterMs").textContent = f(stats.filterMs, 1);
-    $("encodeMs").textContent = f(stats.encodeMs, 1);
-    $("rtt").textContent = f(stats.roundTripMs, 1);
+    const camera = stats.mode === "camera";
+    $("serverMs").textContent = f(camera ? shown.serverMs : stats.serverMs, 1);
+    $("filterMs").textContent = f(camera ? shown.filterMs : stats.filterMs, 1);
+    $("encodeMs").textContent = f(camera ? shown.encodeMs : stats.encodeMs, 1);
+    $("rtt").textContent = f(camera ? shown.roundTripMs : stats.roundTripMs, 1);
     $("sent").textContent = stats.sent;
     $("received").textContent = stats.received;
     $("dropped").textContent = stats.dropped;

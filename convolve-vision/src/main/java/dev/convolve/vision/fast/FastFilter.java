@@ -10,14 +10,15 @@ import dev.convolve.vision.Kernel;
 
 /**
  * The fast filters behind {@link Filters#apply}: f32 arithmetic on interleaved rows (the taps of a row are
- * {@code channels} floats apart, so RGB(A) is never de-interleaved), parallel over bands of output rows, and within a
- * band over strips of columns narrow enough for the rows a kernel needs to stay in the L1 cache.
+ * {@code channels} floats apart, so RGB(A) is never de-interleaved), parallel over bands of output rows (and, for very
+ * wide images, strips of columns).
  * <ul>
- *   <li>separable kernels: a vertical pass over the source rows an output row needs into one f32 row, then a
- *       horizontal pass (rounded to u8 in the same loop for u8 images);</li>
- *   <li>other kernels: a direct 2-D pass.</li>
+ *   <li>separable kernels: a vertical pass over the source rows, two output rows at a time (each source row is loaded
+ *       once for both), then a horizontal pass (mirrored taps added first when the kernel is symmetric);</li>
+ *   <li>other kernels: a direct 2-D pass, also two output rows at a time;</li>
+ *   <li>u8 results are rounded from an f32 row that stays in L1.</li>
  * </ul>
- * Each source row is converted to f32 and extended by the border once per strip (a small cache of {@code kh} rows).
+ * Each source row is converted to f32 and extended by the border once (a small cache of {@code kh + 1} rows).
  * Callers validate the arguments ({@link Filters#apply} does).
  */
 public final class FastFilter {
@@ -25,8 +26,11 @@ public final class FastFilter {
 
     private static final RowOps OPS = choose();
 
-    /** Floats of one cached row strip: {@code kh} of them should fit in L1 with room to spare. */
-    private static final int STRIP_BUDGET_FLOATS = 6144;
+    /**
+     * Floats of one cached row strip. Measured on 1080p: whole rows beat L1-sized strips (per-strip overhead and halo
+     * outweigh the cache misses), so only very wide images (rows over 32768 floats) are cut into strips.
+     */
+    private static final int STRIP_BUDGET_FLOATS = 1 << 15;
 
     private static RowOps choose() {
         String want = System.getProperty("convolve.vision.simd", "auto").trim().toLowerCase(java.util.Locale.ROOT);
@@ -84,10 +88,11 @@ public final class FastFilter {
     private static final class Geometry {
         final Object src;
         final boolean u8;
-        final int h, w, c, kh, kw, oh, ow, stride, padTop, padLeft, stripOut;
+        final int h, w, c, kh, kw, oh, ow, stride, padTop, padLeft, padRight, stripOut;
         final BorderMode border;
         final Object out;
         final float[] column, row, weights;
+        final boolean symmetricRow, symmetricColumn;
 
         Geometry(Object src, boolean u8, int h, int w, int c, Kernel k, FilterOptions o, int oh, int ow, Object out, int stripBudget) {
             this.src = src;
@@ -102,6 +107,7 @@ public final class FastFilter {
             this.stride = o.stride();
             this.padTop = o.padBefore(kh);
             this.padLeft = o.padBefore(kw);
+            this.padRight = o.padAfter(kw);
             this.border = o.border();
             this.out = out;
             var sep = k.separable();
@@ -114,9 +120,16 @@ public final class FastFilter {
                 weights = k.toFloats();
             }
             // Tests pass tiny budgets to exercise many strips; real ones keep at least 64 floats of output per strip.
-            int inPixels = Math.max(1, stripBudget / kh / c);
+            symmetricRow = row != null && symmetric(row);
+            symmetricColumn = column != null && symmetric(column);
+            int inPixels = Math.max(1, stripBudget / c);
             int strip = Math.max(stripBudget >= 1024 ? 64 / c + 1 : 1, (inPixels - kw) / stride + 1);
             this.stripOut = Math.min(ow, strip);
+        }
+
+        private static boolean symmetric(float[] w) {
+            for (int b = 0; b < w.length / 2; b++) if (w[b] != w[w.length - 1 - b]) return false;
+            return w.length > 2;
         }
 
         private static float[] floats(double[] d) {
@@ -131,53 +144,138 @@ public final class FastFilter {
         /** Output rows [y0, y1), strip by strip. */
         void band(int y0, int y1, RowOps ops) {
             if (y0 >= y1) return;
+            if (u8 && weights == null && symmetricColumn && stride == 1 && kh > 1) {
+                bandFromBytes(y0, y1, ops);
+                return;
+            }
             boolean separable = weights == null;
+            boolean pairs = stride == 1 && kh > 1;   // two output rows per vertical (or direct) pass
             int slotLen = inputWidth(0, stripOut) * c;
-            RowCache cache = new RowCache(this, slotLen, ops);
-            float[][] rows = new float[kh][];
-            int[] offs = new int[kh];
+            RowCache cache = new RowCache(this, slotLen, kh + 1, ops);
+            float[][] rows = new float[kh + 1][];
+            int fullMax = ((stripOut - 1) * stride + 1) * c;
+            int[] offs = new int[kh + 1];
             float[] zero = new float[slotLen];
             float[] tmp = separable ? new float[slotLen] : null;
-            int fullMax = ((stripOut - 1) * stride + 1) * c;
+            float[] tmp2 = pairs && separable ? new float[slotLen] : null;
+            float[] full2 = pairs && !separable ? new float[fullMax] : null;
             float[] full = new float[fullMax];
             float[] gathered = stride > 1 ? new float[fullMax] : null;
             for (int j0 = 0; j0 < ow; j0 += stripOut) {
                 int j1 = Math.min(ow, j0 + stripOut);
-                int q0 = j0 * stride - padLeft;
                 int pixels = inputWidth(j0, j1);
-                cache.startStrip(q0, pixels);
+                cache.startStrip(j0 * stride - padLeft, pixels);
                 int outN = (j1 - j0) * c;
                 int fullN = ((j1 - j0 - 1) * stride + 1) * c;
                 for (int oy = y0; oy < y1; oy++) {
-                    for (int a = 0; a < kh; a++) {
+                    boolean two = pairs && oy + 1 < y1;
+                    int need = two ? kh + 1 : kh;
+                    for (int a = 0; a < need; a++) {
                         int sy = border.index(oy * stride - padTop + a, h);
                         rows[a] = sy < 0 ? zero : cache.row(sy, oy);
                     }
-                    int outOff = (oy * ow + j0) * c;
-                    if (separable) ops.vertical(rows, offs, column, kh, tmp, 0, pixels * c);
-                    if (stride == 1) {
-                        // f32 results go straight to the output; u8 ones through a row that stays in L1.
-                        float[] dst = u8 ? full : (float[]) out;
-                        int dstOff = u8 ? 0 : outOff;
-                        if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
-                        else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
-                        if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+                    if (two && !separable) {
+                        int outOff = (oy * ow + j0) * c;
+                        if (u8) {
+                            ops.direct2(rows, weights, kh, kw, c, full, 0, full2, 0, outN);
+                            ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+                            ops.f32ToU8(full2, 0, (byte[]) out, outOff + ow * c, outN);
+                        } else {
+                            ops.direct2(rows, weights, kh, kw, c, (float[]) out, outOff, (float[]) out, outOff + ow * c, outN);
+                        }
+                        oy++;
+                    } else if (two) {
+                        if (symmetricColumn) ops.vertical2Symmetric(rows, column, kh, tmp, tmp2, pixels * c);
+                        else ops.vertical2(rows, column, kh, tmp, tmp2, pixels * c);
+                        finishRow(ops, tmp, rows, offs, oy, j0, outN, fullN, full, gathered);
+                        finishRow(ops, tmp2, rows, offs, ++oy, j0, outN, fullN, full, gathered);
                     } else {
-                        if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
-                        else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
-                        for (int x = 0; x < j1 - j0; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
-                        if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);
-                        else System.arraycopy(gathered, 0, (float[]) out, outOff, outN);
+                        if (separable) ops.vertical(rows, offs, column, kh, tmp, 0, pixels * c);
+                        finishRow(ops, tmp, rows, offs, oy, j0, outN, fullN, full, gathered);
                     }
                 }
+            }
+        }
+
+        /**
+         * u8 image, separable kernel with a symmetric column (Gaussians, boxes), stride 1: the vertical pass reads the
+         * image's rows in place, two output rows at a time, widening bytes to floats as it loads them (no f32 copy of
+         * the rows, no cache); the border columns are then filled in the f32 row, and the horizontal pass rounds to u8.
+         */
+        void bandFromBytes(int y0, int y1, RowOps ops) {
+            byte[] img = (byte[]) src;
+            int rowLen = w * c, outN = ow * c;
+            byte[][] rows = new byte[kh + 1][];
+            int[] offs = new int[kh + 1];
+            byte[] zero = new byte[rowLen];
+            float[] t0 = new float[(w + padLeft + padRight) * c], t1 = new float[t0.length], full = new float[outN];
+            for (int oy = y0; oy < y1; oy += 2) {
+                for (int a = 0; a <= kh; a++) {
+                    int sy = border.index(oy - padTop + a, h);
+                    rows[a] = sy < 0 ? zero : img;
+                    offs[a] = sy < 0 ? 0 : sy * rowLen;
+                }
+                ops.vertical2SymmetricU8(rows, offs, column, kh, t0, t1, padLeft * c, rowLen);
+                horizontalToU8(ops, t0, oy, full);
+                if (oy + 1 < y1) horizontalToU8(ops, t1, oy + 1, full);
+            }
+        }
+
+        private void horizontalToU8(RowOps ops, float[] t, int oy, float[] full) {
+            padColumns(t);
+            int outOff = oy * ow * c, outN = ow * c;
+            if (symmetricRow) {
+                ops.horizontalSymmetricU8(t, 0, c, row, kw, (byte[]) out, outOff, outN);
+            } else {
+                ops.horizontal(t, 0, c, row, kw, full, 0, outN);
+                ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+            }
+        }
+
+        /** Fills the border columns of a row holding pixels [-padLeft, w + padRight) from its inner pixels. */
+        private void padColumns(float[] r) {
+            for (int x = -padLeft; x < 0; x++) padColumn(r, x);
+            for (int x = w; x < w + padRight; x++) padColumn(r, x);
+        }
+
+        private void padColumn(float[] r, int x) {
+            int s = border.index(x, w), to = (x + padLeft) * c;
+            if (s < 0) java.util.Arrays.fill(r, to, to + c, 0f);
+            else System.arraycopy(r, (s + padLeft) * c, r, to, c);
+        }
+
+        /** The horizontal (or direct) pass of output row {@code oy}, strip from output pixel {@code j0}, and its store. */
+        private void finishRow(RowOps ops, float[] tmp, float[][] rows, int[] offs, int oy, int j0, int outN, int fullN,
+                               float[] full, float[] gathered) {
+            boolean separable = weights == null;
+            int outOff = (oy * ow + j0) * c;
+            if (stride == 1) {
+                // f32 results go straight to the output; u8 ones through a row that stays in L1.
+                if (u8 && separable && symmetricRow) {
+                    ops.horizontalSymmetricU8(tmp, 0, c, row, kw, (byte[]) out, outOff, outN);
+                    return;
+                }
+                float[] dst = u8 ? full : (float[]) out;
+                int dstOff = u8 ? 0 : outOff;
+                if (separable && symmetricRow) ops.horizontalSymmetric(tmp, 0, c, row, kw, dst, dstOff, outN);
+                else if (separable) ops.horizontal(tmp, 0, c, row, kw, dst, dstOff, outN);
+                else ops.direct(rows, offs, weights, kh, kw, c, dst, dstOff, outN);
+                if (u8) ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
+            } else {
+                if (separable && symmetricRow) ops.horizontalSymmetric(tmp, 0, c, row, kw, full, 0, fullN);
+                else if (separable) ops.horizontal(tmp, 0, c, row, kw, full, 0, fullN);
+                else ops.direct(rows, offs, weights, kh, kw, c, full, 0, fullN);
+                for (int x = 0; x < outN / c; x++) System.arraycopy(full, x * stride * c, gathered, x * c, c);
+                if (u8) ops.f32ToU8(gathered, 0, (byte[]) out, outOff, outN);
+                else System.arraycopy(gathered, 0, (float[]) out, outOff, outN);
             }
         }
     }
 
     /**
      * The f32 source rows the current output row needs, for the current strip of input pixels [q0, q0 + pixels),
-     * each converted and extended by the border once: {@code kh} slots, a slot reused when the current output row
-     * does not need it.
+     * each converted and extended by the border once: {@code kh + 1} slots (two output rows at a time need that many),
+     * a slot reused when the current output rows do not need it.
      */
     private static final class RowCache {
         final Geometry g;
@@ -186,12 +284,12 @@ public final class FastFilter {
         final float[][] slots;
         int q0, pixels;
 
-        RowCache(Geometry g, int slotLen, RowOps ops) {
+        RowCache(Geometry g, int slotLen, int count, RowOps ops) {
             this.g = g;
             this.ops = ops;
-            index = new int[g.kh];
-            stamp = new int[g.kh];
-            slots = new float[g.kh][slotLen];
+            index = new int[count];
+            stamp = new int[count];
+            slots = new float[count][slotLen];
         }
 
         void startStrip(int q0, int pixels) {

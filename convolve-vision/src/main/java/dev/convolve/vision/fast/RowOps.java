@@ -9,19 +9,56 @@ interface RowOps {
     /** {@code dst[dstOff + i] = src[srcOff + i] & 0xFF} for i in [0, n). */
     void u8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
-    /** {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n); NaN gives 0. */
+    /**
+     * {@code dst[dstOff + i] = round half up of clip(src[srcOff + i], 0, 255)} for i in [0, n). (Values within 2^-16
+     * below a half also go up: far below the error of f32 sums. NaN, which u8 images cannot produce, gives 255.)
+     */
     void f32ToU8(float[] src, int srcOff, byte[] dst, int dstOff, int n);
 
     /** Vertical 1-D pass: {@code dst[dstOff + i] = sum over a < taps of w[a] * rows[a][offs[a] + i]}. */
     void vertical(float[][] rows, int[] offs, float[] w, int taps, float[] dst, int dstOff, int n);
 
+    /**
+     * Two consecutive output rows of the vertical pass at once ({@code rows} holds {@code taps + 1} rows, read from
+     * offset 0): {@code dst0[i] = sum over a < taps of w[a] * rows[a][i]} and {@code dst1[i] = sum of w[a] * rows[a + 1][i]}.
+     * Each source row is loaded once for both.
+     */
+    void vertical2(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
+
+    /**
+     * {@link #vertical2} for a symmetric kernel ({@code w[a] == w[taps - 1 - a]}): mirrored rows are added first,
+     * halving the multiplications, while each row is still loaded once for both outputs.
+     */
+    void vertical2Symmetric(float[][] rows, float[] w, int taps, float[] dst0, float[] dst1, int n);
+
+    /**
+     * {@link #vertical2Symmetric} reading u8 rows in place ({@code rows[a]} from {@code offs[a]}, converted while
+     * loaded), writing {@code n} floats to {@code dst0} and {@code dst1} from {@code dstOff}.
+     */
+    void vertical2SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[] dst0, float[] dst1, int dstOff, int n);
+
     /** Horizontal 1-D pass: {@code dst[dstOff + i] = sum over b < taps of w[b] * src[srcOff + i + b * tapStride]}. */
     void horizontal(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
+
+    /**
+     * {@link #horizontal} for a symmetric kernel ({@code w[b] == w[taps - 1 - b]}): mirrored taps are added first,
+     * halving the multiplications.
+     */
+    void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
+
+    /** {@link #horizontalSymmetric} rounded to u8 as {@link #f32ToU8} does, in the same loop. */
+    void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n);
 
     /**
      * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.
      */
     void direct(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[] dst, int dstOff, int n);
+
+    /**
+     * Two consecutive output rows of the direct pass at once ({@code rows} holds {@code kh + 1} rows read from offset
+     * 0): {@code dst0} from rows 0..kh-1 and {@code dst1} from rows 1..kh, each source row loaded once for both.
+     */
+    void direct2(float[][] rows, float[] k, int kh, int kw, int tapStride, float[] dst0, int off0, float[] dst1, int off1, int n);
 
     /** Human-readable name, e.g. {@code vector (16 x f32)}. */
     String describe();

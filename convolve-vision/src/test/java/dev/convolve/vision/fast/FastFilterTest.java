@@ -36,6 +36,11 @@ class FastFilterTest {
         double[] col = new double[kh], row = new double[kw];
         for (int a = 0; a < kh; a++) col[a] = rnd.nextInt(9) - 4 + rnd.nextDouble();
         for (int b = 0; b < kw; b++) row[b] = rnd.nextInt(9) - 4 + rnd.nextDouble();
+        if (separable && rnd.nextBoolean()) {
+            // Symmetric factors (as Gaussians and boxes have): the mirrored-taps path.
+            for (int a = 0; a < kh / 2; a++) col[kh - 1 - a] = col[a];
+            for (int b = 0; b < kw / 2; b++) row[kw - 1 - b] = row[b];
+        }
         for (int a = 0; a < kh; a++) {
             for (int b = 0; b < kw; b++) k[a][b] = separable ? col[a] * row[b] / 8 : (rnd.nextInt(11) - 5 + rnd.nextDouble()) / 4;
         }
@@ -77,6 +82,29 @@ class FastFilterTest {
             Tensor conv = Filters.applyWithConv(img, k, o);
             double d = conv.maxAbsDiff(expected);
             assertTrue(d <= tol, what + " conv path: max difference " + d);
+        }
+    }
+
+    @Test
+    void symmetricBlursOnU8ImagesReadTheRowsInPlace() {
+        // The u8 path for symmetric columns (Gaussian, box): rows read as bytes, border columns filled afterwards.
+        Random rnd = new Random(42);
+        for (int size = 2; size <= 9; size++) {
+            for (String border : BORDERS) {
+                int h = 1 + rnd.nextInt(40), w = 1 + rnd.nextInt(70), c = new int[] {1, 3, 4}[rnd.nextInt(3)];
+                Tensor img = randomImage(rnd, DType.U8, h, w, c);
+                Kernel k = rnd.nextBoolean() ? Kernels.gaussian(size, 0.5 + rnd.nextDouble() * 2) : Kernels.box(size);
+                double[][] km = new double[size][size];
+                for (int a = 0; a < size; a++) for (int b = 0; b < size; b++) km[a][b] = k.get(a, b);
+                boolean same = size > Math.min(h, w) || rnd.nextInt(4) != 0;
+                FilterOptions o = new FilterOptions(1, same ? FilterPadding.SAME : FilterPadding.VALID, BorderMode.parse(border));
+                Tensor expected = NaiveFilter.expected(img, km, 1, same, border);
+                for (RowOps ops : new RowOps[] {FastFilter.ops(), FastFilter.scalar()}) {
+                    Tensor got = FastFilter.apply(img, k, o, ops);
+                    assertEquals(expected.shape(), got.shape());
+                    assertTrue(got.maxAbsDiff(expected) <= 1, k + " " + o + " on " + img.describe() + " " + ops.describe() + ": " + got.maxAbsDiff(expected));
+                }
+            }
         }
     }
 
