@@ -93,6 +93,8 @@ public final class FastFilter {
         final Object out;
         final float[] column, row, weights;
         final boolean symmetricRow, symmetricColumn;
+        /** Whether u8 results of the separable passes need clipping (not when all weights are >= 0 and sum to <= 1). */
+        final boolean clipU8;
 
         Geometry(Object src, boolean u8, int h, int w, int c, Kernel k, FilterOptions o, int oh, int ow, Object out, int stripBudget) {
             this.src = src;
@@ -122,6 +124,7 @@ public final class FastFilter {
             // Tests pass tiny budgets to exercise many strips; real ones keep at least 64 floats of output per strip.
             symmetricRow = row != null && symmetric(row);
             symmetricColumn = column != null && symmetric(column);
+            clipU8 = row == null || !averaging(column, row);
             int inPixels = Math.max(1, stripBudget / c);
             int strip = Math.max(stripBudget >= 1024 ? 64 / c + 1 : 1, (inPixels - kw) / stride + 1);
             this.stripOut = Math.min(ow, strip);
@@ -130,6 +133,23 @@ public final class FastFilter {
         private static boolean symmetric(float[] w) {
             for (int b = 0; b < w.length / 2; b++) if (w[b] != w[w.length - 1 - b]) return false;
             return w.length > 2;
+        }
+
+        /**
+         * Non-negative weights whose products sum to at most 1 (+ 1e-3): every sum of u8 samples then lies in [0, 255.3]
+         * (f32 rounding adds far less than 0.2), which rounds into [0, 255] without a clip.
+         */
+        private static boolean averaging(float[] column, float[] row) {
+            double sc = 0, sr = 0;
+            for (float v : column) {
+                if (!(v >= 0)) return false;
+                sc += v;
+            }
+            for (float v : row) {
+                if (!(v >= 0)) return false;
+                sr += v;
+            }
+            return sc * sr <= 1 + 1e-3;
         }
 
         private static float[] floats(double[] d) {
@@ -144,14 +164,22 @@ public final class FastFilter {
         /** Output rows [y0, y1), strip by strip. */
         void band(int y0, int y1, RowOps ops) {
             if (y0 >= y1) return;
+            if (u8 && weights == null && symmetricColumn && stride == 1 && RowOps.unrolledTaps(kh)) {
+                bandSymmetricU8(y0, y1, ops);
+                return;
+            }
             if (u8 && weights == null && symmetricColumn && stride == 1 && kh > 1) {
                 bandFromBytes(y0, y1, ops);
+                return;
+            }
+            if (!u8 && weights != null && stride == 1 && RowOps.unrolledDirect(kh, kw)) {
+                bandDirectF32(y0, y1, ops);
                 return;
             }
             boolean separable = weights == null;
             boolean pairs = stride == 1 && kh > 1;   // two output rows per vertical (or direct) pass
             int slotLen = inputWidth(0, stripOut) * c;
-            RowCache cache = new RowCache(this, slotLen, kh + 1, ops);
+            RowCache cache = new RowCache(this, new float[kh + 1][slotLen], ops);
             float[][] rows = new float[kh + 1][];
             int fullMax = ((stripOut - 1) * stride + 1) * c;
             int[] offs = new int[kh + 1];
@@ -198,6 +226,108 @@ public final class FastFilter {
         }
 
         /**
+         * u8 image, separable kernel with a symmetric column of 3 to 15 taps (Gaussians, boxes), stride 1: four output
+         * rows per vertical pass (unrolled; the 3- and 5-tap passes read the image's bytes in place, longer ones f32
+         * rows converted once each), then the border columns, then the horizontal pass rounding to u8.
+         */
+        void bandSymmetricU8(int y0, int y1, RowOps ops) {
+            byte[] img = (byte[]) src;
+            int rowLen = w * c, need = kh + 3;
+            Scratch s = Scratch.get();
+            float[][] t = s.rows(Scratch.OUTPUT_ROWS, 4, (w + padLeft + padRight) * c);
+            float[] full = symmetricRow ? null : s.rows(Scratch.SPARE_ROWS, 1, ow * c)[0];
+            boolean inPlace = RowOps.unrolledTapsU8(kh);
+            byte[][] rows = new byte[need][];
+            int[] offs = new int[need];
+            float[][] frows = new float[need][];
+            byte[] zeroBytes = inPlace ? s.zeroBytes(rowLen) : null;
+            float[] zeros = inPlace ? null : s.zeros(rowLen);
+            RowCache cache = inPlace ? null : new RowCache(this, s.rows(Scratch.SOURCE_ROWS, need, rowLen), ops);
+            if (cache != null) cache.startStrip(0, w);
+            for (int oy = y0; oy < y1; oy += 4) {
+                for (int a = 0; a < need; a++) {
+                    int sy = border.index(oy - padTop + a, h);
+                    if (inPlace) {
+                        rows[a] = sy < 0 ? zeroBytes : img;
+                        offs[a] = sy < 0 ? 0 : sy * rowLen;
+                    } else {
+                        frows[a] = sy < 0 ? zeros : cache.row(sy, oy);
+                    }
+                }
+                if (inPlace) ops.vertical4SymmetricU8(rows, offs, column, kh, t, padLeft * c, rowLen);
+                else ops.vertical4Symmetric(frows, column, kh, t, padLeft * c, rowLen);
+                for (int j = 0; j < 4 && oy + j < y1; j++) horizontalToU8(ops, t[j], oy + j, full);
+            }
+        }
+
+        /**
+         * f32 image, non-separable 3x3 or 5x5 kernel, stride 1: four output rows per pass (unrolled, weights in
+         * registers), the image's rows read in place for the output columns whose window lies inside the image, the few
+         * border columns summed one by one, results written straight to the output.
+         */
+        void bandDirectF32(int y0, int y1, RowOps ops) {
+            float[] img = (float[]) src, o = (float[]) out;
+            int rowLen = w * c, need = kh + 3;
+            // Output columns [x0, x1) read input columns inside [0, w); the others reach over the border.
+            int x0 = Math.min(padLeft, ow), x1 = Math.max(x0, Math.min(ow, w - kw + 1 + padLeft));
+            int n = (x1 - x0) * c;
+            Scratch s = Scratch.get();
+            float[] zeros = s.zeros(rowLen);
+            float[][] spare = s.rows(Scratch.SPARE_ROWS, 4, Math.max(1, n));
+            float[][] rows = new float[need][], dst = new float[4][];
+            int[] offs = new int[need], bases = new int[need], dstOffs = new int[4];
+            int[][] edgeColumns = edgeColumns(x0, x1);
+            for (int oy = y0; oy < y1; oy += 4) {
+                for (int a = 0; a < need; a++) {
+                    int sy = border.index(oy - padTop + a, h);
+                    rows[a] = sy < 0 ? zeros : img;
+                    bases[a] = sy < 0 ? 0 : sy * rowLen;
+                    offs[a] = bases[a] + (x0 - padLeft) * c;
+                }
+                for (int j = 0; j < 4; j++) {
+                    boolean mine = oy + j < y1;   // rows past the band are computed into spare rows and dropped
+                    dst[j] = mine ? o : spare[j];
+                    dstOffs[j] = mine ? ((oy + j) * ow + x0) * c : 0;
+                }
+                if (n > 0) ops.direct4(rows, offs, weights, kh, kw, c, dst, dstOffs, n);
+                for (int j = 0; j < 4 && oy + j < y1; j++) {
+                    for (int[] e : edgeColumns) directEdge(rows, bases, j, oy + j, e, o);
+                }
+            }
+        }
+
+        /** For each output column outside [x0, x1): {column, then the input column of each tap or -1 for a zero}. */
+        private int[][] edgeColumns(int x0, int x1) {
+            int[][] e = new int[x0 + ow - x1][];
+            int k = 0;
+            for (int x = 0; x < ow; x++) {
+                if (x >= x0 && x < x1) continue;
+                int[] cols = new int[kw + 1];
+                cols[0] = x;
+                for (int b = 0; b < kw; b++) cols[b + 1] = border.index(x - padLeft + b, w);
+                e[k++] = cols;
+            }
+            return e;
+        }
+
+        /** One border pixel of output row {@code oy} (window rows from {@code j}), every channel, summed tap by tap. */
+        private void directEdge(float[][] rows, int[] bases, int j, int oy, int[] cols, float[] o) {
+            int x = cols[0];
+            for (int ch = 0; ch < c; ch++) {
+                float acc = 0;
+                for (int a = 0; a < kh; a++) {
+                    float[] r = rows[j + a];
+                    int base = bases[j + a] + ch;
+                    for (int b = 0; b < kw; b++) {
+                        int col = cols[b + 1];
+                        if (col >= 0) acc = Math.fma(r[base + col * c], weights[a * kw + b], acc);
+                    }
+                }
+                o[(oy * ow + x) * c + ch] = acc;
+            }
+        }
+
+        /**
          * u8 image, separable kernel with a symmetric column (Gaussians, boxes), stride 1: the vertical pass reads the
          * image's rows in place, two output rows at a time, widening bytes to floats as it loads them (no f32 copy of
          * the rows, no cache); the border columns are then filled in the f32 row, and the horizontal pass rounds to u8.
@@ -225,7 +355,7 @@ public final class FastFilter {
             padColumns(t);
             int outOff = oy * ow * c, outN = ow * c;
             if (symmetricRow) {
-                ops.horizontalSymmetricU8(t, 0, c, row, kw, (byte[]) out, outOff, outN);
+                ops.horizontalSymmetricU8(t, 0, c, row, kw, (byte[]) out, outOff, outN, clipU8);
             } else {
                 ops.horizontal(t, 0, c, row, kw, full, 0, outN);
                 ops.f32ToU8(full, 0, (byte[]) out, outOff, outN);
@@ -284,12 +414,13 @@ public final class FastFilter {
         final float[][] slots;
         int q0, pixels;
 
-        RowCache(Geometry g, int slotLen, int count, RowOps ops) {
+        /** A cache over {@code slots} (each at least as long as a strip's row). */
+        RowCache(Geometry g, float[][] slots, RowOps ops) {
             this.g = g;
             this.ops = ops;
-            index = new int[count];
-            stamp = new int[count];
-            slots = new float[count][slotLen];
+            index = new int[slots.length];
+            stamp = new int[slots.length];
+            this.slots = slots;
         }
 
         void startStrip(int q0, int pixels) {

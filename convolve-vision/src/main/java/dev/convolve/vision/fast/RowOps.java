@@ -47,7 +47,41 @@ interface RowOps {
     void horizontalSymmetric(float[] src, int srcOff, int tapStride, float[] w, int taps, float[] dst, int dstOff, int n);
 
     /** {@link #horizontalSymmetric} rounded to u8 as {@link #f32ToU8} does, in the same loop. */
-    void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n);
+    default void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n) {
+        horizontalSymmetricU8(src, srcOff, tapStride, w, taps, dst, dstOff, n, true);
+    }
+
+    /**
+     * {@link #horizontalSymmetricU8}; with {@code clip = false} the sums must lie in [0, 255.5) (callers check that the
+     * weights are non-negative and sum to at most 1), and the clip to [0, 255] is skipped.
+     */
+    void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n, boolean clip);
+
+    /**
+     * Four consecutive output rows of the vertical pass for a symmetric kernel ({@code w[a] == w[taps - 1 - a]}), from
+     * f32 rows read from offset 0 ({@code rows} holds {@code taps + 3} rows):
+     * {@code dst[j][dstOff + i] = sum over a < taps of w[a] * rows[j + a][i]} for j in [0, 4), i in [0, n).
+     */
+    void vertical4Symmetric(float[][] rows, float[] w, int taps, float[][] dst, int dstOff, int n);
+
+    /** {@link #vertical4Symmetric} reading u8 rows in place: row {@code r} from {@code rows[r]} at {@code offs[r]}. */
+    void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n);
+
+    /**
+     * Four consecutive output rows of the direct 2-D pass ({@code rows} holds {@code kh + 3} rows, row {@code r} read
+     * from {@code offs[r]}): {@code dst[j][dstOffs[j] + i] = sum over a < kh, b < kw of k[a * kw + b] *
+     * rows[j + a][offs[j + a] + i + b * tapStride]}. Each source row is loaded once for the output rows it feeds.
+     */
+    void direct4(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[][] dst, int[] dstOffs, int n);
+
+    /** Tap counts for which the vector implementation has unrolled vertical and horizontal symmetric passes. */
+    static boolean unrolledTaps(int taps) { return taps >= 3 && taps <= 15 && (taps & 1) == 1; }
+
+    /** Tap counts for which {@link #vertical4SymmetricU8} is unrolled (more conversions per loop exceed C2's budget). */
+    static boolean unrolledTapsU8(int taps) { return taps == 3 || taps == 5; }
+
+    /** Kernel sizes for which {@link #direct4} is unrolled. */
+    static boolean unrolledDirect(int kh, int kw) { return kh == kw && (kh == 3 || kh == 5); }
 
     /**
      * Direct 2-D pass: {@code dst[dstOff + i] = sum over a < kh, b < kw of k[a * kw + b] * rows[a][offs[a] + i + b * tapStride]}.

@@ -102,7 +102,7 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
-    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n) {
+    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n, boolean clip) {
         int half = taps / 2, mid = taps - 1 - half;
         for (int i = 0; i < n; i++) {
             int o = srcOff + i;
@@ -130,6 +130,62 @@ final class ScalarRowOps implements RowOps {
         float[][] second = java.util.Arrays.copyOfRange(rows, 1, kh + 1);
         direct(rows, zeros, k, kh, kw, tapStride, dst0, off0, n);
         direct(second, zeros, k, kh, kw, tapStride, dst1, off1, n);
+    }
+
+    @Override
+    public void vertical4Symmetric(float[][] rows, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        vertical4SymmetricLoop(rows, w, taps, dst, dstOff, 0, n);
+    }
+
+    static void vertical4SymmetricLoop(float[][] rows, float[] w, int taps, float[][] dst, int dstOff, int from, int to) {
+        int half = taps / 2;
+        for (int j = 0; j < 4; j++) {
+            float[] d = dst[j];
+            for (int i = from; i < to; i++) {
+                float acc = taps % 2 == 1 ? rows[j + half][i] * w[half] : 0;
+                for (int a = half - 1; a >= 0; a--) acc = Math.fma(rows[j + a][i] + rows[j + taps - 1 - a][i], w[a], acc);
+                d[dstOff + i] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        vertical4SymmetricU8Loop(rows, offs, w, taps, dst, dstOff, 0, n);
+    }
+
+    static void vertical4SymmetricU8Loop(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int from, int to) {
+        int half = taps / 2;
+        for (int j = 0; j < 4; j++) {
+            float[] d = dst[j];
+            for (int i = from; i < to; i++) {
+                float acc = taps % 2 == 1 ? (rows[j + half][offs[j + half] + i] & 0xFF) * w[half] : 0;
+                for (int a = half - 1; a >= 0; a--) {
+                    int lo = j + a, hi = j + taps - 1 - a;
+                    acc = Math.fma((float) ((rows[lo][offs[lo] + i] & 0xFF) + (rows[hi][offs[hi] + i] & 0xFF)), w[a], acc);
+                }
+                d[dstOff + i] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void direct4(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[][] dst, int[] dstOffs, int n) {
+        direct4Loop(rows, offs, k, kh, kw, tapStride, dst, dstOffs, 0, n);
+    }
+
+    static void direct4Loop(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[][] dst, int[] dstOffs, int from, int to) {
+        for (int j = 0; j < 4; j++) {
+            float[] d = dst[j];
+            for (int i = from; i < to; i++) {
+                float acc = 0;
+                for (int a = 0; a < kh; a++) {
+                    float[] r = rows[j + a];
+                    for (int b = 0, p = offs[j + a] + i; b < kw; b++, p += tapStride) acc = Math.fma(r[p], k[a * kw + b], acc);
+                }
+                d[dstOffs[j] + i] = acc;
+            }
+        }
     }
 
     /** Added before rounding to the nearest integer, so that halves (and values within 2^-16 below them) go up. */

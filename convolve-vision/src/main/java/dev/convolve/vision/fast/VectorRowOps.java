@@ -12,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Loaded reflectively by {@link FastFilter} only when {@code jdk.incubator.vector} is present.
  */
 final class VectorRowOps implements RowOps {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Bytes matching one float vector (L bytes). */
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(jdk.incubator.vector.VectorShape.forBitSize(L * 8));
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(jdk.incubator.vector.VectorShape.forBitSize(L * 8));
 
     VectorRowOps() {
         if (I.length() != L) throw new IllegalStateException("int and float species differ in length");
@@ -300,7 +300,14 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
-    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n) {
+    public void horizontalSymmetricU8(float[] src, int srcOff, int tapStride, float[] w, int taps, byte[] dst, int dstOff, int n, boolean clip) {
+        if (RowOps.unrolledTaps(taps) && n >= L) {
+            // Whole vectors, then the last L outputs once more (recomputing a few: the same values) for a partial one.
+            int m = n - n % L;
+            VectorKernels.horizontalSymmetricU8(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
+            if (m < n) VectorKernels.horizontalSymmetricU8(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            return;
+        }
         int half = taps / 2, mid = taps - 1 - half;
         boolean odd = taps % 2 == 1;
         int i = 0;
@@ -412,6 +419,39 @@ final class VectorRowOps implements RowOps {
             dst0[off0 + i] = a0;
             dst1[off1 + i] = a1;
         }
+    }
+
+    @Override
+    public void vertical4Symmetric(float[][] rows, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        if (!RowOps.unrolledTaps(taps) || n < L) {
+            ScalarRowOps.vertical4SymmetricLoop(rows, w, taps, dst, dstOff, 0, n);
+            return;
+        }
+        int m = n - n % L;
+        VectorKernels.vertical4Symmetric(taps, rows, w, dst, dstOff, 0, m);
+        if (m < n) VectorKernels.vertical4Symmetric(taps, rows, w, dst, dstOff, n - L, n);
+    }
+
+    @Override
+    public void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        if (!RowOps.unrolledTapsU8(taps) || n < L) {
+            ScalarRowOps.vertical4SymmetricU8Loop(rows, offs, w, taps, dst, dstOff, 0, n);
+            return;
+        }
+        int m = n - n % L;
+        VectorKernels.vertical4SymmetricU8(taps, rows, offs, w, dst, dstOff, 0, m);
+        if (m < n) VectorKernels.vertical4SymmetricU8(taps, rows, offs, w, dst, dstOff, n - L, n);
+    }
+
+    @Override
+    public void direct4(float[][] rows, int[] offs, float[] k, int kh, int kw, int tapStride, float[][] dst, int[] dstOffs, int n) {
+        if (!RowOps.unrolledDirect(kh, kw) || n < L) {
+            ScalarRowOps.direct4Loop(rows, offs, k, kh, kw, tapStride, dst, dstOffs, 0, n);
+            return;
+        }
+        int m = n - n % L;
+        VectorKernels.direct4(kh, rows, offs, k, tapStride, dst, dstOffs, 0, m);
+        if (m < n) VectorKernels.direct4(kh, rows, offs, k, tapStride, dst, dstOffs, n - L, n);
     }
 
     @Override
