@@ -30,9 +30,9 @@ public final class Npy {
     /**
      * Reads a tensor from an {@code .npy} file.
      *
-     * @throws IllegalArgumentException when the file is not an npy file, is truncated, or holds an unsupported type
-     *         (the message names the file and what is wrong)
-     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException when the file is missing or unreadable, is not an npy file, is truncated, or holds
+     *         an unsupported type (the message names the file and what is wrong)
+     * @throws IOException declared for callers that read streams; file errors are reported as IllegalArgumentException
      */
     public static Tensor read(Path file) throws IOException {
         byte[] bytes;
@@ -40,6 +40,8 @@ public final class Npy {
             bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("npy: no such file: " + file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("npy: cannot read " + file + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
         return decode(bytes, file.toString());
     }
@@ -75,7 +77,12 @@ public final class Npy {
         boolean fortran = field(header, "fortran_order", "(True|False)", name).equals("True");
         int[] shape = parseShape(field(header, "shape", "\\(([^)]*)\\)", name), name);
         DescrType dt = parseDescr(descr, name);
-        Shape s = Shape.of(shape);
+        Shape s;
+        try {
+            s = Shape.of(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("npy: " + name + " declares shape " + java.util.Arrays.toString(shape) + ", which has too many elements to load");
+        }
         long need = (long) s.size() * dt.size;
         int dataStart = start + headerLen;
         long have = b.length - dataStart;

@@ -49,6 +49,7 @@ public final class Pad {
         Shape out = c.outputShape(t.shape());
         DType type = t.dtype();
         int r = t.rank();
+        if (r == 0) return t; // SPEC 1: the empty configuration of a scalar leaves it as it is
         Object dst = Buffers.allocate(type, out.size());
         Object one = value.data();
         if (!isZero(value)) fill(dst, one);

@@ -38,8 +38,16 @@ public final class Window {
     public static Tensor mean(Tensor t, WindowOptions o) {
         WindowPlan plan = WindowPlan.of("window_mean", t.shape(), t.dtype(), o);
         DType ft = t.dtype().toFloating();
-        Tensor x = t.asType(ft);
-        Tensor sums = Backends.current().window(WindowPlan.of("window_mean", x.shape(), ft, o), WindowReduction.SUM, x);
+        if (t.dtype().isInteger()) {
+            // Integers up to 32 bits sum exactly in 64 bits (no window that fits in memory can overflow that);
+            // 64-bit integers sum in double, which cannot overflow. Then divide in double and round once into f32.
+            DType acc = t.dtype().bits() == 64 ? DType.F64 : DType.S64;
+            Tensor wide = t.asType(acc);
+            Tensor sums = Backends.current().window(WindowPlan.of("window_mean", wide.shape(), acc, o), WindowReduction.SUM, wide).asType(DType.F64);
+            Tensor means = plan.countIncludePad() ? sums.divide((double) plan.windowSize()) : sums.divide(realCounts(plan));
+            return means.asType(ft);
+        }
+        Tensor sums = Backends.current().window(plan, WindowReduction.SUM, t);
         if (plan.countIncludePad()) return sums.divide((double) plan.windowSize());
         return sums.divide(realCounts(plan).asType(ft));
     }
@@ -49,7 +57,9 @@ public final class Window {
         int r = p.rank();
         int[] w = p.window(), s = p.strides(), d = p.dilations(), lo = p.padLow();
         int[] in = p.inputShape().dims(), out = p.outputShape().dims();
-        Tensor counts = Tensor.ones(DType.F64, new int[r]);
+        int[] unit = new int[r];
+        java.util.Arrays.fill(unit, 1);
+        Tensor counts = Tensor.ones(DType.F64, unit);
         for (int i = 0; i < r; i++) {
             double[] c = new double[out[i]];
             for (int q = 0; q < out[i]; q++) {

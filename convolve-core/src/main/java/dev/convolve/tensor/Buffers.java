@@ -5,7 +5,8 @@ package dev.convolve.tensor;
  * (unsigned ones zero-extended), every type can be read as a double.
  *
  * <p>Writing a long into an integer type wraps (two's complement), as Nx's integer arithmetic does.
- * Writing a double into an integer type truncates toward zero and saturates; NaN becomes 0.
+ * Writing a double into an integer type truncates toward zero and saturates; NaN becomes 0. Writing into f16 or bf16
+ * rounds once to nearest-even (no double rounding through f32).
  */
 public final class Buffers {
     private Buffers() {}
@@ -69,18 +70,39 @@ public final class Buffers {
             case U16, S16 -> ((short[]) data)[i] = (short) v;
             case U32, S32 -> ((int[]) data)[i] = (int) v;
             case U64, S64 -> ((long[]) data)[i] = v;
-            case F16 -> ((short[]) data)[i] = Float.floatToFloat16((float) v);
-            case BF16 -> ((short[]) data)[i] = Bf16.fromFloat((float) v);
+            case F16, BF16 -> setDouble(t, data, i, toDoubleOdd(v));
             case F32 -> ((float[]) data)[i] = (float) v;
             case F64 -> ((double[]) data)[i] = (double) v;
         }
     }
 
+    /**
+     * {@code v} rounded to float by round-to-odd: exact when representable, else the neighbour whose last bit is 1.
+     * Rounding that float again to f16 or bf16 (at most 11 significant bits) gives the correctly rounded result,
+     * which rounding to nearest twice does not (a value just above a midpoint can fall onto it).
+     */
+    static float toFloatOdd(double v) {
+        float f = (float) v;
+        if (Float.isInfinite(f) || Double.isNaN(v) || (double) f == v) return f;
+        if ((Float.floatToRawIntBits(f) & 1) == 0) f = (double) f < v ? Math.nextUp(f) : Math.nextDown(f);
+        return f;
+    }
+
+    /** {@code v} as a double by round-to-odd (exact up to 2^53), for a second rounding to f16 or bf16. */
+    static double toDoubleOdd(long v) {
+        double d = (double) v;
+        if (d == 0x1p63 || (long) d != v) {
+            boolean above = d == 0x1p63 || (long) d > v;
+            if ((Double.doubleToRawLongBits(d) & 1) == 0) d = above ? Math.nextDown(d) : Math.nextUp(d);
+        }
+        return d;
+    }
+
     /** Stores a double: float types round to nearest; integer types truncate and saturate (NaN to 0). */
     public static void setDouble(DType t, Object data, int i, double v) {
         switch (t) {
-            case F16 -> ((short[]) data)[i] = Float.floatToFloat16((float) v);
-            case BF16 -> ((short[]) data)[i] = Bf16.fromFloat((float) v);
+            case F16 -> ((short[]) data)[i] = Float.floatToFloat16(toFloatOdd(v));
+            case BF16 -> ((short[]) data)[i] = Bf16.fromFloat(toFloatOdd(v));
             case F32 -> ((float[]) data)[i] = (float) v;
             case F64 -> ((double[]) data)[i] = v;
             default -> setLong(t, data, i, doubleToLong(t, v));
@@ -103,9 +125,24 @@ public final class Buffers {
         return (long) v;
     }
 
+    /** A u64 bit pattern as the nearest double (halving keeps the lost bit as a sticky bit, so it rounds once). */
     public static double unsignedToDouble(long v) {
         if (v >= 0) return v;
-        return (double) (v >>> 1) * 2.0 + (v & 1);
+        return (double) ((v >>> 1) | (v & 1)) * 2.0;
+    }
+
+    /** Stores a u64 bit pattern into float type {@code t}, rounding once. */
+    private static void setUnsigned64(DType t, Object data, int i, long v) {
+        if (v >= 0) {
+            setLong(t, data, i, v);
+            return;
+        }
+        long half = (v >>> 1) | (v & 1); // v / 2 with a sticky bit: rounds like v, and scaling by 2 is exact
+        switch (t) {
+            case F32 -> ((float[]) data)[i] = (float) half * 2f;
+            case F64 -> ((double[]) data)[i] = (double) half * 2.0;
+            default -> setDouble(t, data, i, toDoubleOdd(half) * 2.0);
+        }
     }
 
     /** Converts a whole array from one type to another with the rules above. */
@@ -130,10 +167,12 @@ public final class Buffers {
         Object r = allocate(to, n);
         if (from.isInteger() && to.isInteger()) {
             for (int i = 0; i < n; i++) setLong(to, r, i, getLong(from, data, i));
-        } else if (from.isInteger() && (from == DType.U64 || from == DType.S64)) {
+        } else if (from == DType.U64 || from == DType.S64) {
+            // 64-bit integers to a float type: one rounding (through double would round twice above 2^53)
             for (int i = 0; i < n; i++) {
                 long v = getLong(from, data, i);
-                setDouble(to, r, i, from == DType.U64 ? unsignedToDouble(v) : (double) v);
+                if (from == DType.U64) setUnsigned64(to, r, i, v);
+                else setLong(to, r, i, v);
             }
         } else {
             for (int i = 0; i < n; i++) setDouble(to, r, i, getDouble(from, data, i));

@@ -189,8 +189,8 @@ public enum DType {
         return switch (this) {
             case F64 -> v;
             case F32 -> (float) v;
-            case F16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
-            case BF16 -> Bf16.toFloat(Bf16.fromFloat((float) v));
+            case F16 -> Float.float16ToFloat(Float.floatToFloat16(Buffers.toFloatOdd(v)));
+            case BF16 -> Bf16.toFloat(Bf16.fromFloat(Buffers.toFloatOdd(v)));
             default -> throw new IllegalStateException(this + " is not a float type");
         };
     }

@@ -80,7 +80,7 @@ public final class Formatting {
         return number(t.getFlat(i), ty);
     }
 
-    /** A float value written as Nx writes it for type {@code type}: shortest round-trip digits, e.g. {@code 0.6186936}, {@code 6.962479e-8}, {@code Inf}. */
+    /** A float value written as Nx writes it for type {@code type}: shortest round-trip digits, e.g. {@code 0.6186936}, {@code 6.962479e-8}, {@code 1e10} (f32), {@code 1.0e10} (f64), {@code Inf}. */
     public static String number(double v, DType type) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "Inf" : "-Inf";
@@ -89,7 +89,7 @@ public final class Formatting {
         BigDecimal d = shortest(Math.abs(v), type).stripTrailingZeros();
         String digits = d.unscaledValue().toString();
         int place = -d.scale();
-        return sign + insertDecimal(place, digits);
+        return sign + insertDecimal(place, digits, type == DType.F64);
     }
 
     private static BigDecimal shortest(double v, DType type) {
@@ -107,8 +107,12 @@ public final class Formatting {
         }
     }
 
-    /** Erlang's shortest-form layout, as Nx.Ryu uses it: plain decimals when not longer than the exponent form. */
-    private static String insertDecimal(int place, String s) {
+    /**
+     * The shortest-form layout of Erlang's {@code float_to_binary(_, [short])} (Nx prints f64 with it) and of
+     * {@code Nx.Ryu} (f16, bf16, f32): plain decimals when not longer than the exponent form. They differ only for a
+     * single significant digit in exponent form: Erlang writes {@code 1.0e10}, Nx.Ryu {@code 1e10}.
+     */
+    private static String insertDecimal(int place, String s, boolean erlang) {
         int l = s.length();
         int exp = place + l - 1;
         String expL = Integer.toString(exp);
@@ -117,18 +121,18 @@ public final class Formatting {
             if (exp >= 0) {
                 int split = l + place;
                 if (split > 0 && split < l) return s.substring(0, split) + "." + s.substring(split);
-                return insertExp(expL, s);
+                return insertExp(expL, s, erlang);
             }
             if (2 - place - l <= expCost) return "0." + "0".repeat(-place - l) + s;
-            return insertExp(expL, s);
+            return insertExp(expL, s, erlang);
         }
         int dot = l == 1 ? 1 : 0;
         if (expCost + dot >= place + 2) return s + "0".repeat(place) + ".0";
-        return insertExp(expL, s);
+        return insertExp(expL, s, erlang);
     }
 
-    private static String insertExp(String expL, String s) {
-        if (s.length() == 1) return s + ".0e" + expL;
+    private static String insertExp(String expL, String s, boolean erlang) {
+        if (s.length() == 1) return s + (erlang ? ".0e" : "e") + expL;
         return s.charAt(0) + "." + s.substring(1) + "e" + expL;
     }
 }

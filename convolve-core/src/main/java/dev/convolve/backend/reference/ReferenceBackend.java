@@ -8,10 +8,12 @@ import dev.convolve.tensor.Buffers;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Shape;
 import dev.convolve.tensor.Tensor;
+import java.math.BigInteger;
 
 /**
  * The oracle: every kernel written straight from the definition with plain loops. Integer convolutions sum
- * exactly in 64 bits, float ones in double precision, and the result is rounded once into the output type.
+ * exactly (in 64 bits, continuing in {@link BigInteger} when that would overflow or a u64 value does not fit a
+ * long), float ones in double precision, and the result is rounded once into the output type.
  * Physical layouts (permutations) are handled by indexing, never by copying.
  */
 public final class ReferenceBackend implements Backend {
@@ -58,6 +60,7 @@ public final class ReferenceBackend implements Backend {
         int outBatch = p.outBatch(), oc = p.outChannels(), ic = p.kernelChannels();
         int perFeatureGroup = oc / p.featureGroups(), perBatchGroup = oc / p.batchGroups();
         long[] xl = integer ? input.toLongArray() : null, kl = integer ? kernel.toLongArray() : null;
+        boolean inU64 = input.dtype() == DType.U64, kU64 = kernel.dtype() == DType.U64;
         double[] xd = integer ? null : input.toDoubleArray(), kdv = integer ? null : kernel.toDoubleArray();
 
         for (int b = 0; b < outBatch; b++) {
@@ -67,6 +70,7 @@ public final class ReferenceBackend implements Backend {
                 for (int qf = 0; qf < nq; qf++) {
                     int[] qi = qIdx[qf];
                     long suml = 0;
+                    BigInteger big = null; // takes over when the 64-bit sum would overflow, or for u64 values >= 2^63
                     double sumd = 0;
                     for (int c = 0; c < ic; c++) {
                         int base = inBatch * xs[0] + (gf * ic + c) * xs[1];
@@ -81,17 +85,41 @@ public final class ReferenceBackend implements Backend {
                                 off += v;
                             }
                             if (!real) continue;
-                            if (integer) suml += xl[off] * kl[kbase + kOff[t]];
-                            else sumd += xd[off] * kdv[kbase + kOff[t]];
+                            if (integer) {
+                                long a = xl[off], w = kl[kbase + kOff[t]];
+                                if (big == null && !(inU64 && a < 0) && !(kU64 && w < 0)) {
+                                    try {
+                                        suml = Math.addExact(suml, Math.multiplyExact(a, w));
+                                        continue;
+                                    } catch (ArithmeticException overflow) {
+                                        big = BigInteger.valueOf(suml);
+                                    }
+                                }
+                                if (big == null) big = BigInteger.valueOf(suml);
+                                big = big.add(exact(a, inU64).multiply(exact(w, kU64)));
+                            } else {
+                                sumd += xd[off] * kdv[kbase + kOff[t]];
+                            }
                         }
                     }
                     int at = b * os[0] + o * os[1] + qOff[qf];
-                    if (integer) Buffers.setDouble(outType, out, at, exactToDouble(suml, outType));
+                    if (integer) Buffers.setDouble(outType, out, at, big != null ? exactToDouble(big, outType) : exactToDouble(suml, outType));
                     else Buffers.setDouble(outType, out, at, sumd);
                 }
             }
         }
         return Tensor.wrap(outType, p.outputShape(), out);
+    }
+
+    /** An exact integer rounded once into a float type. */
+    private static double exactToDouble(BigInteger v, DType outType) {
+        if (outType == DType.F32) return v.floatValue();
+        return v.doubleValue();
+    }
+
+    private static BigInteger exact(long v, boolean u64) {
+        BigInteger b = BigInteger.valueOf(v);
+        return u64 && v < 0 ? b.add(BigInteger.ONE.shiftLeft(64)) : b;
     }
 
     /** A long rounded once into a float type (going through double could round twice for f32). */

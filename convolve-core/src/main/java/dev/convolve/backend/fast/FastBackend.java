@@ -1,0 +1,158 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Backend;
+import dev.convolve.backend.Backends;
+import dev.convolve.backend.WindowReduction;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.WindowPlan;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+
+/**
+ * The fast backend: SIMD kernels (the Vector API when present, else scalar Java) on worker threads, with an
+ * algorithm chosen per call by {@link Planner}. Anything it has no fast path for goes to the reference
+ * backend, so it accepts every call the reference accepts.
+ *
+ * <p>Types: f32 runs on the fast paths; f16 and bf16 are computed in f32 and rounded once; integer convolutions
+ * take the f32 path only when that is provably exact (every partial sum is an integer below 2^24), otherwise
+ * the reference (which sums exactly); f64 results use the reference.
+ */
+public final class FastBackend implements Backend {
+    private static volatile boolean noticeShown;
+
+    private final Kernels kernels;
+    private final String whyScalar;
+    private final Backend reference = Backends.reference();
+
+    private FastBackend(Kernels kernels, String whyScalar) {
+        this.kernels = kernels;
+        this.whyScalar = whyScalar;
+    }
+
+    /**
+     * The fast backend with the best kernels this JVM can run. When the Vector API cannot be used it says so once
+     * on stderr, in one line, and runs the scalar kernels.
+     */
+    public static FastBackend create() {
+        Simd.Choice c = Simd.choose();
+        if (c.whyScalar() != null && !noticeShown) {
+            noticeShown = true;
+            System.err.println("convolve: fast backend without SIMD: " + c.whyScalar());
+        }
+        Warmup.start(c.kernels());
+        return new FastBackend(c.kernels(), c.whyScalar());
+    }
+
+    /** The fast backend with the scalar kernels (for tests and comparisons). */
+    public static FastBackend scalar() { return new FastBackend(new ScalarKernels(), "scalar kernels requested"); }
+
+    static FastBackend with(Kernels k) { return new FastBackend(k, null); }
+
+    @Override
+    public String name() { return "fast"; }
+
+    /** Which micro-kernels run: for example {@code Vector API, 512-bit (16 floats)}. */
+    public String simd() { return kernels.describe(); }
+
+    /** Why the scalar kernels run, or null when SIMD is in use. */
+    public String whyScalar() { return whyScalar; }
+
+    Kernels kernels() { return kernels; }
+
+    /** What {@link #conv} will do for {@code plan}, and why: the algorithm, its tile and data layout. */
+    public Planner.Choice explain(ConvPlan plan) { return Planner.choose(kernels, plan); }
+
+    @Override
+    public Tensor conv(ConvPlan p, Tensor input, Tensor kernel) {
+        if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE) return reference.conv(p, input, kernel);
+        float[] x = Canonical.f32(input, p.inputPermutation());
+        float[] w = Canonical.f32(kernel, p.kernelPermutation());
+        float[] out = new float[p.outputShape().size()];
+        Planner.choose(kernels, p).run(kernels, p, x, w, out);
+        return Canonical.result(p, out);
+    }
+
+    /**
+     * Gradient with respect to the kernel: f32 (and exactly representable types) by {@link GradKernel}, others as
+     * the default conv form.
+     */
+    @Override
+    public Tensor convGradKernel(ConvPlan p, Tensor input, Tensor gradOut) {
+        if (gradOut.dtype() != DType.F32 || !exactInF32(input)) return Backend.super.convGradKernel(p, input, gradOut);
+        float[] x = Canonical.f32(input, p.inputPermutation());
+        float[] g = Canonical.f32(gradOut, p.outputPermutation());
+        float[] dw = new float[p.kernelShape().size()];
+        if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
+        else GradKernel.run(kernels, p, x, g, dw);
+        Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
+        return t.transpose(Canonical.inverse(p.kernelPermutation()));
+    }
+
+    /** What {@link #convGradKernel} runs for {@code plan}. */
+    public Planner.Choice explainGradKernel(ConvPlan plan) { return Planner.chooseGradKernel(kernels, plan); }
+
+    /** What {@link #convGradInput} runs for {@code plan}: the forward conv of the gradient (see {@link dev.convolve.backend.ConvGradients}). */
+    public Planner.Choice explainGradInput(ConvPlan plan) { return Planner.chooseGradInput(kernels, plan); }
+
+    private static boolean exactInF32(Tensor t) {
+        DType d = t.dtype();
+        if (d == DType.F32 || d == DType.F16 || d == DType.BF16) return true;
+        if (d.isInteger()) return Canonical.maxAbs(t) <= (1 << 24);
+        return false;
+    }
+
+    /**
+     * Window reductions: sums, maxima and minima of floats on the fast path (f16/bf16 through f32, rounded once), and
+     * maxima/minima of integers that f32 holds exactly; products, f64 and other integers by the reference.
+     */
+    @Override
+    public Tensor window(WindowPlan plan, WindowReduction op, Tensor input) {
+        DType t = input.dtype();
+        boolean ok = op != WindowReduction.PRODUCT && t != DType.F64
+                && (!t.isInteger() || (op != WindowReduction.SUM && (t.bits() <= 16 || Canonical.maxAbs(input) <= (1 << 24))));
+        if (!ok) return reference.window(plan, op, input);
+        float[] x = t == DType.F32 ? input.floatData() : input.asType(DType.F32).floatData();
+        float[] out = new float[plan.outputShape().size()];
+        // Integers: a window entirely in padding gives -/+Inf, which the conversion back saturates to the type's extreme
+        // value, the reference's identity.
+        Pooling.reduce(kernels, plan, op, x, out);
+        Tensor r = Tensor.wrap(DType.F32, plan.outputShape(), out);
+        return t == DType.F32 ? r : r.asType(t);
+    }
+
+    /** What {@link #window} runs for {@code plan}. */
+    public Planner.Choice explainWindow(WindowPlan plan) { return Planner.chooseWindow(kernels, plan); }
+
+    @Override
+    public Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source) {
+        if (input.dtype() != DType.F32 || source.dtype() != DType.F32) return reference.windowSelectScatter(plan, max, input, source);
+        float[] acc = new float[input.size()];
+        Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
+        return Tensor.wrap(DType.F32, input.shape(), acc);
+    }
+
+    @Override
+    public String toString() { return "fast backend (" + simd() + ")"; }
+
+    /** How a call's types are handled. */
+    enum TypeRoute {
+        F32, REFERENCE;
+
+        static TypeRoute of(ConvPlan p, Tensor x, Tensor k) {
+            DType out = p.outputType();
+            if (out == DType.F64) return REFERENCE;
+            boolean xi = x.dtype().isInteger(), ki = k.dtype().isInteger();
+            if (!xi && !ki) return F32;
+            double mx = Canonical.maxAbs(x), mk = Canonical.maxAbs(k);
+            if (xi && ki) {
+                // Exact in f32 when every product and partial sum is an integer of magnitude below 2^24.
+                double bound = mx * mk * (double) p.kernelChannels() * Canonical.product(p.kernelSize());
+                return bound <= (1 << 24) ? F32 : REFERENCE;
+            }
+            // Integers mixed with floats: the integers must convert to f32 exactly.
+            double m = xi ? mx : mk;
+            return m <= (1 << 24) ? F32 : REFERENCE;
+        }
+    }
+}

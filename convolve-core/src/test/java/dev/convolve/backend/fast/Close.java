@@ -1,0 +1,46 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+
+/** Float32 tolerance for results of long sums: error bounded by a multiple of eps times the sum of magnitudes. */
+final class Close {
+    private Close() {}
+
+    /**
+     * Checks {@code actual} against {@code expected} element by element: {@code |a - e| <= tol * magnitude + tiny}, where
+     * {@code magnitude} is the sum of the absolute values of the terms of each result (same shape).
+     */
+    static void check(Tensor expected, Tensor actual, Tensor magnitude, double tol, String ctx) {
+        assertEquals(expected.shape(), actual.shape(), () -> "shape, " + ctx);
+        assertEquals(expected.dtype(), actual.dtype(), () -> "type, " + ctx);
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray(), m = magnitude.toDoubleArray();
+        for (int i = 0; i < e.length; i++) {
+            double bound = tol * m[i] + 1e-30;
+            if (Double.isNaN(e[i]) != Double.isNaN(a[i]) || !(Math.abs(a[i] - e[i]) <= bound || a[i] == e[i])) {
+                fail("element " + i + ": expected " + e[i] + ", got " + a[i] + " (bound " + bound + ", magnitude " + m[i] + "), " + ctx);
+            }
+        }
+    }
+
+    /** Exact equality of values, shape and type. */
+    static void exact(Tensor expected, Tensor actual, String ctx) {
+        assertEquals(expected.shape(), actual.shape(), () -> "shape, " + ctx);
+        assertEquals(expected.dtype(), actual.dtype(), () -> "type, " + ctx);
+        assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), () -> ctx);
+    }
+
+    /** Tolerance factor for a result type and a reduction of {@code terms} products computed in f32. */
+    static double tolerance(DType t, long terms) {
+        double f32 = 4.0 * Math.max(1, terms) * 0x1p-24;
+        return switch (t) {
+            case F16 -> f32 + 0x1p-10;
+            case BF16 -> f32 + 0x1p-7;
+            default -> f32;
+        };
+    }
+}

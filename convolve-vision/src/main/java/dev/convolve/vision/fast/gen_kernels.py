@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Writes VectorKernels.java: the fast filters' inner loops for the common kernel sizes, unrolled.
+
+Why generated: C2 keeps a kernel's weights in registers and loads each source vector once only when the taps are
+written out one by one (a loop over the taps inside the loop over columns measured 1.3 to 2 times slower on this
+machine's 1080p images), and writing dozens of nearly identical lines by hand invites mistakes. Lucene generates its
+unrolled loops the same way (gen_ForUtil.py).
+
+Limits that shaped the code (measured, JDK 25, C2):
+  * a method with more than about ten u8 -> f32 conversions (convertShape) exceeds C2's node budget for inlining
+    (NodeCountInliningCutoff): the conversions are no longer inlined and every vector is boxed (10 to 30 times
+    slower). So only the 3- and 5-tap vertical passes read bytes in place; larger ones read f32 rows converted once.
+  * helper methods taking many vectors as arguments are not inlined in large methods (same boxing); everything is
+    written inline.
+  * values are loaded first, combined, and stored last; vectors are not reassigned across statements except for
+    accumulators.
+
+Run from this folder:  python3 gen_kernels.py > VectorKernels.java
+"""
+
+VERTICAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
+HORIZONTAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
+VERTICAL_U8_TAPS = [3, 5]
+DIRECT_SIZES = [3, 5]
+ROWS = 4  # output rows per pass
+
+out = []
+
+
+def emit(s=""):
+    out.append(s)
+
+
+def u8(arr, off):
+    return (f"((FloatVector) ByteVector.fromArray(B, {arr}, {off})"
+            f".convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0))")
+
+
+def symmetric_sum(taps, j, x):
+    """Expression for output row j of a symmetric vertical pass; x(r) names the vector of source row r."""
+    half, odd = taps // 2, taps % 2
+    expr = f"{x(j + half)}.mul(w{half})" if odd else None
+    for a in range(half - 1, -1, -1):  # inner pairs first, the outermost (smallest weights) last
+        pair = f"{x(j + a)}.add({x(j + taps - 1 - a)})"
+        expr = f"{pair}.mul(w{a})" if expr is None else f"{pair}.fma(w{a}, {expr})"
+    return expr
+
+
+def weights(n, name="w", src="w"):
+    for a in range(n):
+        emit(f"        FloatVector {name}{a} = FloatVector.broadcast(F, {src}[{a}]);")
+
+
+def vertical_f32(taps):
+    half, odd = taps // 2, taps % 2
+    rows = taps + ROWS - 1
+    emit(f"    /** {{@link RowOps#vertical4Symmetric}} for {taps} taps, output positions [from, to) in steps of L ({{@code to - from}} a multiple of L). */")
+    emit(f"    static void vertical4Symmetric{taps}(float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to) {{")
+    weights(half + odd)
+    emit("        " + " ".join(f"float[] r{r} = rows[{r}];" for r in range(rows)))
+    emit("        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];")
+    emit("        for (int i = from; i < to; i += L) {")
+    for r in range(rows):
+        emit(f"            FloatVector x{r} = FloatVector.fromArray(F, r{r}, i);")
+    for j in range(ROWS):
+        emit(f"            FloatVector a{j} = {symmetric_sum(taps, j, lambda r: f'x{r}')};")
+    for j in range(ROWS):
+        emit(f"            a{j}.intoArray(d{j}, dstOff + i);")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+def vertical_u8(taps):
+    half, odd = taps // 2, taps % 2
+    rows = taps + ROWS - 1
+    emit(f"    /** {{@link RowOps#vertical4SymmetricU8}} for {taps} taps, output positions [from, to) in steps of L. */")
+    emit(f"    static void vertical4SymmetricU8{taps}(byte[][] rows, int[] offs, float[] w, float[][] dst, int dstOff, int from, int to) {{")
+    weights(half + odd)
+    emit("        " + " ".join(f"byte[] r{r} = rows[{r}];" for r in range(rows)))
+    emit("        " + " ".join(f"int o{r} = offs[{r}];" for r in range(rows)))
+    emit("        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];")
+    emit("        for (int i = from; i < to; i += L) {")
+    for r in range(rows):
+        emit(f"            FloatVector x{r} = {u8(f'r{r}', f'o{r} + i')};")
+    for j in range(ROWS):
+        emit(f"            FloatVector a{j} = {symmetric_sum(taps, j, lambda r: f'x{r}')};")
+    for j in range(ROWS):
+        emit(f"            a{j}.intoArray(d{j}, dstOff + i);")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+def horizontal(taps):
+    half, odd = taps // 2, taps % 2
+    emit(f"    /**")
+    emit(f"     * {{@link RowOps#horizontalSymmetricU8}} for {taps} taps, output positions [from, to) in steps of L. Rounds with")
+    emit(f"     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {{@code clip = false}} skips the")
+    emit(f"     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).")
+    emit(f"     */")
+    emit(f"    static void horizontalSymmetricU8{taps}(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {{")
+    weights(half + odd)
+    emit("        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);")
+    emit("        " + " ".join(f"int t{b} = {b} * ts;" for b in range(1, taps)))
+    emit("        for (int i = from; i < to; i += L) {")
+    emit("            int o = srcOff + i;")
+    if odd:
+        emit(f"            FloatVector a = FloatVector.fromArray(F, src, o + t{half}).fma(w{half}, tie);")
+    else:
+        emit("            FloatVector a = tie;")
+    for a in range(half - 1, -1, -1):
+        lo = "o" if a == 0 else f"o + t{a}"
+        emit(f"            a = FloatVector.fromArray(F, src, {lo}).add(FloatVector.fromArray(F, src, o + t{taps - 1 - a})).fma(w{a}, a);")
+    emit("            IntVector bits = a.add(round).reinterpretAsInts();")
+    emit("            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);")
+    emit("            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+def direct(k):
+    rows = k + ROWS - 1
+    emit(f"    /** {{@link RowOps#direct4}} for a {k}x{k} kernel (weights held in registers), output positions [from, to) in steps of L. */")
+    emit(f"    static void direct4x{k}(float[][] rows, int[] offs, float[] k, int ts, float[][] dst, int[] dstOffs, int from, int to) {{")
+    for a in range(k):
+        emit("        FloatVector " + ", ".join(f"k{a}{b} = FloatVector.broadcast(F, k[{a * k + b}])" for b in range(k)) + ";")
+    emit("        " + " ".join(f"float[] r{r} = rows[{r}];" for r in range(rows)))
+    emit("        " + " ".join(f"int o{r} = offs[{r}];" for r in range(rows)))
+    emit("        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];")
+    emit("        int e0 = dstOffs[0], e1 = dstOffs[1], e2 = dstOffs[2], e3 = dstOffs[3];")
+    emit("        " + " ".join(f"int t{b} = {b} * ts;" for b in range(1, k)))
+    emit("        for (int i = from; i < to; i += L) {")
+    emit("            FloatVector zero = FloatVector.zero(F);")
+    emit("            FloatVector " + ", ".join(f"a{j} = zero" for j in range(ROWS)) + ";")
+    # Each source row r feeds output rows j with kernel row r - j: one load, up to ROWS multiply-adds.
+    for r in range(rows):
+        for b in range(k):
+            off = f"o{r} + i" if b == 0 else f"o{r} + i + t{b}"
+            fmas = [f"a{j} = x.fma(k{r - j}{b}, a{j});" for j in range(ROWS) if 0 <= r - j < k]
+            emit(f"            {{ FloatVector x = FloatVector.fromArray(F, r{r}, {off}); " + " ".join(fmas) + " }")
+    for j in range(ROWS):
+        emit(f"            a{j}.intoArray(d{j}, e{j} + i);")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+emit("// Generated by gen_kernels.py in this folder: edit the generator, not this file (python3 gen_kernels.py > VectorKernels.java).")
+emit("package dev.convolve.vision.fast;")
+emit()
+emit("import static dev.convolve.vision.fast.VectorRowOps.B;")
+emit("import static dev.convolve.vision.fast.VectorRowOps.F;")
+emit("import static dev.convolve.vision.fast.VectorRowOps.I;")
+emit("import static dev.convolve.vision.fast.VectorRowOps.L;")
+emit()
+emit("import jdk.incubator.vector.ByteVector;")
+emit("import jdk.incubator.vector.FloatVector;")
+emit("import jdk.incubator.vector.IntVector;")
+emit("import jdk.incubator.vector.VectorOperators;")
+emit()
+emit("/**")
+emit(" * The inner loops of {@link VectorRowOps} for the common kernel sizes, every tap written out: weights broadcast once")
+emit(" * into registers, each source vector loaded once and used for every output row it feeds, four output rows per")
+emit(" * pass for the vertical and direct passes. Callers pass ranges that are whole vectors; {@link VectorRowOps} covers")
+emit(" * the rest (the last, partial vector by recomputing the last whole one, tiny rows with scalar loops). The sizes")
+emit(" * here must match {@link RowOps#unrolledTaps} and {@link RowOps#unrolledDirect}.")
+emit(" */")
+emit("final class VectorKernels {")
+emit("    private VectorKernels() {}")
+emit()
+for t in VERTICAL_TAPS:
+    vertical_f32(t)
+for t in VERTICAL_U8_TAPS:
+    vertical_u8(t)
+for t in HORIZONTAL_TAPS:
+    horizontal(t)
+for k in DIRECT_SIZES:
+    direct(k)
+
+
+def dispatch(name, sig, call, sizes, key):
+    emit(f"    static void {name}({sig}) {{")
+    emit(f"        switch ({key}) {{")
+    for s in sizes:
+        emit(f"            case {s} -> {call.format(s=s)};")
+    emit(f"            default -> throw new IllegalArgumentException(\"no unrolled {name} for \" + {key});")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+dispatch("vertical4Symmetric", "int taps, float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to",
+         "vertical4Symmetric{s}(rows, w, dst, dstOff, from, to)", VERTICAL_TAPS, "taps")
+dispatch("vertical4SymmetricU8", "int taps, byte[][] rows, int[] offs, float[] w, float[][] dst, int dstOff, int from, int to",
+         "vertical4SymmetricU8{s}(rows, offs, w, dst, dstOff, from, to)", VERTICAL_U8_TAPS, "taps")
+dispatch("horizontalSymmetricU8", "int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip",
+         "horizontalSymmetricU8{s}(src, srcOff, ts, w, dst, dstOff, from, to, clip)", HORIZONTAL_TAPS, "taps")
+dispatch("direct4", "int size, float[][] rows, int[] offs, float[] k, int ts, float[][] dst, int[] dstOffs, int from, int to",
+         "direct4x{s}(rows, offs, k, ts, dst, dstOffs, from, to)", DIRECT_SIZES, "size")
+emit("}")
+
+print("\n".join(out))
