@@ -262,8 +262,9 @@ public final class FastFilter {
 
         /**
          * f32 image, non-separable 3x3 or 5x5 kernel, stride 1: four output rows per pass (unrolled, weights in
-         * registers), the image's rows read in place for the output columns whose window lies inside the image, the few
-         * border columns summed one by one, results written straight to the output.
+         * registers), the image's rows read in place for the output columns whose window lies inside the image, written
+         * straight to the output; the few columns at the left and right borders by the same loop on short rows gathered
+         * with the border rule.
          */
         void bandDirectF32(int y0, int y1, RowOps ops) {
             float[] img = (float[]) src, o = (float[]) out;
@@ -275,14 +276,14 @@ public final class FastFilter {
             float[] zeros = s.zeros(rowLen);
             float[][] spare = s.rows(Scratch.SPARE_ROWS, 4, Math.max(1, n));
             float[][] rows = new float[need][], dst = new float[4][];
-            int[] offs = new int[need], bases = new int[need], dstOffs = new int[4];
-            int[][] edgeColumns = edgeColumns(x0, x1);
+            int[] offs = new int[need], sys = new int[need], dstOffs = new int[4];
+            BorderStrip left = x0 > 0 ? new BorderStrip(0, x0) : null, right = x1 < ow ? new BorderStrip(x1, ow) : null;
             for (int oy = y0; oy < y1; oy += 4) {
                 for (int a = 0; a < need; a++) {
                     int sy = border.index(oy - padTop + a, h);
+                    sys[a] = sy;
                     rows[a] = sy < 0 ? zeros : img;
-                    bases[a] = sy < 0 ? 0 : sy * rowLen;
-                    offs[a] = bases[a] + (x0 - padLeft) * c;
+                    offs[a] = (sy < 0 ? 0 : sy * rowLen) + (x0 - padLeft) * c;
                 }
                 for (int j = 0; j < 4; j++) {
                     boolean mine = oy + j < y1;   // rows past the band are computed into spare rows and dropped
@@ -290,40 +291,49 @@ public final class FastFilter {
                     dstOffs[j] = mine ? ((oy + j) * ow + x0) * c : 0;
                 }
                 if (n > 0) ops.direct4(rows, offs, weights, kh, kw, c, dst, dstOffs, n);
-                for (int j = 0; j < 4 && oy + j < y1; j++) {
-                    for (int[] e : edgeColumns) directEdge(rows, bases, j, oy + j, e, o);
-                }
+                if (left != null) left.run(img, sys, oy, y1, o, ops);
+                if (right != null) right.run(img, sys, oy, y1, o, ops);
             }
         }
 
-        /** For each output column outside [x0, x1): {column, then the input column of each tap or -1 for a zero}. */
-        private int[][] edgeColumns(int x0, int x1) {
-            int[][] e = new int[x0 + ow - x1][];
-            int k = 0;
-            for (int x = 0; x < ow; x++) {
-                if (x >= x0 && x < x1) continue;
-                int[] cols = new int[kw + 1];
-                cols[0] = x;
-                for (int b = 0; b < kw; b++) cols[b + 1] = border.index(x - padLeft + b, w);
-                e[k++] = cols;
-            }
-            return e;
-        }
+        /**
+         * Output columns [e0, e1) at a border, four rows at a time, computed by {@link RowOps#direct4} on short rows
+         * gathered with the border rule. The strip is widened to at least 16 floats (a vector) when the image allows;
+         * the extra columns are computed and dropped.
+         */
+        private final class BorderStrip {
+            final int e0, e1, s0, cols;
+            final int[] inputColumns;
+            final float[][] rows, dst;
+            final int[] zeroOffs, dstOffs = new int[4];
 
-        /** One border pixel of output row {@code oy} (window rows from {@code j}), every channel, summed tap by tap. */
-        private void directEdge(float[][] rows, int[] bases, int j, int oy, int[] cols, float[] o) {
-            int x = cols[0];
-            for (int ch = 0; ch < c; ch++) {
-                float acc = 0;
-                for (int a = 0; a < kh; a++) {
-                    float[] r = rows[j + a];
-                    int base = bases[j + a] + ch;
-                    for (int b = 0; b < kw; b++) {
-                        int col = cols[b + 1];
-                        if (col >= 0) acc = Math.fma(r[base + col * c], weights[a * kw + b], acc);
+            BorderStrip(int e0, int e1) {
+                this.e0 = e0;
+                this.e1 = e1;
+                cols = Math.min(ow, Math.max(e1 - e0, (16 + c - 1) / c));
+                s0 = e0 == 0 ? 0 : ow - cols;
+                int width = cols + kw - 1;
+                inputColumns = new int[width];
+                for (int q = 0; q < width; q++) inputColumns[q] = border.index(s0 - padLeft + q, w);
+                rows = new float[kh + 3][width * c];
+                dst = new float[4][cols * c];
+                zeroOffs = new int[kh + 3];
+            }
+
+            void run(float[] img, int[] sys, int oy, int y1, float[] o, RowOps ops) {
+                for (int a = 0; a < rows.length; a++) {
+                    float[] r = rows[a];
+                    int sy = sys[a];
+                    for (int q = 0; q < inputColumns.length; q++) {
+                        int sx = inputColumns[q];
+                        if (sy < 0 || sx < 0) java.util.Arrays.fill(r, q * c, q * c + c, 0f);
+                        else System.arraycopy(img, (sy * w + sx) * c, r, q * c, c);
                     }
                 }
-                o[(oy * ow + x) * c + ch] = acc;
+                ops.direct4(rows, zeroOffs, weights, kh, kw, c, dst, dstOffs, cols * c);
+                for (int j = 0; j < 4 && oy + j < y1; j++) {
+                    System.arraycopy(dst[j], (e0 - s0) * c, o, ((oy + j) * ow + e0) * c, (e1 - e0) * c);
+                }
             }
         }
 
