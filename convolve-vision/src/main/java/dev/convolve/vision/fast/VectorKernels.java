@@ -306,29 +306,86 @@ final class VectorKernels {
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 3 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU83(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
         FloatVector w1 = FloatVector.broadcast(F, w[1]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t1).fma(w1, tie);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t2)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 5 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 1).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 6)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU85(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -336,21 +393,84 @@ final class VectorKernels {
         FloatVector w2 = FloatVector.broadcast(F, w[2]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t2).fma(w2, tie);
             a = FloatVector.fromArray(F, src, o + t1).add(FloatVector.fromArray(F, src, o + t3)).fma(w1, a);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t4)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 7 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 2).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 3)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 4)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 9)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 8).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 12)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 16)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU87(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -359,22 +479,91 @@ final class VectorKernels {
         FloatVector w3 = FloatVector.broadcast(F, w[3]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t3).fma(w3, tie);
             a = FloatVector.fromArray(F, src, o + t2).add(FloatVector.fromArray(F, src, o + t4)).fma(w2, a);
             a = FloatVector.fromArray(F, src, o + t1).add(FloatVector.fromArray(F, src, o + t5)).fma(w1, a);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t6)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 9 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 4)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 5)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 6)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 9).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 15)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 18)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 16)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 20)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU89(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -384,8 +573,8 @@ final class VectorKernels {
         FloatVector w4 = FloatVector.broadcast(F, w[4]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t4).fma(w4, tie);
             a = FloatVector.fromArray(F, src, o + t3).add(FloatVector.fromArray(F, src, o + t5)).fma(w3, a);
             a = FloatVector.fromArray(F, src, o + t2).add(FloatVector.fromArray(F, src, o + t6)).fma(w2, a);
@@ -393,14 +582,89 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t8)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 11 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 5)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 6)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 7)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 15)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 18)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 21)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 16).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 20)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 24)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 28)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 32)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU811(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -411,8 +675,8 @@ final class VectorKernels {
         FloatVector w5 = FloatVector.broadcast(F, w[5]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t5).fma(w5, tie);
             a = FloatVector.fromArray(F, src, o + t4).add(FloatVector.fromArray(F, src, o + t6)).fma(w4, a);
             a = FloatVector.fromArray(F, src, o + t3).add(FloatVector.fromArray(F, src, o + t7)).fma(w3, a);
@@ -421,14 +685,95 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t10)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 13 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 5).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 6)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 7)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 8)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 9)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 10)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 15).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 18)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 21)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 24)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 27)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 30)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 20).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 24)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 28)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 32)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 36)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 40)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU813(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -440,8 +785,8 @@ final class VectorKernels {
         FloatVector w6 = FloatVector.broadcast(F, w[6]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts; int t11 = 11 * ts; int t12 = 12 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t6).fma(w6, tie);
             a = FloatVector.fromArray(F, src, o + t5).add(FloatVector.fromArray(F, src, o + t7)).fma(w5, a);
             a = FloatVector.fromArray(F, src, o + t4).add(FloatVector.fromArray(F, src, o + t8)).fma(w4, a);
@@ -451,14 +796,101 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t12)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 15 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 5).add(FloatVector.fromArray(F, src, o + 7)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 8)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 9)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 10)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 11)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 18).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 21)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 24)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 27)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 30)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 33)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 36)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 24).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 20).add(FloatVector.fromArray(F, src, o + 28)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 32)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 36)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 40)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 44)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 48)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU815(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -471,8 +903,8 @@ final class VectorKernels {
         FloatVector w7 = FloatVector.broadcast(F, w[7]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts; int t11 = 11 * ts; int t12 = 12 * ts; int t13 = 13 * ts; int t14 = 14 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t7).fma(w7, tie);
             a = FloatVector.fromArray(F, src, o + t6).add(FloatVector.fromArray(F, src, o + t8)).fma(w6, a);
             a = FloatVector.fromArray(F, src, o + t5).add(FloatVector.fromArray(F, src, o + t9)).fma(w5, a);
@@ -483,7 +915,100 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t14)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 7).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 8)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 5).add(FloatVector.fromArray(F, src, o + 9)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 10)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 11)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 13)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 14)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 21).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 18).add(FloatVector.fromArray(F, src, o + 24)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 27)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 30)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 33)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 36)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 39)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 42)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 28).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 24).add(FloatVector.fromArray(F, src, o + 32)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 20).add(FloatVector.fromArray(F, src, o + 36)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 40)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 44)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 48)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 52)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 56)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
@@ -609,15 +1134,40 @@ final class VectorKernels {
     }
 
     static void horizontalSymmetricU8(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
-        switch (taps) {
-            case 3 -> horizontalSymmetricU83(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 5 -> horizontalSymmetricU85(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 7 -> horizontalSymmetricU87(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 9 -> horizontalSymmetricU89(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 11 -> horizontalSymmetricU811(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 13 -> horizontalSymmetricU813(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 15 -> horizontalSymmetricU815(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            default -> throw new IllegalArgumentException("no unrolled horizontalSymmetricU8 for " + taps);
+        switch (taps * 8 + ts) {
+            case 25 -> horizontalSymmetricU83x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 27 -> horizontalSymmetricU83x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 28 -> horizontalSymmetricU83x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 41 -> horizontalSymmetricU85x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 43 -> horizontalSymmetricU85x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 44 -> horizontalSymmetricU85x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 57 -> horizontalSymmetricU87x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 59 -> horizontalSymmetricU87x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 60 -> horizontalSymmetricU87x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 73 -> horizontalSymmetricU89x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 75 -> horizontalSymmetricU89x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 76 -> horizontalSymmetricU89x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 89 -> horizontalSymmetricU811x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 91 -> horizontalSymmetricU811x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 92 -> horizontalSymmetricU811x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 105 -> horizontalSymmetricU813x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 107 -> horizontalSymmetricU813x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 108 -> horizontalSymmetricU813x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 121 -> horizontalSymmetricU815x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 123 -> horizontalSymmetricU815x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 124 -> horizontalSymmetricU815x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            default -> {
+                switch (taps) {
+                    case 3 -> horizontalSymmetricU83(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 5 -> horizontalSymmetricU85(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 7 -> horizontalSymmetricU87(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 9 -> horizontalSymmetricU89(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 11 -> horizontalSymmetricU811(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 13 -> horizontalSymmetricU813(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 15 -> horizontalSymmetricU815(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    default -> throw new IllegalArgumentException("no unrolled horizontalSymmetricU8 for " + taps);
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ VERTICAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
 HORIZONTAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
 VERTICAL_U8_TAPS = [3, 5]
 DIRECT_SIZES = [3, 5]
+TAP_STRIDES = [1, 3, 4]  # channels: grey, RGB, RGBA
 ROWS = 4  # output rows per pass
 
 out = []
@@ -92,29 +93,35 @@ def vertical_u8(taps):
     emit()
 
 
-def horizontal(taps):
+def horizontal(taps, ts=None):
+    """ts None: the tap stride is an argument; else a constant (the offsets become displacements, no registers)."""
     half, odd = taps // 2, taps % 2
+    suffix = f"{taps}" if ts is None else f"{taps}x{ts}"
     emit(f"    /**")
-    emit(f"     * {{@link RowOps#horizontalSymmetricU8}} for {taps} taps, output positions [from, to) in steps of L. Rounds with")
-    emit(f"     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {{@code clip = false}} skips the")
-    emit(f"     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).")
+    emit(f"     * {{@link RowOps#horizontalSymmetricU8}} for {taps} taps" + ("" if ts is None else f" {ts} floats apart") + ", output positions [from, to) in steps")
+    emit(f"     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {{@code clip = false}}")
+    emit(f"     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).")
     emit(f"     */")
-    emit(f"    static void horizontalSymmetricU8{taps}(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {{")
+    stride_param = "int ts, " if ts is None else ""
+    emit(f"    static void horizontalSymmetricU8{suffix}(float[] src, int srcOff, {stride_param}float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {{")
     weights(half + odd)
     emit("        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);")
-    emit("        " + " ".join(f"int t{b} = {b} * ts;" for b in range(1, taps)))
-    emit("        for (int i = from; i < to; i += L) {")
-    emit("            int o = srcOff + i;")
+    if ts is None:
+        emit("        " + " ".join(f"int t{b} = {b} * ts;" for b in range(1, taps)))
+        tap = lambda b: "o" if b == 0 else f"o + t{b}"
+    else:
+        tap = lambda b: "o" if b == 0 else f"o + {b * ts}"
+    emit("        int shift = dstOff - srcOff;")
+    emit("        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {")
     if odd:
-        emit(f"            FloatVector a = FloatVector.fromArray(F, src, o + t{half}).fma(w{half}, tie);")
+        emit(f"            FloatVector a = FloatVector.fromArray(F, src, {tap(half)}).fma(w{half}, tie);")
     else:
         emit("            FloatVector a = tie;")
     for a in range(half - 1, -1, -1):
-        lo = "o" if a == 0 else f"o + t{a}"
-        emit(f"            a = FloatVector.fromArray(F, src, {lo}).add(FloatVector.fromArray(F, src, o + t{taps - 1 - a})).fma(w{a}, a);")
+        emit(f"            a = FloatVector.fromArray(F, src, {tap(a)}).add(FloatVector.fromArray(F, src, {tap(taps - 1 - a)})).fma(w{a}, a);")
     emit("            IntVector bits = a.add(round).reinterpretAsInts();")
     emit("            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);")
-    emit("            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);")
+    emit("            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);")
     emit("        }")
     emit("    }")
     emit()
@@ -176,6 +183,8 @@ for t in VERTICAL_U8_TAPS:
     vertical_u8(t)
 for t in HORIZONTAL_TAPS:
     horizontal(t)
+    for ts in TAP_STRIDES:
+        horizontal(t, ts)
 for k in DIRECT_SIZES:
     direct(k)
 
@@ -195,8 +204,21 @@ dispatch("vertical4Symmetric", "int taps, float[][] rows, float[] w, float[][] d
          "vertical4Symmetric{s}(rows, w, dst, dstOff, from, to)", VERTICAL_TAPS, "taps")
 dispatch("vertical4SymmetricU8", "int taps, byte[][] rows, int[] offs, float[] w, float[][] dst, int dstOff, int from, int to",
          "vertical4SymmetricU8{s}(rows, offs, w, dst, dstOff, from, to)", VERTICAL_U8_TAPS, "taps")
-dispatch("horizontalSymmetricU8", "int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip",
-         "horizontalSymmetricU8{s}(src, srcOff, ts, w, dst, dstOff, from, to, clip)", HORIZONTAL_TAPS, "taps")
+emit("    static void horizontalSymmetricU8(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {")
+emit("        switch (taps * 8 + ts) {")
+for t in HORIZONTAL_TAPS:
+    for ts in TAP_STRIDES:
+        emit(f"            case {t * 8 + ts} -> horizontalSymmetricU8{t}x{ts}(src, srcOff, w, dst, dstOff, from, to, clip);")
+emit("            default -> {")
+emit("                switch (taps) {")
+for t in HORIZONTAL_TAPS:
+    emit(f"                    case {t} -> horizontalSymmetricU8{t}(src, srcOff, ts, w, dst, dstOff, from, to, clip);")
+emit("                    default -> throw new IllegalArgumentException(\"no unrolled horizontalSymmetricU8 for \" + taps);")
+emit("                }")
+emit("            }")
+emit("        }")
+emit("    }")
+emit()
 dispatch("direct4", "int size, float[][] rows, int[] offs, float[] k, int ts, float[][] dst, int[] dstOffs, int from, int to",
          "direct4x{s}(rows, offs, k, ts, dst, dstOffs, from, to)", DIRECT_SIZES, "size")
 emit("}")
