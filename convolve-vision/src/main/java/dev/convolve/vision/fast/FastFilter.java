@@ -78,8 +78,10 @@ public final class FastFilter {
         Object out = u8 ? new byte[oh * ow * c] : new float[oh * ow * c];
         Geometry g = new Geometry(image.data(), u8, h, w, c, kernel, o, oh, ow, out, stripBudget);
         long work = (long) oh * ow * c * (kernel.separable().isPresent() ? kh + kw : (long) kh * kw);
-        int bands = work < (1 << 18) ? 1 : Math.min(oh, Threads.threads() * 4);
-        Threads.parallelFor(bands, b -> g.band(oh * b / bands, oh * (b + 1) / bands, ops));
+        // Bands of whole blocks of four rows (the unrolled passes make four rows at a time), a few per thread.
+        int blocks = (oh + 3) / 4;
+        int bands = work < (1 << 18) ? 1 : Math.min(blocks, Threads.threads() * 4);
+        Threads.parallelFor(bands, b -> g.band(Math.min(oh, 4 * (blocks * b / bands)), Math.min(oh, 4 * (blocks * (b + 1) / bands)), ops));
         if (c == 4) Filters.copyAlpha(image, out, oh, ow, kernel, o);
         return Filters.wrapLike(image, oh, ow, out);
     }
