@@ -236,7 +236,8 @@ public final class FastFilter {
             byte[] img = (byte[]) src;
             int rowLen = w * c, need = kh + 3;
             Scratch s = Scratch.get();
-            float[][] t = s.rows(Scratch.OUTPUT_ROWS, 4, (w + padLeft + padRight) * c);
+            // (64 floats of slack: the horizontal pass may load a vector past its last tap.)
+            float[][] t = s.rows(Scratch.OUTPUT_ROWS, 4, (w + padLeft + padRight) * c + 64);
             float[] full = symmetricRow ? null : s.rows(Scratch.SPARE_ROWS, 1, ow * c)[0];
             boolean inPlace = RowOps.unrolledTapsU8(kh);
             byte[][] rows = new byte[need][];

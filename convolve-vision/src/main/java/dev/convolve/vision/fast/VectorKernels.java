@@ -21,6 +21,20 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorKernels {
     private VectorKernels() {}
 
+    /** {@code SHIFT[r]} selects lanes r .. r + L - 1 of two concatenated vectors (a shift by r lanes). */
+    static final FloatVector[] SHIFT = new FloatVector[L];
+
+    static {
+        for (int r = 0; r < L; r++) {
+            float[] index = new float[L];
+            for (int j = 0; j < L; j++) index[j] = j + r;
+            SHIFT[r] = FloatVector.fromArray(F, index, 0);
+        }
+    }
+
+    /** Whether {@link #horizontalSymmetricU8Mixed} exists for these taps and stride (and this vector length). */
+    static boolean hasMixed(int taps, int ts) { return L == 16 && (taps == 5) && (ts == 1 || ts == 3 || ts == 4); }
+
     /** {@link RowOps#vertical4Symmetric} for 3 taps, output positions [from, to) in steps of L ({@code to - from} a multiple of L). */
     static void vertical4Symmetric3(float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -426,6 +440,32 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU85x1} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s1 = SHIFT[1];
+        FloatVector s3 = SHIFT[3];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 2).fma(w2, tie);
+            a = s1.selectFrom(c0, c1).add(s3.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 4)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 5 taps 3 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -447,6 +487,32 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU85x3} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s3 = SHIFT[3];
+        FloatVector s9 = SHIFT[9];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w2, tie);
+            a = s3.selectFrom(c0, c1).add(s9.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 5 taps 4 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -464,6 +530,32 @@ final class VectorKernels {
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
             ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU85x4} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s4 = SHIFT[4];
+        FloatVector s12 = SHIFT[12];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 8).fma(w2, tie);
+            a = s4.selectFrom(c0, c1).add(s12.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(c1).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
         }
     }
 
@@ -1168,6 +1260,15 @@ final class VectorKernels {
                     default -> throw new IllegalArgumentException("no unrolled horizontalSymmetricU8 for " + taps);
                 }
             }
+        }
+    }
+
+    static void horizontalSymmetricU8Mixed(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        switch (taps * 8 + ts) {
+            case 41 -> horizontalSymmetricU85x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 43 -> horizontalSymmetricU85x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 44 -> horizontalSymmetricU85x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            default -> throw new IllegalArgumentException("no mixed horizontalSymmetricU8 for " + taps + " taps, stride " + ts);
         }
     }
 

@@ -304,8 +304,14 @@ final class VectorRowOps implements RowOps {
         if (RowOps.unrolledTaps(taps) && n >= L) {
             // Whole vectors, then the last L outputs once more (recomputing a few: the same values) for a partial one.
             int m = n - n % L;
-            VectorKernels.horizontalSymmetricU8(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
-            if (m < n) VectorKernels.horizontalSymmetricU8(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            int chunks = ((taps - 1) * tapStride + L - 1) / L + 1;
+            if (VectorKernels.hasMixed(taps, tapStride) && srcOff + n - L + chunks * L <= src.length) {
+                VectorKernels.horizontalSymmetricU8Mixed(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
+                if (m < n) VectorKernels.horizontalSymmetricU8Mixed(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            } else {
+                VectorKernels.horizontalSymmetricU8(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
+                if (m < n) VectorKernels.horizontalSymmetricU8(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            }
             return;
         }
         int half = taps / 2, mid = taps - 1 - half;
