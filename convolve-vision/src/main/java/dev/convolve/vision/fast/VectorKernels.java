@@ -33,7 +33,12 @@ final class VectorKernels {
     }
 
     /** Whether {@link #horizontalSymmetricU8Mixed} exists for these taps and stride (and this vector length). */
-    static boolean hasMixed(int taps, int ts) { return L == 16 && (taps == 5) && (ts == 1 || ts == 3 || ts == 4); }
+    static boolean hasMixed(int taps, int ts) {
+        return L == 16 && switch (taps * 8 + ts) {
+            case 41, 43, 44, 57, 59, 60, 73, 75, 76, 123 -> true;
+            default -> false;
+        };
+    }
 
     /** {@link RowOps#vertical4Symmetric} for 3 taps, output positions [from, to) in steps of L ({@code to - from} a multiple of L). */
     static void vertical4Symmetric3(float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to) {
@@ -440,7 +445,7 @@ final class VectorKernels {
     }
 
     /**
-     * {@link #horizontalSymmetricU85x1} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@link #horizontalSymmetricU85x1} with taps [1, 3] built by permutes from carried vectors. Reads up to
      * {@code L} floats past the last tap: callers check that the row has them.
      */
     static void horizontalSymmetricU85x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
@@ -487,7 +492,7 @@ final class VectorKernels {
     }
 
     /**
-     * {@link #horizontalSymmetricU85x3} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@link #horizontalSymmetricU85x3} with taps [1, 3] built by permutes from carried vectors. Reads up to
      * {@code L} floats past the last tap: callers check that the row has them.
      */
     static void horizontalSymmetricU85x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
@@ -534,7 +539,7 @@ final class VectorKernels {
     }
 
     /**
-     * {@link #horizontalSymmetricU85x4} with the odd taps built by permutes from carried vectors. Reads up to
+     * {@link #horizontalSymmetricU85x4} with taps [1, 3] built by permutes from carried vectors. Reads up to
      * {@code L} floats past the last tap: callers check that the row has them.
      */
     static void horizontalSymmetricU85x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
@@ -607,6 +612,34 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU87x1} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w3, tie);
+            a = s2.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 4)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 5)).fma(w1, a);
+            a = c0.add(s6.selectFrom(c0, c1)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 7 taps 3 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -630,6 +663,34 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU87x3} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 9).fma(w3, tie);
+            a = s6.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 15)).fma(w1, a);
+            a = c0.add(s2.selectFrom(c1, c2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 7 taps 4 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -649,6 +710,33 @@ final class VectorKernels {
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
             ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU87x4} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s8 = SHIFT[8];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w3, tie);
+            a = s8.selectFrom(c0, c1).add(c1).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 20)).fma(w1, a);
+            a = c0.add(s8.selectFrom(c1, c2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
         }
     }
 
@@ -704,6 +792,36 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU89x1} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 5)).fma(w3, a);
+            a = s2.selectFrom(c0, c1).add(s6.selectFrom(c0, c1)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 7)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 9 taps 3 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -729,6 +847,36 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU89x3} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 15)).fma(w3, a);
+            a = s6.selectFrom(c0, c1).add(s2.selectFrom(c1, c2)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 21)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 9 taps 4 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -750,6 +898,35 @@ final class VectorKernels {
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
             ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU89x4} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s8 = SHIFT[8];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = c1.fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 20)).fma(w3, a);
+            a = s8.selectFrom(c0, c1).add(s8.selectFrom(c1, c2)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 28)).fma(w1, a);
+            a = c0.add(c2).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
         }
     }
 
@@ -1074,6 +1251,43 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #horizontalSymmetricU815x3} with taps [2, 6, 10] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU815x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        FloatVector s14 = SHIFT[14];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L); FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+        for (; o < end; o += L) {
+            FloatVector c3 = FloatVector.fromArray(F, src, o + 3 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 21).fma(w7, tie);
+            a = s2.selectFrom(c1, c2).add(FloatVector.fromArray(F, src, o + 24)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 27)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(s14.selectFrom(c1, c2)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 33)).fma(w3, a);
+            a = s6.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 36)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 39)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 42)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2; c2 = c3;
+        }
+    }
+
+    /**
      * {@link RowOps#horizontalSymmetricU8} for 15 taps 4 floats apart, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
      * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
@@ -1268,6 +1482,13 @@ final class VectorKernels {
             case 41 -> horizontalSymmetricU85x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
             case 43 -> horizontalSymmetricU85x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
             case 44 -> horizontalSymmetricU85x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 57 -> horizontalSymmetricU87x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 59 -> horizontalSymmetricU87x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 60 -> horizontalSymmetricU87x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 73 -> horizontalSymmetricU89x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 75 -> horizontalSymmetricU89x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 76 -> horizontalSymmetricU89x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 123 -> horizontalSymmetricU815x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
             default -> throw new IllegalArgumentException("no mixed horizontalSymmetricU8 for " + taps + " taps, stride " + ts);
         }
     }
