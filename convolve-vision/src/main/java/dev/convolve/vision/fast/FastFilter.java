@@ -229,8 +229,8 @@ public final class FastFilter {
 
         /**
          * u8 image, separable kernel with a symmetric column of 3 to 15 taps (Gaussians, boxes), stride 1: four output
-         * rows per vertical pass (unrolled; the 3- and 5-tap passes read the image's bytes in place, longer ones f32
-         * rows converted once each), then the border columns, then the horizontal pass rounding to u8.
+         * rows per vertical pass (unrolled; the 3- and 5-tap passes read the image's bytes in place, longer ones a ring
+         * of f32 rows, each image row converted once), then the border columns, then the horizontal pass rounding to u8.
          */
         void bandSymmetricU8(int y0, int y1, RowOps ops) {
             byte[] img = (byte[]) src;
@@ -239,26 +239,42 @@ public final class FastFilter {
             // (64 floats of slack: the horizontal pass may load a vector past its last tap.)
             float[][] t = s.rows(Scratch.OUTPUT_ROWS, 4, (w + padLeft + padRight) * c + 64);
             float[] full = symmetricRow ? null : s.rows(Scratch.SPARE_ROWS, 1, ow * c)[0];
-            boolean inPlace = RowOps.unrolledTapsU8(kh);
-            byte[][] rows = new byte[need][];
-            int[] offs = new int[need];
-            float[][] frows = new float[need][];
-            byte[] zeroBytes = inPlace ? s.zeroBytes(rowLen) : null;
-            float[] zeros = inPlace ? null : s.zeros(rowLen);
-            RowCache cache = inPlace ? null : new RowCache(this, s.rows(Scratch.SOURCE_ROWS, need, rowLen), ops);
-            if (cache != null) cache.startStrip(0, w);
-            for (int oy = y0; oy < y1; oy += 4) {
-                for (int a = 0; a < need; a++) {
-                    int sy = border.index(oy - padTop + a, h);
-                    if (inPlace) {
+            byte[] zeroBytes = s.zeroBytes(rowLen);
+            if (RowOps.unrolledTapsU8(kh)) {
+                byte[][] rows = new byte[need][];
+                int[] offs = new int[need];
+                for (int oy = y0; oy < y1; oy += 4) {
+                    for (int a = 0; a < need; a++) {
+                        int sy = border.index(oy - padTop + a, h);
                         rows[a] = sy < 0 ? zeroBytes : img;
                         offs[a] = sy < 0 ? 0 : sy * rowLen;
-                    } else {
-                        frows[a] = sy < 0 ? zeros : cache.row(sy, oy);
+                    }
+                    ops.vertical4SymmetricU8(rows, offs, column, kh, t, padLeft * c, rowLen);
+                    for (int j = 0; j < 4 && oy + j < y1; j++) horizontalToU8(ops, t[j], oy + j, full);
+                }
+                return;
+            }
+            // A ring of f32 rows, slot = window position modulo its size: each block of four output rows converts the four
+            // rows that enter its window (inside the vertical pass), the others are there from the blocks before.
+            float[][] ring = s.rows(Scratch.SOURCE_ROWS, need, rowLen);
+            float[][] window = new float[need][];
+            byte[][] fresh = new byte[4][];
+            int[] freshOffs = new int[4];
+            for (int oy = y0; oy < y1; oy += 4) {
+                int p0 = oy - padTop;   // the image row (before the border rule) of the window's first row
+                if (oy == y0) {
+                    for (int a = 0; a < kh - 1; a++) {
+                        int sy = border.index(p0 + a, h);
+                        ops.u8ToF32(sy < 0 ? zeroBytes : img, sy < 0 ? 0 : sy * rowLen, ring[Math.floorMod(p0 + a, need)], 0, rowLen);
                     }
                 }
-                if (inPlace) ops.vertical4SymmetricU8(rows, offs, column, kh, t, padLeft * c, rowLen);
-                else ops.vertical4Symmetric(frows, column, kh, t, padLeft * c, rowLen);
+                for (int a = 0; a < need; a++) window[a] = ring[Math.floorMod(p0 + a, need)];
+                for (int k = 0; k < 4; k++) {
+                    int sy = border.index(p0 + kh - 1 + k, h);
+                    fresh[k] = sy < 0 ? zeroBytes : img;
+                    freshOffs[k] = sy < 0 ? 0 : sy * rowLen;
+                }
+                ops.vertical4SymmetricRing(window, fresh, freshOffs, column, kh, t, padLeft * c, rowLen);
                 for (int j = 0; j < 4 && oy + j < y1; j++) horizontalToU8(ops, t[j], oy + j, full);
             }
         }

@@ -324,6 +324,216 @@ final class VectorKernels {
         }
     }
 
+    /** {@link RowOps#vertical4SymmetricRing} for 7 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing7(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x7 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x8 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x9 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x6.intoArray(r6, i);
+            x7.intoArray(r7, i);
+            x8.intoArray(r8, i);
+            x9.intoArray(r9, i);
+            FloatVector a0 = x0.add(x6).fma(w0, x1.add(x5).fma(w1, x2.add(x4).fma(w2, x3.mul(w3))));
+            FloatVector a1 = x1.add(x7).fma(w0, x2.add(x6).fma(w1, x3.add(x5).fma(w2, x4.mul(w3))));
+            FloatVector a2 = x2.add(x8).fma(w0, x3.add(x7).fma(w1, x4.add(x6).fma(w2, x5.mul(w3))));
+            FloatVector a3 = x3.add(x9).fma(w0, x4.add(x8).fma(w1, x5.add(x7).fma(w2, x6.mul(w3))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 9 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing9(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x9 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x10 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x11 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x8.intoArray(r8, i);
+            x9.intoArray(r9, i);
+            x10.intoArray(r10, i);
+            x11.intoArray(r11, i);
+            FloatVector a0 = x0.add(x8).fma(w0, x1.add(x7).fma(w1, x2.add(x6).fma(w2, x3.add(x5).fma(w3, x4.mul(w4)))));
+            FloatVector a1 = x1.add(x9).fma(w0, x2.add(x8).fma(w1, x3.add(x7).fma(w2, x4.add(x6).fma(w3, x5.mul(w4)))));
+            FloatVector a2 = x2.add(x10).fma(w0, x3.add(x9).fma(w1, x4.add(x8).fma(w2, x5.add(x7).fma(w3, x6.mul(w4)))));
+            FloatVector a3 = x3.add(x11).fma(w0, x4.add(x10).fma(w1, x5.add(x9).fma(w2, x6.add(x8).fma(w3, x7.mul(w4)))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 11 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing11(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x11 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x12 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x13 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x10.intoArray(r10, i);
+            x11.intoArray(r11, i);
+            x12.intoArray(r12, i);
+            x13.intoArray(r13, i);
+            FloatVector a0 = x0.add(x10).fma(w0, x1.add(x9).fma(w1, x2.add(x8).fma(w2, x3.add(x7).fma(w3, x4.add(x6).fma(w4, x5.mul(w5))))));
+            FloatVector a1 = x1.add(x11).fma(w0, x2.add(x10).fma(w1, x3.add(x9).fma(w2, x4.add(x8).fma(w3, x5.add(x7).fma(w4, x6.mul(w5))))));
+            FloatVector a2 = x2.add(x12).fma(w0, x3.add(x11).fma(w1, x4.add(x10).fma(w2, x5.add(x9).fma(w3, x6.add(x8).fma(w4, x7.mul(w5))))));
+            FloatVector a3 = x3.add(x13).fma(w0, x4.add(x12).fma(w1, x5.add(x11).fma(w2, x6.add(x10).fma(w3, x7.add(x9).fma(w4, x8.mul(w5))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 13 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing13(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13]; float[] r14 = rows[14]; float[] r15 = rows[15];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = FloatVector.fromArray(F, r10, i);
+            FloatVector x11 = FloatVector.fromArray(F, r11, i);
+            FloatVector x12 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x13 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x14 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x15 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x12.intoArray(r12, i);
+            x13.intoArray(r13, i);
+            x14.intoArray(r14, i);
+            x15.intoArray(r15, i);
+            FloatVector a0 = x0.add(x12).fma(w0, x1.add(x11).fma(w1, x2.add(x10).fma(w2, x3.add(x9).fma(w3, x4.add(x8).fma(w4, x5.add(x7).fma(w5, x6.mul(w6)))))));
+            FloatVector a1 = x1.add(x13).fma(w0, x2.add(x12).fma(w1, x3.add(x11).fma(w2, x4.add(x10).fma(w3, x5.add(x9).fma(w4, x6.add(x8).fma(w5, x7.mul(w6)))))));
+            FloatVector a2 = x2.add(x14).fma(w0, x3.add(x13).fma(w1, x4.add(x12).fma(w2, x5.add(x11).fma(w3, x6.add(x10).fma(w4, x7.add(x9).fma(w5, x8.mul(w6)))))));
+            FloatVector a3 = x3.add(x15).fma(w0, x4.add(x14).fma(w1, x5.add(x13).fma(w2, x6.add(x12).fma(w3, x7.add(x11).fma(w4, x8.add(x10).fma(w5, x9.mul(w6)))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 15 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing15(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13]; float[] r14 = rows[14]; float[] r15 = rows[15]; float[] r16 = rows[16]; float[] r17 = rows[17];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = FloatVector.fromArray(F, r10, i);
+            FloatVector x11 = FloatVector.fromArray(F, r11, i);
+            FloatVector x12 = FloatVector.fromArray(F, r12, i);
+            FloatVector x13 = FloatVector.fromArray(F, r13, i);
+            FloatVector x14 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x15 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x16 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x17 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x14.intoArray(r14, i);
+            x15.intoArray(r15, i);
+            x16.intoArray(r16, i);
+            x17.intoArray(r17, i);
+            FloatVector a0 = x0.add(x14).fma(w0, x1.add(x13).fma(w1, x2.add(x12).fma(w2, x3.add(x11).fma(w3, x4.add(x10).fma(w4, x5.add(x9).fma(w5, x6.add(x8).fma(w6, x7.mul(w7))))))));
+            FloatVector a1 = x1.add(x15).fma(w0, x2.add(x14).fma(w1, x3.add(x13).fma(w2, x4.add(x12).fma(w3, x5.add(x11).fma(w4, x6.add(x10).fma(w5, x7.add(x9).fma(w6, x8.mul(w7))))))));
+            FloatVector a2 = x2.add(x16).fma(w0, x3.add(x15).fma(w1, x4.add(x14).fma(w2, x5.add(x13).fma(w3, x6.add(x12).fma(w4, x7.add(x11).fma(w5, x8.add(x10).fma(w6, x9.mul(w7))))))));
+            FloatVector a3 = x3.add(x17).fma(w0, x4.add(x16).fma(w1, x5.add(x15).fma(w2, x6.add(x14).fma(w3, x7.add(x13).fma(w4, x8.add(x12).fma(w5, x9.add(x11).fma(w6, x10.mul(w7))))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
     /**
      * {@link RowOps#horizontalSymmetricU8} for 3 taps, output positions [from, to) in steps
      * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
@@ -1428,6 +1638,17 @@ final class VectorKernels {
             case 13 -> vertical4Symmetric13(rows, w, dst, dstOff, from, to);
             case 15 -> vertical4Symmetric15(rows, w, dst, dstOff, from, to);
             default -> throw new IllegalArgumentException("no unrolled vertical4Symmetric for " + taps);
+        }
+    }
+
+    static void vertical4SymmetricRing(int taps, float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        switch (taps) {
+            case 7 -> vertical4SymmetricRing7(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 9 -> vertical4SymmetricRing9(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 11 -> vertical4SymmetricRing11(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 13 -> vertical4SymmetricRing13(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 15 -> vertical4SymmetricRing15(rows, src, srcOffs, w, dst, dstOff, from, to);
+            default -> throw new IllegalArgumentException("no unrolled vertical4SymmetricRing for " + taps);
         }
     }
 

@@ -439,6 +439,18 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
+    public void vertical4SymmetricRing(float[][] rows, byte[][] src, int[] srcOffs, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        if (!RowOps.unrolledTaps(taps) || RowOps.unrolledTapsU8(taps) || n < L) {
+            for (int k = 0; k < 4; k++) u8ToF32(src[k], srcOffs[k], rows[taps - 1 + k], 0, n);
+            vertical4Symmetric(rows, w, taps, dst, dstOff, n);
+            return;
+        }
+        int m = n - n % L;
+        VectorKernels.vertical4SymmetricRing(taps, rows, src, srcOffs, w, dst, dstOff, 0, m);
+        if (m < n) VectorKernels.vertical4SymmetricRing(taps, rows, src, srcOffs, w, dst, dstOff, n - L, n);
+    }
+
+    @Override
     public void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n) {
         if (!RowOps.unrolledTapsU8(taps) || n < L) {
             ScalarRowOps.vertical4SymmetricU8Loop(rows, offs, w, taps, dst, dstOff, 0, n);

@@ -21,6 +21,7 @@ Run from this folder:  python3 gen_kernels.py > VectorKernels.java
 VERTICAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
 HORIZONTAL_TAPS = [3, 5, 7, 9, 11, 13, 15]
 VERTICAL_U8_TAPS = [3, 5]
+RING_TAPS = [7, 9, 11, 13, 15]
 DIRECT_SIZES = [3, 5]
 TAP_STRIDES = [1, 3, 4]  # channels: grey, RGB, RGBA
 # Horizontal loops that build some taps by permutes (taps, stride) -> the taps permuted. Measured one by one on this
@@ -74,6 +75,36 @@ def vertical_f32(taps):
     emit("        for (int i = from; i < to; i += L) {")
     for r in range(rows):
         emit(f"            FloatVector x{r} = FloatVector.fromArray(F, r{r}, i);")
+    for j in range(ROWS):
+        emit(f"            FloatVector a{j} = {symmetric_sum(taps, j, lambda r: f'x{r}')};")
+    for j in range(ROWS):
+        emit(f"            a{j}.intoArray(d{j}, dstOff + i);")
+    emit("        }")
+    emit("    }")
+    emit()
+
+
+def vertical_ring(taps):
+    """The vertical pass of a u8 image through a ring of f32 rows: the last four rows of the window are converted here
+    (and written to the ring for the next blocks), so each image row is read from memory inside the arithmetic rather
+    than in a separate conversion loop (4 conversions per loop: within C2's budget)."""
+    half, odd = taps // 2, taps % 2
+    rows = taps + ROWS - 1
+    old = taps - 1
+    emit(f"    /** {{@link RowOps#vertical4SymmetricRing}} for {taps} taps, output positions [from, to) in steps of L. */")
+    emit(f"    static void vertical4SymmetricRing{taps}(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {{")
+    weights(half + odd)
+    emit("        " + " ".join(f"float[] r{r} = rows[{r}];" for r in range(rows)))
+    emit("        " + " ".join(f"byte[] b{k} = src[{k}];" for k in range(ROWS)))
+    emit("        " + " ".join(f"int s{k} = srcOffs[{k}];" for k in range(ROWS)))
+    emit("        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];")
+    emit("        for (int i = from; i < to; i += L) {")
+    for r in range(old):
+        emit(f"            FloatVector x{r} = FloatVector.fromArray(F, r{r}, i);")
+    for k in range(ROWS):
+        emit(f"            FloatVector x{old + k} = {u8(f'b{k}', f's{k} + i')};")
+    for k in range(ROWS):
+        emit(f"            x{old + k}.intoArray(r{old + k}, i);")
     for j in range(ROWS):
         emit(f"            FloatVector a{j} = {symmetric_sum(taps, j, lambda r: f'x{r}')};")
     for j in range(ROWS):
@@ -255,6 +286,8 @@ for t in VERTICAL_TAPS:
     vertical_f32(t)
 for t in VERTICAL_U8_TAPS:
     vertical_u8(t)
+for t in RING_TAPS:
+    vertical_ring(t)
 for t in HORIZONTAL_TAPS:
     horizontal(t)
     for ts in TAP_STRIDES:
@@ -278,6 +311,8 @@ def dispatch(name, sig, call, sizes, key):
 
 dispatch("vertical4Symmetric", "int taps, float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to",
          "vertical4Symmetric{s}(rows, w, dst, dstOff, from, to)", VERTICAL_TAPS, "taps")
+dispatch("vertical4SymmetricRing", "int taps, float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to",
+         "vertical4SymmetricRing{s}(rows, src, srcOffs, w, dst, dstOff, from, to)", RING_TAPS, "taps")
 dispatch("vertical4SymmetricU8", "int taps, byte[][] rows, int[] offs, float[] w, float[][] dst, int dstOff, int from, int to",
          "vertical4SymmetricU8{s}(rows, offs, w, dst, dstOff, from, to)", VERTICAL_U8_TAPS, "taps")
 emit("    static void horizontalSymmetricU8(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {")
