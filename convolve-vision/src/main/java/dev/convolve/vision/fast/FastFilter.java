@@ -178,6 +178,10 @@ public final class FastFilter {
                 bandDirectF32(y0, y1, ops);
                 return;
             }
+            if (u8 && weights != null && stride == 1 && RowOps.unrolledDirect(kh, kw)) {
+                bandDirectU8(y0, y1, ops);
+                return;
+            }
             boolean separable = weights == null;
             boolean pairs = stride == 1 && kh > 1;   // two output rows per vertical (or direct) pass
             int slotLen = inputWidth(0, stripOut) * c;
@@ -312,6 +316,29 @@ public final class FastFilter {
                 if (n > 0) ops.direct4(rows, offs, weights, kh, kw, c, dst, dstOffs, n);
                 if (left != null) left.run(img, sys, oy, y1, o, ops);
                 if (right != null) right.run(img, sys, oy, y1, o, ops);
+            }
+        }
+
+        /**
+         * u8 image, non-separable 3x3 or 5x5 kernel (sharpen, Laplacians, emboss, ...), stride 1: the rows converted to
+         * f32 and extended by the border once each (a cache of {@code kh + 3} rows), four output rows per unrolled pass,
+         * each rounded to u8 from a row that stays in cache.
+         */
+        void bandDirectU8(int y0, int y1, RowOps ops) {
+            int need = kh + 3, rowLen = (w + padLeft + padRight) * c, outN = ow * c;
+            Scratch s = Scratch.get();
+            RowCache cache = new RowCache(this, s.rows(Scratch.SOURCE_ROWS, need, rowLen), ops);
+            cache.startStrip(-padLeft, w + padLeft + padRight);
+            float[] zeros = s.zeros(rowLen);
+            float[][] rows = new float[need][], dst = s.rows(Scratch.OUTPUT_ROWS, 4, outN);
+            int[] offs = new int[need], dstOffs = new int[4];
+            for (int oy = y0; oy < y1; oy += 4) {
+                for (int a = 0; a < need; a++) {
+                    int sy = border.index(oy - padTop + a, h);
+                    rows[a] = sy < 0 ? zeros : cache.row(sy, oy);
+                }
+                ops.direct4(rows, offs, weights, kh, kw, c, dst, dstOffs, outN);
+                for (int j = 0; j < 4 && oy + j < y1; j++) ops.f32ToU8(dst[j], 0, (byte[]) out, (oy + j) * outN, outN);
             }
         }
 
