@@ -19,6 +19,7 @@ final class Commands {
         // -- images and the web studio (issue 5) --
         c.addAll(List.of(new FilterCommand(), new KernelsCommand(), new ShowCommand(), new ServeCommand()));
         // -- benchmarks (issue 3) --
+        c.add(new BenchCommand());
 
         return c;
     }

@@ -25,13 +25,16 @@ public final class ConvBench {
      * @param rounds        samples per side; the median is reported
      * @param sampleSeconds length of one sample
      * @param peakGflops    the ceiling for "percent of peak" (NaN: not shown)
+     * @param warmupSeconds the least warm-up per case and direction (the JIT needs a second or two)
      */
-    public record Options(List<BenchCase> cases, boolean backward, int threads, boolean compare, int rounds, double sampleSeconds, double peakGflops) {
+    public record Options(List<BenchCase> cases, boolean backward, int threads, boolean compare, int rounds, double sampleSeconds, double peakGflops,
+                          double warmupSeconds) {
         public Options {
             cases = List.copyOf(cases);
             if (threads < 1) throw new IllegalArgumentException("bench: --threads must be at least 1, got " + threads);
             if (rounds < 1) throw new IllegalArgumentException("bench: --rounds must be at least 1, got " + rounds);
             if (!(sampleSeconds > 0)) throw new IllegalArgumentException("bench: the sample time must be positive, got " + sampleSeconds);
+            if (!(warmupSeconds >= 0)) throw new IllegalArgumentException("bench: the warm-up time must not be negative, got " + warmupSeconds);
         }
     }
 
@@ -77,7 +80,7 @@ public final class ConvBench {
 
     private static Measurement measure(BenchCase c, int id, boolean backward, Backend backend, TorchRunner torch, Options o) throws IOException {
         Workload w = Workload.of(c, backward, backend);
-        Workload.warmUp(w);
+        Workload.warmUp(w, o.warmupSeconds());
         double[] ours = new double[o.rounds()];
         double[] theirs = new double[o.rounds()];
         for (int r = 0; r < o.rounds(); r++) {

@@ -73,15 +73,16 @@ final class Workload implements Runnable {
 
     /**
      * Runs {@code op} until the JIT has settled: the Vector API runs 10-100x slower before C2 has compiled a kernel, so at
-     * least a second, then until two consecutive quarter-second samples agree within 10% (at most 5 s).
+     * least {@code least} seconds, then until two consecutive samples agree within 10% (at most {@code least + 6} s).
      */
-    static void warmUp(Runnable op) {
+    static void warmUp(Runnable op, double least) {
         long t0 = System.nanoTime();
         double prev = Double.NaN;
+        double sample = Math.min(0.25, Math.max(0.005, least / 4));
         while (true) {
-            double t = secondsPerCall(op, 0.25);
+            double t = secondsPerCall(op, sample);
             double elapsed = (System.nanoTime() - t0) * 1e-9;
-            if (elapsed > 5 || (elapsed > 1 && Math.abs(t - prev) <= 0.1 * prev)) return;
+            if (elapsed > least + 6 || (elapsed >= least && Math.abs(t - prev) <= 0.1 * prev)) return;
             prev = t;
         }
     }

@@ -39,6 +39,7 @@ public final class FastBackend implements Backend {
             noticeShown = true;
             System.err.println("convolve: fast backend without SIMD: " + c.whyScalar());
         }
+        Warmup.start(c.kernels());
         return new FastBackend(c.kernels(), c.whyScalar());
     }
 
@@ -81,7 +82,9 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        GradKernel.run(kernels, p, x, g, dw);
+        if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
+        else GradKernel.run(kernels, p, x, g, dw);
         Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
         return t.transpose(Canonical.inverse(p.kernelPermutation()));
     }

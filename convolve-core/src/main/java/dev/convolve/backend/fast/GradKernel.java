@@ -136,11 +136,12 @@ final class GradKernel {
 
         void run(float[] dw) {
             int items = items();
-            int workers = Math.max(1, Math.min(Threads.threads(), items));
+            long work = (long) groups * og * cols * outBatch * sp.gridSize();
+            int workers = Math.max(1, Math.min(ShiftedConv.threadsFor(work), items));
             int part = groups * og * cols;
             float[] partials = Scratch.floats(Scratch.PART, workers * part);
             java.util.Arrays.fill(partials, 0, workers * part, 0f);
-            Threads.parallelFor(workers, wk -> {
+            Threads.parallelFor(workers, workers, wk -> {
                 for (int it = wk; it < items; it += workers) item(it, partials, wk * part);
             });
             for (int gi = 0; gi < groups; gi++) {

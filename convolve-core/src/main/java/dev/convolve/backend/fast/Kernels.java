@@ -15,11 +15,14 @@ interface Kernels {
     /** Number of vectors per tile row of {@link #gemm} with {@code mr} rows (1 to 8). */
     int gemmVectors(int mr);
 
+    /** True when {@link #gemm} has a tile of {@code mr} rows and {@code nv} vectors. */
+    boolean hasGemm(int mr, int nv);
+
     /**
-     * The shifted GEMM tile: for {@code m < mr} and {@code j < gemmVectors(mr) * lanes()},
-     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*mr + m] * b[bOff + off[k] + j]}.
+     * The shifted GEMM tile: for {@code m < mr} and {@code j < nv * lanes()},
+     * {@code c[cOff + m*ldc + j] = sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.
      */
-    void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc);
+    void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc);
 
     /** Rows of the {@link #bcast} tile with {@code nv} vectors (1 to 4). */
     int bcastRows(int nv);
@@ -46,8 +49,49 @@ interface Kernels {
     /** As {@link #windowMax} with the minimum. */
     void windowMin(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);
 
+    /** {@code dst[dOff + i] = src[sOff + i]} for {@code i < len}: a short copy without a call to {@code System.arraycopy}. */
+    void copy(float[] src, int sOff, float[] dst, int dOff, int len);
+
+    /** {@link #copy} of {@code rows} rows of {@code len} floats, rows {@code sStep} and {@code dStep} apart. */
+    void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len);
+
     /** Splits {@code 2*count} floats into even and odd elements: {@code dst[dEven+k] = x[xi+2k]}, {@code dst[dOdd+k] = x[xi+2k+1]}. */
     void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd);
+
+    /**
+     * Winograd F(4x4, 3x3) input transform of {@link #lanes()} tiles: element {@code rs = r*6+s} of the 6x6 patch of the tile in
+     * lane {@code l} is {@code src[base + offRS[rs] + idx[idxOff + l]]} (a gather); writes {@code V = B^T d B} as 36 vectors at
+     * {@code v[vOff + xi*vStride]}. {@code tmp} holds at least 72 vectors.
+     */
+    void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride);
+
+    /**
+     * The input transform of one tile for {@link #lanes()} channels from a channel-blocked input: element {@code (r, s)} of the
+     * patch is the vector {@code src[base + r*rowStride + s*L ..]}; {@code V} as in {@link #wino4Input}.
+     */
+    void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride);
+
+    /**
+     * Winograd F(3x3, 4x4) (kernel gradient) transform of a 4x4 tile of the output gradient for {@link #lanes()} channels: element
+     * {@code (y, x)} is the vector {@code g[base + y*rowStride + x*L ..]}; writes {@code G g G^T} (6x6, G 6x4) as 36 vectors at
+     * {@code out[oOff + xi*oStride]}.
+     */
+    void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride);
+
+    /** Winograd F(3x3, 4x4) output transform {@code A^T M A} (A^T 3x6) of 36 vectors {@code m[mOff + xi*mStride]} into 9 vectors {@code y[(a*3+b)*L]}. */
+    void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
+    /** Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16 vectors {@code y[(a*4+b)*L]}. */
+    void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
+    /**
+     * Winograd F(4x4, 3x3) kernel transform {@code U = G g G^T} for {@link #lanes()} filters: tap t at {@code g[gOff + t*tStride]};
+     * element {@code xi} of filters {@code 8h..8h+7} goes to {@code u[uOff + xi*uStride + h*halfStride ..+8]} (8-row GEMM panels).
+     */
+    void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+
+    /** {@link #deinterleave} of {@code rows} rows: row {@code r} reads from {@code xi + r*xStep} and writes at {@code dEven/dOdd + r*dStep}. */
+    void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep);
 
     /** As {@link #windowMax} with the sum (identity is added once). */
     void windowSum(float[] src, int bOff, int[] off, int taps, float[] dst, int dOff, int n, float identity);

@@ -26,6 +26,11 @@ final class PhasePlanes {
     private final int[] lastLo, lastHi, lastFirst;
     /** Indices into {@code phases[n-1]} of phases 0 and 1 when the last axis has stride 2 and uses both, else -1. */
     private final int evenIdx, oddIdx;
+    /** For that case (n >= 2): the columns both phases hold data, the input offset of the first pair, and whether either has more. */
+    private final int pairLo, pairCount, pairX;
+    private final boolean pairEdges;
+
+    private boolean splitsPairs() { return evenIdx >= 0 && pairCount > 0; }
 
     PhasePlanes(int n, int[] stride, int[] lowShift, int[] span, int[] inSize, int[][] phases, int[] grid, int[] xst,
                 int rows, int cntMax, int channels, int tile) {
@@ -41,6 +46,7 @@ final class PhasePlanes {
         for (int[] p : phases) cb *= p.length;
         combos = cb;
         lastPhases = phases[n - 1].length;
+        prefilled = rowLen <= 64;
         comboStride = cntMax * planeSize;
         chanStride = combos * comboStride;
         size = channels * chanStride + planeSize + 2 * tile + 64;
@@ -68,6 +74,16 @@ final class PhasePlanes {
         }
         evenIdx = ev;
         oddIdx = od;
+        if (ev >= 0 && n >= 2) {
+            int l = Math.max(lastLo[ev], lastLo[od]), h = Math.min(lastHi[ev], lastHi[od]);
+            pairLo = l;
+            pairCount = Math.max(0, h - l);
+            pairX = lastFirst[ev] + 2 * (l - lastLo[ev]);
+            pairEdges = lastLo[ev] != l || lastHi[ev] != h || lastLo[od] != l || lastHi[od] != h;
+        } else {
+            pairLo = pairCount = pairX = 0;
+            pairEdges = true;
+        }
     }
 
     /** Valid columns of the last axis when its plane starts at grid index {@code start} (input index (start+e)*s + phi). */
@@ -100,6 +116,9 @@ final class PhasePlanes {
         int e0 = rowsA + span[0];
         // The slack after the planes is read by tiles past the end: keep it finite (zero) for kernels that sum over it.
         java.util.Arrays.fill(dst, channels * chanStride, size, 0f);
+        // Short rows: one bulk fill with the padding value first, then only the data is copied (per-row edge
+        // bookkeeping would cost more than the row itself).
+        if (prefilled) java.util.Arrays.fill(dst, 0, chans * chanStride, pad);
         for (int ch = 0; ch < chans; ch++) {
             for (int im = 0; im < cnt; im++) {
                 int xPlane = xBase + im * xImg + ch * xChan;
@@ -110,9 +129,27 @@ final class PhasePlanes {
                     } else if (n == 2) {
                         int phi0 = phases[0][oc];
                         int s0 = stride[0], start = j0 + lowShift[0], size0 = inSize[0];
-                        for (int e = 0; e < e0; e++) {
-                            int xi = (start + e) * s0 + phi0;
-                            copyRow(k, x, xi >= 0 && xi < size0 ? xPlane + xi * xst[0] : -1, d + e * rowLen, lo, hi, first, pad, dst);
+                        if (prefilled && splitsPairs()) {
+                            // the rows of this row phase that hold data form one arithmetic progression: one call for all
+                            int eLo = Math.max(0, -start + (phi0 < 0 ? 1 : 0)), eHi = Math.min(e0, Math.floorDiv(size0 - 1 - phi0, s0) - start + 1);
+                            while (eLo < eHi && (start + eLo) * s0 + phi0 < 0) eLo++;
+                            if (eHi > eLo) {
+                                int xi = (start + eLo) * s0 + phi0;
+                                int de = d + evenIdx * comboStride + pairLo, dd = d + oddIdx * comboStride + pairLo;
+                                k.deinterleaveRows(x, xPlane + xi * xst[0] + pairX, s0 * xst[0], eHi - eLo, pairCount, dst, de + eLo * rowLen, dd + eLo * rowLen, rowLen);
+                                if (pairEdges) {
+                                    for (int e = eLo; e < eHi; e++) {
+                                        int xr = xPlane + ((start + e) * s0 + phi0) * xst[0];
+                                        edge(x, xr, d + evenIdx * comboStride + e * rowLen, lo[evenIdx], hi[evenIdx], first[evenIdx], pairLo, pairLo + pairCount, rowLen, pad, dst);
+                                        edge(x, xr, d + oddIdx * comboStride + e * rowLen, lo[oddIdx], hi[oddIdx], first[oddIdx], pairLo, pairLo + pairCount, rowLen, pad, dst);
+                                    }
+                                }
+                            }
+                        } else {
+                            for (int e = 0; e < e0; e++) {
+                                int xi = (start + e) * s0 + phi0;
+                                copyRow(k, x, xi >= 0 && xi < size0 ? xPlane + xi * xst[0] : -1, d + e * rowLen, lo, hi, first, pad, dst);
+                            }
                         }
                     } else {
                         fillRows(k, x, xPlane, d, oc, j0, e0, lo, hi, first, pad, dst);
@@ -149,11 +186,14 @@ final class PhasePlanes {
         }
     }
 
+    /** Rows this short are filled with the padding value in bulk first, so that only data is copied row by row. */
+    private final boolean prefilled;
+
     /** One plane row for every phase of the last axis (rows {@code comboStride} apart); {@code xRow < 0} means padding. */
     private void copyRow(Kernels k, float[] x, int xRow, int d, int[] lo, int[] hi, int[] first, float pad, float[] dst) {
         int len = rowLen, cs = comboStride;
         if (xRow < 0) {
-            for (int pi = 0; pi < lastPhases; pi++) fill(dst, d + pi * cs, len, pad);
+            if (!prefilled) for (int pi = 0; pi < lastPhases; pi++) fill(dst, d + pi * cs, len, pad);
             return;
         }
         int s = stride[n - 1];
@@ -171,26 +211,26 @@ final class PhasePlanes {
         }
         for (int pi = 0; pi < lastPhases; pi++) {
             int dr = d + pi * cs, l = lo[pi], h = hi[pi];
-            fill(dst, dr, l, pad);
+            if (!prefilled) fill(dst, dr, l, pad);
             int xi = xRow + first[pi];
             if (s == 1) {
                 int cnt = h - l;
                 if (cnt > 24) System.arraycopy(x, xi, dst, dr + l, cnt);
-                else for (int c = 0; c < cnt; c++) dst[dr + l + c] = x[xi + c];
+                else k.copy(x, xi, dst, dr + l, cnt);
             } else {
                 for (int c = l, di = dr + l; c < h; c++, di++, xi += s) dst[di] = x[xi];
             }
-            fill(dst, dr + h, len - h, pad);
+            if (!prefilled) fill(dst, dr + h, len - h, pad);
         }
     }
 
     /** The columns of one phase row outside [l, h): its own valid ones copied, the rest padding. */
     private void edge(float[] x, int xRow, int dr, int lo, int hi, int first, int l, int h, int len, float pad, float[] dst) {
         int s = stride[n - 1];
-        fill(dst, dr, lo, pad);
+        if (!prefilled) fill(dst, dr, lo, pad);
         for (int c = lo; c < l; c++) dst[dr + c] = x[xRow + first + (c - lo) * s];
         for (int c = h; c < hi; c++) dst[dr + c] = x[xRow + first + (c - lo) * s];
-        fill(dst, dr + hi, len - hi, pad);
+        if (!prefilled) fill(dst, dr + hi, len - hi, pad);
     }
 
     private static void fill(float[] a, int from, int count, float v) {

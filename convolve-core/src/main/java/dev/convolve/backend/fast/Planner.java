@@ -10,6 +10,16 @@ import java.util.List;
 public final class Planner {
     private Planner() {}
 
+    /**
+     * Algorithms switched off with the system property {@code convolve.fast.disable} (comma-separated names such as
+     * {@code winograd-4x4,batch-lanes,bcast-o}), to compare a path with the general one it replaces; read once.
+     */
+    private static final java.util.Set<String> DISABLED = java.util.Set.of(
+            System.getProperty("convolve.fast.disable", "").trim().isEmpty() ? new String[0] : System.getProperty("convolve.fast.disable").trim().split("\\s*,\\s*"));
+
+    /** False when {@code algorithm} was switched off by {@code convolve.fast.disable}. */
+    static boolean enabled(String algorithm) { return !DISABLED.contains(algorithm); }
+
     /** The algorithm chosen for a call: a short name, the reason, and how to run it. */
     public record Choice(String algorithm, String reason, Runner runner) {
         void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out) { runner.run(k, p, x, w, out); }
@@ -31,25 +41,74 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (GradKernelWinograd.suits(p)) {
+            return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
+                    + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
+        }
+        if (GradKernelWide.suits(k, p)) {
+            return new Choice("bcast-o", "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast input x "
+                    + "gradient rows, accumulated in registers over the positions; " + k.describe(), null);
+        }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         return new Choice("dot", "kernel gradient as dot products over the positions (lanes along the reduction), "
                 + (p.outChannels() / groups) + " output channels per group; " + k.describe(), null);
     }
 
+    /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
     static Choice chooseGradInput(Kernels k, ConvPlan p) {
-        // the input gradient is a conv (ConvGradients); explain that conv
-        return new Choice("conv-transpose", "the forward engine on the gradient conv: " + describeTranspose(p), null);
+        if (p.batchGroups() > 1) {
+            return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
+        }
+        ConvPlan g = gradInputPlan(p);
+        Choice c = choose(k, g);
+        return new Choice(c.algorithm(), "the forward engine on the gradient conv " + g.canonicalInputShape() + " * " + g.canonicalKernelShape()
+                + (anyAbove1(p.strides()) ? " (strides become input dilation: output phases)" : "") + ": " + c.reason(), null);
     }
 
-    private static String describeTranspose(ConvPlan p) {
-        int[] s = p.strides();
-        boolean strided = false;
-        for (int v : s) strided |= v > 1;
-        return strided ? "strides become input dilation, split into output phases (sub-pixel form)" : "stride 1: a padded conv with the flipped kernel";
+    /** The plan of the input-gradient conv, as {@link dev.convolve.backend.ConvGradients#input} forms it (no batch groups). */
+    static ConvPlan gradInputPlan(ConvPlan p) {
+        int n = p.spatialRank(), gf = p.featureGroups();
+        int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), lo = p.padLow(), sp = p.spatial(), q = p.outSize();
+        int[] plo = new int[n], phi = new int[n];
+        for (int a = 0; a < n; a++) {
+            int dk = ConvPlan.dilate(k[a], kd[a]);
+            int dg = ConvPlan.dilate(q[a], s[a]);
+            plo[a] = dk - 1 - lo[a];
+            phi[a] = (sp[a] - 1) * ld[a] + dk - dg - plo[a];
+        }
+        int[] gShape = p.canonicalOutputShape().dims();
+        int[] wShape = new int[n + 2];
+        wShape[0] = gf * p.kernelChannels();
+        wShape[1] = p.outChannels() / gf;
+        System.arraycopy(k, 0, wShape, 2, n);
+        dev.convolve.plan.ConvOptions o = dev.convolve.plan.ConvOptions.defaults()
+                .withStrides(dev.convolve.plan.AxisValues.of(ld))
+                .withInputDilation(dev.convolve.plan.AxisValues.of(s))
+                .withKernelDilation(dev.convolve.plan.AxisValues.of(kd))
+                .withPadding(dev.convolve.plan.Padding.explicit(plo, phi))
+                .withFeatureGroupSize(gf);
+        return ConvPlan.of(dev.convolve.tensor.Shape.of(gShape), p.outputType(), dev.convolve.tensor.Shape.of(wShape), p.outputType(), o);
+    }
+
+    private static boolean anyAbove1(int[] a) {
+        for (int v : a) if (v > 1) return true;
+        return false;
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (Winograd.suits(p)) {
+            return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
+                    + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
+        }
         List<SubProblem> subs = SubProblem.of(p);
+        if (BatchConv.suits(k, p, subs)) {
+            int groups = p.featureGroups();
+            int[] t = BatchConv.chooseTile(k, p.outChannels() / groups, p.outBatch());
+            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+            return new Choice("batch-lanes", "small planes (at most " + BatchConv.MAX_GRID + " outputs per image) and batch " + p.outBatch()
+                    + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe(),
+                    (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
+        }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         int og = p.outChannels() / groups;
         int mr = ShiftedConv.chooseRows(og);

@@ -14,6 +14,64 @@ import java.util.Arrays;
 final class Pooling {
     private Pooling() {}
 
+    /** 2x2 windows with stride 2 and no padding (the usual max pooling): four loads and three comparisons per window. */
+    private static void maxScatter2x2(int[] in, int[] grid, int planes, float[] x, float[] source, float[] acc) {
+        int h = in[0], w = in[1], q0 = grid[0], q1 = grid[1];
+        long work = (long) planes * q0 * q1 * 4;
+        Threads.parallelFor(planes, ShiftedConv.threadsFor(work), pl -> {
+            int xb = pl * h * w, ob = pl * q0 * q1;
+            for (int qy = 0; qy < q0; qy++) {
+                int r0 = xb + 2 * qy * w, r1 = r0 + w, o = ob + qy * q1;
+                for (int qx = 0; qx < q1; qx++) {
+                    int i = r0 + 2 * qx;
+                    float bv = x[i];
+                    int best = i;
+                    float v = x[i + 1];
+                    if (v > bv || (v != v && bv == bv)) { bv = v; best = i + 1; }
+                    int j = r1 + 2 * qx;
+                    v = x[j];
+                    if (v > bv || (v != v && bv == bv)) { bv = v; best = j; }
+                    v = x[j + 1];
+                    if (v > bv || (v != v && bv == bv)) { best = j + 1; }
+                    acc[best] += source[o + qx];
+                }
+            }
+        });
+    }
+
+    /**
+     * The 2-D case (pooling over H and W) without the odometer: for each window the row and column tap lists are walked
+     * directly, comparisons in the window's order (first maximum wins, NaN wins).
+     */
+    private static void selectScatter2d(int[][][] tapIdx, int[] grid, int planes, int inPlane, int outPlane, boolean max,
+                                        float[] x, float[] source, float[] acc) {
+        int q0 = grid[0], q1 = grid[1];
+        long work = (long) planes * outPlane * 4;
+        Threads.parallelFor(planes, ShiftedConv.threadsFor(work), pl -> {
+            int xb = pl * inPlane, ob = pl * outPlane;
+            for (int qy = 0; qy < q0; qy++) {
+                int[] rowsT = tapIdx[0][qy];
+                for (int qx = 0; qx < q1; qx++) {
+                    int[] colsT = tapIdx[1][qx];
+                    if (rowsT.length == 0 || colsT.length == 0) continue;
+                    int best = -1;
+                    float bv = 0;
+                    for (int ry : rowsT) {
+                        int rb = xb + ry;
+                        for (int cx : colsT) {
+                            float v = x[rb + cx];
+                            if (best < 0 || (max ? v > bv : v < bv) || (v != v && bv == bv)) {
+                                best = rb + cx;
+                                bv = v;
+                            }
+                        }
+                    }
+                    acc[best] += source[ob + qy * q1 + qx];
+                }
+            }
+        });
+    }
+
     /** Where the spatial axes start, the plane count, and the window as a sub-problem (null: every window is padding). */
     record Geometry(int first, int planes, int[] in, int[] q, SubProblem sp) {
         static Geometry of(WindowPlan p) {
@@ -87,7 +145,10 @@ final class Pooling {
             }
         }
 
-        void run() { Threads.parallelFor(items, this::item); }
+        void run() {
+            long work = (long) geo.planes() * outPlane * taps;
+            Threads.parallelFor(items, ShiftedConv.threadsFor(work), this::item);
+        }
 
         private void item(int idx) {
             int p0 = idx * cnt;
@@ -106,7 +167,7 @@ final class Pooling {
                     default -> kern.windowSum(src, t0, off, taps, tile, 0, len, identity);
                 }
                 while (runs.start(ri) + runs.length(ri) <= t0) ri++;
-                runs.store(ri, tile, tileLen, t0, 1, out, 0, 0, 1);
+                runs.store(kern, ri, tile, tileLen, t0, 1, out, 0, 0, 1);
             }
         }
     }
@@ -138,8 +199,20 @@ final class Pooling {
             }
         }
         int planes = geo.planes();
+        int[] w = p.window(), st = p.strides(), dl = p.dilations(), lo = p.padLow(), hi = p.padHigh();
+        int r = p.rank();
+        if (n == 2 && max && w[r - 2] == 2 && w[r - 1] == 2 && st[r - 2] == 2 && st[r - 1] == 2 && dl[r - 2] == 1 && dl[r - 1] == 1
+                && lo[r - 2] == 0 && lo[r - 1] == 0 && hi[r - 2] <= 0 && hi[r - 1] <= 0) {
+            maxScatter2x2(geo.in(), sp.grid, planes, x, source, acc);
+            return;
+        }
+        if (n == 2) {
+            selectScatter2d(tapIdx, sp.grid, planes, inPlane, outPlane, max, x, source, acc);
+            return;
+        }
         // planes of one item never share input positions, so items may run in parallel
-        Threads.parallelFor(planes, pl -> {
+        long work = (long) planes * outPlane * sp.tapCount() * 4;
+        Threads.parallelFor(planes, ShiftedConv.threadsFor(work), pl -> {
             int xb = pl * inPlane, ob = pl * outPlane;
             int[] q = new int[n];
             int[] u = new int[n];

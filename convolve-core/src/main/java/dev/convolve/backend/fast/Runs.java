@@ -39,6 +39,7 @@ final class Runs {
             r.dst = new int[cap];
         }
         int runLen = n == 1 ? rowsA : grid[n - 1];
+        int lastStride = dstAxis[n - 1];
         int k = 0;
         int[] j = new int[Math.max(1, n - 1)];
         for (int im = 0; im < cnt; im++) {
@@ -50,10 +51,14 @@ final class Runs {
                     p += j[i] * pitch[i];
                     d += j[i] * dstAxis[i];
                 }
-                r.start[k] = p;
-                r.length[k] = runLen;
-                r.dst[k] = d;
-                k++;
+                if (k > 0 && r.start[k - 1] + r.length[k - 1] == p && r.dst[k - 1] + r.length[k - 1] * lastStride == d) {
+                    r.length[k - 1] += runLen;   // contiguous in the walk and in the output: one longer run
+                } else {
+                    r.start[k] = p;
+                    r.length[k] = runLen;
+                    r.dst[k] = d;
+                    k++;
+                }
                 for (int i = n - 2; i >= 0; i--) {
                     if (++j[i] < (i == 0 ? rowsA : grid[i])) break;
                     j[i] = 0;
@@ -79,20 +84,19 @@ final class Runs {
      * Stores tile positions {@code [p0, p0 + nr)} that lie in runs, starting at run {@code r}: row {@code m < rows} of the tile
      * (at {@code tile[m*nr]}) goes to {@code out[oOff + m*oStride + ...]}.
      */
-    void store(int r, float[] tile, int nr, int p0, int rows, float[] out, int oOff, int oStride, int last) {
+    void store(Kernels k, int r, float[] tile, int nr, int p0, int rows, float[] out, int oOff, int oStride, int last) {
         int end = p0 + nr;
         for (; r < count && start[r] < end; r++) {
             int s = Math.max(start[r], p0), e = Math.min(start[r] + length[r], end);
             if (e <= s) continue;
             int cnt = e - s, t0 = s - p0, d0 = dst[r] + (s - start[r]) * last + oOff;
+            if (last == 1) {
+                k.copyRows(tile, t0, nr, out, d0, oStride, rows, cnt);
+                continue;
+            }
             for (int m = 0; m < rows; m++) {
                 int tt = m * nr + t0, dd = d0 + m * oStride;
-                if (last == 1) {
-                    if (cnt > 24) System.arraycopy(tile, tt, out, dd, cnt);
-                    else for (int q = 0; q < cnt; q++) out[dd + q] = tile[tt + q];
-                } else {
-                    for (int q = 0; q < cnt; q++) out[dd + q * last] = tile[tt + q];
-                }
+                for (int q = 0; q < cnt; q++) out[dd + q * last] = tile[tt + q];
             }
         }
     }

@@ -20,24 +20,18 @@ final class ScalarKernels implements Kernels {
     public int gemmVectors(int mr) { return GEMM_NV[mr]; }
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
-        int nr = GEMM_NV[mr] * L;
-        for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
-            int bi = bOff + off[k];
-            for (int m = 0; m < mr; m++) {
-                float av = a[ak + m];
-                int ci = cOff + m * ldc;
-                for (int j = 0; j < nr; j++) c[ci + j] = Math.fma(av, b[bi + j], c[ci + j]);
-            }
-        }
+    public boolean hasGemm(int mr, int nv) { return mr >= 1 && mr <= 8 && (nv == 1 || nv == 2 || nv == 3 || nv == 4 || nv == 6 || nv == 8) && mr * nv <= 24; }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        gemmGuarded(mr, nv * L, a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
     }
 
     /** {@link #gemm} for any tile width, reading {@code b} as zero outside its bounds (tail tiles read past the input). */
-    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    static void gemmGuarded(int mr, int nr, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         for (int m = 0; m < mr; m++) java.util.Arrays.fill(c, cOff + m * ldc, cOff + m * ldc + nr, 0f);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += mr) {
-            int bi = bOff + off[k];
+        for (int k = 0, ak = aOff; k < kc; k++, ak += lda) {
+            int bi = bOff + off[o0 + k];
             int jEnd = Math.min(nr, b.length - bi);
             for (int m = 0; m < mr; m++) {
                 float av = a[ak + m];
@@ -116,10 +110,124 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        for (int i = 0; i < len; i++) dst[dOff + i] = src[sOff + i];
+    }
+
+    @Override
+    public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
+        for (int r = 0; r < rows; r++) copy(src, sOff + r * sStep, dst, dOff + r * dStep, len);
+    }
+
+    @Override
+    public void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep) {
+        for (int r = 0; r < rows; r++) deinterleave(x, xi + r * xStep, count, dst, dEven + r * dStep, dOdd + r * dStep);
+    }
+
+    @Override
     public void deinterleave(float[] x, int xi, int count, float[] dst, int dEven, int dOdd) {
         for (int k = 0; k < count; k++) {
             dst[dEven + k] = x[xi + 2 * k];
             dst[dOdd + k] = x[xi + 2 * k + 1];
+        }
+    }
+
+    private static final float[][] BT = {{4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+    private static final float[][] AT = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
+    private static final float[][] G = {{0.25f, 0, 0}, {-1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6}, {1f / 24, 1f / 12, 1f / 6}, {1f / 24, -1f / 12, 1f / 6}, {0, 0, 1}};
+
+    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) {
+            for (int l = 0; l < L; l++) tmp[rs * L + l] = src[base + offRS[rs] + idx[idxOff + l]];
+        }
+        for (int l = 0; l < L; l++) {
+            for (int r = 0; r < 6; r++) {
+                for (int c = 0; c < 6; c++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += BT[r][i] * tmp[(i * 6 + j) * L + l] * BT[c][j];
+                    }
+                    v[vOff + (r * 6 + c) * vStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        float[] d = new float[36 * L];
+        for (int r = 0; r < 6; r++) {
+            for (int s = 0; s < 6; s++) System.arraycopy(src, base + r * rowStride + s * L, d, (r * 6 + s) * L, L);
+        }
+        int[] offRS = new int[36];
+        int[] idx = new int[L];
+        for (int rs = 0; rs < 36; rs++) offRS[rs] = rs * L;
+        for (int l = 0; l < L; l++) idx[l] = l;
+        wino4Input(d, 0, idx, 0, offRS, tmp, v, vOff, vStride);
+    }
+
+    private static final float[][] G4 = {{0.25f, 0, 0, 0}, {-1f / 6, -1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6, 1f / 6},
+            {1f / 24, 1f / 12, 1f / 6, 1f / 3}, {1f / 24, -1f / 12, 1f / 6, -1f / 3}, {0, 0, 0, 1}};
+    private static final float[][] AT3 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 1}};
+
+    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 4; a++) {
+                        for (int b = 0; b < 4; b++) s += G4[i][a] * g[base + a * rowStride + b * L + l] * G4[j][b];
+                    }
+                    out[oOff + (i * 6 + j) * oStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT3[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT3[b][j];
+                    }
+                    y[(a * 3 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 4; a++) {
+                for (int b = 0; b < 4; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT[b][j];
+                    }
+                    y[(a * 4 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) s += G[i][a] * g[gOff + (a * 3 + b) * tStride + l] * G[j][b];
+                    }
+                    u[uOff + (i * 6 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
+                }
+            }
         }
     }
 

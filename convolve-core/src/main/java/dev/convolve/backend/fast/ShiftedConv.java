@@ -24,9 +24,18 @@ final class ShiftedConv {
     /** Items aim to keep their input copy within this many floats (about a third of a 1 MB L2). */
     static int itemBudgetFloats = 96 * 1024;
 
+
     /** Runs the conv of {@code p} on canonical arrays; {@code out} must be zeroed (outputs of dropped phases stay 0). */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, x, w, out).run();
+    }
+
+    /** Multiply-adds below which one more thread costs more than it saves (a hand-off is some tens of microseconds). */
+    static final long WORK_PER_THREAD = 1 << 18;
+
+    /** Threads worth using for {@code work} multiply-adds. */
+    static int threadsFor(long work) {
+        return (int) Math.max(1, Math.min(Threads.threads(), work / WORK_PER_THREAD));
     }
 
     /** The output-channel rows per tile for {@code og} output channels per group: the fewest wasted rows, then the tallest tile. */
@@ -46,11 +55,24 @@ final class ShiftedConv {
         final SubProblem sp;
         final float[] x, out, a;
         final int[] off;
-        final int n, groups, og, cg, c, o, outBatch, taps, kc, mr, nr, oblocks;
+        final int n, groups, og, cg, c, o, outBatch, taps, kc, mr, nv, nr, oblocks;
         final boolean featureGroups, direct;
         final int[] pitch, grid, dstAxis, xst;
         final PhasePlanes planes;
-        final int planeSize, cntMax, rows, imageChunks, bands, superLen, maxOff;
+        final int planeSize, cntMax, rows, imageChunks, bands, tilesPerBand, superLen, maxOff;
+        final boolean packPanels;
+        private int[] panelOffsets;
+
+        /** {@code k * nr} for every step: the offsets of a packed panel. */
+        private int[] panelOffsets() {
+            int[] p = panelOffsets;
+            if (p == null) {
+                p = new int[kc];
+                for (int k = 0; k < kc; k++) p[k] = k * nr;
+                panelOffsets = p;
+            }
+            return p;
+        }
         final int xPlane, qTot, dstImg, dstFirst;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] w, float[] out) {
@@ -66,7 +88,8 @@ final class ShiftedConv {
             taps = sp.tapCount();
             kc = cg * taps;
             mr = chooseRows(og);
-            nr = kern.gemmVectors(mr) * kern.lanes();
+            nv = kern.gemmVectors(mr);
+            nr = nv * kern.lanes();
             oblocks = (og + mr - 1) / mr;
             grid = sp.grid.clone();
 
@@ -111,10 +134,16 @@ final class ShiftedConv {
                 planeSize = Integer.MAX_VALUE;
                 cntMax = 1;
                 imageChunks = outBatch;
+                // no copy, so bands need not follow rows: split an image's walk into chunks of whole tiles
+                rows = grid[0];
+                int walkLen = 1;
+                for (int i = 0; i < n; i++) walkLen += (grid[i] - 1) * xst[i];
+                int tiles = (walkLen + nr - 1) / nr;
                 int want = Math.max(1, (4 * threads + groups * outBatch - 1) / (groups * outBatch));
-                int b = Math.min(want, grid[0]);
-                rows = (grid[0] + b - 1) / b;
-                bands = (grid[0] + rows - 1) / rows;
+                int b = Math.max(1, Math.min(want, tiles));
+                int per = (tiles + b - 1) / b;
+                tilesPerBand = per;
+                bands = (tiles + per - 1) / per;
                 planes = null;
                 chanStride = xPlane;
                 comboStride = 0;
@@ -140,6 +169,7 @@ final class ShiftedConv {
                 }
                 rows = r;
                 bands = (grid[0] + r - 1) / r;
+                tilesPerBand = 0;
                 cntMax = cnt;
                 imageChunks = (outBatch + cnt - 1) / cnt;
                 planes = new PhasePlanes(n, sp.stride, sp.lowShift, sp.span, sp.inSize, sp.phases, grid, xst, r, cnt, cg, nr);
@@ -166,13 +196,16 @@ final class ShiftedConv {
             }
             maxOff = mo;
 
-            a = new float[groups * oblocks * kc * mr];
+            a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
             for (int g = 0; g < groups; g++) {
                 for (int ob = 0; ob < oblocks; ob++) {
                     int base = (g * oblocks + ob) * kc * mr;
                     for (int m = 0; m < mr; m++) {
                         int oc = ob * mr + m;
-                        if (oc >= og) continue;
+                        if (oc >= og) {
+                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                            continue;
+                        }
                         int wBase = (g * og + oc) * cg * kPlane;
                         for (int ci = 0; ci < cg; ci++) {
                             for (int t = 0; t < taps; t++) {
@@ -183,12 +216,14 @@ final class ShiftedConv {
                 }
             }
             superLen = nr * Math.max(1, 512 / nr);
+            packPanels = taps == 1 && oblocks >= 4 && Planner.enabled("panels");
         }
 
         int items() { return groups * imageChunks * bands; }
 
         void run() {
-            Threads.parallelFor(items(), this::item);
+            long work = (long) groups * oblocks * mr * kc * outBatch * sp.gridSize();
+            Threads.parallelFor(items(), threadsFor(work), this::item);
         }
 
         void item(int idx) {
@@ -198,7 +233,7 @@ final class ShiftedConv {
             int g = rest / imageChunks;
             int b0 = chunk * cntMax;
             int cnt = Math.min(cntMax, outBatch - b0);
-            int j0 = band * rows;
+            int j0 = direct ? 0 : band * rows;
             int rowsA = Math.min(rows, grid[0] - j0);
             int inChan = featureGroups ? g * cg : 0;
             int inImg = (featureGroups ? 0 : g * outBatch) + b0;
@@ -207,7 +242,7 @@ final class ShiftedConv {
             int base;
             if (direct) {
                 src = x;
-                base = (inImg * c + inChan) * xPlane + j0 * xst[0];
+                base = (inImg * c + inChan) * xPlane;
             } else {
                 src = Scratch.floats(Scratch.SRC, planes.size);
                 base = 0;
@@ -219,28 +254,44 @@ final class ShiftedConv {
             int aGroup = g * oblocks * kc * mr;
             int oGroup = g * og;
             int last = dstAxis[n - 1];
-            for (int ps = 0; ps < walkEnd; ps += superLen) {
-                int pe = Math.min(walkEnd, ps + superLen);
+            // Tile outer, output-channel block inner: the tile's input (kc rows of nr floats) stays in L1/L2 while the packed
+            // kernel, which is much smaller per step (mr floats against nr), streams from L2.
+
+            int pBegin = direct ? band * tilesPerBand * nr : 0;
+            int pEnd = direct ? Math.min(walkEnd, pBegin + tilesPerBand * nr) : walkEnd;
+            // With one tap per channel (1x1 kernels) and several output blocks, the tile's input rows are first copied into a
+            // contiguous panel: one streaming pass with many loads in flight, instead of the kernel stalling on each of kc
+            // separate rows, then kc * nr floats that stay in L2 for every output block.
+            boolean pack = packPanels;
+            float[] panel = pack ? Scratch.floats(Scratch.OUT, kc * nr) : null;
+            int[] panelOff = pack ? panelOffsets() : null;
+            int ri = runs.find(Math.max(0, Math.min(pBegin, walkEnd - nr)));
+            for (int t0 = pBegin; t0 < pEnd; t0 += nr) {
+                // the last tile ends at the walk's end (overlapping its neighbour) instead of reading past the input
+                int p0 = t0 + nr > walkEnd && walkEnd >= nr ? walkEnd - nr : t0;
+                while (runs.start(ri) + runs.length(ri) <= p0) ri++;
+                int bOff = base + p0;
+                boolean guarded = direct && bOff + maxOff + nr > src.length;
+                boolean whole = last == 1 && runs.start(ri) <= p0 && runs.start(ri) + runs.length(ri) >= p0 + nr;
+                int dWhole = whole ? runs.dst(ri) + (p0 - runs.start(ri)) : 0;
+                float[] bArr = src;
+                int[] bIdx = off;
+                if (pack && !guarded) {
+                    for (int k = 0; k < kc; k++) kern.copy(src, bOff + off[k], panel, k * nr, nr);
+                    bArr = panel;
+                    bIdx = panelOff;
+                    bOff = 0;
+                }
                 for (int ob = 0; ob < oblocks; ob++) {
                     int aOff = aGroup + ob * kc * mr;
                     int rowsValid = Math.min(mr, og - ob * mr);
                     int oBase = oGroup + ob * mr;
-                    int ri = runs.find(ps);
-                    for (int p0 = ps; p0 < pe; p0 += nr) {
-                        while (runs.start(ri) + runs.length(ri) <= p0) ri++;
-                        int bOff = base + p0;
-                        if (direct && bOff + maxOff + nr > src.length) {
-                            ScalarKernels.gemmGuarded(mr, nr, a, aOff, kc, src, bOff, off, tile, 0, nr);
-                            runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
-                            continue;
-                        }
-                        if (rowsValid == mr && last == 1 && runs.start(ri) <= p0 && runs.start(ri) + runs.length(ri) >= p0 + nr) {
-                            kern.gemm(mr, a, aOff, kc, src, bOff, off, out, runs.dst(ri) + (p0 - runs.start(ri)) + oBase * qTot, qTot);
-                        } else {
-                            kern.gemm(mr, a, aOff, kc, src, bOff, off, tile, 0, nr);
-                            runs.store(ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
-                        }
-                    }
+                    boolean toOut = !guarded && whole && rowsValid == mr;
+                    float[] cArr = toOut ? out : tile;
+                    int cOff = toOut ? dWhole + oBase * qTot : 0, ldc = toOut ? qTot : nr;
+                    if (guarded) ScalarKernels.gemmGuarded(mr, nr, a, aOff, mr, kc, src, bOff, off, 0, cArr, cOff, ldc);
+                    else kern.gemm(mr, nv, a, aOff, mr, kc, bArr, bOff, bIdx, 0, cArr, cOff, ldc);
+                    if (!toOut) runs.store(kern, ri, tile, nr, p0, rowsValid, out, oBase * qTot, qTot, last);
                 }
             }
         }

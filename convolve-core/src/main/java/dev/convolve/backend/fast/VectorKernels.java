@@ -1,6 +1,7 @@
 package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,23 +29,148 @@ final class VectorKernels implements Kernels {
     private static final int[] GEMM_NV = {0, 8, 8, 8, 6, 4, 4, 3, 3};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
-        switch (mr) {
-            case 1 -> gemm1x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 2 -> gemm2x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 3 -> gemm3x8(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 4 -> gemm4x6(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 5 -> gemm5x4(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 6 -> gemm6x4(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 7 -> gemm7x3(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            case 8 -> gemm8x3(a, aOff, kc, b, bOff, off, c, cOff, ldc);
-            default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
+    public boolean hasGemm(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 17, 18, 19, 20, 22, 24, 33, 34, 35, 36, 38, 40, 49, 50, 51, 52, 54, 56, 65, 66, 67, 68, 70, 81, 82, 83, 84, 97, 98, 99, 100, 113, 114, 115, 129, 130, 131 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 
-    private static void gemm1x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+        }
+        c0_0.intoArray(c, cOff);
+    }
+
+    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+    }
+
+    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+    }
+
+    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+    }
+
+    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+    }
+
+    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 1) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -74,9 +200,134 @@ final class VectorKernels implements Kernels {
         c0_7.intoArray(c, cOff + 7 * L);
     }
 
-    private static void gemm2x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+    }
+
+    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+    }
+
+    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+    }
+
+    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+    }
+
+    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            c1_4 = a1.fma(b4, c1_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+            c1_5 = a1.fma(b5, c1_5);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, cOff + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
+    }
+
+    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 2) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -123,9 +374,171 @@ final class VectorKernels implements Kernels {
         c1_7.intoArray(c, cOff + 1 * ldc + 7 * L);
     }
 
-    private static void gemm3x8(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+    }
+
+    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+    }
+
+    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+    }
+
+    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+    }
+
+    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+            c0_4 = a0.fma(b4, c0_4);
+            c1_4 = a1.fma(b4, c1_4);
+            c2_4 = a2.fma(b4, c2_4);
+            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+            c0_5 = a0.fma(b5, c0_5);
+            c1_5 = a1.fma(b5, c1_5);
+            c2_5 = a2.fma(b5, c2_5);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c0_4.intoArray(c, cOff + 4 * L);
+        c0_5.intoArray(c, cOff + 5 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, cOff + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, cOff + 2 * ldc + 4 * L);
+        c2_5.intoArray(c, cOff + 2 * ldc + 5 * L);
+    }
+
+    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c2_6 = FloatVector.zero(S), c2_7 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 3) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -189,9 +602,143 @@ final class VectorKernels implements Kernels {
         c2_7.intoArray(c, cOff + 2 * ldc + 7 * L);
     }
 
-    private static void gemm4x6(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+    }
+
+    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+    }
+
+    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+
+    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+            c3_3 = a3.fma(b3, c3_3);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+    }
+
+    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 4) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
@@ -254,9 +801,111 @@ final class VectorKernels implements Kernels {
         c3_5.intoArray(c, cOff + 3 * ldc + 5 * L);
     }
 
-    private static void gemm5x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+    }
+
+    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+    }
+
+    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+    }
+
+    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 5) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -310,9 +959,126 @@ final class VectorKernels implements Kernels {
         c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
-    private static void gemm6x4(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+    }
+
+    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+    }
+
+    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 6) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -375,9 +1141,82 @@ final class VectorKernels implements Kernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void gemm7x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+    }
+
+    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+    }
+
+    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 7) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -434,9 +1273,90 @@ final class VectorKernels implements Kernels {
         c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
     }
 
-    private static void gemm8x3(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
+    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+    }
+
+    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
+            int bi = bOff + off[k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+    }
+
+    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff; k < kc; k++, ak += 8) {
+        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
@@ -1129,6 +2049,32 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, src, sOff + i, m).intoArray(dst, dOff + i, m);
+        }
+    }
+
+    @Override
+    public void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep) {
+        for (int r = 0; r < rows; r++) deinterleave(x, xi + r * xStep, count, dst, dEven + r * dStep, dOdd + r * dStep);
+    }
+
+    @Override
+    public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
+        int full = len & -L;
+        VectorMask<Float> m = S.indexInRange(full, len);
+        for (int r = 0; r < rows; r++) {
+            int so = sOff + r * sStep, d = dOff + r * dStep;
+            for (int i = 0; i < full; i += L) FloatVector.fromArray(S, src, so + i).intoArray(dst, d + i);
+            if (full < len) FloatVector.fromArray(S, src, so + full, m).intoArray(dst, d + full, m);
+        }
+    }
+
     private static final FloatVector EVEN, ODD;
 
     static {
@@ -1149,10 +2095,197 @@ final class VectorKernels implements Kernels {
             EVEN.selectFrom(a, b).intoArray(dst, dEven + k);
             ODD.selectFrom(a, b).intoArray(dst, dOdd + k);
         }
-        for (; k < count; k++) {
-            dst[dEven + k] = x[xi + 2 * k];
-            dst[dOdd + k] = x[xi + 2 * k + 1];
+        if (k < count) {
+            // the tail with masks: 2r input floats, r outputs per phase
+            int r = count - k, two = 2 * r;
+            VectorMask<Float> ma = S.indexInRange(0, two), mb = S.indexInRange(L, two), mo = S.indexInRange(0, r);
+            FloatVector a = FloatVector.fromArray(S, x, xi + 2 * k, ma), b = FloatVector.fromArray(S, x, xi + 2 * k + L, mb);
+            EVEN.selectFrom(a, b).intoArray(dst, dEven + k, mo);
+            ODD.selectFrom(a, b).intoArray(dst, dOdd + k, mo);
         }
+    }
+
+    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
+
+    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
+    private static void store8(FloatVector v, float[] u, int at, int half) {
+        if (L == 8) {
+            v.intoArray(u, at);
+        } else {
+            v.intoArray(u, at, LOW8);
+            v.intoArray(u, at + half - 8, HIGH8);
+        }
+    }
+
+    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+
+    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int r = 0; r < 6; r++) {
+            int rb = base + r * rowStride;
+            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
+        }
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+
+    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 4; j++) gradColumn(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) gradRow(tmp, i, out, oOff, oStride);
+    }
+
+    private static void gradColumn(float[] g, int at, int rowStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * rowStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * rowStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * rowStride);
+        FloatVector g3 = FloatVector.fromArray(S, g, at + 3 * rowStride);
+        g0.mul(0.25f).intoArray(tmp, (0 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, -1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6)))).intoArray(tmp, (1 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, 1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6)))).intoArray(tmp, (2 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, 1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24)))).intoArray(tmp, (3 * 4 + j) * L);
+        g3.fma(FloatVector.broadcast(S, -1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24)))).intoArray(tmp, (4 * 4 + j) * L);
+        g3.intoArray(tmp, (5 * 4 + j) * L);
+    }
+
+    private static void gradRow(float[] tmp, int i, float[] out, int oOff, int oStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 4 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 4 + 1) * L);
+        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 4 + 2) * L);
+        FloatVector h3 = FloatVector.fromArray(S, tmp, (i * 4 + 3) * L);
+        h0.mul(0.25f).intoArray(out, oOff + (i * 6 + 0) * oStride);
+        h3.fma(FloatVector.broadcast(S, -1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6)))).intoArray(out, oOff + (i * 6 + 1) * oStride);
+        h3.fma(FloatVector.broadcast(S, 1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6)))).intoArray(out, oOff + (i * 6 + 2) * oStride);
+        h3.fma(FloatVector.broadcast(S, 1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24)))).intoArray(out, oOff + (i * 6 + 3) * oStride);
+        h3.fma(FloatVector.broadcast(S, -1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24)))).intoArray(out, oOff + (i * 6 + 4) * oStride);
+        h3.intoArray(out, oOff + (i * 6 + 5) * oStride);
+    }
+
+    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kgColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 3; a++) kgRow(tmp, a, y);
+    }
+
+    private static void kgColumn(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 6 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 6 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 6 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 6 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 6 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))).intoArray(tmp, (1 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2).add(m5))).intoArray(tmp, (2 * 6 + s) * L);
+    }
+
+    private static void kgRow(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 3 + 0) * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 3 + 1) * L);
+        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2).add(t5))).intoArray(y, (a * 3 + 2) * L);
+    }
+
+    private static void inputColumn(float[] tmp, int s) {
+        FloatVector d0 = FloatVector.fromArray(S, tmp, (0 * 6 + s) * L);
+        FloatVector d1 = FloatVector.fromArray(S, tmp, (1 * 6 + s) * L);
+        FloatVector d2 = FloatVector.fromArray(S, tmp, (2 * 6 + s) * L);
+        FloatVector d3 = FloatVector.fromArray(S, tmp, (3 * 6 + s) * L);
+        FloatVector d4 = FloatVector.fromArray(S, tmp, (4 * 6 + s) * L);
+        FloatVector d5 = FloatVector.fromArray(S, tmp, (5 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, 2f), d1.fma(FloatVector.broadcast(S, -2f), d2.neg().add(d4))).intoArray(tmp, (36 + 3 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -2f), d1.fma(FloatVector.broadcast(S, 2f), d2.neg().add(d4))).intoArray(tmp, (36 + 4 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -5f), d1.fma(FloatVector.broadcast(S, 4f), d5)).intoArray(tmp, (36 + 5 * 6 + s) * L);
+    }
+
+    private static void inputRow(float[] tmp, int r, float[] v, int vOff, int vStride) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (36 + r * 6 + 5) * L);
+        t2.fma(FloatVector.broadcast(S, -5f), t0.fma(FloatVector.broadcast(S, 4f), t4)).intoArray(v, vOff + (r * 6 + 0) * vStride);
+        t2.fma(FloatVector.broadcast(S, -4f), t1.fma(FloatVector.broadcast(S, -4f), t3.add(t4))).intoArray(v, vOff + (r * 6 + 1) * vStride);
+        t2.fma(FloatVector.broadcast(S, -4f), t1.fma(FloatVector.broadcast(S, 4f), t3.neg().add(t4))).intoArray(v, vOff + (r * 6 + 2) * vStride);
+        t3.fma(FloatVector.broadcast(S, 2f), t1.fma(FloatVector.broadcast(S, -2f), t2.neg().add(t4))).intoArray(v, vOff + (r * 6 + 3) * vStride);
+        t3.fma(FloatVector.broadcast(S, -2f), t1.fma(FloatVector.broadcast(S, 2f), t2.neg().add(t4))).intoArray(v, vOff + (r * 6 + 4) * vStride);
+        t3.fma(FloatVector.broadcast(S, -5f), t1.fma(FloatVector.broadcast(S, 4f), t5)).intoArray(v, vOff + (r * 6 + 5) * vStride);
+    }
+
+    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) outputColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
+    }
+
+    private static void outputColumn(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 6 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 6 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 6 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 6 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 6 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))).intoArray(tmp, (1 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2))).intoArray(tmp, (2 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -8f), m3.fma(FloatVector.broadcast(S, 8f), m1.sub(m2).add(m5))).intoArray(tmp, (3 * 6 + s) * L);
+    }
+
+    private static void outputRow(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 4 + 0) * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 4 + 1) * L);
+        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))).intoArray(y, (a * 4 + 2) * L);
+        t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2).add(t5))).intoArray(y, (a * 4 + 3) * L);
+    }
+
+    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
+    }
+
+    private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * 3 * tStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * 3 * tStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * 3 * tStride);
+        g0.mul(0.25f).intoArray(tmp, (0 * 3 + j) * L);
+        g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (1 * 3 + j) * L);
+        g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (2 * 3 + j) * L);
+        g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24))).intoArray(tmp, (3 * 3 + j) * L);
+        g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24))).intoArray(tmp, (4 * 3 + j) * L);
+        g2.intoArray(tmp, (5 * 3 + j) * L);
+    }
+
+    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 3 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 3 + 1) * L);
+        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 3 + 2) * L);
+        store8(h0.mul(0.25f), u, uOff + (i * 6 + 0) * uStride, halfStride);
+        store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 1) * uStride, halfStride);
+        store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 2) * uStride, halfStride);
+        store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 3) * uStride, halfStride);
+        store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 4) * uStride, halfStride);
+        store8(h2, u, uOff + (i * 6 + 5) * uStride, halfStride);
     }
 
 }

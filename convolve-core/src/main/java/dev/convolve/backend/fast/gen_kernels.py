@@ -13,6 +13,7 @@ w = out.append
 w("""package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,6 +36,7 @@ final class VectorKernels implements Kernels {
 """)
 
 # ---------------------------------------------------------------- gemm (forward, lanes along positions)
+GEMM_ALL = [(mr, nv) for mr in range(1, 9) for nv in (1, 2, 3, 4, 6, 8) if mr * nv <= 24]
 w("""
     @Override
     public int gemmVectors(int mr) { return GEMM_NV[mr]; }
@@ -42,19 +44,27 @@ w("""
     private static final int[] GEMM_NV = {0""" + "".join(", %d" % nv for mr, nv in GEMM) + """};
 
     @Override
-    public void gemm(int mr, float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {
-        switch (mr) {""")
-for mr, nv in GEMM:
-    w("            case %d -> gemm%dx%d(a, aOff, kc, b, bOff, off, c, cOff, ldc);" % (mr, mr, nv))
-w("""            default -> throw new IllegalStateException("no gemm tile with " + mr + " rows");
+    public boolean hasGemm(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in GEMM_ALL) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in GEMM_ALL:
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 """)
-for mr, nv in GEMM:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int kc, float[] b, int bOff, int[] off, float[] c, int cOff, int ldc) {" % (mr, nv))
+for mr, nv in GEMM_ALL:
+    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int k = 0, ak = aOff; k < kc; k++, ak += %d) {" % mr)
+    w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
     w("            int bi = bOff + off[k];")
     if mr > nv:
         for v in range(nv):
@@ -71,6 +81,7 @@ for mr, nv in GEMM:
             for m in range(mr):
                 w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
+
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
@@ -184,6 +195,35 @@ for op, comb in (("Max", "max"), ("Min", "min"), ("Sum", "add")):
     }
 """ % (op, comb, comb, comb, comb, comb))
 
+w("""    @Override
+    public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, src, sOff + i, m).intoArray(dst, dOff + i, m);
+        }
+    }
+""")
+
+w("""    @Override
+    public void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep) {
+        for (int r = 0; r < rows; r++) deinterleave(x, xi + r * xStep, count, dst, dEven + r * dStep, dOdd + r * dStep);
+    }
+""")
+
+w("""    @Override
+    public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
+        int full = len & -L;
+        VectorMask<Float> m = S.indexInRange(full, len);
+        for (int r = 0; r < rows; r++) {
+            int so = sOff + r * sStep, d = dOff + r * dStep;
+            for (int i = 0; i < full; i += L) FloatVector.fromArray(S, src, so + i).intoArray(dst, d + i);
+            if (full < len) FloatVector.fromArray(S, src, so + full, m).intoArray(dst, d + full, m);
+        }
+    }
+""")
+
 # ---------------------------------------------------------------- stride-2 deinterleave (phase split of a row)
 w("""    private static final FloatVector EVEN, ODD;
 
@@ -205,12 +245,165 @@ w("""    private static final FloatVector EVEN, ODD;
             EVEN.selectFrom(a, b).intoArray(dst, dEven + k);
             ODD.selectFrom(a, b).intoArray(dst, dOdd + k);
         }
-        for (; k < count; k++) {
-            dst[dEven + k] = x[xi + 2 * k];
-            dst[dOdd + k] = x[xi + 2 * k + 1];
+        if (k < count) {
+            // the tail with masks: 2r input floats, r outputs per phase
+            int r = count - k, two = 2 * r;
+            VectorMask<Float> ma = S.indexInRange(0, two), mb = S.indexInRange(L, two), mo = S.indexInRange(0, r);
+            FloatVector a = FloatVector.fromArray(S, x, xi + 2 * k, ma), b = FloatVector.fromArray(S, x, xi + 2 * k + L, mb);
+            EVEN.selectFrom(a, b).intoArray(dst, dEven + k, mo);
+            ODD.selectFrom(a, b).intoArray(dst, dOdd + k, mo);
         }
     }
 """)
 
+
+w("""    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
+
+    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
+    private static void store8(FloatVector v, float[] u, int at, int half) {
+        if (L == 8) {
+            v.intoArray(u, at);
+        } else {
+            v.intoArray(u, at, LOW8);
+            v.intoArray(u, at + half - 8, HIGH8);
+        }
+    }
+""")
+
+# ---------------------------------------------------------------- Winograd F(4x4, 3x3) transforms, 16 tiles (or output channels) per vector
+BT = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
+AT = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
+G = [["0.25f", None, None], ["-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6"], ["1f / 24", "1f / 12", "1f / 6"], ["1f / 24", "-1f / 12", "1f / 6"], [None, None, "1f"]]
+
+def lin(row, names):
+    """A Java expression for sum row[k] * names[k] with fma for coefficients other than +-1."""
+    expr = None
+    terms = [(c, n) for c, n in zip(row, names) if c not in (0, None)]
+    # start from a +-1 term if any, to save a multiply
+    terms.sort(key=lambda t: 0 if t[0] in (1, -1, "1f") else 1)
+    for c, n in terms:
+        if expr is None:
+            if c in (1, "1f"): expr = n
+            elif c == -1: expr = n + ".neg()"
+            else: expr = "%s.mul(%s)" % (n, cst(c))
+        else:
+            if c in (1, "1f"): expr = expr + ".add(" + n + ")"
+            elif c == -1: expr = expr + ".sub(" + n + ")"
+            else: expr = "%s.fma(FloatVector.broadcast(S, %s), %s)" % (n, cst(c), expr)
+    return expr if expr is not None else "FloatVector.zero(S)"
+
+def cst(c):
+    return c if isinstance(c, str) else ("%d" % c) + "f"
+
+# Each pass is its own small method: C2 gives up inlining the Vector API (and falls back to boxed vectors) when one
+# method grows past its node budget, so the transforms are split where they exchange data through memory anyway.
+w("""    @Override
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+""")
+w("""    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int r = 0; r < 6; r++) {
+            int rb = base + r * rowStride;
+            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
+        }
+        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
+    }
+""")
+# F(3x3, 4x4) for the kernel gradient: the 4x4 tile of the output gradient is the "filter", 3x3 the result
+G4 = [["0.25f", None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6"],
+      ["1f / 24", "1f / 12", "1f / 6", "1f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3"], [None, None, None, "1f"]]
+AT3 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 1]]
+w("""    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 4; j++) gradColumn(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) gradRow(tmp, i, out, oOff, oStride);
+    }
+""")
+w("    private static void gradColumn(float[] g, int at, int rowStride, float[] tmp, int j) {")
+for k in range(4):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
+for i in range(6):
+    w("        %s.intoArray(tmp, (%d * 4 + j) * L);" % (lin(G4[i], ["g%d" % k for k in range(4)]), i))
+w("    }\n")
+w("    private static void gradRow(float[] tmp, int i, float[] out, int oOff, int oStride) {")
+for k in range(4):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 4 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        %s.intoArray(out, oOff + (i * 6 + %d) * oStride);" % (lin(G4[j], ["h%d" % k for k in range(4)]), j))
+w("    }\n")
+w("""    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kgColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 3; a++) kgRow(tmp, a, y);
+    }
+""")
+w("    private static void kgColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
+for a in range(3):
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT3[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void kgRow(float[] tmp, int a, float[] y) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(3):
+    w("        %s.intoArray(y, (a * 3 + %d) * L);" % (lin(AT3[b], ["t%d" % k for k in range(6)]), b))
+w("    }\n")
+
+w("    private static void inputColumn(float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
+for r in range(6):
+    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
+w("    }\n")
+w("    private static void inputRow(float[] tmp, int r, float[] v, int vOff, int vStride) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (36 + r * 6 + %d) * L);" % (k, k))
+for c in range(6):
+    w("        %s.intoArray(v, vOff + (r * 6 + %d) * vStride);" % (lin(BT[c], ["t%d" % k for k in range(6)]), c))
+w("    }\n")
+
+w("""    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) outputColumn(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
+    }
+""")
+w("    private static void outputColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
+for a in range(4):
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void outputRow(float[] tmp, int a, float[] y) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(4):
+    w("        %s.intoArray(y, (a * 4 + %d) * L);" % (lin(AT[b], ["t%d" % k for k in range(6)]), b))
+w("    }\n")
+
+w("""    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
+    }
+""")
+w("    private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {")
+for k in range(3):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 3 * tStride);" % (k, k))
+for i in range(6):
+    w("        %s.intoArray(tmp, (%d * 3 + j) * L);" % (lin(G[i], ["g%d" % k for k in range(3)]), i))
+w("    }\n")
+w("    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
+for k in range(3):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 3 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
+w("    }\n")
 w("}")
 print("\n".join(out))

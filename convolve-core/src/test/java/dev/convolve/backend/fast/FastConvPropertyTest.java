@@ -25,6 +25,16 @@ class FastConvPropertyTest {
         check(SCALAR, RandomConvCase.of(seed, false));
     }
 
+    @Property(tries = 100)
+    void bigBatchesMatchReference(@ForAll long seed) {
+        check(FAST, RandomConvCase.bigBatch(seed));
+    }
+
+    @Property(tries = 30)
+    void scalarBigBatchesMatchReference(@ForAll long seed) {
+        check(SCALAR, RandomConvCase.bigBatch(seed));
+    }
+
     @Property(tries = 120)
     void smallItemsMatchReference(@ForAll long seed) {
         int saved = ShiftedConv.itemBudgetFloats;

@@ -24,6 +24,13 @@ class FastGradPropertyTest {
         checkInput(FAST, RandomConvCase.of(seed, false));
     }
 
+    @Property(tries = 60)
+    void bigBatchGradientsMatchReference(@ForAll long seed) {
+        RandomConvCase c = RandomConvCase.bigBatch(seed);
+        checkKernel(FAST, c);
+        checkInput(FAST, c);
+    }
+
     @Property(tries = 80)
     void scalarGradientsMatchReference(@ForAll long seed) {
         RandomConvCase c = RandomConvCase.of(seed, false);

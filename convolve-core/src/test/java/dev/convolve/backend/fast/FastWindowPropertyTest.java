@@ -80,6 +80,20 @@ class FastWindowPropertyTest {
         }
     }
 
+    @Property(tries = 60)
+    void maxPooling2x2RoutesLikeTheReference(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = r.nextInt(1, 4), c = r.nextInt(1, 5), h = r.nextInt(2, 20), w = r.nextInt(2, 20);
+        int hi = r.nextInt(0, 2);
+        Tensor x = Tensor.randomNormal(seed, DType.F64, 0, 1, n, c, h, w).asType(DType.F32);
+        if (r.nextInt(4) == 0) x = x.round();   // ties: the first maximum wins
+        WindowOptions o = WindowOptions.of(1, 1, 2, 2).withStrides(1, 1, 2, 2).withPadding(Padding.explicit(new int[4], new int[] {0, 0, hi, hi}));
+        WindowPlan p = WindowPlan.of("window_max", x.shape(), x.dtype(), o);
+        Tensor src = Tensor.randomNormal(seed + 1, DType.F64, 0, 1, p.outputShape().dims()).asType(DType.F32);
+        Close.check(REF.windowSelectScatter(p, true, x, src), FAST.windowSelectScatter(p, true, x, src), REF.windowSelectScatter(p, true, x, src.abs()), 1e-6,
+                "2x2 max routing " + p);
+    }
+
     static WindowOptions optionsOf(WindowPlan p) {
         return WindowOptions.of(p.window()).withStrides(p.strides()).withWindowDilations(p.dilations()).withPadding(Padding.explicit(p.padLow(), p.padHigh()));
     }

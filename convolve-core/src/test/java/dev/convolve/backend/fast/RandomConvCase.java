@@ -17,12 +17,21 @@ record RandomConvCase(long seed, Tensor input, Tensor kernel, ConvOptions option
     static RandomConvCase of(long seed, boolean types) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int attempt = 0; ; attempt++) {
-            RandomConvCase c = attempt(seed, r, types);
+            RandomConvCase c = attempt(seed, r, types, false);
             if (c != null) return c;
         }
     }
 
-    private static RandomConvCase attempt(long seed, SplittableRandom r, boolean types) {
+    /** Batches of 32 to 70 on small planes: the shapes the batch-in-lanes engine takes. */
+    static RandomConvCase bigBatch(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int attempt = 0; ; attempt++) {
+            RandomConvCase c = attempt(seed, r, false, true);
+            if (c != null) return c;
+        }
+    }
+
+    private static RandomConvCase attempt(long seed, SplittableRandom r, boolean types, boolean big) {
         int n = pick(r, 1, 2, 2, 2, 2, 3);
         int gf = 1, gb = 1;
         int mode = r.nextInt(10);
@@ -32,8 +41,10 @@ record RandomConvCase(long seed, Tensor input, Tensor kernel, ConvOptions option
         int perGroupOut = pick(r, 1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17);
         int c = ic * gf;
         int o = perGroupOut * Math.max(gf, gb);
-        int batch = pick(r, 1, 1, 2, 3, 5) * gb;
-        int maxSide = n == 1 ? 64 : n == 2 ? 23 : 8;
+        if (big) gb = 1;
+        int batch = big ? pick(r, 32, 33, 47, 64, 70) : pick(r, 1, 1, 2, 3, 5) * gb;
+        if (big) o = perGroupOut * gf;
+        int maxSide = big ? (n == 1 ? 40 : n == 2 ? 9 : 4) : n == 1 ? 64 : n == 2 ? 23 : 8;
         int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
         for (int i = 0; i < n; i++) {
             in[i] = Math.min(maxSide, SIZES[r.nextInt(SIZES.length)]);
@@ -78,7 +89,7 @@ record RandomConvCase(long seed, Tensor input, Tensor kernel, ConvOptions option
         Tensor w = kp == null ? kc : kc.transpose(Canonical.inverse(kp));
         try {
             ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), opt);
-            if (p.outputShape().size() > 60_000 || p.macs() > 3_000_000) return null;
+            if (p.outputShape().size() > (big ? 200_000 : 60_000) || p.macs() > (big ? 6_000_000 : 3_000_000)) return null;
             return new RandomConvCase(seed, x, w, opt, p);
         } catch (IllegalArgumentException e) {
             return null;

@@ -1,0 +1,226 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+import java.util.List;
+
+/**
+ * The conv with the batch in the vector lanes, for small planes and large batches (the MNIST CNN's 14x14 to 1x1
+ * layers, a residual network's 7x7 stage): the flat walk of {@link ShiftedConv} would spend most lanes on plane
+ * padding there. The input is transposed once to {@code [channel][padded position][image]} blocks of {@code nr}
+ * images, so that tap {@code (c, t)} of output position {@code j} is the contiguous vector block at
+ * {@code ((c * P + pos(j, t)) * nr}: the same shifted GEMM tile, with images instead of positions in the lanes.
+ * Strides and input-dilation phases need no copies here, only one padding that covers every sub-problem; the
+ * result is scattered back to {@code [N][O][Q...]}.
+ */
+final class BatchConv {
+    private BatchConv() {}
+
+    /** Flat positions per image above which the flat engine wins. */
+    static final int MAX_GRID = 256;
+
+    /** True when this engine should run the plan: batch groups are not supported, and the batch must fill vectors. */
+    static boolean suits(Kernels k, ConvPlan p, List<SubProblem> subs) {
+        if (p.batchGroups() > 1 || subs.isEmpty() || !Planner.enabled("batch-lanes")) return false;
+        if (p.outBatch() < 2 * k.lanes()) return false;
+        long grid = 0;
+        for (SubProblem sp : subs) grid = Math.max(grid, sp.gridSize());
+        if (grid > MAX_GRID) return false;
+        if (grid <= 32) return true;
+        // Larger planes, measured: the flat walk wins for strided forward convs (its stride-phase split is cheap) and for
+        // one input channel; the input gradient of a strided conv (input dilation: several output phases) is better here.
+        boolean dilated = false, strided = false;
+        for (int v : p.inputDilation()) dilated |= v > 1;
+        for (int v : p.strides()) strided |= v > 1;
+        if (dilated) return true;
+        return !strided && p.kernelChannels() > 1;
+    }
+
+    /** The tile {@code (mr, nv)} with the least padded work for {@code og} rows and {@code batch} lanes. */
+    static int[] chooseTile(Kernels k, int og, int batch) {
+        int bestMr = 1, bestNv = 1;
+        double best = Double.MAX_VALUE;
+        for (int mr = 1; mr <= 8; mr++) {
+            for (int nv = 1; nv <= 8; nv++) {
+                if (!k.hasGemm(mr, nv)) continue;
+                int lanes = nv * k.lanes();
+                double work = (double) ((og + mr - 1) / mr * mr) * ((batch + lanes - 1) / lanes * lanes);
+                double cost = work * (1.0 + (double) (mr + nv) / (mr * nv));
+                if (cost < best) { best = cost; bestMr = mr; bestNv = nv; }
+            }
+        }
+        return new int[] {bestMr, bestNv};
+    }
+
+    static void run(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out) {
+        new Job(kern, p, subs, x, w, out).run();
+    }
+
+    static final class Job {
+        final Kernels kern;
+        final ConvPlan p;
+        final List<SubProblem> subs;
+        final float[] x, w, out;
+        final int n, groups, og, cg, c, o, outBatch, mr, nv, nr, oblocks, blocks, pTot, xPlane, qTot, kPlane;
+        final int[] lowPad, padded, pst, in, qst, kst;
+        final boolean featureGroups;
+        float[] xb;
+
+        Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out) {
+            this.kern = kern; this.p = p; this.subs = subs; this.x = x; this.w = w; this.out = out;
+            n = p.spatialRank();
+            featureGroups = p.featureGroups() > 1;
+            groups = p.featureGroups();
+            o = p.outChannels();
+            og = o / groups;
+            cg = p.kernelChannels();
+            c = p.channels();
+            outBatch = p.outBatch();
+            int[] t = chooseTile(kern, og, outBatch);
+            mr = t[0];
+            nv = t[1];
+            nr = nv * kern.lanes();
+            oblocks = (og + mr - 1) / mr;
+            blocks = (outBatch + nr - 1) / nr;
+            in = p.spatial();
+            xPlane = ShiftedConv.product(in);
+            qst = ShiftedConv.rowMajorStrides(p.outSize());
+            qTot = ShiftedConv.product(p.outSize());
+            kst = ShiftedConv.rowMajorStrides(p.kernelSize());
+            kPlane = ShiftedConv.product(p.kernelSize());
+            // one padding for every sub-problem: the lowest and highest input index any tap reads
+            lowPad = new int[n];
+            padded = new int[n];
+            for (int i = 0; i < n; i++) {
+                int lo = 0, hi = in[i] - 1;
+                for (SubProblem sp : subs) {
+                    for (int a : sp.offset[i]) {
+                        lo = Math.min(lo, a);
+                        hi = Math.max(hi, (sp.grid[i] - 1) * sp.stride[i] + a);
+                    }
+                }
+                lowPad[i] = -lo;
+                padded[i] = hi - lo + 1;
+            }
+            pst = ShiftedConv.rowMajorStrides(padded);
+            pTot = ShiftedConv.product(padded);
+        }
+
+        void run() {
+            long work = 0;
+            for (SubProblem sp : subs) work += sp.gridSize() * sp.tapCount();
+            work *= (long) groups * oblocks * mr * cg * blocks * nr;
+            int threads = ShiftedConv.threadsFor(work);
+            // 1. the input as [group][block][channel][padded position][nr images]
+            int perBlock = cg * pTot * nr;
+            xb = Scratch.floats(Scratch.AUX, groups * blocks * perBlock + nr);
+            Threads.parallelFor(groups * blocks * cg, threads, this::transform);
+            // 2. every sub-problem, items = (group, block, slice of grid points)
+            for (SubProblem sp : subs) {
+                int taps = sp.tapCount(), kc = cg * taps;
+                int[] off = new int[kc];
+                int[] kOff = new int[taps];
+                int[] u = new int[n];
+                for (int tp = 0; tp < taps; tp++) {
+                    int ko = 0, po = 0;
+                    for (int i = 0; i < n; i++) {
+                        ko += sp.taps[i][u[i]] * kst[i];
+                        po += (sp.offset[i][u[i]] + lowPad[i]) * pst[i];
+                    }
+                    kOff[tp] = ko;
+                    for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po) * nr;
+                    for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
+                }
+                // packed kernel, rows padded with zeros: a[g][ob][k][mr]
+                float[] a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
+                for (int g = 0; g < groups; g++) {
+                    for (int ob = 0; ob < oblocks; ob++) {
+                        int base = (g * oblocks + ob) * kc * mr;
+                        for (int m = 0; m < mr; m++) {
+                            int oc = ob * mr + m;
+                            if (oc >= og) {
+                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                            continue;
+                        }
+                            int wBase = (g * og + oc) * cg * kPlane;
+                            for (int ci = 0; ci < cg; ci++) {
+                                for (int tp = 0; tp < taps; tp++) a[base + (ci * taps + tp) * mr + m] = w[wBase + ci * kPlane + kOff[tp]];
+                            }
+                        }
+                    }
+                }
+                int grid = (int) sp.gridSize();
+                int slices = Math.max(1, Math.min(grid, (4 * threads + groups * blocks - 1) / (groups * blocks)));
+                int perSlice = (grid + slices - 1) / slices;
+                int items = groups * blocks * ((grid + perSlice - 1) / perSlice);
+                int slicesReal = (grid + perSlice - 1) / perSlice;
+                Threads.parallelFor(items, threads, idx -> item(sp, a, off, kc, idx, slicesReal, perSlice));
+            }
+        }
+
+        private void transform(int idx) {
+            int ci = idx % cg, rest = idx / cg;
+            int blk = rest % blocks, g = rest / blocks;
+            int d0 = ((g * blocks + blk) * cg + ci) * pTot * nr;
+            java.util.Arrays.fill(xb, d0, d0 + pTot * nr, 0f);
+            int inChan = (featureGroups ? g * cg : 0) + ci;
+            int lanes = Math.min(nr, outBatch - blk * nr);
+            int[] ix = new int[n];
+            for (int l = 0; l < lanes; l++) {
+                int xBase = ((blk * nr + l) * c + inChan) * xPlane;
+                // every input element of this image and channel goes to its padded position, lane l
+                java.util.Arrays.fill(ix, 0);
+                int last = in[n - 1];
+                for (int e = 0; e < xPlane; e += last) {
+                    int pp = 0;
+                    for (int i = 0; i < n - 1; i++) pp += (ix[i] + lowPad[i]) * pst[i];
+                    pp += lowPad[n - 1];
+                    int dd = d0 + pp * nr + l;
+                    for (int k = 0; k < last; k++) xb[dd + k * nr] = x[xBase + e + k];
+                    for (int i = n - 2; i >= 0; i--) {
+                        if (++ix[i] < in[i]) break;
+                        ix[i] = 0;
+                    }
+                }
+            }
+        }
+
+        private void item(SubProblem sp, float[] a, int[] off, int kc, int idx, int slices, int perSlice) {
+            int slice = idx % slices, rest = idx / slices;
+            int blk = rest % blocks, g = rest / blocks;
+            int j0 = slice * perSlice, j1 = Math.min((int) sp.gridSize(), j0 + perSlice);
+            int lanes = Math.min(nr, outBatch - blk * nr);
+            int xBase = (g * blocks + blk) * cg * pTot * nr;
+            float[] tile = Scratch.floats(Scratch.TILE, mr * nr);
+            int[] j = new int[n];
+            // grid point j0 as coordinates
+            for (int i = n - 1, r = j0; i >= 0; i--) {
+                j[i] = r % sp.grid[i];
+                r /= sp.grid[i];
+            }
+            int imgStride = o * qTot;
+            for (int jf = j0; jf < j1; jf++) {
+                int pos = 0, dq = 0;
+                for (int i = 0; i < n; i++) {
+                    pos += j[i] * sp.stride[i] * pst[i];
+                    dq += (sp.step[i] * j[i] + sp.first[i]) * qst[i];
+                }
+                int bOff = xBase + pos * nr;
+                for (int ob = 0; ob < oblocks; ob++) {
+                    int rows = Math.min(mr, og - ob * mr);
+                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, bOff, off, 0, tile, 0, nr);
+                    int oc = g * og + ob * mr;
+                    int dBase = blk * nr * imgStride + oc * qTot + dq;
+                    for (int m = 0; m < rows; m++) {
+                        int tm = m * nr, dm = dBase + m * qTot;
+                        for (int l = 0; l < lanes; l++) out[dm + l * imgStride] = tile[tm + l];
+                    }
+                }
+                for (int i = n - 1; i >= 0; i--) {
+                    if (++j[i] < sp.grid[i]) break;
+                    j[i] = 0;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+
+/**
+ * The kernel gradient of 3x3 stride-1 convs by Winograd's F(3x3, 4x4): per 4x4 tile of the output gradient {@code g}
+ * and the 6x6 input patch under it, {@code dW += A^T [(G g G^T) . (B^T d B)] A}. Summed over tiles and images this
+ * is 36 GEMMs {@code M[xi] (O x C) = sum_tiles Gt[xi][tile][O]^T V[xi][tile][C]}, then one output transform per
+ * (output, input) channel pair: 4x fewer multiply-adds than the direct sum. Input and gradient are copied into blocks
+ * of 16 channels first (as {@link Winograd} does), so every transform loads contiguous vectors; threads keep partial
+ * sums of {@code M} of their own.
+ */
+final class GradKernelWinograd {
+    private GradKernelWinograd() {}
+
+    static final int ALPHA = 6, TILE = 4, XI = ALPHA * ALPHA;
+
+    static boolean suits(ConvPlan p) {
+        if (p.spatialRank() != 2 || p.featureGroups() != 1 || p.batchGroups() != 1) return false;
+        int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), q = p.outSize();
+        for (int i = 0; i < 2; i++) {
+            if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
+        }
+        return p.channels() >= 16 && p.outChannels() >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-dw");
+    }
+
+    static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
+        new Job(kern, p, x, g).run(dw);
+    }
+
+    static final class Job {
+        final Kernels kern;
+        final float[] x, g;
+        final int c, cb, cpad, o, ob, opad, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, mr, nv, tb;
+        final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
+        final int[] off;
+        float[] xb, gb;
+
+        Job(Kernels kern, ConvPlan p, float[] x, float[] g) {
+            this.kern = kern; this.x = x; this.g = g;
+            lanes = kern.lanes();
+            c = p.channels();
+            cb = (c + lanes - 1) / lanes;
+            cpad = cb * lanes;
+            o = p.outChannels();
+            ob = (o + lanes - 1) / lanes;
+            opad = ob * lanes;
+            batch = p.batch();
+            int[] in = p.spatial(), q = p.outSize(), lo = p.padLow();
+            h = in[0]; wd = in[1]; q0 = q[0]; q1 = q[1];
+            lo0 = lo[0]; lo1 = lo[1];
+            th = (q0 + TILE - 1) / TILE;
+            tw = (q1 + TILE - 1) / TILE;
+            wp = tw * TILE + 2;
+            hp = th * TILE + 2;
+            plane = hp * wp * lanes;
+            gw = tw * TILE;
+            gh = th * TILE;
+            gplane = gh * gw * lanes;
+            // GEMM tile over (output channel rows) x (input channel vectors)
+            int v = 4;
+            while (cb % v != 0) v--;
+            nv = v;
+            int m = 8;
+            while (!kern.hasGemm(m, nv)) m--;
+            mr = m;
+            tb = 64;
+            off = new int[tb];
+            for (int t = 0; t < tb; t++) off[t] = t * cpad;
+            tiles = batch * th * tw;
+            blocks = (tiles + tb - 1) / tb;
+        }
+
+        void run(float[] dw) {
+            long work = (long) XI * cpad * opad * tiles;
+            int threads = ShiftedConv.threadsFor(work);
+            xb = Scratch.floats(Scratch.SRC, batch * cb * plane);
+            gb = Scratch.floats(Scratch.AUX, batch * ob * gplane);
+            Threads.parallelFor(batch * cb, threads, this::blockInput);
+            Threads.parallelFor(batch * ob, threads, this::blockGrad);
+            int workers = Math.max(1, Math.min(threads, blocks));
+            int rowsPad = (opad + mr - 1) / mr * mr;
+            int part = XI * rowsPad * cpad;
+            float[] partials = Scratch.floats(Scratch.PART, workers * part);
+            java.util.Arrays.fill(partials, 0, workers * part, 0f);
+            Threads.parallelFor(workers, workers, wk -> {
+                for (int b = wk; b < blocks; b += workers) block(b, partials, wk * part, rowsPad);
+            });
+            // dW[o][c] = A^T (sum of partials) A, 16 input channels at a time
+            float[] tmp = Scratch.floats(Scratch.TILE, 36 * lanes);
+            float[] y = Scratch.floats(Scratch.OUT, 9 * lanes);
+            for (int wk = 1; wk < workers; wk++) {
+                for (int i = 0; i < part; i++) partials[i] += partials[wk * part + i];
+            }
+            for (int oc = 0; oc < o; oc++) {
+                for (int k = 0; k < cb; k++) {
+                    kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                    int chans = Math.min(lanes, c - k * lanes);
+                    for (int l = 0; l < chans; l++) {
+                        int d = (oc * c + k * lanes + l) * 9;
+                        for (int t = 0; t < 9; t++) dw[d + t] += y[t * lanes + l];
+                    }
+                }
+            }
+        }
+
+        /** Image and 16-channel block {@code idx} of the input, zero padded: {@code [n][cb][hp][wp][16]}. */
+        private void blockInput(int idx) {
+            int n = idx / cb, k = idx % cb;
+            int d0 = idx * plane;
+            java.util.Arrays.fill(xb, d0, d0 + plane, 0f);
+            int chans = Math.min(lanes, c - k * lanes);
+            int colLo = Math.max(0, -lo1), colHi = Math.min(wd, wp - lo1);
+            for (int cl = 0; cl < chans; cl++) {
+                int xs = (n * c + k * lanes + cl) * h * wd;
+                for (int iy = 0; iy < h; iy++) {
+                    int py = iy + lo0;
+                    if (py < 0 || py >= hp) continue;
+                    int xr = xs + iy * wd, dr = d0 + (py * wp + lo1) * lanes + cl;
+                    for (int ix = colLo; ix < colHi; ix++) xb[dr + ix * lanes] = x[xr + ix];
+                }
+            }
+        }
+
+        /** Image and 16-channel block {@code idx} of the output gradient, zero past the output: {@code [n][ob][gh][gw][16]}. */
+        private void blockGrad(int idx) {
+            int n = idx / ob, k = idx % ob;
+            int d0 = idx * gplane;
+            java.util.Arrays.fill(gb, d0, d0 + gplane, 0f);
+            int chans = Math.min(lanes, o - k * lanes);
+            for (int cl = 0; cl < chans; cl++) {
+                int gs = (n * o + k * lanes + cl) * q0 * q1;
+                for (int y = 0; y < q0; y++) {
+                    int gr = gs + y * q1, dr = d0 + y * gw * lanes + cl;
+                    for (int xx = 0; xx < q1; xx++) gb[dr + xx * lanes] = g[gr + xx];
+                }
+            }
+        }
+
+        private void block(int b, float[] partials, int partBase, int rowsPad) {
+            int t0 = b * tb, count = Math.min(tb, tiles - t0);
+            float[] v = Scratch.floats(Scratch.GRAD, XI * tb * cpad);
+            float[] gt = Scratch.floats(Scratch.OUT, XI * tb * opad + mr * lanes);
+            float[] mblk = Scratch.floats(Scratch.TILE, XI * rowsPad * cpad);
+            float[] tmp = Scratch.floats(Scratch.PACK, 72 * lanes);
+            int perImage = th * tw;
+            for (int k = 0; k < count; k++) {
+                int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+                int xBase = n * cb * plane + (ti * TILE * wp + tj * TILE) * lanes;
+                for (int kc = 0; kc < cb; kc++) kern.wino4InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
+                int gBase = n * ob * gplane + (ti * TILE * gw + tj * TILE) * lanes;
+                for (int ko = 0; ko < ob; ko++) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+            }
+            // tiles past count: zero gradient rows, so they add nothing
+            for (int xi = 0; xi < XI; xi++) java.util.Arrays.fill(gt, xi * tb * opad + count * opad, (xi + 1) * tb * opad, 0f);
+            for (int xi = 0; xi < XI; xi++) {
+                for (int r0 = 0; r0 < opad; r0 += mr) {
+                    for (int cv = 0; cv < cb; cv += nv) {
+                        kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk,
+                                (xi * rowsPad + r0) * cpad + cv * lanes, cpad);
+                    }
+                }
+            }
+            int n = XI * rowsPad * cpad;
+            for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
+        }
+    }
+}

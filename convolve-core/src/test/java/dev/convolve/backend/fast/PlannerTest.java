@@ -1,0 +1,60 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** What the planner chooses for the families of the benchmark table, and that it says why. */
+class PlannerTest {
+    private static final FastBackend FAST = FastBackend.create();
+
+    static ConvPlan plan(int n, int c, int h, int w, int k, int r, int stride, int pad, int groups) {
+        ConvOptions o = ConvOptions.defaults().withStrides(stride).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad}))
+                .withFeatureGroupSize(groups);
+        return ConvPlan.of(Shape.of(n, c, h, w), DType.F32, Shape.of(k, c / groups, r, r), DType.F32, o);
+    }
+
+    @Test
+    void choosesPerShape() {
+        assertEquals("winograd-4x4", FAST.explain(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
+        assertEquals("winograd-4x4", FAST.explain(plan(64, 64, 7, 7, 64, 3, 1, 1, 1)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes", FAST.explain(plan(256, 8, 7, 7, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(1, 1, 28, 28, 1, 3, 1, 0, 1)).algorithm());
+        assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
+        assertEquals("dot", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
+        assertEquals("dot", FAST.explainGradKernel(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
+    }
+
+    @Test
+    void theInputGradientIsPlannedAsTheConvItRuns() {
+        ConvPlan p = plan(8, 64, 56, 56, 64, 3, 1, 1, 1);
+        Planner.Choice c = FAST.explainGradInput(p);
+        assertEquals("winograd-4x4", c.algorithm());
+        ConvPlan g = Planner.gradInputPlan(p);
+        assertEquals(p.inputShape(), g.outputShape());
+        ConvPlan strided = plan(256, 4, 14, 14, 8, 3, 2, 1, 1);
+        assertTrue(FAST.explainGradInput(strided).reason().contains("output phases"), FAST.explainGradInput(strided).reason());
+        assertEquals(strided.canonicalInputShape(), Planner.gradInputPlan(strided).outputShape());
+    }
+
+    @Test
+    void explanationsSayWhy() {
+        String r = FAST.explain(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).toString();
+        assertTrue(r.startsWith("winograd-4x4 ("), r);
+        assertTrue(r.contains("F(4x4, 3x3)"), r);
+        assertFalse(FAST.simd().isBlank());
+        String s = FastBackend.scalar().explain(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).reason();
+        assertTrue(s.contains("scalar"), s);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.convolve.backend.Backend;
+import dev.convolve.backend.Backends;
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/** The Winograd path (3x3, stride 1, 16+ channels) against the reference: odd sizes, any padding, layouts, tile edges. */
+class WinogradTest {
+    private static final Backend REF = Backends.reference();
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    static RandomConvCase winogradCase(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int c = new int[] {16, 17, 24, 33}[r.nextInt(4)], o = new int[] {16, 19, 32, 40}[r.nextInt(4)];
+            int n = r.nextInt(1, 4), h = r.nextInt(4, 24), w = r.nextInt(4, 24);
+            int[] lo = {r.nextInt(-1, 3), r.nextInt(-1, 3)}, hi = {r.nextInt(-1, 3), r.nextInt(-1, 3)};
+            ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(lo, hi));
+            if (r.nextInt(4) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
+            Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
+            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 3, 3});
+            Tensor x = xc, k = kc;
+            if (opt.inputPermutation() != null) {
+                x = xc.transpose(Canonical.inverse(opt.inputPermutation()));
+                k = kc.transpose(Canonical.inverse(opt.kernelPermutation()));
+            }
+            try {
+                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt);
+                if (!Winograd.suits(p)) continue;
+                return new RandomConvCase(seed, x, k, opt, p);
+            } catch (IllegalArgumentException e) {
+                // empty output: draw again
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void winogradMatchesReference(@ForAll long seed) {
+        RandomConvCase c = winogradCase(seed);
+        assertEquals("winograd-4x4", FAST.explain(c.plan()).algorithm());
+        FastConvPropertyTest.check(FAST, c);
+    }
+
+    @Property(tries = 50)
+    void winogradKernelGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = winogradCase(seed);
+        assertEquals("winograd-dw", FAST.explainGradKernel(c.plan()).algorithm());
+        FastGradPropertyTest.checkKernel(FAST, c);
+    }
+
+    @Property(tries = 10)
+    void scalarWinogradKernelGradientMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkKernel(SCALAR, winogradCase(seed));
+    }
+
+    @Property(tries = 15)
+    void scalarWinogradMatchesReference(@ForAll long seed) {
+        FastConvPropertyTest.check(SCALAR, winogradCase(seed));
+    }
+
+    @Property(tries = 20)
+    void winogradSmallItemsMatchReference(@ForAll long seed) {
+        int saved = ShiftedConv.itemBudgetFloats;
+        ShiftedConv.itemBudgetFloats = 3000;
+        try {
+            FastConvPropertyTest.check(FAST, winogradCase(seed));
+        } finally {
+            ShiftedConv.itemBudgetFloats = saved;
+        }
+    }
+
+    @Test
+    void resnetLayerIsWithinTolerance() {
+        Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, 2, 64, 56, 56);
+        Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.1, 64, 64, 3, 3);
+        ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), ConvOptions.defaults().withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1})));
+        FastConvPropertyTest.check(FAST, new RandomConvCase(0, x, w, ConvOptions.defaults().withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1})), p));
+    }
+}
