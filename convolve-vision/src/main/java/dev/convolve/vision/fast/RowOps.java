@@ -64,6 +64,14 @@ interface RowOps {
      */
     void vertical4Symmetric(float[][] rows, float[] w, int taps, float[][] dst, int dstOff, int n);
 
+    /**
+     * {@link #vertical4Symmetric} for a u8 image through a ring of f32 rows ({@code rows} holds {@code taps + 3} rows,
+     * read from offset 0): rows {@code taps - 1 .. taps + 2} are first filled with {@code n} values of the u8 rows
+     * {@code src[k]} from {@code srcOffs[k]} (k < 4) converted to f32; then all are used. The next four output rows
+     * need only four new rows: the rest of their window is already in the ring.
+     */
+    void vertical4SymmetricRing(float[][] rows, byte[][] src, int[] srcOffs, float[] w, int taps, float[][] dst, int dstOff, int n);
+
     /** {@link #vertical4Symmetric} reading u8 rows in place: row {@code r} from {@code rows[r]} at {@code offs[r]}. */
     void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n);
 

@@ -150,6 +150,12 @@ final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void vertical4SymmetricRing(float[][] rows, byte[][] src, int[] srcOffs, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        for (int k = 0; k < 4; k++) u8ToF32(src[k], srcOffs[k], rows[taps - 1 + k], 0, n);
+        vertical4SymmetricLoop(rows, w, taps, dst, dstOff, 0, n);
+    }
+
+    @Override
     public void vertical4SymmetricU8(byte[][] rows, int[] offs, float[] w, int taps, float[][] dst, int dstOff, int n) {
         vertical4SymmetricU8Loop(rows, offs, w, taps, dst, dstOff, 0, n);
     }

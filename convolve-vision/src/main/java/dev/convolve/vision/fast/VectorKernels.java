@@ -21,6 +21,25 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorKernels {
     private VectorKernels() {}
 
+    /** {@code SHIFT[r]} selects lanes r .. r + L - 1 of two concatenated vectors (a shift by r lanes). */
+    static final FloatVector[] SHIFT = new FloatVector[L];
+
+    static {
+        for (int r = 0; r < L; r++) {
+            float[] index = new float[L];
+            for (int j = 0; j < L; j++) index[j] = j + r;
+            SHIFT[r] = FloatVector.fromArray(F, index, 0);
+        }
+    }
+
+    /** Whether {@link #horizontalSymmetricU8Mixed} exists for these taps and stride (and this vector length). */
+    static boolean hasMixed(int taps, int ts) {
+        return L == 16 && switch (taps * 8 + ts) {
+            case 41, 43, 44, 57, 59, 60, 73, 75, 76, 123 -> true;
+            default -> false;
+        };
+    }
+
     /** {@link RowOps#vertical4Symmetric} for 3 taps, output positions [from, to) in steps of L ({@code to - from} a multiple of L). */
     static void vertical4Symmetric3(float[][] rows, float[] w, float[][] dst, int dstOff, int from, int to) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -305,30 +324,297 @@ final class VectorKernels {
         }
     }
 
+    /** {@link RowOps#vertical4SymmetricRing} for 7 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing7(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x7 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x8 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x9 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x6.intoArray(r6, i);
+            x7.intoArray(r7, i);
+            x8.intoArray(r8, i);
+            x9.intoArray(r9, i);
+            FloatVector a0 = x0.add(x6).fma(w0, x1.add(x5).fma(w1, x2.add(x4).fma(w2, x3.mul(w3))));
+            FloatVector a1 = x1.add(x7).fma(w0, x2.add(x6).fma(w1, x3.add(x5).fma(w2, x4.mul(w3))));
+            FloatVector a2 = x2.add(x8).fma(w0, x3.add(x7).fma(w1, x4.add(x6).fma(w2, x5.mul(w3))));
+            FloatVector a3 = x3.add(x9).fma(w0, x4.add(x8).fma(w1, x5.add(x7).fma(w2, x6.mul(w3))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 9 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing9(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x9 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x10 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x11 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x8.intoArray(r8, i);
+            x9.intoArray(r9, i);
+            x10.intoArray(r10, i);
+            x11.intoArray(r11, i);
+            FloatVector a0 = x0.add(x8).fma(w0, x1.add(x7).fma(w1, x2.add(x6).fma(w2, x3.add(x5).fma(w3, x4.mul(w4)))));
+            FloatVector a1 = x1.add(x9).fma(w0, x2.add(x8).fma(w1, x3.add(x7).fma(w2, x4.add(x6).fma(w3, x5.mul(w4)))));
+            FloatVector a2 = x2.add(x10).fma(w0, x3.add(x9).fma(w1, x4.add(x8).fma(w2, x5.add(x7).fma(w3, x6.mul(w4)))));
+            FloatVector a3 = x3.add(x11).fma(w0, x4.add(x10).fma(w1, x5.add(x9).fma(w2, x6.add(x8).fma(w3, x7.mul(w4)))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 11 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing11(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x11 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x12 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x13 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x10.intoArray(r10, i);
+            x11.intoArray(r11, i);
+            x12.intoArray(r12, i);
+            x13.intoArray(r13, i);
+            FloatVector a0 = x0.add(x10).fma(w0, x1.add(x9).fma(w1, x2.add(x8).fma(w2, x3.add(x7).fma(w3, x4.add(x6).fma(w4, x5.mul(w5))))));
+            FloatVector a1 = x1.add(x11).fma(w0, x2.add(x10).fma(w1, x3.add(x9).fma(w2, x4.add(x8).fma(w3, x5.add(x7).fma(w4, x6.mul(w5))))));
+            FloatVector a2 = x2.add(x12).fma(w0, x3.add(x11).fma(w1, x4.add(x10).fma(w2, x5.add(x9).fma(w3, x6.add(x8).fma(w4, x7.mul(w5))))));
+            FloatVector a3 = x3.add(x13).fma(w0, x4.add(x12).fma(w1, x5.add(x11).fma(w2, x6.add(x10).fma(w3, x7.add(x9).fma(w4, x8.mul(w5))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 13 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing13(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13]; float[] r14 = rows[14]; float[] r15 = rows[15];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = FloatVector.fromArray(F, r10, i);
+            FloatVector x11 = FloatVector.fromArray(F, r11, i);
+            FloatVector x12 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x13 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x14 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x15 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x12.intoArray(r12, i);
+            x13.intoArray(r13, i);
+            x14.intoArray(r14, i);
+            x15.intoArray(r15, i);
+            FloatVector a0 = x0.add(x12).fma(w0, x1.add(x11).fma(w1, x2.add(x10).fma(w2, x3.add(x9).fma(w3, x4.add(x8).fma(w4, x5.add(x7).fma(w5, x6.mul(w6)))))));
+            FloatVector a1 = x1.add(x13).fma(w0, x2.add(x12).fma(w1, x3.add(x11).fma(w2, x4.add(x10).fma(w3, x5.add(x9).fma(w4, x6.add(x8).fma(w5, x7.mul(w6)))))));
+            FloatVector a2 = x2.add(x14).fma(w0, x3.add(x13).fma(w1, x4.add(x12).fma(w2, x5.add(x11).fma(w3, x6.add(x10).fma(w4, x7.add(x9).fma(w5, x8.mul(w6)))))));
+            FloatVector a3 = x3.add(x15).fma(w0, x4.add(x14).fma(w1, x5.add(x13).fma(w2, x6.add(x12).fma(w3, x7.add(x11).fma(w4, x8.add(x10).fma(w5, x9.mul(w6)))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
+    /** {@link RowOps#vertical4SymmetricRing} for 15 taps, output positions [from, to) in steps of L. */
+    static void vertical4SymmetricRing15(float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        float[] r0 = rows[0]; float[] r1 = rows[1]; float[] r2 = rows[2]; float[] r3 = rows[3]; float[] r4 = rows[4]; float[] r5 = rows[5]; float[] r6 = rows[6]; float[] r7 = rows[7]; float[] r8 = rows[8]; float[] r9 = rows[9]; float[] r10 = rows[10]; float[] r11 = rows[11]; float[] r12 = rows[12]; float[] r13 = rows[13]; float[] r14 = rows[14]; float[] r15 = rows[15]; float[] r16 = rows[16]; float[] r17 = rows[17];
+        byte[] b0 = src[0]; byte[] b1 = src[1]; byte[] b2 = src[2]; byte[] b3 = src[3];
+        int s0 = srcOffs[0]; int s1 = srcOffs[1]; int s2 = srcOffs[2]; int s3 = srcOffs[3];
+        float[] d0 = dst[0], d1 = dst[1], d2 = dst[2], d3 = dst[3];
+        for (int i = from; i < to; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, r0, i);
+            FloatVector x1 = FloatVector.fromArray(F, r1, i);
+            FloatVector x2 = FloatVector.fromArray(F, r2, i);
+            FloatVector x3 = FloatVector.fromArray(F, r3, i);
+            FloatVector x4 = FloatVector.fromArray(F, r4, i);
+            FloatVector x5 = FloatVector.fromArray(F, r5, i);
+            FloatVector x6 = FloatVector.fromArray(F, r6, i);
+            FloatVector x7 = FloatVector.fromArray(F, r7, i);
+            FloatVector x8 = FloatVector.fromArray(F, r8, i);
+            FloatVector x9 = FloatVector.fromArray(F, r9, i);
+            FloatVector x10 = FloatVector.fromArray(F, r10, i);
+            FloatVector x11 = FloatVector.fromArray(F, r11, i);
+            FloatVector x12 = FloatVector.fromArray(F, r12, i);
+            FloatVector x13 = FloatVector.fromArray(F, r13, i);
+            FloatVector x14 = ((FloatVector) ByteVector.fromArray(B, b0, s0 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x15 = ((FloatVector) ByteVector.fromArray(B, b1, s1 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x16 = ((FloatVector) ByteVector.fromArray(B, b2, s2 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            FloatVector x17 = ((FloatVector) ByteVector.fromArray(B, b3, s3 + i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0).convert(VectorOperators.I2F, 0));
+            x14.intoArray(r14, i);
+            x15.intoArray(r15, i);
+            x16.intoArray(r16, i);
+            x17.intoArray(r17, i);
+            FloatVector a0 = x0.add(x14).fma(w0, x1.add(x13).fma(w1, x2.add(x12).fma(w2, x3.add(x11).fma(w3, x4.add(x10).fma(w4, x5.add(x9).fma(w5, x6.add(x8).fma(w6, x7.mul(w7))))))));
+            FloatVector a1 = x1.add(x15).fma(w0, x2.add(x14).fma(w1, x3.add(x13).fma(w2, x4.add(x12).fma(w3, x5.add(x11).fma(w4, x6.add(x10).fma(w5, x7.add(x9).fma(w6, x8.mul(w7))))))));
+            FloatVector a2 = x2.add(x16).fma(w0, x3.add(x15).fma(w1, x4.add(x14).fma(w2, x5.add(x13).fma(w3, x6.add(x12).fma(w4, x7.add(x11).fma(w5, x8.add(x10).fma(w6, x9.mul(w7))))))));
+            FloatVector a3 = x3.add(x17).fma(w0, x4.add(x16).fma(w1, x5.add(x15).fma(w2, x6.add(x14).fma(w3, x7.add(x13).fma(w4, x8.add(x12).fma(w5, x9.add(x11).fma(w6, x10.mul(w7))))))));
+            a0.intoArray(d0, dstOff + i);
+            a1.intoArray(d1, dstOff + i);
+            a2.intoArray(d2, dstOff + i);
+            a3.intoArray(d3, dstOff + i);
+        }
+    }
+
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 3 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU83(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
         FloatVector w1 = FloatVector.broadcast(F, w[1]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t1).fma(w1, tie);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t2)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 5 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 1).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 6)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 3 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU83x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w1, tie);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU85(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -336,21 +622,162 @@ final class VectorKernels {
         FloatVector w2 = FloatVector.broadcast(F, w[2]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t2).fma(w2, tie);
             a = FloatVector.fromArray(F, src, o + t1).add(FloatVector.fromArray(F, src, o + t3)).fma(w1, a);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t4)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 7 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 2).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 3)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 4)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU85x1} with taps [1, 3] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s1 = SHIFT[1];
+        FloatVector s3 = SHIFT[3];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 2).fma(w2, tie);
+            a = s1.selectFrom(c0, c1).add(s3.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 4)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 9)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU85x3} with taps [1, 3] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s3 = SHIFT[3];
+        FloatVector s9 = SHIFT[9];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w2, tie);
+            a = s3.selectFrom(c0, c1).add(s9.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 5 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU85x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 8).fma(w2, tie);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 12)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 16)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU85x4} with taps [1, 3] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU85x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s4 = SHIFT[4];
+        FloatVector s12 = SHIFT[12];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 8).fma(w2, tie);
+            a = s4.selectFrom(c0, c1).add(s12.selectFrom(c0, c1)).fma(w1, a);
+            a = c0.add(c1).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU87(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -359,22 +786,174 @@ final class VectorKernels {
         FloatVector w3 = FloatVector.broadcast(F, w[3]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t3).fma(w3, tie);
             a = FloatVector.fromArray(F, src, o + t2).add(FloatVector.fromArray(F, src, o + t4)).fma(w2, a);
             a = FloatVector.fromArray(F, src, o + t1).add(FloatVector.fromArray(F, src, o + t5)).fma(w1, a);
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t6)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 9 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 4)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 5)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 6)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU87x1} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 3).fma(w3, tie);
+            a = s2.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 4)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 5)).fma(w1, a);
+            a = c0.add(s6.selectFrom(c0, c1)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 9).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 15)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 18)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU87x3} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 9).fma(w3, tie);
+            a = s6.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 15)).fma(w1, a);
+            a = c0.add(s2.selectFrom(c1, c2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 7 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU87x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w3, tie);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 16)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 20)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU87x4} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU87x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s8 = SHIFT[8];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w3, tie);
+            a = s8.selectFrom(c0, c1).add(c1).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 20)).fma(w1, a);
+            a = c0.add(s8.selectFrom(c1, c2)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU89(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -384,8 +963,8 @@ final class VectorKernels {
         FloatVector w4 = FloatVector.broadcast(F, w[4]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t4).fma(w4, tie);
             a = FloatVector.fromArray(F, src, o + t3).add(FloatVector.fromArray(F, src, o + t5)).fma(w3, a);
             a = FloatVector.fromArray(F, src, o + t2).add(FloatVector.fromArray(F, src, o + t6)).fma(w2, a);
@@ -393,14 +972,178 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t8)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 11 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 5)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 6)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 7)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU89x1} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x1Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L);
+        for (; o < end; o += L) {
+            FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 4).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 5)).fma(w3, a);
+            a = s2.selectFrom(c0, c1).add(s6.selectFrom(c0, c1)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 7)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 8)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 15)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 18)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 21)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU89x3} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 12).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 15)).fma(w3, a);
+            a = s6.selectFrom(c0, c1).add(s2.selectFrom(c1, c2)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 21)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 24)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 9 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU89x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 16).fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 20)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 24)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 28)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 32)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU89x4} with taps [2, 6] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU89x4Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s8 = SHIFT[8];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L);
+        for (; o < end; o += L) {
+            FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+            FloatVector a = c1.fma(w4, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 20)).fma(w3, a);
+            a = s8.selectFrom(c0, c1).add(s8.selectFrom(c1, c2)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 28)).fma(w1, a);
+            a = c0.add(c2).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU811(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -411,8 +1154,8 @@ final class VectorKernels {
         FloatVector w5 = FloatVector.broadcast(F, w[5]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t5).fma(w5, tie);
             a = FloatVector.fromArray(F, src, o + t4).add(FloatVector.fromArray(F, src, o + t6)).fma(w4, a);
             a = FloatVector.fromArray(F, src, o + t3).add(FloatVector.fromArray(F, src, o + t7)).fma(w3, a);
@@ -421,14 +1164,95 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t10)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 13 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 5).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 6)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 7)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 8)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 9)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 10)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 15).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 18)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 21)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 24)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 27)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 30)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 11 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU811x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 20).fma(w5, tie);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 24)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 28)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 32)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 36)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 40)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU813(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -440,8 +1264,8 @@ final class VectorKernels {
         FloatVector w6 = FloatVector.broadcast(F, w[6]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts; int t11 = 11 * ts; int t12 = 12 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t6).fma(w6, tie);
             a = FloatVector.fromArray(F, src, o + t5).add(FloatVector.fromArray(F, src, o + t7)).fma(w5, a);
             a = FloatVector.fromArray(F, src, o + t4).add(FloatVector.fromArray(F, src, o + t8)).fma(w4, a);
@@ -451,14 +1275,101 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t12)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
     /**
-     * {@link RowOps#horizontalSymmetricU8} for 15 taps, output positions [from, to) in steps of L. Rounds with
-     * the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false} skips the
-     * clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 6).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 5).add(FloatVector.fromArray(F, src, o + 7)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 8)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 9)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 10)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 11)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 12)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 18).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 21)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 24)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 27)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 30)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 33)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 36)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 13 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU813x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 24).fma(w6, tie);
+            a = FloatVector.fromArray(F, src, o + 20).add(FloatVector.fromArray(F, src, o + 28)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 32)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 36)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 40)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 44)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 48)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
      */
     static void horizontalSymmetricU815(float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
         FloatVector w0 = FloatVector.broadcast(F, w[0]);
@@ -471,8 +1382,8 @@ final class VectorKernels {
         FloatVector w7 = FloatVector.broadcast(F, w[7]);
         FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
         int t1 = 1 * ts; int t2 = 2 * ts; int t3 = 3 * ts; int t4 = 4 * ts; int t5 = 5 * ts; int t6 = 6 * ts; int t7 = 7 * ts; int t8 = 8 * ts; int t9 = 9 * ts; int t10 = 10 * ts; int t11 = 11 * ts; int t12 = 12 * ts; int t13 = 13 * ts; int t14 = 14 * ts;
-        for (int i = from; i < to; i += L) {
-            int o = srcOff + i;
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
             FloatVector a = FloatVector.fromArray(F, src, o + t7).fma(w7, tie);
             a = FloatVector.fromArray(F, src, o + t6).add(FloatVector.fromArray(F, src, o + t8)).fma(w6, a);
             a = FloatVector.fromArray(F, src, o + t5).add(FloatVector.fromArray(F, src, o + t9)).fma(w5, a);
@@ -483,7 +1394,137 @@ final class VectorKernels {
             a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + t14)).fma(w0, a);
             IntVector bits = a.add(round).reinterpretAsInts();
             if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
-            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, dstOff + i);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 1 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x1(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 7).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 8)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 5).add(FloatVector.fromArray(F, src, o + 9)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 10)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 11)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 2).add(FloatVector.fromArray(F, src, o + 12)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 1).add(FloatVector.fromArray(F, src, o + 13)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 14)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 3 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x3(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 21).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 18).add(FloatVector.fromArray(F, src, o + 24)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 27)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 30)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 33)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 6).add(FloatVector.fromArray(F, src, o + 36)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 39)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 42)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+        }
+    }
+
+    /**
+     * {@link #horizontalSymmetricU815x3} with taps [2, 6, 10] built by permutes from carried vectors. Reads up to
+     * {@code L} floats past the last tap: callers check that the row has them.
+     */
+    static void horizontalSymmetricU815x3Mixed(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        FloatVector s2 = SHIFT[2];
+        FloatVector s6 = SHIFT[6];
+        FloatVector s14 = SHIFT[14];
+        int shift = dstOff - srcOff;
+        int o = srcOff + from, end = srcOff + to;
+        FloatVector c0 = FloatVector.fromArray(F, src, o + 0 * L); FloatVector c1 = FloatVector.fromArray(F, src, o + 1 * L); FloatVector c2 = FloatVector.fromArray(F, src, o + 2 * L);
+        for (; o < end; o += L) {
+            FloatVector c3 = FloatVector.fromArray(F, src, o + 3 * L);
+            FloatVector a = FloatVector.fromArray(F, src, o + 21).fma(w7, tie);
+            a = s2.selectFrom(c1, c2).add(FloatVector.fromArray(F, src, o + 24)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 15).add(FloatVector.fromArray(F, src, o + 27)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(s14.selectFrom(c1, c2)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 9).add(FloatVector.fromArray(F, src, o + 33)).fma(w3, a);
+            a = s6.selectFrom(c0, c1).add(FloatVector.fromArray(F, src, o + 36)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 3).add(FloatVector.fromArray(F, src, o + 39)).fma(w1, a);
+            a = c0.add(FloatVector.fromArray(F, src, o + 42)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
+            c0 = c1; c1 = c2; c2 = c3;
+        }
+    }
+
+    /**
+     * {@link RowOps#horizontalSymmetricU8} for 15 taps 4 floats apart, output positions [from, to) in steps
+     * of L. Rounds with the 2^23 trick (the 2^-16 that sends halves up is the accumulator's start); {@code clip = false}
+     * skips the clip to [0, 255], for callers that know the sums stay within [0, 255.5).
+     */
+    static void horizontalSymmetricU815x4(float[] src, int srcOff, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        FloatVector w0 = FloatVector.broadcast(F, w[0]);
+        FloatVector w1 = FloatVector.broadcast(F, w[1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[2]);
+        FloatVector w3 = FloatVector.broadcast(F, w[3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[4]);
+        FloatVector w5 = FloatVector.broadcast(F, w[5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[6]);
+        FloatVector w7 = FloatVector.broadcast(F, w[7]);
+        FloatVector tie = FloatVector.broadcast(F, ScalarRowOps.TIE_UP), round = FloatVector.broadcast(F, ScalarRowOps.ROUND);
+        int shift = dstOff - srcOff;
+        for (int o = srcOff + from, end = srcOff + to; o < end; o += L) {
+            FloatVector a = FloatVector.fromArray(F, src, o + 28).fma(w7, tie);
+            a = FloatVector.fromArray(F, src, o + 24).add(FloatVector.fromArray(F, src, o + 32)).fma(w6, a);
+            a = FloatVector.fromArray(F, src, o + 20).add(FloatVector.fromArray(F, src, o + 36)).fma(w5, a);
+            a = FloatVector.fromArray(F, src, o + 16).add(FloatVector.fromArray(F, src, o + 40)).fma(w4, a);
+            a = FloatVector.fromArray(F, src, o + 12).add(FloatVector.fromArray(F, src, o + 44)).fma(w3, a);
+            a = FloatVector.fromArray(F, src, o + 8).add(FloatVector.fromArray(F, src, o + 48)).fma(w2, a);
+            a = FloatVector.fromArray(F, src, o + 4).add(FloatVector.fromArray(F, src, o + 52)).fma(w1, a);
+            a = FloatVector.fromArray(F, src, o).add(FloatVector.fromArray(F, src, o + 56)).fma(w0, a);
+            IntVector bits = a.add(round).reinterpretAsInts();
+            if (clip) bits = bits.max(ScalarRowOps.ROUND_BITS).min(ScalarRowOps.ROUND_BITS + 255);
+            ((ByteVector) bits.convertShape(VectorOperators.I2B, B, 0)).intoArray(dst, o + shift);
         }
     }
 
@@ -600,6 +1641,17 @@ final class VectorKernels {
         }
     }
 
+    static void vertical4SymmetricRing(int taps, float[][] rows, byte[][] src, int[] srcOffs, float[] w, float[][] dst, int dstOff, int from, int to) {
+        switch (taps) {
+            case 7 -> vertical4SymmetricRing7(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 9 -> vertical4SymmetricRing9(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 11 -> vertical4SymmetricRing11(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 13 -> vertical4SymmetricRing13(rows, src, srcOffs, w, dst, dstOff, from, to);
+            case 15 -> vertical4SymmetricRing15(rows, src, srcOffs, w, dst, dstOff, from, to);
+            default -> throw new IllegalArgumentException("no unrolled vertical4SymmetricRing for " + taps);
+        }
+    }
+
     static void vertical4SymmetricU8(int taps, byte[][] rows, int[] offs, float[] w, float[][] dst, int dstOff, int from, int to) {
         switch (taps) {
             case 3 -> vertical4SymmetricU83(rows, offs, w, dst, dstOff, from, to);
@@ -609,15 +1661,56 @@ final class VectorKernels {
     }
 
     static void horizontalSymmetricU8(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
-        switch (taps) {
-            case 3 -> horizontalSymmetricU83(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 5 -> horizontalSymmetricU85(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 7 -> horizontalSymmetricU87(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 9 -> horizontalSymmetricU89(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 11 -> horizontalSymmetricU811(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 13 -> horizontalSymmetricU813(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            case 15 -> horizontalSymmetricU815(src, srcOff, ts, w, dst, dstOff, from, to, clip);
-            default -> throw new IllegalArgumentException("no unrolled horizontalSymmetricU8 for " + taps);
+        switch (taps * 8 + ts) {
+            case 25 -> horizontalSymmetricU83x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 27 -> horizontalSymmetricU83x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 28 -> horizontalSymmetricU83x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 41 -> horizontalSymmetricU85x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 43 -> horizontalSymmetricU85x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 44 -> horizontalSymmetricU85x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 57 -> horizontalSymmetricU87x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 59 -> horizontalSymmetricU87x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 60 -> horizontalSymmetricU87x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 73 -> horizontalSymmetricU89x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 75 -> horizontalSymmetricU89x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 76 -> horizontalSymmetricU89x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 89 -> horizontalSymmetricU811x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 91 -> horizontalSymmetricU811x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 92 -> horizontalSymmetricU811x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 105 -> horizontalSymmetricU813x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 107 -> horizontalSymmetricU813x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 108 -> horizontalSymmetricU813x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 121 -> horizontalSymmetricU815x1(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 123 -> horizontalSymmetricU815x3(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 124 -> horizontalSymmetricU815x4(src, srcOff, w, dst, dstOff, from, to, clip);
+            default -> {
+                switch (taps) {
+                    case 3 -> horizontalSymmetricU83(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 5 -> horizontalSymmetricU85(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 7 -> horizontalSymmetricU87(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 9 -> horizontalSymmetricU89(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 11 -> horizontalSymmetricU811(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 13 -> horizontalSymmetricU813(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    case 15 -> horizontalSymmetricU815(src, srcOff, ts, w, dst, dstOff, from, to, clip);
+                    default -> throw new IllegalArgumentException("no unrolled horizontalSymmetricU8 for " + taps);
+                }
+            }
+        }
+    }
+
+    static void horizontalSymmetricU8Mixed(int taps, float[] src, int srcOff, int ts, float[] w, byte[] dst, int dstOff, int from, int to, boolean clip) {
+        switch (taps * 8 + ts) {
+            case 41 -> horizontalSymmetricU85x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 43 -> horizontalSymmetricU85x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 44 -> horizontalSymmetricU85x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 57 -> horizontalSymmetricU87x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 59 -> horizontalSymmetricU87x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 60 -> horizontalSymmetricU87x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 73 -> horizontalSymmetricU89x1Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 75 -> horizontalSymmetricU89x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 76 -> horizontalSymmetricU89x4Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            case 123 -> horizontalSymmetricU815x3Mixed(src, srcOff, w, dst, dstOff, from, to, clip);
+            default -> throw new IllegalArgumentException("no mixed horizontalSymmetricU8 for " + taps + " taps, stride " + ts);
         }
     }
 

@@ -304,8 +304,14 @@ final class VectorRowOps implements RowOps {
         if (RowOps.unrolledTaps(taps) && n >= L) {
             // Whole vectors, then the last L outputs once more (recomputing a few: the same values) for a partial one.
             int m = n - n % L;
-            VectorKernels.horizontalSymmetricU8(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
-            if (m < n) VectorKernels.horizontalSymmetricU8(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            int chunks = ((taps - 1) * tapStride + L - 1) / L + 1;
+            if (VectorKernels.hasMixed(taps, tapStride) && srcOff + n - L + chunks * L <= src.length) {
+                VectorKernels.horizontalSymmetricU8Mixed(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
+                if (m < n) VectorKernels.horizontalSymmetricU8Mixed(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            } else {
+                VectorKernels.horizontalSymmetricU8(taps, src, srcOff, tapStride, w, dst, dstOff, 0, m, clip);
+                if (m < n) VectorKernels.horizontalSymmetricU8(taps, src, srcOff + n - L, tapStride, w, dst, dstOff + n - L, 0, L, clip);
+            }
             return;
         }
         int half = taps / 2, mid = taps - 1 - half;
@@ -430,6 +436,18 @@ final class VectorRowOps implements RowOps {
         int m = n - n % L;
         VectorKernels.vertical4Symmetric(taps, rows, w, dst, dstOff, 0, m);
         if (m < n) VectorKernels.vertical4Symmetric(taps, rows, w, dst, dstOff, n - L, n);
+    }
+
+    @Override
+    public void vertical4SymmetricRing(float[][] rows, byte[][] src, int[] srcOffs, float[] w, int taps, float[][] dst, int dstOff, int n) {
+        if (!RowOps.unrolledTaps(taps) || RowOps.unrolledTapsU8(taps) || n < L) {
+            for (int k = 0; k < 4; k++) u8ToF32(src[k], srcOffs[k], rows[taps - 1 + k], 0, n);
+            vertical4Symmetric(rows, w, taps, dst, dstOff, n);
+            return;
+        }
+        int m = n - n % L;
+        VectorKernels.vertical4SymmetricRing(taps, rows, src, srcOffs, w, dst, dstOff, 0, m);
+        if (m < n) VectorKernels.vertical4SymmetricRing(taps, rows, src, srcOffs, w, dst, dstOff, n - L, n);
     }
 
     @Override
