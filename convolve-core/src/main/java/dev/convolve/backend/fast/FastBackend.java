@@ -89,6 +89,16 @@ public final class FastBackend implements Backend {
         return t.transpose(Canonical.inverse(p.kernelPermutation()));
     }
 
+    /**
+     * Gradient with respect to the input: f32 gradients (without batch groups) as the planned gradient conv with a kernel
+     * flipped by {@link GradInput}, others as the default conv form.
+     */
+    @Override
+    public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
+        if (GradInput.suits(p, gradOut)) return GradInput.run(kernels, p, kernel, gradOut);
+        return Backend.super.convGradInput(p, kernel, gradOut);
+    }
+
     /** What {@link #convGradKernel} runs for {@code plan}. */
     public Planner.Choice explainGradKernel(ConvPlan plan) { return Planner.chooseGradKernel(kernels, plan); }
 

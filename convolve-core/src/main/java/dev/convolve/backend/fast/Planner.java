@@ -101,6 +101,12 @@ public final class Planner {
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
         List<SubProblem> subs = SubProblem.of(p);
+        if (GemmConv.suits(p, subs)) {
+            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, subs.get(0).gridSize()));
+            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+            return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] per image, weights packed once, input blocks packed for "
+                    + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
+        }
         if (BatchConv.suits(k, p, subs)) {
             int groups = p.featureGroups();
             int[] t = BatchConv.chooseTile(k, p.outChannels() / groups, p.outBatch());

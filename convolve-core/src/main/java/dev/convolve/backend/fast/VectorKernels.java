@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Only loaded when the module is present and the hardware has at least 256-bit vectors (see
  * {@link Simd}); the species is a static final constant so that C2 keeps every vector in a register.
  */
-final class VectorKernels implements Kernels {
+final class VectorKernels implements Kernels, GemmKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
@@ -1418,6 +1418,2450 @@ final class VectorKernels implements Kernels {
         c7_0.intoArray(c, cOff + 7 * ldc);
         c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
         c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
+    }
+
+    @Override
+    public boolean hasPacked(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 17, 33, 49, 65, 81, 97, 113, 129, 145, 161, 177, 193, 18, 34, 50, 66, 82, 98, 114, 130, 146, 162, 178, 194, 19, 35, 51, 67, 83, 99, 115, 131, 20, 36, 52, 68, 84, 100, 21, 37, 53, 69, 22, 38, 54, 70 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void packed(int mr, int nv, int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        switch (mr * 16 + nv) {
+            case 17 -> packed1x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 33 -> packed2x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 49 -> packed3x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 65 -> packed4x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 81 -> packed5x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 97 -> packed6x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 113 -> packed7x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 129 -> packed8x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 145 -> packed9x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 161 -> packed10x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 177 -> packed11x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 193 -> packed12x1(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 18 -> packed1x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 34 -> packed2x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 50 -> packed3x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 66 -> packed4x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 82 -> packed5x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 98 -> packed6x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 114 -> packed7x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 130 -> packed8x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 146 -> packed9x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 162 -> packed10x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 178 -> packed11x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 194 -> packed12x2(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 19 -> packed1x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 35 -> packed2x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 51 -> packed3x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 67 -> packed4x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 83 -> packed5x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 99 -> packed6x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 115 -> packed7x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 131 -> packed8x3(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 20 -> packed1x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 36 -> packed2x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 52 -> packed3x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 68 -> packed4x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 84 -> packed5x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 100 -> packed6x4(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 21 -> packed1x5(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 37 -> packed2x5(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 53 -> packed3x5(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 69 -> packed4x5(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 22 -> packed1x6(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 38 -> packed2x6(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 54 -> packed3x6(kc, a, ai, b, bi, c, ci, ldc, add);
+            case 70 -> packed4x6(kc, a, ai, b, bi, c, ci, ldc, add);
+            default -> throw new IllegalStateException("no packed tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void packed1x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+        }
+        c0_0.intoArray(c, ci);
+    }
+
+    private static void packed2x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+    }
+
+    private static void packed3x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+    }
+
+    private static void packed4x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+    }
+
+    private static void packed5x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 5, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+    }
+
+    private static void packed6x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 6, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+    }
+
+    private static void packed7x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 7, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+    }
+
+    private static void packed8x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 8, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
+    }
+
+    private static void packed9x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 9, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c8_0.intoArray(c, ci + 8 * ldc);
+    }
+
+    private static void packed10x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 10, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c9_0.intoArray(c, ci + 9 * ldc);
+    }
+
+    private static void packed11x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 11, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            FloatVector a10 = FloatVector.broadcast(S, a[ak + 10]);
+            c10_0 = a10.fma(b0, c10_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, ci + 10 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c9_0.intoArray(c, ci + 9 * ldc);
+        c10_0.intoArray(c, ci + 10 * ldc);
+    }
+
+    private static void packed12x1(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c11_0 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 12, bk = bi + k * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            FloatVector a10 = FloatVector.broadcast(S, a[ak + 10]);
+            c10_0 = a10.fma(b0, c10_0);
+            FloatVector a11 = FloatVector.broadcast(S, a[ak + 11]);
+            c11_0 = a11.fma(b0, c11_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, ci + 10 * ldc));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, ci + 11 * ldc));
+        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c9_0.intoArray(c, ci + 9 * ldc);
+        c10_0.intoArray(c, ci + 10 * ldc);
+        c11_0.intoArray(c, ci + 11 * ldc);
+    }
+
+    private static void packed1x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+    }
+
+    private static void packed2x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+    }
+
+    private static void packed3x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+    }
+
+    private static void packed4x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+    }
+
+    private static void packed5x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 5, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+    }
+
+    private static void packed6x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 6, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+    }
+
+    private static void packed7x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 7, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+    }
+
+    private static void packed8x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 8, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+    }
+
+    private static void packed9x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 9, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            c8_1 = a8.fma(b1, c8_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, ci + 8 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c8_1.intoArray(c, ci + 8 * ldc + 1 * L);
+    }
+
+    private static void packed10x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 10, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            c9_1 = a9.fma(b1, c9_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, ci + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, ci + 9 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c8_1.intoArray(c, ci + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, ci + 9 * ldc);
+        c9_1.intoArray(c, ci + 9 * ldc + 1 * L);
+    }
+
+    private static void packed11x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 11, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, a[ak + 10]);
+            c10_0 = a10.fma(b0, c10_0);
+            c10_1 = a10.fma(b1, c10_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, ci + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, ci + 9 * ldc + 1 * L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, ci + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(S, c, ci + 10 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c8_1.intoArray(c, ci + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, ci + 9 * ldc);
+        c9_1.intoArray(c, ci + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, ci + 10 * ldc);
+        c10_1.intoArray(c, ci + 10 * ldc + 1 * L);
+    }
+
+    private static void packed12x2(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 12, bk = bi + k * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, a[ak + 10]);
+            c10_0 = a10.fma(b0, c10_0);
+            c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, a[ak + 11]);
+            c11_0 = a11.fma(b0, c11_0);
+            c11_1 = a11.fma(b1, c11_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, ci + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, ci + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, ci + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, ci + 9 * ldc + 1 * L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, ci + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(S, c, ci + 10 * ldc + 1 * L));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, ci + 11 * ldc));
+            c11_1 = c11_1.add(FloatVector.fromArray(S, c, ci + 11 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, ci + 8 * ldc);
+        c8_1.intoArray(c, ci + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, ci + 9 * ldc);
+        c9_1.intoArray(c, ci + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, ci + 10 * ldc);
+        c10_1.intoArray(c, ci + 10 * ldc + 1 * L);
+        c11_0.intoArray(c, ci + 11 * ldc);
+        c11_1.intoArray(c, ci + 11 * ldc + 1 * L);
+    }
+
+    private static void packed1x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+    }
+
+    private static void packed2x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+    }
+
+    private static void packed3x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+    }
+
+    private static void packed4x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+    }
+
+    private static void packed5x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 5, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+    }
+
+    private static void packed6x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 6, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+    }
+
+    private static void packed7x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 7, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            c6_2 = a6.fma(b2, c6_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, ci + 6 * ldc + 2 * L);
+    }
+
+    private static void packed8x3(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 8, bk = bi + k * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            c6_2 = a6.fma(b2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            c7_2 = a7.fma(b2, c7_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c6_1.intoArray(c, ci + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, ci + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, ci + 7 * ldc);
+        c7_1.intoArray(c, ci + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, ci + 7 * ldc + 2 * L);
+    }
+
+    private static void packed1x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+    }
+
+    private static void packed2x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+    }
+
+    private static void packed3x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+    }
+
+    private static void packed4x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            c3_3 = a3.fma(b3, c3_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+    }
+
+    private static void packed5x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 5, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            c3_3 = a3.fma(b3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            c4_3 = a4.fma(b3, c4_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
+    }
+
+    private static void packed6x4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 6, bk = bi + k * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            c3_3 = a3.fma(b3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            c4_3 = a4.fma(b3, c4_3);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+            c5_3 = a5.fma(b3, c5_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+        c5_3.intoArray(c, ci + 5 * ldc + 3 * L);
+    }
+
+    private static void packed1x5(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * 5 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+    }
+
+    private static void packed2x5(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * 5 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+    }
+
+    private static void packed3x5(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * 5 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            c2_4 = a2.fma(b4, c2_4);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, ci + 2 * ldc + 4 * L);
+    }
+
+    private static void packed4x5(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * 5 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            c2_4 = a2.fma(b4, c2_4);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            c3_3 = a3.fma(b3, c3_3);
+            c3_4 = a3.fma(b4, c3_4);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+            c3_4 = c3_4.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 4 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, ci + 2 * ldc + 4 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+        c3_4.intoArray(c, ci + 3 * ldc + 4 * L);
+    }
+
+    private static void packed1x6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 1, bk = bi + k * 6 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bk + 5 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            c0_5 = a0.fma(b5, c0_5);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, ci + 5 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c0_5.intoArray(c, ci + 5 * L);
+    }
+
+    private static void packed2x6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 2, bk = bi + k * 6 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bk + 5 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            c0_5 = a0.fma(b5, c0_5);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+            c1_5 = a1.fma(b5, c1_5);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, ci + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 5 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c0_5.intoArray(c, ci + 5 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, ci + 1 * ldc + 5 * L);
+    }
+
+    private static void packed3x6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 3, bk = bi + k * 6 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bk + 5 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            c0_5 = a0.fma(b5, c0_5);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+            c1_5 = a1.fma(b5, c1_5);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            c2_4 = a2.fma(b4, c2_4);
+            c2_5 = a2.fma(b5, c2_5);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, ci + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 5 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c0_5.intoArray(c, ci + 5 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, ci + 1 * ldc + 5 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, ci + 2 * ldc + 4 * L);
+        c2_5.intoArray(c, ci + 2 * ldc + 5 * L);
+    }
+
+    private static void packed4x6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * 4, bk = bi + k * 6 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bk + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bk + 5 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            c0_3 = a0.fma(b3, c0_3);
+            c0_4 = a0.fma(b4, c0_4);
+            c0_5 = a0.fma(b5, c0_5);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            c1_3 = a1.fma(b3, c1_3);
+            c1_4 = a1.fma(b4, c1_4);
+            c1_5 = a1.fma(b5, c1_5);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            c2_3 = a2.fma(b3, c2_3);
+            c2_4 = a2.fma(b4, c2_4);
+            c2_5 = a2.fma(b5, c2_5);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            c3_3 = a3.fma(b3, c3_3);
+            c3_4 = a3.fma(b4, c3_4);
+            c3_5 = a3.fma(b5, c3_5);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, ci));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, ci + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, ci + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 5 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+            c3_4 = c3_4.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 4 * L));
+            c3_5 = c3_5.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 5 * L));
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + 1 * L);
+        c0_2.intoArray(c, ci + 2 * L);
+        c0_3.intoArray(c, ci + 3 * L);
+        c0_4.intoArray(c, ci + 4 * L);
+        c0_5.intoArray(c, ci + 5 * L);
+        c1_0.intoArray(c, ci + 1 * ldc);
+        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+        c1_4.intoArray(c, ci + 1 * ldc + 4 * L);
+        c1_5.intoArray(c, ci + 1 * ldc + 5 * L);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+        c2_4.intoArray(c, ci + 2 * ldc + 4 * L);
+        c2_5.intoArray(c, ci + 2 * ldc + 5 * L);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+        c3_4.intoArray(c, ci + 3 * ldc + 4 * L);
+        c3_5.intoArray(c, ci + 3 * ldc + 5 * L);
     }
 
     @Override

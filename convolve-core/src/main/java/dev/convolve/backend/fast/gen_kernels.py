@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Only loaded when the module is present and the hardware has at least 256-bit vectors (see
  * {@link Simd}); the species is a static final constant so that C2 keeps every vector in a register.
  */
-final class VectorKernels implements Kernels {
+final class VectorKernels implements Kernels, GemmKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
@@ -84,6 +84,51 @@ for mr, nv in GEMM_ALL:
 
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            w("        c%d_%d.intoArray(c, %s%s);" % (m, v, base, "" if v == 0 else " + %d * L" % v))
+    w("    }\n")
+
+# ---------------------------------------------------------------- packed GEMM (both operands in contiguous panels)
+PACKED = [(mr, nv) for nv in range(1, 7) for mr in range(1, 13) if mr * nv <= 24]
+w("""    @Override
+    public boolean hasPacked(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in PACKED) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void packed(int mr, int nv, int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in PACKED:
+    w("            case %d -> packed%dx%d(kc, a, ai, b, bi, c, ci, ldc, add);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no packed tile " + mr + "x" + nv);
+        }
+    }
+""")
+for mr, nv in PACKED:
+    nr = "%d * L" % nv if nv > 1 else "L"
+    w("    private static void packed%dx%d(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {" % (mr, nv))
+    names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
+    w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
+    w("        for (int k = 0; k < kc; k++) {")
+    w("            int ak = ai + k * %d, bk = bi + k * %s;" % (mr, nr))
+    for v in range(nv):
+        w("            FloatVector b%d = FloatVector.fromArray(S, b, bk%s);" % (v, "" if v == 0 else " + %d * L" % v))
+    for m in range(mr):
+        w("            FloatVector a%d = FloatVector.broadcast(S, a[ak + %d]);" % (m, m))
+        for v in range(nv):
+            w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
+    w("        }")
+    w("        if (add) {")
+    for m in range(mr):
+        base = "ci" if m == 0 else "ci + %d * ldc" % m
+        for v in range(nv):
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s%s));" % (m, v, m, v, base, "" if v == 0 else " + %d * L" % v))
+    w("        }")
+    for m in range(mr):
+        base = "ci" if m == 0 else "ci + %d * ldc" % m
         for v in range(nv):
             w("        c%d_%d.intoArray(c, %s%s);" % (m, v, base, "" if v == 0 else " + %d * L" % v))
     w("    }\n")

@@ -1,0 +1,302 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+import java.util.List;
+
+/**
+ * Convolution as a packed GEMM ({@link Gemm}) over an implicit im2col matrix: for one sub-problem ({@link SubProblem}),
+ * group {@code g} and image, {@code out[o][q(j)] = sum_{k=(c,t)} W[o][k] * B[k][j]} with
+ * {@code B[(c, t)][j] = x[c][stride*j + offset(t)]} (zero outside the input). The weights are packed once per call; the
+ * columns {@code j} (grid points of the image, last axis fastest) are cut into blocks, and each block of B is packed
+ * straight from the input (the im2col matrix is never built whole): a contiguous copy per row segment when the last axis
+ * has unit stride. When the input is read linearly (a 1x1 kernel with unit stride and no padding) a block is simply
+ * {@code kc} row pieces of the input; when the output positions are dense the tiles are written in place.
+ *
+ * <p>Items (group x image x column block) run on {@link Threads}; each packs its own B block into a per-thread buffer
+ * (sized for the L2 cache) and runs every row panel of the weights over it.
+ */
+final class GemmConv {
+    private GemmConv() {}
+
+    /** Floats of a packed B block: about a third of a 1 MB L2 cache. */
+    static int blockFloats = Integer.getInteger("convolve.gemm.block", 96 * 1024);
+
+    /** The longest reduction block. */
+    static final int KC_MAX = 384;
+
+    /** 1x1 kernels (one tap per sub-problem) without batch groups, with enough channels for a GEMM. */
+    static boolean suits(ConvPlan p, List<SubProblem> subs) {
+        if (!Planner.enabled("gemm") || subs.isEmpty() || p.batchGroups() != 1) return false;
+        for (int v : p.kernelSize()) if (v != 1) return false;
+        int og = p.outChannels() / p.featureGroups();
+        return p.kernelChannels() >= 8 && og >= 8;
+    }
+
+    static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
+        for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, x, w, out).run();
+    }
+
+    /** One sub-problem, ready to run: packed weights, geometry, block sizes. Shared read-only by the workers. */
+    static final class Job {
+        final Kernels kern;
+        final Gemm gemm;
+        final float[] x, out;
+        final int n, groups, og, cg, c, o, outBatch, taps, kTot, jTot, xPlane, qTot, kPlane;
+        final boolean featureGroups, linear;
+        final int[] grid, gridSt, st, in, xst, dstAxis, kOff;
+        final int[][] tapA;
+        final int dstFirst, kc, kBlocks, nc, jBlocks;
+        final float[] ap;
+
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] w, float[] out) {
+            this.kern = kern; this.x = x; this.out = out;
+            n = sp.n;
+            featureGroups = p.featureGroups() > 1;
+            groups = p.featureGroups();
+            o = p.outChannels();
+            og = o / groups;
+            cg = p.kernelChannels();
+            c = p.channels();
+            outBatch = p.outBatch();
+            taps = sp.tapCount();
+            kTot = cg * taps;
+            grid = sp.grid.clone();
+            gridSt = ShiftedConv.rowMajorStrides(grid);
+            jTot = ShiftedConv.product(grid);
+            st = sp.stride.clone();
+            in = p.spatial();
+            xst = ShiftedConv.rowMajorStrides(in);
+            xPlane = ShiftedConv.product(in);
+            int[] q = p.outSize(), ks = p.kernelSize();
+            int[] qst = ShiftedConv.rowMajorStrides(q);
+            qTot = ShiftedConv.product(q);
+            int[] kst = ShiftedConv.rowMajorStrides(ks);
+            kPlane = ShiftedConv.product(ks);
+            dstAxis = new int[n];
+            int first = 0;
+            boolean dense = true, lin = true;
+            for (int i = 0; i < n; i++) {
+                dstAxis[i] = sp.step[i] * qst[i];
+                first += sp.first[i] * qst[i];
+                dense &= sp.step[i] == 1 && sp.first[i] == 0 && grid[i] == q[i];
+            }
+            dstFirst = first;
+            kOff = new int[taps];
+            tapA = new int[taps][n];
+            int[] u = new int[n];
+            for (int t = 0; t < taps; t++) {
+                int ko = 0;
+                for (int i = 0; i < n; i++) {
+                    ko += sp.taps[i][u[i]] * kst[i];
+                    tapA[t][i] = sp.offset[i][u[i]];
+                }
+                kOff[t] = ko;
+                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
+            }
+            for (int i = 0; i < n; i++) lin &= taps == 1 && st[i] == 1 && tapA[0][i] == 0 && grid[i] == in[i];
+            // Grid point j reads x[j] and writes out[j]: blocks of columns need no row structure at all.
+            linear = lin && dense;
+
+            gemm = Gemm.choose(GemmKernels.of(kern), og, jTot);
+            kBlocks = (kTot + KC_MAX - 1) / KC_MAX;
+            kc = (kTot + kBlocks - 1) / kBlocks;
+            int nr = gemm.nr, threads = Threads.threads();
+            int want = Math.max(nr, blockFloats / Math.max(1, kc) / nr * nr);
+            int blocks = (jTot + want - 1) / want;
+            int per = groups * outBatch;
+            if ((long) per * blocks < 4L * threads) blocks = Math.min((jTot + nr - 1) / nr, (4 * threads + per - 1) / per);
+            nc = ((jTot + blocks - 1) / blocks + nr - 1) / nr * nr;
+            jBlocks = (jTot + nc - 1) / nc;
+
+            // weights: per group, per reduction block, row panels of the output channels
+            ap = Scratch.floats(Scratch.PACK, groups * og * kTot);
+            int[] colOff = new int[kTot];
+            for (int k = 0; k < kTot; k++) colOff[k] = (k / taps) * kPlane + kOff[k % taps];
+            for (int g = 0; g < groups; g++) {
+                for (int k0 = 0; k0 < kTot; k0 += kc) {
+                    int kcA = Math.min(kc, kTot - k0);
+                    packWeights(w, g * og * cg * kPlane, cg * kPlane, colOff, k0, kcA, ap, g * og * kTot + og * k0);
+                }
+            }
+        }
+
+        /** A(i, kk) = w[base + i*rowStride + colOff[k0 + kk]] into row panels of the tile height. */
+        private void packWeights(float[] w, int base, int rowStride, int[] colOff, int k0, int kcA, float[] dst, int d) {
+            int mr = gemm.mr;
+            for (int p0 = 0; p0 < og; p0 += mr) {
+                int h = Math.min(mr, og - p0), pb = d + p0 * kcA;
+                for (int kk = 0; kk < kcA; kk++) {
+                    int s = base + p0 * rowStride + colOff[k0 + kk], di = pb + kk * h;
+                    for (int i = 0; i < h; i++) dst[di + i] = w[s + i * rowStride];
+                }
+            }
+        }
+
+        void run() {
+            long work = (long) groups * og * kTot * outBatch * jTot;
+            Threads.parallelFor(groups * outBatch * jBlocks, ShiftedConv.threadsFor(work), this::item);
+        }
+
+        void item(int idx) {
+            int jb = idx % jBlocks, rest = idx / jBlocks, b = rest % outBatch, g = rest / outBatch;
+            int j0 = jb * nc, ncA = Math.min(nc, jTot - j0);
+            int inImg = b, inChan = featureGroups ? g * cg : 0;
+            int xBase = (inImg * c + inChan) * xPlane;
+            int oBase = (b * o + g * og) * qTot;
+            float[] bp = Scratch.floats(Scratch.SRC, gemm.bSize(kc, ncA) + 16);
+            Segments segs = linear ? null : Segments.of(this, j0, ncA);
+            float[] rowTmp = linear ? null : Scratch.floats(Scratch.TILE, gemm.mr * ((ncA + 15) / 16 * 16));
+            int ldt = linear ? 0 : (ncA + 15) / 16 * 16;
+            for (int k0 = 0; k0 < kTot; k0 += kc) {
+                int kcA = Math.min(kc, kTot - k0);
+                boolean add = k0 > 0;
+                int a0 = g * og * kTot + og * k0;
+                if (linear) {
+                    gemm.packB(kern, x, xBase + k0 * xPlane + j0, xPlane, 1, kcA, ncA, bp, 0);
+                    gemm.multiply(ap, a0, og, kcA, bp, 0, ncA, out, oBase + j0, qTot, add);
+                } else {
+                    segs.pack(this, xBase, k0, kcA, bp);
+                    for (int p0 = 0; p0 < og; p0 += gemm.mr) {
+                        int h = Math.min(gemm.mr, og - p0);
+                        gemm.multiply(ap, a0 + p0 * kcA, h, kcA, bp, 0, ncA, rowTmp, 0, ldt, false);
+                        segs.store(rowTmp, ldt, h, out, oBase + p0 * qTot, qTot, dstAxis[n - 1], add);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The columns {@code [j0, j0 + count)} of one image's grid as row segments, each inside one packed panel: where its
+     * elements come from for every tap, and where its outputs go.
+     */
+    static final class Segments {
+        int count;
+        /** Per segment: column in the block, length, output offset; per segment and tap: input offset, valid range. */
+        int[] col, len, dst, src, lo, hi;
+        private int[] coord = new int[4];
+        private int taps;
+
+        private static final ThreadLocal<Segments> LOCAL = ThreadLocal.withInitial(Segments::new);
+
+        static Segments of(Job jb, int j0, int cnt) {
+            Segments s = LOCAL.get();
+            s.build(jb, j0, cnt);
+            return s;
+        }
+
+        private void ensure(int segs, int taps) {
+            if (col == null || col.length < segs) {
+                int cap = segs + segs / 4 + 16;
+                col = new int[cap];
+                len = new int[cap];
+                dst = new int[cap];
+            }
+            if (src == null || src.length < segs * taps) {
+                int cap = segs * taps + segs * taps / 4 + 16;
+                src = new int[cap];
+                lo = new int[cap];
+                hi = new int[cap];
+            }
+        }
+
+        private void build(Job jb, int j0, int cnt) {
+            int n = jb.n, last = n - 1, nr = jb.gemm.nr, rowLen = jb.grid[last];
+            taps = jb.taps;
+            // an upper bound of the segments: one per row piece, plus one per panel boundary
+            int maxSegs = cnt / rowLen + 2 + cnt / nr + 2;
+            ensure(maxSegs, taps);
+            if (coord.length < n) coord = new int[n];
+            int k = 0;
+            int j = j0, end = j0 + cnt;
+            while (j < end) {
+                // coordinates of grid point j
+                int r = j;
+                for (int i = 0; i < n; i++) {
+                    coord[i] = r / jb.gridSt[i];
+                    r -= coord[i] * jb.gridSt[i];
+                }
+                int colIn = j - j0;
+                int rowRest = rowLen - coord[last];
+                int panelRest = nr - colIn % nr;
+                int l = Math.min(Math.min(rowRest, panelRest), end - j);
+                col[k] = colIn;
+                len[k] = l;
+                int d = jb.dstFirst;
+                for (int i = 0; i < n; i++) d += coord[i] * jb.dstAxis[i];
+                dst[k] = d;
+                for (int t = 0; t < taps; t++) {
+                    int[] a = jb.tapA[t];
+                    int off = 0;
+                    boolean ok = true;
+                    for (int i = 0; i < last; i++) {
+                        int xi = coord[i] * jb.st[i] + a[i];
+                        ok &= xi >= 0 && xi < jb.in[i];
+                        off += xi * jb.xst[i];
+                    }
+                    int sl = jb.st[last], x0 = coord[last] * sl + a[last];
+                    int eLo = 0, eHi = 0;
+                    if (ok) {
+                        // 0 <= x0 + sl*e < in  for e in [eLo, eHi)
+                        eLo = x0 >= 0 ? 0 : (-x0 + sl - 1) / sl;
+                        eHi = x0 >= jb.in[last] ? 0 : Math.min(l, (jb.in[last] - 1 - x0) / sl + 1);
+                        if (eHi < eLo) eHi = eLo;
+                    }
+                    int si = k * taps + t;
+                    src[si] = off + x0;
+                    lo[si] = Math.min(eLo, l);
+                    hi[si] = Math.max(Math.min(eHi, l), lo[si]);
+                }
+                k++;
+                j += l;
+            }
+            count = k;
+        }
+
+        /** Packs rows {@code [k0, k0 + kcA)} of the block's B into panels at {@code bp[0 ..]}. */
+        void pack(Job jb, int xBase, int k0, int kcA, float[] bp) {
+            Gemm gm = jb.gemm;
+            int nr = gm.nr, ncA = count == 0 ? 0 : col[count - 1] + len[count - 1];
+            int sl = jb.st[jb.n - 1];
+            float[] x = jb.x;
+            for (int kk = 0; kk < kcA; kk++) {
+                int kAbs = k0 + kk, ch = kAbs / taps, t = kAbs - ch * taps;
+                int xc = xBase + ch * jb.xPlane;
+                for (int s = 0; s < count; s++) {
+                    int cs = col[s], p0 = cs / nr * nr, w = gm.panelWidth(p0, ncA);
+                    int d = p0 * kcA + kk * w + (cs - p0);
+                    int si = s * taps + t, l = len[s], a = lo[si], b = hi[si];
+                    for (int e = 0; e < a; e++) bp[d + e] = 0f;
+                    int xi = xc + src[si];
+                    if (sl == 1) {
+                        if (b > a) jb.kern.copy(x, xi + a, bp, d + a, b - a);
+                    } else {
+                        for (int e = a; e < b; e++) bp[d + e] = x[xi + e * sl];
+                    }
+                    for (int e = b; e < l; e++) bp[d + e] = 0f;
+                }
+                // the padding columns of the last panel
+                int pl = (ncA - 1) / nr * nr, wl = gm.panelWidth(pl, ncA), valid = ncA - pl;
+                for (int e = valid; e < wl; e++) bp[pl * kcA + kk * wl + e] = 0f;
+            }
+        }
+
+        /** Stores (or adds) {@code rows} rows of a computed block ({@code tmp}, rows {@code ldt} apart) at their output positions. */
+        void store(float[] tmp, int ldt, int rows, float[] out, int oOff, int oStride, int last, boolean add) {
+            for (int s = 0; s < count; s++) {
+                int cs = col[s], l = len[s], d0 = oOff + dst[s];
+                for (int m = 0; m < rows; m++) {
+                    int ti = m * ldt + cs, di = d0 + m * oStride;
+                    if (last == 1) {
+                        if (add) for (int e = 0; e < l; e++) out[di + e] += tmp[ti + e];
+                        else for (int e = 0; e < l; e++) out[di + e] = tmp[ti + e];
+                    } else {
+                        if (add) for (int e = 0; e < l; e++) out[di + e * last] += tmp[ti + e];
+                        else for (int e = 0; e < l; e++) out[di + e * last] = tmp[ti + e];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+
+/**
+ * The input gradient of f32 convs without batch groups: the gradient conv of {@link dev.convolve.backend.ConvGradients#input}
+ * (planned by {@link Planner#gradInputPlan}), with its kernel (output and input channels swapped inside each feature group, every
+ * spatial axis reversed) built by one direct loop instead of general tensor transposes, which walk a 1x1 kernel one element
+ * at a time.
+ */
+final class GradInput {
+    private GradInput() {}
+
+    /** The flipped kernel of the last call on this thread (reused: steady-state calls allocate only their result). */
+    private static final ThreadLocal<float[][]> FLIPPED = ThreadLocal.withInitial(() -> new float[1][]);
+
+    static boolean suits(ConvPlan p, Tensor gradOut) {
+        return p.batchGroups() == 1 && gradOut.dtype() == DType.F32;
+    }
+
+    /** {@code dx} in the input's physical layout, f32. */
+    static Tensor run(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
+        ConvPlan gp = Planner.gradInputPlan(p);
+        float[] w = Canonical.f32(kernel, p.kernelPermutation());
+        float[] g = Canonical.f32(gradOut, p.outputPermutation());
+        float[] wf = flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize()));
+        float[] dx = new float[gp.outputShape().size()];
+        Planner.choose(kern, gp).run(kern, gp, g, wf, dx);
+        Tensor t = Tensor.wrap(DType.F32, gp.outputShape(), dx);
+        int[] perm = p.inputPermutation();
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
+        return identity ? t : t.transpose(Canonical.inverse(perm));
+    }
+
+    /** {@code [O][I][K]} (O = gf * og) to {@code [gf * I][og][K]} with the spatial taps reversed. */
+    static float[] flip(float[] w, int gf, int o, int i, int taps) {
+        int og = o / gf;
+        float[][] slot = FLIPPED.get();
+        float[] f = slot[0];
+        if (f == null || f.length < w.length) slot[0] = f = new float[w.length];
+        for (int gi = 0; gi < gf; gi++) {
+            for (int oo = 0; oo < og; oo++) {
+                for (int ii = 0; ii < i; ii++) {
+                    int s = ((gi * og + oo) * i + ii) * taps, d = ((gi * i + ii) * og + oo) * taps + taps - 1;
+                    for (int t = 0; t < taps; t++) f[d - t] = w[s + t];
+                }
+            }
+        }
+        return f;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.convolve.backend.fast;
+
+/**
+ * {@link GemmKernels} in plain Java: any tile of up to 12 rows and 6 vectors of 8 floats. Used when the Vector API is
+ * missing or switched off, and by the tests to check the packing and blocking independently of the vector code.
+ */
+final class ScalarGemmKernels implements GemmKernels {
+    static final ScalarGemmKernels INSTANCE = new ScalarGemmKernels();
+    static final int L = 8;
+
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[24 * L]);
+
+    private ScalarGemmKernels() {}
+
+    @Override
+    public int lanes() { return L; }
+
+    @Override
+    public boolean hasPacked(int mr, int nv) { return mr >= 1 && nv >= 1 && nv <= 6 && mr * nv <= 24; }
+
+    @Override
+    public void packed(int mr, int nv, int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+        int nr = nv * L;
+        float[] acc = ACC.get();
+        java.util.Arrays.fill(acc, 0, mr * nr, 0f);
+        for (int k = 0; k < kc; k++) {
+            int ak = ai + k * mr, bk = bi + k * nr;
+            for (int m = 0; m < mr; m++) {
+                float av = a[ak + m];
+                int r = m * nr;
+                for (int j = 0; j < nr; j++) acc[r + j] = Math.fma(av, b[bk + j], acc[r + j]);
+            }
+        }
+        for (int m = 0; m < mr; m++) {
+            int row = ci + m * ldc;
+            for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + acc[m * nr + j] : acc[m * nr + j];
+        }
+    }
+}
