@@ -17,12 +17,7 @@ public final class PeakCheck {
 
     /** {@code ../shared/anchors/peak_fma.c} from the working directory or its parents, or null. */
     public static Path defaultSource() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path p = dir.resolve("../shared/anchors/peak_fma.c").normalize();
-            if (Files.isRegularFile(p)) return p;
-        }
-        return null;
+        return Anchors.find("peak_fma.c");
     }
 
     /**
