@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
  * a table per round and the medians over the rounds.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Training speed side by side with PyTorch: each round trains simple_cnn with fast.ai's recipe once with",
-                "'convolve train' (a child JVM) and once with the PyTorch anchor torch_mnist.py (default",
-                "../shared/anchors/torch_mnist.py), one after the other, the order alternating between rounds. Prints the",
-                "per-epoch and whole-run images per second of both, the ratios ours/torch and the test accuracies, then the",
-                "medians over the rounds, with the machine's load."})
+        description = {"Training speed side by side with PyTorch. Each round trains simple_cnn",
+                "with fast.ai's recipe once with 'convolve train' (a child JVM) and once",
+                "with the PyTorch anchor torch_mnist.py, one after the other, the order",
+                "alternating between rounds. Prints per-epoch and whole-run images per",
+                "second of both sides, the ratios ours/torch and the test accuracies,",
+                "then the medians over the rounds and the machine's load."})
 final class BenchTrainCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -46,8 +47,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds per dataset; the summary takes medians over them (default ${DEFAULT-VALUE}).")
     int rounds = 3;
 
-    @Option(names = "--epochs", paramLabel = "N", description = {"Epochs of each run, both sides (default ${DEFAULT-VALUE}, the full recipe: lr 0.4 for N/2",
-            "epochs, then 0.1 for N/2; the anchor is given N/2, its epochs per phase). Must be even."})
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs of each run, both sides; even (default ${DEFAULT-VALUE}, the full recipe: lr 0.4 for N/2 epochs, "
+            + "then 0.1 for N/2; the anchor is given N/2, its epochs per phase).")
     int epochs = 10;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads for us and for PyTorch (default ${DEFAULT-VALUE}).")
