@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * do, and prints the learned kernel beside the true one.
  */
 @Command(name = "learn-kernel", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Learn a known kernel back from input/output pairs (d2l, probml, Nx) and print it beside the true one.",
         description = {"Learn a known kernel back from input/output pairs, as the seeds do, and print it beside the true one:",
                 "  d2l     the [1, -1] edge kernel on the 6x8 stripe image, 10 steps of gradient descent (lr 0.03)",
                 "  probml  the same with valueAndGrad (jax.value_and_grad)",

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code convolve serve [--port P]}: the live webcam studio. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        header = "Serve the live studio: your webcam filtered on the server, frame by frame, in a web page.",
         description = {"Serves the live studio: a web page that streams your webcam to this server, which filters every frame",
             "(Gaussian blur by default; kernel, sigma and stride chosen on the page) and sends it back as JPEG.",
             "Open the printed address in a browser (http://localhost works with a camera; other hosts need HTTPS). Ctrl-C stops."})
