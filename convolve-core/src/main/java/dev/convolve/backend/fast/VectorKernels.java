@@ -4269,30 +4269,30 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_5 = a2.fma(b5, c2_5);
             c3_5 = a3.fma(b5, c3_5);
         }
-        out[outOff] = c0_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c0_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c0_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c0_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 4] = c0_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 5] = c0_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo] = c1_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 1] = c1_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 2] = c1_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 3] = c1_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 4] = c1_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 5] = c1_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo] = c2_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo + 1] = c2_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo + 2] = c2_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo + 3] = c2_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo + 4] = c2_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * ldo + 5] = c2_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo] = c3_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo + 1] = c3_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo + 2] = c3_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo + 3] = c3_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo + 4] = c3_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * ldo + 5] = c3_5.reduceLanes(VectorOperators.ADD);
+        out[outOff] = Lanes.sum(c0_0);
+        out[outOff + 1] = Lanes.sum(c0_1);
+        out[outOff + 2] = Lanes.sum(c0_2);
+        out[outOff + 3] = Lanes.sum(c0_3);
+        out[outOff + 4] = Lanes.sum(c0_4);
+        out[outOff + 5] = Lanes.sum(c0_5);
+        out[outOff + 1 * ldo] = Lanes.sum(c1_0);
+        out[outOff + 1 * ldo + 1] = Lanes.sum(c1_1);
+        out[outOff + 1 * ldo + 2] = Lanes.sum(c1_2);
+        out[outOff + 1 * ldo + 3] = Lanes.sum(c1_3);
+        out[outOff + 1 * ldo + 4] = Lanes.sum(c1_4);
+        out[outOff + 1 * ldo + 5] = Lanes.sum(c1_5);
+        out[outOff + 2 * ldo] = Lanes.sum(c2_0);
+        out[outOff + 2 * ldo + 1] = Lanes.sum(c2_1);
+        out[outOff + 2 * ldo + 2] = Lanes.sum(c2_2);
+        out[outOff + 2 * ldo + 3] = Lanes.sum(c2_3);
+        out[outOff + 2 * ldo + 4] = Lanes.sum(c2_4);
+        out[outOff + 2 * ldo + 5] = Lanes.sum(c2_5);
+        out[outOff + 3 * ldo] = Lanes.sum(c3_0);
+        out[outOff + 3 * ldo + 1] = Lanes.sum(c3_1);
+        out[outOff + 3 * ldo + 2] = Lanes.sum(c3_2);
+        out[outOff + 3 * ldo + 3] = Lanes.sum(c3_3);
+        out[outOff + 3 * ldo + 4] = Lanes.sum(c3_4);
+        out[outOff + 3 * ldo + 5] = Lanes.sum(c3_5);
     }
 
     private static void dot2x8(float[] g, int[] gRow, int gro, int gBase, float[] x, int[] xCol, int xco, int xBase, int len, float[] out, int outOff, int ldo) {
@@ -4335,22 +4335,22 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_7 = a0.fma(b7, c0_7);
             c1_7 = a1.fma(b7, c1_7);
         }
-        out[outOff] = c0_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c0_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c0_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c0_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 4] = c0_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 5] = c0_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 6] = c0_6.reduceLanes(VectorOperators.ADD);
-        out[outOff + 7] = c0_7.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo] = c1_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 1] = c1_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 2] = c1_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 3] = c1_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 4] = c1_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 5] = c1_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 6] = c1_6.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1 * ldo + 7] = c1_7.reduceLanes(VectorOperators.ADD);
+        out[outOff] = Lanes.sum(c0_0);
+        out[outOff + 1] = Lanes.sum(c0_1);
+        out[outOff + 2] = Lanes.sum(c0_2);
+        out[outOff + 3] = Lanes.sum(c0_3);
+        out[outOff + 4] = Lanes.sum(c0_4);
+        out[outOff + 5] = Lanes.sum(c0_5);
+        out[outOff + 6] = Lanes.sum(c0_6);
+        out[outOff + 7] = Lanes.sum(c0_7);
+        out[outOff + 1 * ldo] = Lanes.sum(c1_0);
+        out[outOff + 1 * ldo + 1] = Lanes.sum(c1_1);
+        out[outOff + 1 * ldo + 2] = Lanes.sum(c1_2);
+        out[outOff + 1 * ldo + 3] = Lanes.sum(c1_3);
+        out[outOff + 1 * ldo + 4] = Lanes.sum(c1_4);
+        out[outOff + 1 * ldo + 5] = Lanes.sum(c1_5);
+        out[outOff + 1 * ldo + 6] = Lanes.sum(c1_6);
+        out[outOff + 1 * ldo + 7] = Lanes.sum(c1_7);
     }
 
     private static void dot1x9(float[] g, int[] gRow, int gro, int gBase, float[] x, int[] xCol, int xco, int xBase, int len, float[] out, int outOff, int ldo) {
@@ -4386,15 +4386,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b8 = FloatVector.fromArray(S, x, x8 + p);
             c0_8 = a0.fma(b8, c0_8);
         }
-        out[outOff] = c0_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c0_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c0_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c0_3.reduceLanes(VectorOperators.ADD);
-        out[outOff + 4] = c0_4.reduceLanes(VectorOperators.ADD);
-        out[outOff + 5] = c0_5.reduceLanes(VectorOperators.ADD);
-        out[outOff + 6] = c0_6.reduceLanes(VectorOperators.ADD);
-        out[outOff + 7] = c0_7.reduceLanes(VectorOperators.ADD);
-        out[outOff + 8] = c0_8.reduceLanes(VectorOperators.ADD);
+        out[outOff] = Lanes.sum(c0_0);
+        out[outOff + 1] = Lanes.sum(c0_1);
+        out[outOff + 2] = Lanes.sum(c0_2);
+        out[outOff + 3] = Lanes.sum(c0_3);
+        out[outOff + 4] = Lanes.sum(c0_4);
+        out[outOff + 5] = Lanes.sum(c0_5);
+        out[outOff + 6] = Lanes.sum(c0_6);
+        out[outOff + 7] = Lanes.sum(c0_7);
+        out[outOff + 8] = Lanes.sum(c0_8);
     }
 
     private static void dot1x4(float[] g, int[] gRow, int gro, int gBase, float[] x, int[] xCol, int xco, int xBase, int len, float[] out, int outOff, int ldo) {
@@ -4415,10 +4415,10 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b3 = FloatVector.fromArray(S, x, x3 + p);
             c0_3 = a0.fma(b3, c0_3);
         }
-        out[outOff] = c0_0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c0_1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c0_2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c0_3.reduceLanes(VectorOperators.ADD);
+        out[outOff] = Lanes.sum(c0_0);
+        out[outOff + 1] = Lanes.sum(c0_1);
+        out[outOff + 2] = Lanes.sum(c0_2);
+        out[outOff + 3] = Lanes.sum(c0_3);
     }
 
     @Override

@@ -210,7 +210,7 @@ for mr, nr in DOT:
     for m in range(mr):
         base = "outOff" if m == 0 else "outOff + %d * ldo" % m
         for j in range(nr):
-            w("        out[%s%s] = c%d_%d.reduceLanes(VectorOperators.ADD);" % (base, "" if j == 0 else " + %d" % j, m, j))
+            w("        out[%s%s] = Lanes.sum(c%d_%d);" % (base, "" if j == 0 else " + %d" % j, m, j))
     w("    }\n")
 
 # ---------------------------------------------------------------- window reductions

@@ -1,5 +1,6 @@
 package dev.convolve.autograd.kernels;
 
+import dev.convolve.backend.fast.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -355,14 +356,14 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                 }
             }
         }
-        sums[0] += s00.reduceLanes(VectorOperators.ADD); sums[1] += s01.reduceLanes(VectorOperators.ADD);
-        sums[2] += s02.reduceLanes(VectorOperators.ADD); sums[3] += s03.reduceLanes(VectorOperators.ADD);
-        sums[4] += s10.reduceLanes(VectorOperators.ADD); sums[5] += s11.reduceLanes(VectorOperators.ADD);
-        sums[6] += s12.reduceLanes(VectorOperators.ADD); sums[7] += s13.reduceLanes(VectorOperators.ADD);
-        sums[8] += s20.reduceLanes(VectorOperators.ADD); sums[9] += s21.reduceLanes(VectorOperators.ADD);
-        sums[10] += s22.reduceLanes(VectorOperators.ADD); sums[11] += s23.reduceLanes(VectorOperators.ADD);
-        sums[12] += s30.reduceLanes(VectorOperators.ADD); sums[13] += s31.reduceLanes(VectorOperators.ADD);
-        sums[14] += s32.reduceLanes(VectorOperators.ADD); sums[15] += s33.reduceLanes(VectorOperators.ADD);
+        sums[0] += Lanes.sum(s00); sums[1] += Lanes.sum(s01);
+        sums[2] += Lanes.sum(s02); sums[3] += Lanes.sum(s03);
+        sums[4] += Lanes.sum(s10); sums[5] += Lanes.sum(s11);
+        sums[6] += Lanes.sum(s12); sums[7] += Lanes.sum(s13);
+        sums[8] += Lanes.sum(s20); sums[9] += Lanes.sum(s21);
+        sums[10] += Lanes.sum(s22); sums[11] += Lanes.sum(s23);
+        sums[12] += Lanes.sum(s30); sums[13] += Lanes.sum(s31);
+        sums[14] += Lanes.sum(s32); sums[15] += Lanes.sum(s33);
     }
 
     /** 4 output channels x 1 input channel at one tap, two vectors of images per step. */
@@ -400,10 +401,10 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                 }
             }
         }
-        sums[0] += s0.add(t0).reduceLanes(VectorOperators.ADD);
-        sums[4] += s1.add(t1).reduceLanes(VectorOperators.ADD);
-        sums[8] += s2.add(t2).reduceLanes(VectorOperators.ADD);
-        sums[12] += s3.add(t3).reduceLanes(VectorOperators.ADD);
+        sums[0] += Lanes.sum(s0.add(t0));
+        sums[4] += Lanes.sum(s1.add(t1));
+        sums[8] += Lanes.sum(s2.add(t2));
+        sums[12] += Lanes.sum(s3.add(t3));
     }
 
     private static void gkerTail(BatchLastGeometry g, float[] x, float[] gy, int ob, int oc, int cb, int cc, int i, int j, int k0, int n1,
@@ -452,7 +453,7 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                     s1 = s1.add(FloatVector.fromArray(S, g, o + j + L));
                 }
             }
-            double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            double sum = Lanes.sum(s0.add(s1));
             for (; j < len; j++) {
                 float v = relu ? (y[o + j] > 0 ? g[o + j] : 0f) : g[o + j];
                 if (relu) gp[o + j] = v;

@@ -1,5 +1,6 @@
 package dev.convolve.autograd.kernels;
 
+import dev.convolve.backend.fast.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,7 +30,7 @@ final class ChannelMathSimd implements ChannelMath {
             a0 = a0.add(FloatVector.fromArray(S, x, b + j));
             a1 = a1.add(FloatVector.fromArray(S, x, b + j + L));
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(a0.add(a1));
         for (; j < len; j++) s += x[b + j];
         return s;
     }
@@ -42,7 +43,7 @@ final class ChannelMathSimd implements ChannelMath {
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(a0.add(a1));
         for (; j < len; j++) { double d = x[b + j] - mu; s += d * d; }
         return s;
     }
@@ -89,8 +90,8 @@ final class ChannelMathSimd implements ChannelMath {
                     a = a.add(gv);
                     ax = gv.fma(FloatVector.fromArray(S, xhat, b + j), ax);
                 }
-                s1 += a.reduceLanes(VectorOperators.ADD);
-                s2 += ax.reduceLanes(VectorOperators.ADD);
+                s1 += Lanes.sum(a);
+                s2 += Lanes.sum(ax);
                 for (; j < inner; j++) {
                     float gv = relu ? (y[b + j] > 0 ? g[b + j] : 0f) : g[b + j];
                     if (relu) gm[b + j] = gv;

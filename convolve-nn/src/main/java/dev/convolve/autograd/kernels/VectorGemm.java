@@ -1,7 +1,7 @@
 package dev.convolve.autograd.kernels;
 
+import dev.convolve.backend.fast.Lanes;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -135,10 +135,10 @@ final class VectorGemm extends Gemm {
             s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32); s33 = x.fma(y3, s33);
         }
         float[] r = {
-                s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD), s03.reduceLanes(VectorOperators.ADD),
-                s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD), s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD),
-                s20.reduceLanes(VectorOperators.ADD), s21.reduceLanes(VectorOperators.ADD), s22.reduceLanes(VectorOperators.ADD), s23.reduceLanes(VectorOperators.ADD),
-                s30.reduceLanes(VectorOperators.ADD), s31.reduceLanes(VectorOperators.ADD), s32.reduceLanes(VectorOperators.ADD), s33.reduceLanes(VectorOperators.ADD)};
+                Lanes.sum(s00), Lanes.sum(s01), Lanes.sum(s02), Lanes.sum(s03),
+                Lanes.sum(s10), Lanes.sum(s11), Lanes.sum(s12), Lanes.sum(s13),
+                Lanes.sum(s20), Lanes.sum(s21), Lanes.sum(s22), Lanes.sum(s23),
+                Lanes.sum(s30), Lanes.sum(s31), Lanes.sum(s32), Lanes.sum(s33)};
         for (int q = 0; q < 16; q++) {
             int at = co + (q / 4) * ldc + q % 4;
             c[at] = acc ? c[at] + r[q] : r[q];
@@ -160,7 +160,7 @@ final class VectorGemm extends Gemm {
         FloatVector s = FloatVector.zero(S);
         int j = 0;
         for (; j + L <= n; j += L) s = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), s);
-        float r = s.reduceLanes(VectorOperators.ADD) + dotTail(j, n, a, ao, b, bo);
+        float r = Lanes.sum(s) + dotTail(j, n, a, ao, b, bo);
         c[at] = acc ? c[at] + r : r;
     }
 }
