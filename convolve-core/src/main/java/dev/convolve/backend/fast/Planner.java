@@ -113,6 +113,13 @@ public final class Planner {
             return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] per image, weights packed once, input blocks packed for "
                     + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
         }
+        if (Im2colGemm.suits(p)) {
+            long q = Canonical.product(p.outSize());
+            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, q * p.outBatch()));
+            return new Choice("im2col-gemm", "small planes (" + q + " outputs per image) and batch " + p.outBatch() + ": one packed GEMM per group "
+                    + "[O x C*taps] x [C*taps x batch*positions] over the whole batch, im2col blocks packed for the L2 cache, tile "
+                    + g.mr + "x" + g.nr + "; " + k.describe(), Im2colGemm::run);
+        }
         if (BatchConv.suits(k, p, subs)) {
             int groups = p.featureGroups();
             int[] t = BatchConv.chooseTile(k, p.outChannels() / groups, p.outBatch());
