@@ -83,6 +83,7 @@ public final class FastBackend implements Backend {
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
         if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
         else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
         else GradKernel.run(kernels, p, x, g, dw);
         Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);

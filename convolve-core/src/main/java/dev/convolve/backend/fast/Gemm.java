@@ -27,7 +27,7 @@ final class Gemm {
     }
 
     /** A tile forced with {@code -Dconvolve.gemm.tile=6x4} (for comparisons), or null. */
-    private static final int[] FORCED = parseTile(System.getProperty("convolve.gemm.tile"));
+    static volatile int[] FORCED = parseTile(System.getProperty("convolve.gemm.tile"));
 
     private static int[] parseTile(String v) {
         if (v == null || !v.matches("\\d+x\\d+")) return null;
@@ -43,7 +43,8 @@ final class Gemm {
      * narrower tiles at the edges and the wasted lanes of the last vector.
      */
     static Gemm choose(GemmKernels k, int m, int n) {
-        if (FORCED != null && k.hasPacked(FORCED[0], FORCED[1])) return new Gemm(k, FORCED[0], FORCED[1]);
+        int[] f = FORCED;
+        if (f != null && k.hasPacked(f[0], f[1])) return new Gemm(k, f[0], f[1]);
         int[] best = null;
         double bestCost = Double.MAX_VALUE;
         for (int[] t : TILES) {

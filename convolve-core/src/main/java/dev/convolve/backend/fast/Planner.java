@@ -45,6 +45,12 @@ public final class Planner {
             return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
                     + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
         }
+        if (GradKernelGemm.suits(p)) {
+            GradKernelGemm.Job j = new GradKernelGemm.Job(k, p, new float[0], new float[0]);
+            return new Choice("gemm-dw", "kernel gradient as one packed GEMM per group over the whole batch: [O x batch*positions] x "
+                    + "[batch*positions x C*taps], " + (j.identity ? "B read from the input in place order" : "B gathered from the input (im2col)")
+                    + ", tile " + j.gemm.mr + "x" + j.gemm.nr + ", " + j.chunks + " reduction chunk(s); " + k.describe(), null);
+        }
         if (GradKernelWide.suits(k, p)) {
             return new Choice("bcast-o", "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast input x "
                     + "gradient rows, accumulated in registers over the positions; " + k.describe(), null);
@@ -106,6 +112,13 @@ public final class Planner {
             String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
             return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] per image, weights packed once, input blocks packed for "
                     + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
+        }
+        if (Im2colGemm.suits(p)) {
+            long q = Canonical.product(p.outSize());
+            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, q * p.outBatch()));
+            return new Choice("im2col-gemm", "small planes (" + q + " outputs per image) and batch " + p.outBatch() + ": one packed GEMM per group "
+                    + "[O x C*taps] x [C*taps x batch*positions] over the whole batch, im2col blocks packed for the L2 cache, tile "
+                    + g.mr + "x" + g.nr + "; " + k.describe(), Im2colGemm::run);
         }
         if (BatchConv.suits(k, p, subs)) {
             int groups = p.featureGroups();

@@ -46,6 +46,20 @@ class FastConvPropertyTest {
         }
     }
 
+    /** The whole-batch im2col GEMM on every plan it can compute (strides, padding, dilations, groups, odd sizes). */
+    @Property(tries = 200)
+    void im2colGemmMatchesReference(@ForAll long seed) {
+        Im2colGemm.force = true;
+        try {
+            RandomConvCase c = RandomConvCase.of(seed, false);
+            check(FAST, c);
+            if (seed % 4 == 0) check(SCALAR, c);
+            check(FAST, RandomConvCase.bigBatch(seed));
+        } finally {
+            Im2colGemm.force = false;
+        }
+    }
+
     static void check(Backend fast, RandomConvCase c) {
         ConvPlan p = c.plan();
         Tensor expected = REF.conv(p, c.input(), c.kernel());

@@ -51,6 +51,21 @@ class FastGradPropertyTest {
         }
     }
 
+    /** The whole-batch GEMM kernel gradient on every plan it can compute (strides, padding, dilations, groups, odd sizes). */
+    @Property(tries = 200)
+    void gemmGradKernelMatchesReference(@ForAll long seed) {
+        GradKernelGemm.force = true;
+        try {
+            RandomConvCase c = RandomConvCase.of(seed, false);
+            checkKernel(FAST, c);
+            if (seed % 4 == 0) checkKernel(SCALAR, c);
+            RandomConvCase b = RandomConvCase.bigBatch(seed);
+            checkKernel(FAST, b);
+        } finally {
+            GradKernelGemm.force = false;
+        }
+    }
+
     static Tensor gradOut(RandomConvCase c) {
         return Tensor.randomNormal(c.seed() ^ 0x5eed, DType.F64, 0, 1, c.plan().outputShape().dims()).asType(DType.F32);
     }

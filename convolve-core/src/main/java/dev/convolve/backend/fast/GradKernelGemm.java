@@ -1,0 +1,217 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+
+/**
+ * The kernel gradient as one packed GEMM ({@link Gemm}) per feature group over the whole batch:
+ * {@code dW[o][(c, t)] = sum_{r = (b, q)} A[o][r] * B[r][(c, t)]} with {@code A[o][(b, q)] = g[b][o][q]} (the output gradient,
+ * read along its rows) and {@code B[(b, q)][(c, t)] = x[b][c][q*s + t*kd - lo]} (the transposed im2col matrix, zero in the
+ * padding and between dilated input elements). The reduction runs over every image and output position at once, so small
+ * planes with a big batch make one long GEMM instead of many tiny ones. Blocks of {@code kc} reduction steps (crossing image
+ * boundaries) are packed straight from {@code g} and {@code x}; columns are cut into blocks whose packed B stays in the L2
+ * cache. The reduction is split into a fixed number of chunks (from the thread count and the groups); each chunk writes its own
+ * partial result (the first straight into {@code dW}), and the partials are added in chunk order, so the result does not depend
+ * on scheduling.
+ */
+final class GradKernelGemm {
+    private GradKernelGemm() {}
+
+    /** The longest reduction block. */
+    static final int KC_MAX = 384;
+
+    /** For tests: take this path for every plan it can compute (no batch groups), not only the ones it is chosen for. */
+    static volatile boolean force;
+
+    /** Computes the plan at all: no batch groups. */
+    static boolean supports(ConvPlan p) {
+        return p.batchGroups() == 1 && Planner.enabled("gemm-dw");
+    }
+
+    /**
+     * Chosen for 1x1 kernels (B is the transposed input) with enough output channels per group for the tile, and for small
+     * output planes (at most {@link #SMALL_PLANE} positions) with a big batch, at least 8 rows and 64 columns (mnist-l2, 8 x 36,
+     * measured 1.7x slower than {@code dot}; mnist-l3 and l4, 16 x 72 and 16 x 144, 1.5-2x faster than {@code bcast-o}).
+     */
+    static boolean suits(ConvPlan p) {
+        if (!supports(p)) return false;
+        if (force) return true;
+        int og = p.outChannels() / p.featureGroups(), cols = p.kernelChannels() * (int) Canonical.product(p.kernelSize());
+        long q = Canonical.product(p.outSize());
+        boolean pointwise = Canonical.product(p.kernelSize()) == 1 && og >= 8 && p.kernelChannels() >= 8;
+        boolean smallPlanes = q <= SMALL_PLANE && (long) p.outBatch() * q >= 256 && og >= 8 && cols >= 64;
+        return pointwise || smallPlanes;
+    }
+
+    /** Output planes up to this many positions count as small. */
+    static final int SMALL_PLANE = 64;
+
+    static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
+        new Job(kern, p, x, g).run(dw);
+    }
+
+    static final class Job {
+        final Kernels kern;
+        final Gemm gemm;
+        final float[] x, g;
+        final int batch, c, o, groups, og, cg, taps, q, xPlane, cols, kBlocks, kc, chunks, nc, r;
+        /** {@code map[t*q + j]}: the input offset in a channel plane read by tap t at output position j, or -1 for a zero. */
+        final int[] map;
+        /** One tap, read in place: B's rows are the input's columns. */
+        final boolean identity;
+        /** Without {@link #identity}: {@code idx[j*cols + (c, t)]}, the offset read from the group's first channel plane, or -1. */
+        final int[] idx;
+
+        Job(Kernels kern, ConvPlan p, float[] x, float[] g) {
+            this.kern = kern; this.x = x; this.g = g;
+            batch = p.outBatch();
+            c = p.channels();
+            o = p.outChannels();
+            groups = p.featureGroups();
+            og = o / groups;
+            cg = p.kernelChannels();
+            int[] in = p.spatial(), qs = p.outSize(), ks = p.kernelSize(), s = p.strides(), lo = p.padLow(),
+                    ld = p.inputDilation(), kd = p.kernelDilation();
+            int n = in.length;
+            taps = (int) Canonical.product(ks);
+            q = (int) Canonical.product(qs);
+            xPlane = (int) Canonical.product(in);
+            cols = cg * taps;
+            int[] xst = ShiftedConv.rowMajorStrides(in);
+            map = new int[taps * q];
+            int[] tc = new int[n], qc = new int[n];
+            boolean id = taps == 1 && q == xPlane;
+            for (int t = 0; t < taps; t++) {
+                java.util.Arrays.fill(qc, 0);
+                for (int j = 0; j < q; j++) {
+                    int off = 0;
+                    for (int i = 0; i < n && off >= 0; i++) {
+                        int pos = qc[i] * s[i] + tc[i] * kd[i] - lo[i];
+                        int di = ConvPlan.dilate(in[i], ld[i]);
+                        if (pos < 0 || pos >= di || pos % ld[i] != 0) off = -1;
+                        else off += pos / ld[i] * xst[i];
+                    }
+                    map[t * q + j] = off;
+                    id &= off == j;
+                    for (int i = n - 1; i >= 0 && ++qc[i] == qs[i]; i--) qc[i] = 0;
+                }
+                for (int i = n - 1; i >= 0 && ++tc[i] == ks[i]; i--) tc[i] = 0;
+            }
+            identity = id;
+            // per output position j and column (c, t): the input offset from the group's first channel plane, or -1
+            idx = identity ? null : new int[q * cols];
+            if (!identity) {
+                for (int j = 0; j < q; j++) {
+                    for (int col = 0; col < cols; col++) {
+                        int ch = col / taps, m = map[(col - ch * taps) * q + j];
+                        idx[j * cols + col] = m < 0 ? -1 : ch * xPlane + m;
+                    }
+                }
+            }
+            r = batch * q;
+            gemm = Gemm.choose(GemmKernels.of(kern), og, cols);
+            kBlocks = Math.max(1, (r + KC_MAX - 1) / KC_MAX);
+            kc = (r + kBlocks - 1) / kBlocks;
+            int nr = gemm.nr;
+            int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc) / nr * nr);
+            int colBlocks = (cols + want - 1) / want;
+            nc = ((cols + colBlocks - 1) / colBlocks + nr - 1) / nr * nr;
+            long work = (long) groups * og * cols * r;
+            int t = ShiftedConv.threadsFor(work);
+            // a few chunks per thread so that a thread slowed by other work does not hold up the rest
+            chunks = t <= 1 ? 1 : Math.max(1, Math.min(kBlocks, (2 * t + groups - 1) / groups));
+        }
+
+        void run(float[] dw) {
+            int size = groups * og * cols;
+            float[] part = chunks > 1 ? Scratch.floats(Scratch.PART, (chunks - 1) * size) : null;
+            long work = (long) groups * og * cols * r;
+            Threads.parallelFor(groups * chunks, ShiftedConv.threadsFor(work), idx -> item(idx, dw, part));
+            for (int ch = 1; ch < chunks; ch++) {
+                int base = (ch - 1) * size;
+                for (int e = 0; e < size; e++) dw[e] += part[base + e];
+            }
+        }
+
+        void item(int idx, float[] dw, float[] part) {
+            int ch = idx % chunks, gi = idx / chunks;
+            int kb0 = (int) ((long) ch * kBlocks / chunks), kb1 = (int) ((long) (ch + 1) * kBlocks / chunks);
+            float[] dst = ch == 0 ? dw : part;
+            int dOff = (ch == 0 ? 0 : (ch - 1) * groups * og * cols) + gi * og * cols;
+            int ncMax = Math.min(nc, cols);
+            float[] buf = Scratch.floats(Scratch.PACK, og * kc + gemm.bSize(kc, ncMax));
+            int bOff = og * kc;
+            for (int kb = kb0; kb < kb1; kb++) {
+                int r0 = kb * kc, kcA = Math.min(kc, r - r0);
+                if (kcA <= 0) continue;
+                packA(gi, r0, kcA, buf);
+                boolean add = kb != kb0;
+                for (int j0 = 0; j0 < cols; j0 += nc) {
+                    int ncA = Math.min(nc, cols - j0);
+                    packB(gi, r0, kcA, j0, ncA, buf, bOff);
+                    gemm.multiply(buf, 0, og, kcA, buf, bOff, ncA, dst, dOff + j0, cols, add);
+                }
+            }
+        }
+
+        /** Reduction steps handled together by the packing loops (a small transpose in the L1 cache). */
+        private static final int STEP = 16;
+
+        /** {@code A[i][kk] = g[b][gi*og + i][j]} for the reduction steps {@code r0 + kk = b*q + j}, in row panels. */
+        void packA(int gi, int r0, int kcA, float[] ap) {
+            int mr = gemm.mr;
+            for (int p0 = 0; p0 < og; p0 += mr) {
+                int h = Math.min(mr, og - p0), base = p0 * kcA;
+                int b = r0 / q, j = r0 - b * q;
+                for (int kk = 0; kk < kcA; ) {
+                    int len = Math.min(STEP, Math.min(q - j, kcA - kk));
+                    int s = (b * o + gi * og + p0) * q + j, d = base + kk * h;
+                    for (int i = 0; i < h; i++, s += q) {
+                        for (int u = 0, di = d + i; u < len; u++, di += h) ap[di] = g[s + u];
+                    }
+                    kk += len;
+                    j += len;
+                    if (j == q) { j = 0; b++; }
+                }
+            }
+        }
+
+        /**
+         * {@code B[kk][jj] = x[b][gi*cg + ch][map[t*q + j]]} for columns {@code j0 + jj = ch*taps + t}, {@code jj < ncA}, into
+         * panels at {@code bp[bOff ..]}, zero past {@code ncA}, panel row by panel row (contiguous writes; measured 2-3x faster than
+         * a 16x16 blocked transpose for 1x1 kernels). Without {@link #identity} the offsets come from {@link #idx}, one image's
+         * positions at a time.
+         */
+        void packB(int gi, int r0, int kcA, int j0, int ncA, float[] bp, int bOff) {
+            int nr = gemm.nr;
+            int b = r0 / q, j = r0 - b * q;
+            for (int kk = 0; kk < kcA; ) {
+                int len = Math.min(STEP, Math.min(q - j, kcA - kk));
+                int xb = (b * c + gi * cg) * xPlane;
+                for (int pj = 0; pj < ncA; pj += nr) {
+                    int w = gemm.panelWidth(pj, ncA), valid = Math.min(nr, ncA - pj), d = bOff + pj * kcA + kk * w;
+                    if (identity) {
+                        for (int u = 0; u < len; u++) {
+                            int du = d + u * w, xi = xb + (j0 + pj) * xPlane + j + u;
+                            for (int e = 0; e < valid; e++, xi += xPlane) bp[du + e] = x[xi];
+                        }
+                    } else {
+                        for (int u = 0; u < len; u++) {
+                            int ib = (j + u) * cols + j0 + pj, du = d + u * w;
+                            for (int e = 0; e < valid; e++) {
+                                int m = idx[ib + e];
+                                bp[du + e] = m < 0 ? 0f : x[xb + m];
+                            }
+                        }
+                    }
+                    for (int u = 0; u < len; u++) {
+                        for (int e = valid; e < w; e++) bp[d + u * w + e] = 0f;
+                    }
+                }
+                kk += len;
+                j += len;
+                if (j == q) { j = 0; b++; }
+            }
+        }
+    }
+}
