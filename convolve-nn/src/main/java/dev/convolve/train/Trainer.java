@@ -1,13 +1,10 @@
 package dev.convolve.train;
 
-import dev.convolve.autograd.Variable;
 import dev.convolve.backend.Threads;
 import dev.convolve.data.Batches;
 import dev.convolve.data.Datasets;
 import dev.convolve.data.LabeledImages;
 import dev.convolve.nn.Dropout;
-import dev.convolve.nn.Losses;
-import dev.convolve.nn.Metrics;
 import dev.convolve.nn.Models;
 import dev.convolve.nn.Module;
 import dev.convolve.nn.Layout;
@@ -19,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -104,6 +102,7 @@ public final class Trainer {
         Batches batches = new Batches(train, r.batchSize(), r.seed(), r.shift(), r.flip());
         boolean batchLast = model instanceof Sequential sq && sq.inputLayout() == Layout.BATCH_LAST;
         Schedule schedule = r.schedule(batches.count());
+        TrainStep step = new TrainStep(model, opt, schedule, r.labelSmoothing(), batchLast);
         double trainSeconds = 0;
         long trainImages = 0;
         double maxHeap = 0;
@@ -117,23 +116,16 @@ public final class Trainer {
             double lossSum = 0;
             long seen = 0, right = 0;
             int b = 0;
-            for (Batches.Batch batch : batches.epoch(epoch, batchLast)) {
-                opt.setLearningRate(schedule.at(opt.steps()));
-                Variable logits = batchLast ? ((Sequential) model).applyLaidOut(Variable.constant(batch.images())) : model.apply(batch.images());
-                Variable loss = Losses.crossEntropy(logits, batch.labels(), r.labelSmoothing());
-                loss.backward();
-                opt.step();
-                opt.zeroGrad();
-                double l = loss.value().item();
+            Iterator<Batches.Batch> it = batches.epoch(epoch, batchLast).iterator();
+            while (it.hasNext()) {
+                double l = step.run(it);
                 if (!Double.isFinite(l)) {
                     throw new IllegalStateException("train: the loss became " + l + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
                             + "; the learning rate " + opt.learningRate() + " is probably too high");
                 }
-                lossSum += l * batch.size();
-                int[] pred = Metrics.predictions(logits.value());
-                int[] y = batch.labels().toIntArray();
-                for (int i = 0; i < y.length; i++) if (pred[i] == y[i]) right++;
-                seen += batch.size();
+                lossSum += l * step.size;
+                right += step.right;
+                seen += step.size;
                 b++;
                 bar.update(b, lossSum / seen, seen, b == batches.count());
             }
