@@ -13,8 +13,9 @@ import java.util.Iterator;
 
 /**
  * One optimizer step of the training loop: takes the next batch, runs forward, cross-entropy, backward and the
- * optimizer step with the scheduled learning rate, and counts the right predictions. Each step's large arrays come
- * from, and go back to, its {@link StepBuffers}.
+ * optimizer step with the scheduled learning rate, and counts the right predictions. The {@link Trainer} runs it on
+ * the real data and the {@link Warmup} on random images of the same shape, so the JIT compiles exactly the code the
+ * epochs run before they start. Each step's large arrays come from, and go back to, its {@link StepBuffers}.
  */
 final class TrainStep {
     private final Module model;

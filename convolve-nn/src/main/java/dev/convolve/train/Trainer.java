@@ -59,7 +59,7 @@ public final class Trainer {
     public static Result run(Options o) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        var warm = Warmup.start(o.recipe().model(), WARMUP_MILLIS);
+        var warm = Warmup.start(o.recipe(), WARMUP_MILLIS);
         Datasets.Split split = Datasets.load(o.recipe().dataset(), o.dataDir(), o.download(), o.progress());
         return run(o, split, t0, warm.join());
     }
@@ -71,7 +71,7 @@ public final class Trainer {
     public static Result run(Options o, Datasets.Split split) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        return run(o, split, t0, Warmup.run(o.recipe().model(), WARMUP_MILLIS));
+        return run(o, split, t0, Warmup.run(o.recipe(), WARMUP_MILLIS));
     }
 
     private static Result run(Options o, Datasets.Split split, long t0, double warmup) throws IOException {
@@ -133,7 +133,7 @@ public final class Trainer {
             bar.finish();
             trainSeconds += secs;
             trainImages += seen;
-            Evaluation ev = Evaluation.of(model, test, 1000);
+            Evaluation ev = Evaluation.of(model, test, Warmup.EVAL_BATCH);
             double heap = Memory.liveHeapMb();
             maxHeap = Math.max(maxHeap, heap);
             EpochStats st = new EpochStats(epoch + 1, lossSum / seen, (double) right / seen, ev.loss(), ev.accuracy(), secs, seen / secs, heap, Memory.peakRssMb());
@@ -147,7 +147,7 @@ public final class Trainer {
                 o.log().flush();
             }
         }
-        Evaluation fin = Evaluation.of(model, test, 1000);
+        Evaluation fin = Evaluation.of(model, test, Warmup.EVAL_BATCH);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (trainImages == 0) {
             for (EpochStats e : history) { trainSeconds += e.trainSeconds(); trainImages += Math.round(e.imagesPerSecond() * e.trainSeconds()); }
