@@ -36,6 +36,8 @@ final class TrainStep {
         this.batchLast = batchLast;
     }
 
+    Optimizer optimizer() { return opt; }
+
     /** Trains on {@code batches.next()}; returns the batch's mean loss (also sets {@link #size} and {@link #right}). */
     double run(Iterator<Batches.Batch> batches) {
         try (StepBuffers.Scope s = buffers.step()) {

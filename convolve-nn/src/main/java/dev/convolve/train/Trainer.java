@@ -59,7 +59,7 @@ public final class Trainer {
     public static Result run(Options o) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        var warm = Warmup.start(o.recipe(), WARMUP_MILLIS);
+        var warm = Warmup.start(o.recipe(), o.out() != null, WARMUP_MILLIS);
         Datasets.Split split = Datasets.load(o.recipe().dataset(), o.dataDir(), o.download(), o.progress());
         return run(o, split, t0, warm.join());
     }
@@ -71,7 +71,7 @@ public final class Trainer {
     public static Result run(Options o, Datasets.Split split) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        return run(o, split, t0, Warmup.run(o.recipe(), WARMUP_MILLIS));
+        return run(o, split, t0, Warmup.run(o.recipe(), o.out() != null, WARMUP_MILLIS));
     }
 
     private static Result run(Options o, Datasets.Split split, long t0, double warmup) throws IOException {
@@ -141,9 +141,7 @@ public final class Trainer {
             if (ckpt != null) Checkpoint.save(ckpt, model, opt, r, epoch + 1, history);
             if (curves != null) Curves.write(curves, r.model() + " on " + r.dataset(), history);
             if (o.log() != null) {
-                o.log().printf("epoch %2d/%d  lr %.4f  train loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %.1f s  %.0f img/s  heap %.0f MiB  peak rss %.0f MiB%n",
-                        epoch + 1, r.epochs(), opt.learningRate(), st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), secs, st.imagesPerSecond(),
-                        heap, st.rssMb());
+                o.log().print(epochLine(st, r.epochs(), opt.learningRate()));
                 o.log().flush();
             }
         }
@@ -154,6 +152,13 @@ public final class Trainer {
         }
         return new Result(r, model, history, fin, trainSeconds > 0 ? trainImages / trainSeconds : 0, trainSeconds, seconds, model.parameterCount(),
                 Memory.peakRssMb(), maxHeap, ckpt, curves, startEpoch, warmup);
+    }
+
+    /** The log line of an epoch. */
+    static String epochLine(EpochStats st, int epochs, double lr) {
+        return String.format("epoch %2d/%d  lr %.4f  train loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %.1f s  %.0f img/s  heap %.0f MiB  peak rss %.0f MiB%n",
+                st.epoch(), epochs, lr, st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), st.trainSeconds(), st.imagesPerSecond(),
+                st.heapMb(), st.rssMb());
     }
 
     /** Gives every dropout layer a generator that depends only on the seed and the epoch (exact resumption). */

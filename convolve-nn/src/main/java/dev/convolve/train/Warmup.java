@@ -7,9 +7,11 @@ import dev.convolve.nn.Layout;
 import dev.convolve.nn.Models;
 import dev.convolve.nn.Module;
 import dev.convolve.nn.Sequential;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,12 +42,15 @@ import java.util.concurrent.CompletableFuture;
 public final class Warmup {
     private Warmup() {}
 
-    /** Starts warming up the code of {@code recipe}'s training in the background; the future yields the seconds spent. */
-    public static CompletableFuture<Double> start(Recipe recipe, long budgetMillis) {
+    /**
+     * Starts warming up the code of {@code recipe}'s training in the background (with {@code files}, also the writing of
+     * a checkpoint and curves after each epoch, to a temporary folder); the future yields the seconds spent.
+     */
+    public static CompletableFuture<Double> start(Recipe recipe, boolean files, long budgetMillis) {
         CompletableFuture<Double> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(run(recipe, budgetMillis));
+                f.complete(run(recipe, files, budgetMillis));
             } catch (Throwable e) {
                 f.complete(0.0);
             }
@@ -56,7 +61,7 @@ public final class Warmup {
     }
 
     /** Warms up the training code of {@code recipe} (at most {@code budgetMillis}); returns the seconds spent. */
-    public static double run(Recipe recipe, long budgetMillis) {
+    public static double run(Recipe recipe, boolean files, long budgetMillis) {
         long t0 = System.nanoTime(), end = t0 + budgetMillis * 1_000_000L;
         boolean debug = Boolean.getBoolean("convolve.debugWarmup");
         BatchLastConv.warmUp(budgetMillis / 2);
@@ -75,40 +80,39 @@ public final class Warmup {
         Recipe quiet = recipe.withLr(recipe.lr() * 1e-3);
         LabeledImages evalImages = random(2 * EVAL_BATCH, 28, 28, 10);
         TrainStep step = null;
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long s0 = System.nanoTime(), lastJit = timed ? jit.getTotalCompilationTime() : 0, quietSince = s0;
-        int it = 0, epoch = 0;
+        JitActivity jit = new JitActivity();
+        long s0 = System.nanoTime(), window = s0, windowJit = jit.millis();
+        int it = 0, epoch = 0, restarts = 0;
         for (; System.nanoTime() < end; it++) {
             // The iterators of real epochs (not a wrapper), so the call sites see the classes the epochs use.
             if (!smalls.hasNext()) smalls = smallBatches.epoch(++epoch, batchLast).iterator();
             if (!fulls.hasNext()) fulls = fullBatches.epoch(++epoch, batchLast).iterator();
-            if (it % RESTART_EVERY == 0) {
+            if (it == (restarts == 0 ? 0 : RESTART_FIRST << (restarts - 1))) {
+                restarts++;
                 // Every so often the evaluation that follows each epoch (no gradients, other shapes), then a fresh model
                 // and optimizer (a fresh model's layers start without plans; the learning-rate schedule starts again
                 // from step 0), so that the code compiled here expects all of what the trainer will do.
                 if (it > 0) Evaluation.of(m, evalImages, EVAL_BATCH);
                 m = Models.create(recipe.model(), 1 + it);
-                step = new TrainStep(m, quiet.optimizer(m.namedParameters()), quiet.schedule(RESTART_EVERY / 10), quiet.labelSmoothing(), batchLast);
+                step = new TrainStep(m, quiet.optimizer(m.namedParameters()), quiet.schedule(RESTART_FIRST / 10), quiet.labelSmoothing(), batchLast);
                 m.train(true);
             }
             step.run(it % FULL_EVERY == FULL_EVERY - 1 ? fulls : smalls);
+            if (it == 0) betweenEpochs(m, step, recipe, files);
             long now = System.nanoTime();
             // Enough calls for the JIT to have compiled the code that runs once per step (or, for a big model whose steps
-            // take long, enough time), and then nothing more to compile for a while.
+            // take long, enough time), and then a while in which the JIT (almost) stopped compiling.
             boolean enough = it >= MIN_STEPS || now - s0 > MAX_STEP_NANOS;
-            if (!timed) {
+            if (!jit.available()) {
                 if (enough) break;
                 continue;
             }
-            long j = jit.getTotalCompilationTime();
-            if (j != lastJit) {
-                lastJit = j;
-                quietSince = now;
-            } else if (enough && now - quietSince > QUIET_NANOS) {
-                break;
-            }
-            if (debug && it % 200 == 0) System.err.printf("warm-up: step %d at %.2f s, JIT %.2f s%n", it, (now - t0) / 1e9, j / 1e3);
+            if (now - window < WINDOW_NANOS) continue;
+            long j = jit.millis();
+            if (debug) System.err.printf("warm-up: step %d at %.2f s, JIT %d ms in the last %.0f ms%n", it, (now - t0) / 1e9, j - windowJit, (now - window) / 1e6);
+            if (enough && (j - windowJit) * 1e6 <= QUIET_FRACTION * (now - window)) break;
+            window = now;
+            windowJit = j;
         }
         if (System.nanoTime() < end) Evaluation.of(m, evalImages, EVAL_BATCH);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -118,20 +122,50 @@ public final class Warmup {
 
     private static final Set<String> WARMED = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Once, what the trainer does between epochs: the log line, the checkpoint and the curves. Their classes (image
+     * writing, among others) load now; loading classes can throw away compiled code, which then would be compiled
+     * again in the middle of the second epoch.
+     */
+    private static void betweenEpochs(Module m, TrainStep step, Recipe recipe, boolean files) {
+        List<EpochStats> history = List.of(new EpochStats(1, 2.0, 0.3, 0.5, 0.8, 1, 60000, 70, Memory.peakRssMb()),
+                new EpochStats(2, 0.3, 0.9, 0.2, 0.9, 1, 60000, 70, Memory.peakRssMb()));
+        Trainer.epochLine(history.get(1), recipe.epochs(), recipe.lr());
+        if (!files) return;
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("convolve-warmup");
+            Checkpoint.save(dir.resolve("checkpoint.safetensors"), m, step.optimizer(), recipe, 2, history);
+            Curves.write(dir.resolve("curves.png"), recipe.model() + " on " + recipe.dataset(), history);
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up
+        } finally {
+            if (dir != null) {
+                try (var files2 = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files2::iterator) Files.deleteIfExists(f);
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // left in the temporary folder
+                }
+            }
+        }
+    }
+
     /** Batch size of most warm-up steps: cheap steps, so that the code called once per step is called often enough. */
     static final int SMALL_BATCH = 16;
     /** Every this many steps, one at the recipe's batch size. */
     static final int FULL_EVERY = 16;
     /** At least this many steps (the JIT compiles glue code called once per step after some thousands of calls). */
     static final int MIN_STEPS = Integer.getInteger("convolve.warmupSteps", 1500);
-    /** Steps between fresh optimizers and evaluations. */
-    static final int RESTART_EVERY = 250;
+    /** Steps before the first fresh model and optimizer (then after twice as many, and so on). */
+    static final int RESTART_FIRST = 250;
     /** The trainer's evaluation batch. */
     static final int EVAL_BATCH = 1000;
     /** At most this long in steps before stopping once the JIT is quiet (a big model's steps take long). */
     static final long MAX_STEP_NANOS = 1_500_000_000L;
-    /** Stop once the JIT has compiled nothing for this long. */
-    static final long QUIET_NANOS = 150_000_000L;
+    /** Stop after a window of this length in which the JIT spent at most this fraction of the time compiling. */
+    static final long WINDOW_NANOS = 200_000_000L;
+    static final double QUIET_FRACTION = 0.05;
 
     private static LabeledImages random(int count, int h, int w, int classes) {
         SplittableRandom r = new SplittableRandom(7);
