@@ -355,6 +355,8 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                 }
             }
         }
+        // reduceLanes adds the lanes in another order when compiled by C2 than when interpreted (see Lanes); the warm-up
+        // gets this kernel compiled before training, and a sum in a fixed order costs too much here (16 per call).
         sums[0] += s00.reduceLanes(VectorOperators.ADD); sums[1] += s01.reduceLanes(VectorOperators.ADD);
         sums[2] += s02.reduceLanes(VectorOperators.ADD); sums[3] += s03.reduceLanes(VectorOperators.ADD);
         sums[4] += s10.reduceLanes(VectorOperators.ADD); sums[5] += s11.reduceLanes(VectorOperators.ADD);
@@ -432,6 +434,7 @@ final class BatchLastSimd implements BatchLastConv.Impl {
 
     @Override
     public void reluBiasGrad(float[] y, float[] g, float[] gp, float[] db, int r0, int r1, int len, boolean relu) {
+        float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {
             int o = r * len, j = 0;
             FloatVector s0 = FloatVector.zero(S), s1 = s0;
@@ -452,7 +455,8 @@ final class BatchLastSimd implements BatchLastConv.Impl {
                     s1 = s1.add(FloatVector.fromArray(S, g, o + j + L));
                 }
             }
-            double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            s0.add(s1).intoArray(lanes, 0);
+            double sum = Lanes.sum(lanes, 0, L);
             for (; j < len; j++) {
                 float v = relu ? (y[o + j] > 0 ? g[o + j] : 0f) : g[o + j];
                 if (relu) gp[o + j] = v;

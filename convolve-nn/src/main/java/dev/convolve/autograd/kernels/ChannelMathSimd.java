@@ -12,29 +12,31 @@ final class ChannelMathSimd implements ChannelMath {
     @Override
     public void meanVar(float[] x, int outer, int channels, int inner, int c0, int c1, double[] mean, double[] var) {
         double m = (double) outer * inner;
+        float[] lanes = new float[L];
         for (int c = c0; c < c1; c++) {
             double s = 0;
-            for (int o = 0; o < outer; o++) s += sum(x, (o * channels + c) * inner, inner);
+            for (int o = 0; o < outer; o++) s += sum(x, (o * channels + c) * inner, inner, lanes);
             double mu = s / m, v = 0;
-            for (int o = 0; o < outer; o++) v += sumSquaredDeviation(x, (o * channels + c) * inner, inner, (float) mu);
+            for (int o = 0; o < outer; o++) v += sumSquaredDeviation(x, (o * channels + c) * inner, inner, (float) mu, lanes);
             mean[c] = mu;
             var[c] = v / m;
         }
     }
 
-    private static double sum(float[] x, int b, int len) {
+    private static double sum(float[] x, int b, int len, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         int j = 0;
         for (; j + 2 * L <= len; j += 2 * L) {
             a0 = a0.add(FloatVector.fromArray(S, x, b + j));
             a1 = a1.add(FloatVector.fromArray(S, x, b + j + L));
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        a0.add(a1).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, 0, L);
         for (; j < len; j++) s += x[b + j];
         return s;
     }
 
-    private static double sumSquaredDeviation(float[] x, int b, int len, float mu) {
+    private static double sumSquaredDeviation(float[] x, int b, int len, float mu, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, m = FloatVector.broadcast(S, mu);
         int j = 0;
         for (; j + 2 * L <= len; j += 2 * L) {
@@ -42,7 +44,8 @@ final class ChannelMathSimd implements ChannelMath {
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        a0.add(a1).intoArray(lanes, 0);
+        double s = Lanes.sum(lanes, 0, L);
         for (; j < len; j++) { double d = x[b + j] - mu; s += d * d; }
         return s;
     }
@@ -75,6 +78,7 @@ final class ChannelMathSimd implements ChannelMath {
     public void gradSums(float[] g, float[] y, float[] xhat, boolean relu, float[] gm, int outer, int channels, int inner, int c0, int c1,
                          double[] sumG, double[] sumGX) {
         FloatVector zero = FloatVector.zero(S);
+        float[] lanes = new float[2 * L];
         for (int c = c0; c < c1; c++) {
             double s1 = 0, s2 = 0;
             for (int o = 0; o < outer; o++) {
@@ -89,8 +93,10 @@ final class ChannelMathSimd implements ChannelMath {
                     a = a.add(gv);
                     ax = gv.fma(FloatVector.fromArray(S, xhat, b + j), ax);
                 }
-                s1 += a.reduceLanes(VectorOperators.ADD);
-                s2 += ax.reduceLanes(VectorOperators.ADD);
+                a.intoArray(lanes, 0);
+                ax.intoArray(lanes, L);
+                s1 += Lanes.sum(lanes, 0, L);
+                s2 += Lanes.sum(lanes, L, L);
                 for (; j < inner; j++) {
                     float gv = relu ? (y[b + j] > 0 ? g[b + j] : 0f) : g[b + j];
                     if (relu) gm[b + j] = gv;
