@@ -100,17 +100,15 @@ public final class Warmup {
             step.run(it % FULL_EVERY == FULL_EVERY - 1 ? fulls : smalls);
             if (it == 0) betweenEpochs(m, step, recipe, files);
             long now = System.nanoTime();
-            // Enough calls for the JIT to have compiled the code that runs once per step (or, for a big model whose steps
-            // take long, enough time), and then a while in which the JIT (almost) stopped compiling.
-            boolean enough = it >= MIN_STEPS || now - s0 > MAX_STEP_NANOS;
-            if (!jit.available()) {
-                if (enough) break;
-                continue;
-            }
-            if (now - window < WINDOW_NANOS) continue;
+            // Enough calls for the JIT to have compiled the code that runs once per step, and then a while in which the
+            // JIT (almost) stopped compiling. A bigger model's steps take long, and its epochs too, so that compilation
+            // matters less: after some time it stops once the JIT is mostly idle, and after twice that in any case.
+            boolean slow = now - s0 > MAX_STEP_NANOS, enough = it >= MIN_STEPS || slow;
+            if (now - s0 > 2 * MAX_STEP_NANOS || !jit.available() && enough) break;
+            if (!jit.available() || now - window < WINDOW_NANOS) continue;
             long j = jit.millis();
             if (debug) System.err.printf("warm-up: step %d at %.2f s, JIT %d ms in the last %.0f ms%n", it, (now - t0) / 1e9, j - windowJit, (now - window) / 1e6);
-            if (enough && (j - windowJit) * 1e6 <= QUIET_FRACTION * (now - window)) break;
+            if (enough && (j - windowJit) * 1e6 <= (slow ? MOSTLY_IDLE_FRACTION : QUIET_FRACTION) * (now - window)) break;
             window = now;
             windowJit = j;
         }
@@ -161,8 +159,9 @@ public final class Warmup {
     static final int RESTART_FIRST = 250;
     /** The trainer's evaluation batch. */
     static final int EVAL_BATCH = 1000;
-    /** At most this long in steps before stopping once the JIT is quiet (a big model's steps take long). */
+    /** After this long in steps, stop once the JIT is mostly idle; after twice this, stop. */
     static final long MAX_STEP_NANOS = 1_500_000_000L;
+    static final double MOSTLY_IDLE_FRACTION = 0.25;
     /** Stop after a window of this length in which the JIT spent at most this fraction of the time compiling. */
     static final long WINDOW_NANOS = 200_000_000L;
     static final double QUIET_FRACTION = 0.05;
