@@ -40,8 +40,18 @@ public final class Functional {
      * @throws IllegalArgumentException for invalid shapes or options (from {@link ConvPlan})
      */
     public static Variable conv(Variable input, Variable kernel, ConvOptions options) {
+        return conv(input, kernel, Conv.plan(input.value(), kernel.value(), options));
+    }
+
+    /**
+     * {@link #conv(Variable, Variable, ConvOptions)} with the plan already made (by {@code ConvPlan.of} for these
+     * operands' shapes and types; a layer that sees the same shapes every step keeps its plan).
+     *
+     * @throws IllegalArgumentException when the plan was made for other shapes or types
+     */
+    public static Variable conv(Variable input, Variable kernel, ConvPlan plan) {
         Tensor x = input.value(), w = kernel.value();
-        ConvPlan plan = Conv.plan(x, w, options);
+        checkPlan(plan, x, w);
         if (TRAINING_KERNELS && BatchLastConv.supports(plan, x.dtype(), w.dtype())) {
             Tensor out = BatchLastConv.forward(plan, x, w, null, false);
             return Variable.record(out, (g, needs) -> {
@@ -76,15 +86,25 @@ public final class Functional {
      * (or g), the bias gradient sums {@code g'} over every other axis, and the conv gradients use {@code g'}.
      */
     public static Variable convBias(Variable input, Variable kernel, Variable bias, ConvOptions options, boolean relu) {
+        return convBias(input, kernel, bias, Conv.plan(input.value(), kernel.value(), options), relu);
+    }
+
+    /**
+     * {@link #convBias(Variable, Variable, Variable, ConvOptions, boolean)} with the plan already made (see
+     * {@link #conv(Variable, Variable, ConvPlan)}).
+     *
+     * @throws IllegalArgumentException when the plan was made for other shapes or types, or for a bias of the wrong size
+     */
+    public static Variable convBias(Variable input, Variable kernel, Variable bias, ConvPlan plan, boolean relu) {
         Tensor x = input.value(), w = kernel.value(), b = bias.value();
-        ConvPlan plan = Conv.plan(x, w, options);
+        checkPlan(plan, x, w);
         int[] op = plan.outputPermutation();
         int channelAxis = op[1];
         if (b.rank() != 1 || b.dim(0) != plan.outChannels()) {
             throw new IllegalArgumentException("conv: expected a bias of " + plan.outChannels() + " values (one per output channel), got " + b.describe());
         }
         if (!(TRAINING_KERNELS && BatchLastConv.supports(plan, x.dtype(), w.dtype()) && b.dtype() == DType.F32)) {
-            Variable y = conv(input, kernel, options);
+            Variable y = conv(input, kernel, plan);
             int[] shape = new int[y.rank()];
             java.util.Arrays.fill(shape, 1);
             shape[channelAxis] = plan.outChannels();
@@ -101,6 +121,13 @@ public final class Functional {
                     needs[1] ? BatchLastConv.gradKernel(plan, x, gf) : null,
                     db};
         }, input, kernel, bias);
+    }
+
+    private static void checkPlan(ConvPlan plan, Tensor x, Tensor w) {
+        if (!plan.inputShape().equals(x.shape()) || plan.inputType() != x.dtype() || !plan.kernelShape().equals(w.shape()) || plan.kernelType() != w.dtype()) {
+            throw new IllegalArgumentException("conv: the plan was made for input " + plan.inputType() + plan.inputShape() + " and kernel " + plan.kernelType()
+                    + plan.kernelShape() + ", not input " + x.describe() + " and kernel " + w.describe());
+        }
     }
 
     /**

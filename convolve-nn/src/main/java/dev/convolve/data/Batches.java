@@ -93,7 +93,8 @@ public final class Batches {
 
     private Batch gather(int[] order, int from, int n, SplittableRandom shifts, boolean batchLast) {
         int h = data.height(), w = data.width(), hw = h * w;
-        float[] x = new float[n * hw];
+        // Shifted images leave zeros where no source pixel lands.
+        float[] x = maxShift > 0 ? dev.convolve.autograd.kernels.StepBuffers.zeroedFloats(n * hw) : dev.convolve.autograd.kernels.StepBuffers.floats(n * hw);
         int[] y = new int[n];
         byte[] px = data.pixels();
         int[] dy = new int[n], dx = new int[n];

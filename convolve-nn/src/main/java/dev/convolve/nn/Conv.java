@@ -7,6 +7,7 @@ import dev.convolve.plan.ConvPlan;
 import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Shape;
+import dev.convolve.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -100,15 +101,38 @@ public final class Conv extends Module {
 
     @Override
     protected Variable forward(Variable x) {
-        if (!hasBias) return Functional.conv(x, weight, options);
-        return Functional.convBias(x, weight, bias, options, false);
+        if (!hasBias) return Functional.conv(x, weight, planFor(x));
+        return Functional.convBias(x, weight, bias, planFor(x), false);
     }
 
     /** {@code relu(conv(x) + bias)} as one fused primitive ({@link Sequential} uses it for a Conv followed by a ReLU). */
     Variable forwardRelu(Variable x) {
-        if (!hasBias) return Functional.conv(x, weight, options).relu();
-        return Functional.convBias(x, weight, bias, options, true);
+        if (!hasBias) return Functional.conv(x, weight, planFor(x)).relu();
+        return Functional.convBias(x, weight, bias, planFor(x), true);
     }
+
+    /**
+     * The plan for this input, from the few kept for the latest input shapes (a training loop sees the same shapes every
+     * step: the batch, the last smaller batch, the evaluation batch), made anew for a new shape.
+     */
+    private ConvPlan planFor(Variable x) {
+        Tensor in = x.value(), w = weight.value();
+        ConvPlan[] kept = plans;
+        for (ConvPlan p : kept) {
+            if (p != null && p.inputShape().equals(in.shape()) && p.inputType() == in.dtype() && p.kernelShape().equals(w.shape()) && p.kernelType() == w.dtype()) {
+                return p;
+            }
+        }
+        ConvPlan p = ConvPlan.of(in.shape(), in.dtype(), w.shape(), w.dtype(), options);
+        ConvPlan[] next = new ConvPlan[kept.length];
+        next[0] = p;
+        System.arraycopy(kept, 0, next, 1, kept.length - 1);
+        plans = next;
+        return p;
+    }
+
+    /** The latest plans, newest first; replaced as a whole (plans are immutable), so other threads see whole plans. */
+    private volatile ConvPlan[] plans = new ConvPlan[4];
 
     boolean hasBias() { return hasBias; }
 

@@ -1,13 +1,10 @@
 package dev.convolve.train;
 
-import dev.convolve.autograd.Variable;
 import dev.convolve.backend.Threads;
 import dev.convolve.data.Batches;
 import dev.convolve.data.Datasets;
 import dev.convolve.data.LabeledImages;
 import dev.convolve.nn.Dropout;
-import dev.convolve.nn.Losses;
-import dev.convolve.nn.Metrics;
 import dev.convolve.nn.Models;
 import dev.convolve.nn.Module;
 import dev.convolve.nn.Layout;
@@ -19,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -61,7 +59,7 @@ public final class Trainer {
     public static Result run(Options o) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        var warm = Warmup.start(o.recipe().model(), WARMUP_MILLIS);
+        var warm = Warmup.start(o.recipe(), o.out() != null, WARMUP_MILLIS);
         Datasets.Split split = Datasets.load(o.recipe().dataset(), o.dataDir(), o.download(), o.progress());
         return run(o, split, t0, warm.join());
     }
@@ -73,7 +71,7 @@ public final class Trainer {
     public static Result run(Options o, Datasets.Split split) throws IOException {
         long t0 = System.nanoTime();
         if (o.threads() > 0) Threads.setThreads(o.threads());
-        return run(o, split, t0, Warmup.run(o.recipe().model(), WARMUP_MILLIS));
+        return run(o, split, t0, Warmup.run(o.recipe(), o.out() != null, WARMUP_MILLIS));
     }
 
     private static Result run(Options o, Datasets.Split split, long t0, double warmup) throws IOException {
@@ -104,6 +102,7 @@ public final class Trainer {
         Batches batches = new Batches(train, r.batchSize(), r.seed(), r.shift(), r.flip());
         boolean batchLast = model instanceof Sequential sq && sq.inputLayout() == Layout.BATCH_LAST;
         Schedule schedule = r.schedule(batches.count());
+        TrainStep step = new TrainStep(model, opt, schedule, r.labelSmoothing(), batchLast);
         double trainSeconds = 0;
         long trainImages = 0;
         double maxHeap = 0;
@@ -117,23 +116,16 @@ public final class Trainer {
             double lossSum = 0;
             long seen = 0, right = 0;
             int b = 0;
-            for (Batches.Batch batch : batches.epoch(epoch, batchLast)) {
-                opt.setLearningRate(schedule.at(opt.steps()));
-                Variable logits = batchLast ? ((Sequential) model).applyLaidOut(Variable.constant(batch.images())) : model.apply(batch.images());
-                Variable loss = Losses.crossEntropy(logits, batch.labels(), r.labelSmoothing());
-                loss.backward();
-                opt.step();
-                opt.zeroGrad();
-                double l = loss.value().item();
+            Iterator<Batches.Batch> it = batches.epoch(epoch, batchLast).iterator();
+            while (it.hasNext()) {
+                double l = step.run(it);
                 if (!Double.isFinite(l)) {
                     throw new IllegalStateException("train: the loss became " + l + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
                             + "; the learning rate " + opt.learningRate() + " is probably too high");
                 }
-                lossSum += l * batch.size();
-                int[] pred = Metrics.predictions(logits.value());
-                int[] y = batch.labels().toIntArray();
-                for (int i = 0; i < y.length; i++) if (pred[i] == y[i]) right++;
-                seen += batch.size();
+                lossSum += l * step.size;
+                right += step.right;
+                seen += step.size;
                 b++;
                 bar.update(b, lossSum / seen, seen, b == batches.count());
             }
@@ -141,7 +133,7 @@ public final class Trainer {
             bar.finish();
             trainSeconds += secs;
             trainImages += seen;
-            Evaluation ev = Evaluation.of(model, test, 1000);
+            Evaluation ev = Evaluation.of(model, test, Warmup.EVAL_BATCH);
             double heap = Memory.liveHeapMb();
             maxHeap = Math.max(maxHeap, heap);
             EpochStats st = new EpochStats(epoch + 1, lossSum / seen, (double) right / seen, ev.loss(), ev.accuracy(), secs, seen / secs, heap, Memory.peakRssMb());
@@ -149,19 +141,24 @@ public final class Trainer {
             if (ckpt != null) Checkpoint.save(ckpt, model, opt, r, epoch + 1, history);
             if (curves != null) Curves.write(curves, r.model() + " on " + r.dataset(), history);
             if (o.log() != null) {
-                o.log().printf("epoch %2d/%d  lr %.4f  train loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %.1f s  %.0f img/s  heap %.0f MiB  peak rss %.0f MiB%n",
-                        epoch + 1, r.epochs(), opt.learningRate(), st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), secs, st.imagesPerSecond(),
-                        heap, st.rssMb());
+                o.log().print(epochLine(st, r.epochs(), opt.learningRate()));
                 o.log().flush();
             }
         }
-        Evaluation fin = Evaluation.of(model, test, 1000);
+        Evaluation fin = Evaluation.of(model, test, Warmup.EVAL_BATCH);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (trainImages == 0) {
             for (EpochStats e : history) { trainSeconds += e.trainSeconds(); trainImages += Math.round(e.imagesPerSecond() * e.trainSeconds()); }
         }
         return new Result(r, model, history, fin, trainSeconds > 0 ? trainImages / trainSeconds : 0, trainSeconds, seconds, model.parameterCount(),
                 Memory.peakRssMb(), maxHeap, ckpt, curves, startEpoch, warmup);
+    }
+
+    /** The log line of an epoch. */
+    static String epochLine(EpochStats st, int epochs, double lr) {
+        return String.format("epoch %2d/%d  lr %.4f  train loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %.1f s  %.0f img/s  heap %.0f MiB  peak rss %.0f MiB%n",
+                st.epoch(), epochs, lr, st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), st.trainSeconds(), st.imagesPerSecond(),
+                st.heapMb(), st.rssMb());
     }
 
     /** Gives every dropout layer a generator that depends only on the seed and the epoch (exact resumption). */

@@ -65,6 +65,23 @@ class LayersTest {
     }
 
     @Test
+    void convLayersKeepPlansPerInputShape() {
+        // More input shapes than the layer keeps plans for, in turn and again: always the result of a fresh plan.
+        Conv c = Conv.conv2d(3, 5, 3, 2, 1);
+        for (int round = 0; round < 2; round++) {
+            for (int n : new int[] {1, 4, 2, 7, 3, 5, 4}) {
+                Tensor x = Tensor.randomUniform(n, DType.F32, -1, 1, n, 3, 9, 9);
+                Tensor want = dev.convolve.autograd.Functional.convBias(Variable.constant(x), c.weight(), c.bias(), c.options(), false).value();
+                assertArrayEquals(want.toFloatArray(), c.apply(x).value().toFloatArray(), 0f, "batch " + n);
+            }
+        }
+        dev.convolve.plan.ConvPlan plan = c.plan(2, 3, 9, 9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                dev.convolve.autograd.Functional.conv(Variable.constant(Tensor.zeros(DType.F32, 1, 3, 9, 9)), c.weight(), plan));
+        assertTrue(e.getMessage().startsWith("conv: the plan was made for input f32[2][3][9][9]"), e.getMessage());
+    }
+
+    @Test
     void pytorchDefaultInitBounds() {
         Conv c = Conv.conv2d(16, 8, 3, 1, 1);
         c.initialize(5);

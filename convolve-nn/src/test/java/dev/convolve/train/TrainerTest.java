@@ -99,6 +99,28 @@ class TrainerTest {
     }
 
     @Test
+    void recycledStepArraysDoNotChangeTheResult() throws Exception {
+        // The trainer's loop (step arrays recycled) against the same loop written out with fresh arrays every step.
+        Recipe r = Recipe.defaults("simple-cnn", "mnist").withEpochs(1).withTrainLimit(1500);
+        Datasets.Split data = subset(1500);
+        Trainer.Result res = Trainer.run(new Trainer.Options(r, null, false, null, false, 2, null, null), data);
+        dev.convolve.nn.Module m = dev.convolve.nn.Models.create(r.model(), r.seed());
+        dev.convolve.optim.Optimizer opt = r.optimizer(m.namedParameters());
+        dev.convolve.data.Batches batches = new dev.convolve.data.Batches(data.train(), r.batchSize(), r.seed(), r.shift(), r.flip());
+        dev.convolve.optim.Schedule schedule = r.schedule(batches.count());
+        m.train(true);
+        for (dev.convolve.data.Batches.Batch b : batches.epoch(0, true)) {
+            opt.setLearningRate(schedule.at(opt.steps()));
+            Variable logits = ((dev.convolve.nn.Sequential) m).applyLaidOut(Variable.constant(b.images()));
+            dev.convolve.nn.Losses.crossEntropy(logits, b.labels(), r.labelSmoothing()).backward();
+            opt.step();
+            opt.zeroGrad();
+        }
+        Map<String, Variable> a = res.model().namedParameters(), want = m.namedParameters();
+        for (String k : want.keySet()) assertArrayEquals(want.get(k).value().toFloatArray(), a.get(k).value().toFloatArray(), 0f, k);
+    }
+
+    @Test
     void liveHeapDoesNotGrowAcrossEpochs() throws Exception {
         Recipe r = Recipe.defaults("simple-cnn", "mnist").withEpochs(4).withTrainLimit(4096);
         Trainer.Result res = Trainer.run(new Trainer.Options(r, null, false, null, false, 2, null, null), subset(4096));

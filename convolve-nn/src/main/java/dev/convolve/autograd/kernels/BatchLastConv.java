@@ -100,7 +100,7 @@ public final class BatchLastConv {
         BatchLastGeometry g = BatchLastGeometry.of(plan);
         float[] x = input.floatData(), wp = packForward(g, kernel.floatData());
         float[] b = bias == null ? null : bias.floatData();
-        float[] y = new float[g.o() * g.oh() * g.ow() * g.n()];
+        float[] y = StepBuffers.floats(g.o() * g.oh() * g.ow() * g.n()); // every element is written
         perThread(g.n(), plan.macs(), (ti, from, to) -> IMPL.forward(g, x, wp, b, relu, y, from, to));
         return Tensor.wrap(DType.F32, plan.outputShape(), y);
     }
@@ -109,7 +109,7 @@ public final class BatchLastConv {
     public static Tensor gradInput(ConvPlan plan, Tensor kernel, Tensor gradOut) {
         BatchLastGeometry g = BatchLastGeometry.of(plan);
         float[] wp = packInput(g, kernel.floatData()), gy = gradOut.floatData();
-        float[] dx = new float[g.c() * g.h() * g.w() * g.n()];
+        float[] dx = StepBuffers.floats(g.c() * g.h() * g.w() * g.n()); // every element is written
         perThread(g.n(), plan.macs(), (ti, from, to) -> IMPL.gradInput(g, wp, gy, dx, from, to));
         return Tensor.wrap(DType.F32, plan.inputShape(), dx);
     }
@@ -141,7 +141,7 @@ public final class BatchLastConv {
     public static Tensor[] reluBiasGrad(Tensor out, Tensor g, boolean relu) {
         int rows = out.dim(0), len = out.size() / rows;
         float[] y = out.floatData(), gv = g.floatData();
-        float[] gp = relu ? new float[gv.length] : gv;
+        float[] gp = relu ? StepBuffers.floats(gv.length) : gv; // every element is written
         float[] db = new float[rows];
         int t = out.size() < 65536 ? 1 : Math.max(1, Math.min(Threads.threads(), rows));
         Workers.run(t, ti -> IMPL.reluBiasGrad(y, gv, gp, db, rows * ti / t, rows * (ti + 1) / t, len, relu));
