@@ -1,52 +1,26 @@
 package dev.convolve.cli;
 
+import dev.convolve.data.DatasetInfo;
+import dev.convolve.data.DatasetLocator;
 import dev.convolve.io.Idx;
 import dev.convolve.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Finds the MNIST files for {@code convolve show}: {@code --data-dir}, then {@code $CONVOLVE_DATA} (the folder itself
- * or its {@code mnist} subfolder), {@code ~/.cache/convolve/datasets/mnist}, {@code /usr/share/datasets/mnist}, and
- * {@code ../shared/datasets/mnist} beside the repository (found from the working directory and from the jar).
+ * Finds the MNIST images for {@code convolve show}: in {@code --data-dir} (the folder itself or its {@code mnist}
+ * subfolder) when given, else where {@code train} looks ({@link DatasetLocator}: {@code $CONVOLVE_DATA}, the cache,
+ * {@code /usr/share/datasets/mnist}, {@code ../shared/datasets/mnist} beside the repository).
  */
 final class ShowData {
     private ShowData() {}
 
-    /** The folders searched, in order. */
+    /** The folders searched, in order: {@code --data-dir} alone when given, else the training data's search order. */
     static List<Path> candidates(Path dataDir) {
-        Set<Path> c = new LinkedHashSet<>();
-        if (dataDir != null) {
-            c.add(dataDir);
-            c.add(dataDir.resolve("mnist"));
-            return new ArrayList<>(c);
-        }
-        String env = System.getenv("CONVOLVE_DATA");
-        if (env != null && !env.isBlank()) {
-            c.add(Path.of(env));
-            c.add(Path.of(env).resolve("mnist"));
-        }
-        c.add(Path.of(System.getProperty("user.home"), ".cache", "convolve", "datasets", "mnist"));
-        c.add(Path.of("/usr/share/datasets/mnist"));
-        for (Path start : new Path[] {Path.of("").toAbsolutePath(), jarFolder()}) {
-            for (Path d = start; d != null; d = d.getParent()) {
-                if (d.getParent() != null) c.add(d.getParent().resolve("shared").resolve("datasets").resolve("mnist"));
-            }
-        }
-        return new ArrayList<>(c);
-    }
-
-    private static Path jarFolder() {
-        try {
-            return Path.of(ShowData.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
-        } catch (Exception | Error e) {
-            return null;
-        }
+        if (dataDir != null) return List.of(dataDir, dataDir.resolve("mnist"));
+        return new DatasetLocator(null).candidates(DatasetInfo.MNIST);
     }
 
     /**
