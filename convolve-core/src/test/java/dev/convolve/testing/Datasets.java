@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The shared datasets ({@code ../shared/datasets} relative to the repository root, see {@link #folder()}); the root
- * is found by walking up from the working directory to the folder that holds {@code convolve-core/pom.xml}. Files
- * are read once per JVM.
+ * The shared test data ({@code ../shared} relative to the repository root, see {@link #shared()} and
+ * {@link #folder()}); the root is found by walking up from the working directory to the folder that holds
+ * {@code convolve-core/pom.xml}. A clone elsewhere sets {@code CONVOLVE_SHARED}. Files are read once per JVM.
  */
 public final class Datasets {
     private Datasets() {}
@@ -28,19 +28,41 @@ public final class Datasets {
     }
 
     /**
-     * The datasets folder: the system property {@code convolve.datasets} if set, else {@code ../shared/datasets} from
-     * the repository root, else {@code shared/datasets} beside a further ancestor (a git worktree such as
-     * {@code /work/wt/core} sits one level deeper than the main checkout).
+     * The shared test data folder (holding {@code datasets/} and {@code images/}): {@code $CONVOLVE_SHARED} if set,
+     * else {@code shared} beside the repository root or a further ancestor (a git worktree such as
+     * {@code /work/wt/core} sits one level deeper than the main checkout). The one search every test helper uses.
+     */
+    public static Path shared() {
+        String env = System.getenv("CONVOLVE_SHARED");
+        if (env != null && !env.isBlank()) {
+            Path s = Path.of(env);
+            if (Files.isDirectory(s)) return s;
+            throw new IllegalStateException("CONVOLVE_SHARED=" + env + " is not a folder (it should hold datasets/ and images/)");
+        }
+        Path root = repositoryRoot();
+        for (Path q = root.getParent(); q != null; q = q.getParent()) {
+            Path candidate = q.resolve("shared");
+            if (Files.isDirectory(candidate.resolve("datasets"))) return candidate;
+        }
+        throw new IllegalStateException("cannot find shared/datasets beside " + root + " or its ancestors "
+                + "(set CONVOLVE_SHARED to the folder holding datasets/ and images/)");
+    }
+
+    /**
+     * The datasets folder: the system property {@code convolve.datasets} if set, else {@code $CONVOLVE_DATA} when it
+     * holds {@code mnist/} (the variable the product reads), else {@link #shared()}{@code /datasets}.
      */
     public static Path folder() {
         String override = System.getProperty("convolve.datasets");
         if (override != null && !override.isBlank()) return Path.of(override);
-        Path root = repositoryRoot();
-        for (Path q = root.getParent(); q != null; q = q.getParent()) {
-            Path candidate = q.resolve("shared/datasets");
-            if (Files.isDirectory(candidate)) return candidate;
-        }
-        throw new IllegalStateException("cannot find shared/datasets beside " + root + " or its ancestors (set -Dconvolve.datasets=...)");
+        String env = System.getenv("CONVOLVE_DATA");
+        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env, "mnist"))) return Path.of(env);
+        return shared().resolve("datasets");
+    }
+
+    /** The photographs folder, {@link #shared()}{@code /images}. */
+    public static Path images() {
+        return shared().resolve("images");
     }
 
     /** {@code <datasets folder>/<relative>}. */
