@@ -1,5 +1,6 @@
 package dev.convolve.cli;
 
+import dev.convolve.data.DatasetLocator;
 import dev.convolve.io.Idx;
 import dev.convolve.ops.Conv;
 import dev.convolve.ops.Pad;
@@ -31,7 +32,7 @@ final class TourCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Folder holding mnist/ (default: $CONVOLVE_DATA, else ../shared/datasets from the project or a parent folder).")
+            description = "The MNIST folder or the folder holding mnist/ (default: where train looks: $CONVOLVE_DATA, the cache, /usr/share/datasets, ../shared/datasets).")
     Path dataDir;
 
     private PrintWriter out;
@@ -52,14 +53,15 @@ final class TourCommand implements Callable<Integer> {
         convAsMatmul();
         pooling();
         nxPad();
-        CliDatasets.Found data = CliDatasets.find(dataDir, "mnist");
+        List<Path> looked = ShowData.candidates(dataDir);
+        Path mnist = looked.stream().filter(DatasetLocator::holdsAll).findFirst().orElse(null);
         Tensor testImages = null, testLabels = null, trainImages = null;
-        if (data.dir() != null) {
-            Path mnist = data.dir().resolve("mnist");
-            testImages = Idx.read(mnist.resolve("t10k-images-idx3-ubyte.gz"));
-            testLabels = Idx.read(mnist.resolve("t10k-labels-idx1-ubyte.gz"));
-            trainImages = Idx.read(mnist.resolve("train-images-idx3-ubyte.gz"));
+        if (mnist != null) {
+            testImages = Idx.read(DatasetLocator.file(mnist, "t10k-images-idx3-ubyte"));
+            testLabels = Idx.read(DatasetLocator.file(mnist, "t10k-labels-idx1-ubyte"));
+            trainImages = Idx.read(DatasetLocator.file(mnist, "train-images-idx3-ubyte"));
         }
+        Found data = new Found(mnist, looked);
         mnistEdges(testImages, testLabels, data);
         Tensor blur = gaussian();
         if (testImages != null) blurDigit(testImages, blur);
@@ -151,7 +153,7 @@ final class TourCommand implements Callable<Integer> {
         show("interior padding too (Nx's doc): Nx.pad(t, 0, [{2,1,3}]) has 12 entries", Pad.pad(t, 0L, PadConfig.triples(2, 1, 3)));
     }
 
-    private void mnistEdges(Tensor images, Tensor labels, CliDatasets.Found data) {
+    private void mnistEdges(Tensor images, Tensor labels, Found data) {
         heading("Nx Livebook: edge detection on an MNIST digit",
                 "the 16th test image (index 15) is a 5; kernel [-1, 0, 1] along the width (vertical edges) and the height, padding :same");
         if (images == null) {
@@ -195,7 +197,7 @@ final class TourCommand implements Callable<Integer> {
         ascii(List.of(image.reshape(28, 28), blurred.reshape(14, 14)));
     }
 
-    private void fourEdgeKernels(Tensor images, CliDatasets.Found data) {
+    private void fourEdgeKernels(Tensor images, Found data) {
         heading("fast.ai: four edge kernels over a batch of 16 digits",
                 "F.conv2d(xb [16,1,28,28], edge_kernels [4,1,3,3]) -> torch.Size([16, 4, 26, 26]); pixels / 256 as in mnist.pkl.gz");
         Tensor left = Tensor.of(new float[][] {{-1, 0, 1}, {-1, 0, 1}, {-1, 0, 1}});
@@ -242,8 +244,11 @@ final class TourCommand implements Callable<Integer> {
         out.println(label + ": " + text);
     }
 
-    private void skipped(CliDatasets.Found data) {
-        out.println("(skipped: MNIST not found; looked for mnist/ in " + data.looked() + "; pass --data-dir DIR or set CONVOLVE_DATA)");
+    /** Where MNIST was found (null when it was not) and every folder searched. */
+    private record Found(Path dir, List<Path> looked) {}
+
+    private void skipped(Found data) {
+        out.println("(skipped: MNIST not found; looked in " + data.looked() + "; pass --data-dir DIR or set CONVOLVE_DATA)");
     }
 
     /** Draws 2-D tensors side by side, darker characters for larger magnitudes (each scaled to its own maximum). */
