@@ -58,6 +58,7 @@ final class BatchConv {
 
     static final class Job {
         final Kernels kern;
+        final Im2colPack pack;
         final ConvPlan p;
         final List<SubProblem> subs;
         final float[] x, w, out;
@@ -67,7 +68,7 @@ final class BatchConv {
         float[] xb;
 
         Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out) {
-            this.kern = kern; this.p = p; this.subs = subs; this.x = x; this.w = w; this.out = out;
+            this.kern = kern; this.pack = Im2colPack.of(kern); this.p = p; this.subs = subs; this.x = x; this.w = w; this.out = out;
             n = p.spatialRank();
             featureGroups = p.featureGroups() > 1;
             groups = p.featureGroups();
@@ -165,22 +166,21 @@ final class BatchConv {
             java.util.Arrays.fill(xb, d0, d0 + pTot * nr, 0f);
             int inChan = (featureGroups ? g * cg : 0) + ci;
             int lanes = Math.min(nr, outBatch - blk * nr);
+            // lane l reads image blk*nr + l; positions outer, a gather across the images inner (Im2colPack.lanes): the writes
+            // run front to back (measured 3-4x faster than image by image with stores nr floats apart)
+            int[] lb = Scratch.ints(Scratch.TILE, lanes);
+            for (int l = 0; l < lanes; l++) lb[l] = ((blk * nr + l) * c + inChan) * xPlane;
             int[] ix = new int[n];
-            for (int l = 0; l < lanes; l++) {
-                int xBase = ((blk * nr + l) * c + inChan) * xPlane;
-                // every input element of this image and channel goes to its padded position, lane l
-                java.util.Arrays.fill(ix, 0);
-                int last = in[n - 1];
-                for (int e = 0; e < xPlane; e += last) {
-                    int pp = 0;
-                    for (int i = 0; i < n - 1; i++) pp += (ix[i] + lowPad[i]) * pst[i];
-                    pp += lowPad[n - 1];
-                    int dd = d0 + pp * nr + l;
-                    for (int k = 0; k < last; k++) xb[dd + k * nr] = x[xBase + e + k];
-                    for (int i = n - 2; i >= 0; i--) {
-                        if (++ix[i] < in[i]) break;
-                        ix[i] = 0;
-                    }
+            int last = in[n - 1];
+            for (int e = 0; e < xPlane; e += last) {
+                int pp = 0;
+                for (int i = 0; i < n - 1; i++) pp += (ix[i] + lowPad[i]) * pst[i];
+                pp += lowPad[n - 1];
+                int dd = d0 + pp * nr;
+                pack.lanes(x, lb, lanes, e, last, xb, dd, nr);
+                for (int i = n - 2; i >= 0; i--) {
+                    if (++ix[i] < in[i]) break;
+                    ix[i] = 0;
                 }
             }
         }
