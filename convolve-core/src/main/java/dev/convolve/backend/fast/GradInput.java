@@ -22,22 +22,13 @@ final class GradInput {
 
     /** {@code dx} in the input's physical layout, f32. */
     static Tensor run(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
+        ConvPlan gp = Planner.gradInputPlan(p);
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        if (Col2imGradInput.suits(p)) {
-            float[] dx = new float[p.canonicalInputShape().size()];
-            Col2imGradInput.run(kern, p, w, g, dx);
-            return layout(p, Tensor.wrap(DType.F32, p.canonicalInputShape(), dx));
-        }
-        ConvPlan gp = Planner.gradInputPlan(p);
         float[] wf = flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize()));
         float[] dx = new float[gp.outputShape().size()];
         Planner.choose(kern, gp).run(kern, gp, g, wf, dx);
-        return layout(p, Tensor.wrap(DType.F32, gp.outputShape(), dx));
-    }
-
-    /** The canonical gradient {@code t} in the input's physical layout. */
-    private static Tensor layout(ConvPlan p, Tensor t) {
+        Tensor t = Tensor.wrap(DType.F32, gp.outputShape(), dx);
         int[] perm = p.inputPermutation();
         boolean identity = true;
         for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;

@@ -65,12 +65,6 @@ public final class Planner {
         if (p.batchGroups() > 1) {
             return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
         }
-        if (Col2imGradInput.suits(p)) {
-            int cg = p.kernelChannels(), taps = (int) Canonical.product(p.kernelSize()), og = p.outChannels() / p.featureGroups();
-            return new Choice("col2im-gemm", "strided conv: per image, columns = W^T . dY as one packed GEMM [" + cg + "*" + taps + " x " + og
-                    + "] x [" + og + " x positions], folded into the input gradient (col2im), no products by the inserted zeros of "
-                    + "the gradient conv; " + k.describe(), null);
-        }
         ConvPlan g = gradInputPlan(p);
         Choice c = choose(k, g);
         return new Choice(c.algorithm(), "the forward engine on the gradient conv " + g.canonicalInputShape() + " * " + g.canonicalKernelShape()
