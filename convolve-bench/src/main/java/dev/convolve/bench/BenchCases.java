@@ -31,6 +31,9 @@ public final class BenchCases {
                 conv2d("res-14x14-64-64-b64", 64, 64, 14, 14, 64, 3, 3, 1, 1, 1),
                 conv2d("res-7x7-64-64-b64", 64, 64, 7, 7, 64, 3, 3, 1, 1, 1),
                 conv2d("res-down-28-14-32-64-b64", 64, 32, 28, 28, 64, 3, 3, 2, 1, 1),
+                // other strided shapes of these families: a 5x5 MNIST layer, the next residual downsampling
+                conv2d("mnist-l2-5x5-b256", 256, 4, 14, 14, 8, 5, 5, 2, 2, 1),
+                conv2d("res-down-14-7-64-128-b64", 64, 64, 14, 14, 128, 3, 3, 2, 1, 1),
                 conv2d("depthwise-28x28-256-s2-b8", 8, 256, 28, 28, 256, 3, 3, 2, 1, 256),
                 // 1-D and 3-D
                 new BenchCase("conv1d-4096-64-64-k9", BenchCase.Kind.CONV, new int[] {32, 64, 4096}, new int[] {64, 64, 9}, new int[] {1}, new int[] {4}, 1),

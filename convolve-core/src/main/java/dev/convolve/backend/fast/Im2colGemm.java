@@ -2,14 +2,18 @@ package dev.convolve.backend.fast;
 
 import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
+import java.util.List;
 
 /**
- * A conv as one packed GEMM ({@link Gemm}) per feature group over the whole batch:
- * {@code out[b][o][j] = sum_{k = (c, t)} W[o][k] * B[k][(b, j)]} with {@code B[(c, t)][(b, j)] = x[b][c][j*s + t*kd - lo]}
- * (im2col, zero in the padding and between dilated input elements). The columns are every image's output positions, so
- * small planes with a big batch make one wide GEMM instead of many tiny ones. Column blocks (sized for the L2 cache) are
- * packed straight from the input through a per-position offset table, computed into a small buffer and scattered to the
- * {@code [b][o][j]} output. Items are group x column block.
+ * A conv as one packed GEMM ({@link Gemm}) per feature group and output phase over the whole batch:
+ * {@code out[b][o][pos(j)] = sum_{k = (c, t)} W[o][c][t] * B[k][(b, j)]} with {@code B[(c, t)][(b, j)]} the input element tap
+ * {@code t} reads for grid point {@code j} (im2col; zero in the padding). Without input dilation there is one phase, the whole
+ * output plane; with it (the input gradient of a strided conv) the output splits into {@link SubProblem} phases, each an
+ * ordinary conv over the taps that are real in it, so no product by an inserted zero is computed. The columns are every
+ * image's grid points, so small planes with a big batch make one wide GEMM instead of many tiny ones. Column blocks (sized
+ * for the L2 cache) are packed straight from the input by {@link Im2colPack} (a vector gather per vector of columns, tables
+ * from {@link Im2colGeometry}), computed into a small buffer and copied to the {@code [b][o][pos]} output. Items are phase x
+ * group x column block.
  */
 final class Im2colGemm {
     private Im2colGemm() {}
@@ -23,16 +27,22 @@ final class Im2colGemm {
     /** Output planes up to this many positions count as small. */
     static final int SMALL_PLANE = 4;
 
-    static boolean supports(ConvPlan p) {
-        return p.batchGroups() == 1 && Planner.enabled("im2col-gemm");
+    /** Offset tables above this many entries are not built. */
+    static final long MAX_TABLE = 1 << 21;
+
+    static boolean supports(ConvPlan p, List<SubProblem> subs, int lanes) {
+        return p.batchGroups() == 1 && Planner.enabled("im2col-gemm") && !subs.isEmpty()
+                && Im2colGeometry.tableSize(p, subs, lanes) <= MAX_TABLE;
     }
 
     /**
      * Chosen for small output planes (at most {@link #SMALL_PLANE} positions) with a big batch and enough channels, without
-     * input dilation (the input gradient of a strided conv would multiply mostly zeros: batch-lanes splits it into phases).
+     * input dilation. Measured against batch-lanes (2026-11-24, under load): strided convs with larger planes (mnist-l2, l3,
+     * res-down) and the phases of their input gradients were no faster here, the gather of the packing costing about two
+     * cycles per element; those stay on batch-lanes / shifted-gemm, or take {@link Col2imGradInput}.
      */
-    static boolean suits(ConvPlan p) {
-        if (!supports(p)) return false;
+    static boolean suits(Kernels kern, ConvPlan p, List<SubProblem> subs) {
+        if (!supports(p, subs, kern.lanes())) return false;
         if (force) return true;
         for (int v : p.inputDilation()) if (v != 1) return false;
         int og = p.outChannels() / p.featureGroups();
@@ -41,119 +51,115 @@ final class Im2colGemm {
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
-        new Job(kern, p, x, w).run(out);
+        new Job(kern, p, SubProblem.of(p), x, w).run(out);
     }
 
     static final class Job {
         final Kernels kern;
-        final Gemm gemm;
+        final Im2colPack pack;
+        final Im2colGeometry geo;
         final float[] x;
-        final int batch, c, o, groups, og, cg, taps, q, xPlane, k, kBlocks, kc, nc, jBlocks, cols;
-        /** {@code idx[(c, t)*q + j]}: the offset read from the group's first channel plane, or -1 for a zero. */
-        final int[] idx;
+        final int batch, o, groups, og, cg, kTaps;
+        final Gemm[] gemm;
+        /** Per phase: reduction block, column block, column blocks, offset of its packed weights in {@code ap}. */
+        final int[] kc, nc, jBlocks, apOff;
+        /** Item {@code i} is phase {@code itemPhase[i]}, items of a phase group-major then column block. */
+        final int[] itemStart;
         final float[] ap;
 
-        Job(Kernels kern, ConvPlan p, float[] x, float[] w) {
+        Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w) {
             this.kern = kern; this.x = x;
+            pack = Im2colPack.of(kern);
+            geo = Im2colGeometry.of(p, subs, kern.lanes());
             batch = p.outBatch();
-            c = p.channels();
             o = p.outChannels();
             groups = p.featureGroups();
             og = o / groups;
             cg = p.kernelChannels();
-            int[] in = p.spatial(), qs = p.outSize(), ks = p.kernelSize(), s = p.strides(), lo = p.padLow(),
-                    ld = p.inputDilation(), kd = p.kernelDilation();
-            int n = in.length;
-            taps = (int) Canonical.product(ks);
-            q = (int) Canonical.product(qs);
-            xPlane = (int) Canonical.product(in);
-            k = cg * taps;
-            cols = batch * q;
-            int[] xst = ShiftedConv.rowMajorStrides(in);
-            idx = new int[k * q];
-            int[] tc = new int[n], qc = new int[n];
-            for (int t = 0; t < taps; t++) {
-                java.util.Arrays.fill(qc, 0);
-                for (int j = 0; j < q; j++) {
-                    int off = 0;
-                    for (int i = 0; i < n && off >= 0; i++) {
-                        int pos = qc[i] * s[i] + tc[i] * kd[i] - lo[i];
-                        int di = ConvPlan.dilate(in[i], ld[i]);
-                        if (pos < 0 || pos >= di || pos % ld[i] != 0) off = -1;
-                        else off += pos / ld[i] * xst[i];
-                    }
-                    for (int ch = 0; ch < cg; ch++) idx[(ch * taps + t) * q + j] = off < 0 ? -1 : ch * xPlane + off;
-                    for (int i = n - 1; i >= 0 && ++qc[i] == qs[i]; i--) qc[i] = 0;
-                }
-                for (int i = n - 1; i >= 0 && ++tc[i] == ks[i]; i--) tc[i] = 0;
+            kTaps = (int) Canonical.product(p.kernelSize());
+            int ph = geo.phases.length, threads = Threads.threads();
+            gemm = new Gemm[ph];
+            kc = new int[ph]; nc = new int[ph]; jBlocks = new int[ph]; apOff = new int[ph]; itemStart = new int[ph + 1];
+            int apSize = 0;
+            for (int s = 0; s < ph; s++) {
+                Im2colGeometry.Phase f = geo.phases[s];
+                int cols = batch * f.q;
+                gemm[s] = Gemm.choose(GemmKernels.of(kern), og, cols);
+                int kBlocks = Math.max(1, (f.k + KC_MAX - 1) / KC_MAX);
+                kc[s] = (f.k + kBlocks - 1) / kBlocks;
+                int nr = gemm[s].nr;
+                int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc[s]) / nr * nr);
+                int blocks = (cols + want - 1) / want;
+                int perPhase = (4 * threads + ph - 1) / ph;
+                if ((long) groups * blocks < perPhase) blocks = Math.min((cols + nr - 1) / nr, (perPhase + groups - 1) / groups);
+                blocks = Math.max(1, blocks);
+                nc[s] = ((cols + blocks - 1) / blocks + nr - 1) / nr * nr;
+                jBlocks[s] = cols == 0 ? 0 : (cols + nc[s] - 1) / nc[s];
+                itemStart[s + 1] = itemStart[s] + groups * jBlocks[s];
+                apOff[s] = apSize;
+                apSize += groups * og * f.k;
             }
-            gemm = Gemm.choose(GemmKernels.of(kern), og, cols);
-            kBlocks = Math.max(1, (k + KC_MAX - 1) / KC_MAX);
-            kc = (k + kBlocks - 1) / kBlocks;
-            int nr = gemm.nr, threads = Threads.threads();
-            int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc) / nr * nr);
-            int blocks = (cols + want - 1) / want;
-            if ((long) groups * blocks < 4L * threads) blocks = Math.min((cols + nr - 1) / nr, (4 * threads + groups - 1) / groups);
-            blocks = Math.max(1, blocks);
-            nc = ((cols + blocks - 1) / blocks + nr - 1) / nr * nr;
-            jBlocks = cols == 0 ? 0 : (cols + nc - 1) / nc;
-            // weights: per group, per reduction block, row panels
-            ap = new float[groups * og * k];
-            for (int g = 0; g < groups; g++) {
-                for (int k0 = 0; k0 < k; k0 += kc) {
-                    int kcA = Math.min(kc, k - k0);
-                    gemm.packA(w, g * og * k + k0, k, 1, og, kcA, ap, g * og * k + og * k0);
+            // weights: per phase and group, the phase's taps as a dense [og x k] matrix, packed per reduction block
+            ap = Scratch.floats(Scratch.AUX, apSize);
+            for (int s = 0; s < ph; s++) {
+                Im2colGeometry.Phase f = geo.phases[s];
+                int k = f.k;
+                float[] dense = Scratch.floats(Scratch.TILE, og * k);
+                for (int g = 0; g < groups; g++) {
+                    for (int i = 0; i < og; i++) {
+                        for (int ch = 0; ch < cg; ch++) {
+                            int src = ((g * og + i) * cg + ch) * kTaps, dst = i * k + ch * f.taps;
+                            for (int t = 0; t < f.taps; t++) dense[dst + t] = w[src + f.kernelTap[t]];
+                        }
+                    }
+                    for (int k0 = 0; k0 < k; k0 += kc[s]) {
+                        int kcA = Math.min(kc[s], k - k0);
+                        gemm[s].packA(dense, k0, k, 1, og, kcA, ap, apOff[s] + g * og * k + og * k0);
+                    }
                 }
             }
         }
 
         void run(float[] out) {
-            long work = (long) groups * og * k * cols;
-            Threads.parallelFor(groups * jBlocks, ShiftedConv.threadsFor(work), i -> item(i, out));
+            long work = 0;
+            for (Im2colGeometry.Phase f : geo.phases) work += (long) o * f.k * batch * f.q;
+            Threads.parallelFor(itemStart[geo.phases.length], ShiftedConv.threadsFor(work), i -> item(i, out));
         }
 
-        void item(int idx0, float[] out) {
-            int jb = idx0 % jBlocks, gi = idx0 / jBlocks;
-            int j0 = jb * nc, ncA = Math.min(nc, cols - j0);
-            int bsz = gemm.bSize(Math.min(kc, k), nc);
+        void item(int item, float[] out) {
+            int s = 0;
+            while (item >= itemStart[s + 1]) s++;
+            Im2colGeometry.Phase f = geo.phases[s];
+            Gemm gm = gemm[s];
+            int local = item - itemStart[s], jb = local % jBlocks[s], gi = local / jBlocks[s];
+            int q = f.q, k = f.k, kcs = kc[s], cols = batch * q;
+            int j0 = jb * nc[s], ncA = Math.min(nc[s], cols - j0);
+            int bsz = gm.bSize(Math.min(kcs, k), ncA);
             float[] buf = Scratch.floats(Scratch.PACK, bsz + og * ncA);
-            int cOff = bsz;
-            if (k == 0) java.util.Arrays.fill(buf, cOff, cOff + og * ncA, 0f);
-            for (int k0 = 0; k0 < k; k0 += kc) {
-                int kcA = Math.min(kc, k - k0);
-                packB(gi, k0, kcA, j0, ncA, buf);
-                gemm.multiply(ap, gi * og * k + og * k0, og, kcA, buf, 0, ncA, buf, cOff, ncA, k0 > 0);
+            int cOff = bsz, nr = gm.nr, xOff = gi * cg * geo.xPlane;
+            for (int k0 = 0; k0 < k; k0 += kcs) {
+                int kcA = Math.min(kcs, k - k0);
+                for (int pj = 0; pj < ncA; pj += nr) {
+                    pack.panel(x, geo.imgStride, xOff, f.ext, f.extLen, f.zmask, q, k0, kcA, j0 + pj, Math.min(nr, ncA - pj),
+                            gm.panelWidth(pj, ncA), buf, pj * kcA);
+                }
+                gm.multiply(ap, apOff[s] + gi * og * k + og * k0, og, kcA, buf, 0, ncA, buf, cOff, ncA, k0 > 0);
             }
-            // scatter C[i][(b, j)] to out[b][gi*og + i][j]
+            // copy C[i][(b, j)] to out[b][gi*og + i][pos(j)]
+            int plane = geo.outPlane;
             int b = j0 / q, j = j0 - b * q;
+            int[] pos = f.outPos;
             for (int col = 0; col < ncA; ) {
                 int len = Math.min(q - j, ncA - col);
-                int ob = (b * o + gi * og) * q + j;
+                int ob = (b * o + gi * og) * plane;
                 for (int i = 0; i < og; i++) {
-                    int src = cOff + i * ncA + col, dst = ob + i * q;
-                    for (int e = 0; e < len; e++) out[dst + e] = buf[src + e];
+                    int src = cOff + i * ncA + col, dst = ob + i * plane;
+                    if (pos == null) kern.copy(buf, src, out, dst + j, len);
+                    else for (int e = 0; e < len; e++) out[dst + pos[j + e]] = buf[src + e];
                 }
                 col += len;
                 j += len;
                 if (j == q) { j = 0; b++; }
-            }
-        }
-
-        /** {@code B[kk][jj] = x[b][gi*cg + ...][idx[(k0 + kk)*q + j]]} for columns {@code j0 + jj = b*q + j}, in panels. */
-        void packB(int gi, int k0, int kcA, int j0, int ncA, float[] bp) {
-            int nr = gemm.nr;
-            for (int pj = 0; pj < ncA; pj += nr) {
-                int w = gemm.panelWidth(pj, ncA), valid = Math.min(nr, ncA - pj), base = pj * kcA;
-                for (int kk = 0; kk < kcA; kk++) {
-                    int row = (k0 + kk) * q, d = base + kk * w;
-                    int jc = j0 + pj, b = jc / q, j = jc - b * q, xb = (b * c + gi * cg) * xPlane;
-                    for (int e = 0; e < valid; e++) {
-                        int m = idx[row + j];
-                        bp[d + e] = m < 0 ? 0f : x[xb + m];
-                        if (++j == q) { j = 0; xb += c * xPlane; }
-                    }
-                    for (int e = valid; e < w; e++) bp[d + e] = 0f;
-                }
             }
         }
     }

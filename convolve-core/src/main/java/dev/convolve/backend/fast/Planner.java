@@ -113,12 +113,14 @@ public final class Planner {
             return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] per image, weights packed once, input blocks packed for "
                     + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
         }
-        if (Im2colGemm.suits(p)) {
-            long q = Canonical.product(p.outSize());
+        if (Im2colGemm.suits(k, p, subs)) {
+            long q = subs.get(0).gridSize();
             Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, q * p.outBatch()));
-            return new Choice("im2col-gemm", "small planes (" + q + " outputs per image) and batch " + p.outBatch() + ": one packed GEMM per group "
-                    + "[O x C*taps] x [C*taps x batch*positions] over the whole batch, im2col blocks packed for the L2 cache, tile "
-                    + g.mr + "x" + g.nr + "; " + k.describe(), Im2colGemm::run);
+            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation), each over its own taps";
+            return new Choice("im2col-gemm", "small planes (" + q + " outputs per image" + (subs.size() == 1 ? "" : " and phase") + ") and batch "
+                    + p.outBatch() + ": one packed GEMM per group [O x C*taps] x [C*taps x batch*positions] over the whole batch, im2col "
+                    + "blocks gathered for the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(),
+                    (kk, pp, x, w, out) -> new Im2colGemm.Job(kk, pp, subs, x, w).run(out));
         }
         if (BatchConv.suits(k, p, subs)) {
             int groups = p.featureGroups();
