@@ -82,7 +82,8 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
+        else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
         else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
         else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
         else GradKernel.run(kernels, p, x, g, dw);
@@ -96,6 +97,7 @@ public final class FastBackend implements Backend {
      */
     @Override
     public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
+        if (GradInput.suits(p, gradOut) && Depthwise.suits(p, "depthwise-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut);
         if (GradInput.suits(p, gradOut)) return GradInput.run(kernels, p, kernel, gradOut);
         return Backend.super.convGradInput(p, kernel, gradOut);
     }

@@ -41,6 +41,10 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise-dw")) {
+            return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
+                    + "one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(), null);
+        }
         if (GradKernelWinograd.suits(p)) {
             return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
                     + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
@@ -62,6 +66,11 @@ public final class Planner {
 
     /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
     static Choice chooseGradInput(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise-dx")) {
+            return new Choice("depthwise-dx", "depthwise: per channel, each stride phase of the input gradient as a depthwise correlation of the "
+                    + "padded output gradient with that phase's taps" + (p.strides()[1] > 1 ? ", phases interleaved at the end" : ", written in place")
+                    + "; " + Depthwise.describe(p) + "; " + k.describe(), null);
+        }
         if (p.batchGroups() > 1) {
             return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
         }
@@ -102,6 +111,10 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise")) {
+            return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
+                    + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
+        }
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);

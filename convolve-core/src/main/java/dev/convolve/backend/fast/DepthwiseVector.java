@@ -1,0 +1,205 @@
+package dev.convolve.backend.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DepthwiseKernels} with the Vector API: output (or gradient) columns in the lanes, the tail of a row under a mask.
+ * Nine taps (3x3, the usual depthwise kernel) have their own loops with the weights and partial sums held in registers.
+ */
+final class DepthwiseVector implements DepthwiseKernels {
+    static final DepthwiseVector INSTANCE = new DepthwiseVector();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private DepthwiseVector() {}
+
+    /**
+     * Lanes {@code l} with {@code 0 <= offset + l < limit}. {@code indexInRange} is compiled to a few instructions only for
+     * offsets >= 0 (with a negative one it was many times slower here), so those are built from two masks that start at 0.
+     */
+    private static VectorMask<Float> range(int offset, int limit) {
+        if (offset >= 0) return S.indexInRange(offset, limit);
+        return S.indexInRange(0, limit - offset).andNot(S.indexInRange(0, -offset));
+    }
+
+    @Override
+    public int lanes() { return L; }
+
+    @Override
+    public void taps(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, int taps, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
+        if (taps == 9) {
+            taps9(src, sOff, sPitch, off, w, wOff, dst, dOff, dPitch, rows, n, add);
+            return;
+        }
+        int full = n & -L;
+        VectorMask<Float> m = range(full, n);
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch, d = dOff + r * dPitch;
+            for (int i = 0; i < full; i += L) {
+                FloatVector a = add ? FloatVector.fromArray(S, dst, d + i) : zero;
+                for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, src, s + off[t] + i).fma(FloatVector.broadcast(S, w[wOff + t]), a);
+                a.intoArray(dst, d + i);
+            }
+            if (full < n) {
+                FloatVector a = add ? FloatVector.fromArray(S, dst, d + full, m) : zero;
+                for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, src, s + off[t] + full).fma(FloatVector.broadcast(S, w[wOff + t]), a);
+                a.intoArray(dst, d + full, m);
+            }
+        }
+    }
+
+    private static void taps9(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        int full = n & -L;
+        VectorMask<Float> m = range(full, n);
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch, d = dOff + r * dPitch;
+            for (int i = 0; i < full; i += L) {
+                FloatVector a = add ? FloatVector.fromArray(S, dst, d + i) : zero;
+                int b = s + i;
+                a = FloatVector.fromArray(S, src, b + o0).fma(w0, a);
+                a = FloatVector.fromArray(S, src, b + o1).fma(w1, a);
+                a = FloatVector.fromArray(S, src, b + o2).fma(w2, a);
+                a = FloatVector.fromArray(S, src, b + o3).fma(w3, a);
+                a = FloatVector.fromArray(S, src, b + o4).fma(w4, a);
+                a = FloatVector.fromArray(S, src, b + o5).fma(w5, a);
+                a = FloatVector.fromArray(S, src, b + o6).fma(w6, a);
+                a = FloatVector.fromArray(S, src, b + o7).fma(w7, a);
+                a = FloatVector.fromArray(S, src, b + o8).fma(w8, a);
+                a.intoArray(dst, d + i);
+            }
+            if (full < n) {
+                FloatVector a = add ? FloatVector.fromArray(S, dst, d + full, m) : zero;
+                int b = s + full;
+                a = FloatVector.fromArray(S, src, b + o0).fma(w0, a);
+                a = FloatVector.fromArray(S, src, b + o1).fma(w1, a);
+                a = FloatVector.fromArray(S, src, b + o2).fma(w2, a);
+                a = FloatVector.fromArray(S, src, b + o3).fma(w3, a);
+                a = FloatVector.fromArray(S, src, b + o4).fma(w4, a);
+                a = FloatVector.fromArray(S, src, b + o5).fma(w5, a);
+                a = FloatVector.fromArray(S, src, b + o6).fma(w6, a);
+                a = FloatVector.fromArray(S, src, b + o7).fma(w7, a);
+                a = FloatVector.fromArray(S, src, b + o8).fma(w8, a);
+                a.intoArray(dst, d + full, m);
+            }
+        }
+    }
+
+    @Override
+    public void dots(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int taps, int rows, int n, float[] acc, int aOff) {
+        if (taps == 9) {
+            dots9(g, gOff, gPitch, src, sOff, sPitch, off, rows, n, acc, aOff);
+            return;
+        }
+        int full = n & -L;
+        VectorMask<Float> m = range(full, n);
+        for (int t = 0; t < taps; t++) {
+            FloatVector a = FloatVector.fromArray(S, acc, aOff + t * L);
+            for (int r = 0; r < rows; r++) {
+                int gr = gOff + r * gPitch, s = sOff + r * sPitch + off[t];
+                for (int i = 0; i < full; i += L) a = FloatVector.fromArray(S, g, gr + i).fma(FloatVector.fromArray(S, src, s + i), a);
+                if (full < n) a = FloatVector.fromArray(S, g, gr + full, m).fma(FloatVector.fromArray(S, src, s + full, m), a);
+            }
+            a.intoArray(acc, aOff + t * L);
+        }
+    }
+
+    private static void dots9(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int rows, int n, float[] acc, int aOff) {
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        FloatVector a0 = FloatVector.fromArray(S, acc, aOff), a1 = FloatVector.fromArray(S, acc, aOff + L), a2 = FloatVector.fromArray(S, acc, aOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, acc, aOff + 3 * L), a4 = FloatVector.fromArray(S, acc, aOff + 4 * L), a5 = FloatVector.fromArray(S, acc, aOff + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(S, acc, aOff + 6 * L), a7 = FloatVector.fromArray(S, acc, aOff + 7 * L), a8 = FloatVector.fromArray(S, acc, aOff + 8 * L);
+        int full = n & -L;
+        VectorMask<Float> m = range(full, n);
+        for (int r = 0; r < rows; r++) {
+            int gr = gOff + r * gPitch, s = sOff + r * sPitch;
+            for (int i = 0; i < full; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gr + i);
+                int b = s + i;
+                a0 = gv.fma(FloatVector.fromArray(S, src, b + o0), a0);
+                a1 = gv.fma(FloatVector.fromArray(S, src, b + o1), a1);
+                a2 = gv.fma(FloatVector.fromArray(S, src, b + o2), a2);
+                a3 = gv.fma(FloatVector.fromArray(S, src, b + o3), a3);
+                a4 = gv.fma(FloatVector.fromArray(S, src, b + o4), a4);
+                a5 = gv.fma(FloatVector.fromArray(S, src, b + o5), a5);
+                a6 = gv.fma(FloatVector.fromArray(S, src, b + o6), a6);
+                a7 = gv.fma(FloatVector.fromArray(S, src, b + o7), a7);
+                a8 = gv.fma(FloatVector.fromArray(S, src, b + o8), a8);
+            }
+            if (full < n) {
+                FloatVector gv = FloatVector.fromArray(S, g, gr + full, m);
+                int b = s + full;
+                a0 = gv.fma(FloatVector.fromArray(S, src, b + o0, m), a0);
+                a1 = gv.fma(FloatVector.fromArray(S, src, b + o1, m), a1);
+                a2 = gv.fma(FloatVector.fromArray(S, src, b + o2, m), a2);
+                a3 = gv.fma(FloatVector.fromArray(S, src, b + o3, m), a3);
+                a4 = gv.fma(FloatVector.fromArray(S, src, b + o4, m), a4);
+                a5 = gv.fma(FloatVector.fromArray(S, src, b + o5, m), a5);
+                a6 = gv.fma(FloatVector.fromArray(S, src, b + o6, m), a6);
+                a7 = gv.fma(FloatVector.fromArray(S, src, b + o7, m), a7);
+                a8 = gv.fma(FloatVector.fromArray(S, src, b + o8, m), a8);
+            }
+        }
+        a0.intoArray(acc, aOff); a1.intoArray(acc, aOff + L); a2.intoArray(acc, aOff + 2 * L);
+        a3.intoArray(acc, aOff + 3 * L); a4.intoArray(acc, aOff + 4 * L); a5.intoArray(acc, aOff + 5 * L);
+        a6.intoArray(acc, aOff + 6 * L); a7.intoArray(acc, aOff + 7 * L); a8.intoArray(acc, aOff + 8 * L);
+    }
+
+    private static final FloatVector EVEN = indices(l -> 2 * l), ODD = indices(l -> 2 * l + 1);
+    private static final FloatVector MERGE_LO = indices(l -> (l & 1) * L + (l >> 1)), MERGE_HI = indices(l -> (l & 1) * L + L / 2 + (l >> 1));
+
+    private static FloatVector indices(java.util.function.IntUnaryOperator f) {
+        float[] a = new float[L];
+        for (int l = 0; l < L; l++) a[l] = f.applyAsInt(l);
+        return FloatVector.fromArray(S, a, 0);
+    }
+
+    @Override
+    public void splitRow(float[] x, int xr, int w, int s, int lo, float[] dst, int d, int phaseStride, int pitch, float pad, int[] cols) {
+        int first = xr - lo, reach = s * ((pitch + L - 1) / L) * L;
+        if (s > 2 || first < 0 || first + reach > x.length) {
+            DepthwiseScalar.INSTANCE.splitRow(x, xr, w, s, lo, dst, d, phaseStride, pitch, pad, cols);
+            return;
+        }
+        // whole vectors, without masks: they read past the row's ends and write up to L-1 floats past the pitch (the
+        // caller's next row or gap); then the columns outside the row are set to the pad value
+        if (s == 1) {
+            for (int i0 = 0; i0 < pitch; i0 += L) FloatVector.fromArray(S, x, first + i0).intoArray(dst, d + i0);
+        } else {
+            for (int i0 = 0; i0 < pitch; i0 += L) {
+                FloatVector a = FloatVector.fromArray(S, x, first + 2 * i0), c = FloatVector.fromArray(S, x, first + 2 * i0 + L);
+                EVEN.selectFrom(a, c).intoArray(dst, d + i0);
+                ODD.selectFrom(a, c).intoArray(dst, d + phaseStride + i0);
+            }
+        }
+        for (int px = 0; px < s; px++) {
+            int ia = cols[2 * px], ib = cols[2 * px + 1], dp = d + px * phaseStride;
+            for (int i = 0; i < ia; i++) dst[dp + i] = pad;
+            for (int i = ib; i < pitch; i++) dst[dp + i] = pad;
+        }
+    }
+
+    @Override
+    public void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch, float[] tmp) {
+        int start = Math.max(0, -lo), end = Math.min(w, 2 * pitch - lo), len = end - start;
+        if (len <= 0) return;
+        // whole vectors into tmp (index u = ix + lo), then one copy of the row's part
+        for (int u0 = (start + lo) & ~1; u0 < end + lo; u0 += 2 * L) {
+            int h = u0 >> 1;
+            FloatVector a = FloatVector.fromArray(S, src, d0 + h), b = FloatVector.fromArray(S, src, d1 + h);
+            MERGE_LO.selectFrom(a, b).intoArray(tmp, u0);
+            MERGE_HI.selectFrom(a, b).intoArray(tmp, u0 + L);
+        }
+        System.arraycopy(tmp, start + lo, dst, rowOff + start, len);
+    }
+
+    @Override
+    public float laneSum(float[] acc, int aOff) { return Lanes.sum(FloatVector.fromArray(S, acc, aOff)); }
+}
