@@ -137,11 +137,15 @@ public final class FastBackend implements Backend {
     /** What {@link #window} runs for {@code plan}. */
     public Planner.Choice explainWindow(WindowPlan plan) { return Planner.chooseWindow(kernels, plan); }
 
+    /** What {@link #windowSelectScatter} (the max/min pooling gradient) runs for {@code plan}. */
+    public Planner.Choice explainWindowGradient(WindowPlan plan) { return Planner.chooseWindowGradient(kernels, plan); }
+
     @Override
     public Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source) {
         if (input.dtype() != DType.F32 || source.dtype() != DType.F32) return reference.windowSelectScatter(plan, max, input, source);
         float[] acc = new float[input.size()];
-        Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
+        if (WindowGrad.suits(plan)) WindowGrad.run(kernels, plan, max, input.floatData(), source.floatData(), acc);
+        else Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
         return Tensor.wrap(DType.F32, input.shape(), acc);
     }
 

@@ -40,6 +40,15 @@ public final class Planner {
                 + "with the identity, taps reduced over vector tiles; " + k.describe(), null);
     }
 
+    /** The max/min pooling gradient ({@code windowSelectScatter} on f32). */
+    static Choice chooseWindowGradient(Kernels k, dev.convolve.plan.WindowPlan p) {
+        if (WindowGrad.suits(p)) {
+            return new Choice("phase-route", "2-D windows: per plane, the selected tap of every window as a code plane (vectors over padded "
+                    + "stride phases), then each input phase gathers the gradients of the windows that selected it; " + k.describe(), null);
+        }
+        return new Choice("scatter", "per window: the first maximum (minimum) found by plain loops over the taps, its gradient added there", null);
+    }
+
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
         if (Depthwise.suits(p, "depthwise-dw")) {
             return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
