@@ -149,6 +149,17 @@ public final class FastBackend implements Backend {
         return Tensor.wrap(DType.F32, input.shape(), acc);
     }
 
+    /** The window-sum gradient: f32 over two window axes as a depthwise input gradient ({@link WindowSumGrad}), else the default. */
+    @Override
+    public Tensor windowSumTranspose(WindowPlan plan, Tensor g) {
+        ConvPlan c = g.dtype() == DType.F32 ? WindowSumGrad.convPlan(plan) : null;
+        if (c == null) return Backend.super.windowSumTranspose(plan, g);
+        return Tensor.wrap(DType.F32, plan.inputShape(), WindowSumGrad.run(kernels, c, g.floatData()));
+    }
+
+    /** What {@link #windowSumTranspose} runs for {@code plan}. */
+    public Planner.Choice explainWindowSumGradient(WindowPlan plan) { return Planner.chooseWindowSumGradient(kernels, plan); }
+
     @Override
     public String toString() { return "fast backend (" + simd() + ")"; }
 

@@ -49,6 +49,16 @@ public final class Planner {
         return new Choice("scatter", "per window: the first maximum (minimum) found by plain loops over the taps, its gradient added there", null);
     }
 
+    /** The window-sum (average pooling) gradient on f32. */
+    static Choice chooseWindowSumGradient(Kernels k, dev.convolve.plan.WindowPlan p) {
+        ConvPlan c = WindowSumGrad.convPlan(p);
+        if (c != null) {
+            return new Choice("phase-sum", "2-D windows: the input gradient of a depthwise conv with a kernel of ones, per plane and stride phase "
+                    + "(" + Depthwise.describe(c) + "); " + k.describe(), null);
+        }
+        return new Choice("pad-window-sum", "the output gradient padded (interior zeros for strides) and summed over windows", null);
+    }
+
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
         if (Depthwise.suits(p, "depthwise-dw")) {
             return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
