@@ -23,12 +23,13 @@ interface DepthwiseKernels {
     void dots(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int taps, int rows, int n, float[] acc, int aOff);
 
     /**
-     * One input row split into its column phases: for {@code px < s}, {@code i < pitch},
-     * {@code dst[d + px*phaseStride + i] = x[xr + ix]} with {@code ix = i*s + px - lo} when {@code 0 <= ix < w}, else {@code pad}.
-     * May write up to {@link #lanes()} - 1 floats past each phase row's {@code pitch} (callers leave room and fill rows in order).
-     * {@code cols[2*px], cols[2*px+1]} is the range of {@code i} with {@code ix} inside the row ({@link PlaneSplit#cols}).
+     * Input rows split into their column phases: for {@code r < rows}, {@code px < s}, {@code i < pitch},
+     * {@code dst[d + r*dStep + px*phaseStride + i] = x[xr + r*xStep + ix]} with {@code ix = i*s + px - lo} when {@code 0 <= ix < w},
+     * else {@code pad}. May write up to {@link #lanes()} - 1 floats past each phase row's {@code pitch} (callers leave room and
+     * fill rows in order). {@code cols[2*px], cols[2*px+1]} is the range of {@code i} with {@code ix} inside the row
+     * ({@link PlaneSplit#cols}).
      */
-    void splitRow(float[] x, int xr, int w, int s, int lo, float[] dst, int d, int phaseStride, int pitch, float pad, int[] cols);
+    void splitRows(float[] x, int xr, int xStep, int rows, int w, int s, int lo, float[] dst, int d, int dStep, int phaseStride, int pitch, float pad, int[] cols);
 
     /**
      * The inverse for two column phases: for {@code ix} in {@code [max(0, -lo), min(w, 2*pitch - lo))}, {@code u = ix + lo},

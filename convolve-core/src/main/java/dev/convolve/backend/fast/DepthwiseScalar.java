@@ -34,7 +34,12 @@ final class DepthwiseScalar implements DepthwiseKernels {
     }
 
     @Override
-    public void splitRow(float[] x, int xr, int w, int s, int lo, float[] dst, int d, int phaseStride, int pitch, float pad, int[] cols) {
+    public void splitRows(float[] x, int xr, int xStep, int rows, int w, int s, int lo, float[] dst, int d, int dStep, int phaseStride, int pitch, float pad, int[] cols) {
+        for (int r = 0; r < rows; r++) splitRow(x, xr + r * xStep, w, s, lo, dst, d + r * dStep, phaseStride, pitch, pad);
+    }
+
+    /** One row of {@link #splitRows}. */
+    void splitRow(float[] x, int xr, int w, int s, int lo, float[] dst, int d, int phaseStride, int pitch, float pad) {
         for (int px = 0; px < s; px++) {
             int dp = d + px * phaseStride;
             for (int i = 0; i < pitch; i++) {

@@ -162,27 +162,34 @@ final class DepthwiseVector implements DepthwiseKernels {
     }
 
     @Override
-    public void splitRow(float[] x, int xr, int w, int s, int lo, float[] dst, int d, int phaseStride, int pitch, float pad, int[] cols) {
-        int first = xr - lo, reach = s * ((pitch + L - 1) / L) * L;
-        if (s > 2 || first < 0 || first + reach > x.length) {
-            DepthwiseScalar.INSTANCE.splitRow(x, xr, w, s, lo, dst, d, phaseStride, pitch, pad, cols);
+    public void splitRows(float[] x, int xr, int xStep, int rows, int w, int s, int lo, float[] dst, int d, int dStep, int phaseStride, int pitch, float pad, int[] cols) {
+        if (s > 2) {
+            DepthwiseScalar.INSTANCE.splitRows(x, xr, xStep, rows, w, s, lo, dst, d, dStep, phaseStride, pitch, pad, cols);
             return;
         }
-        // whole vectors, without masks: they read past the row's ends and write up to L-1 floats past the pitch (the
-        // caller's next row or gap); then the columns outside the row are set to the pad value
-        if (s == 1) {
-            for (int i0 = 0; i0 < pitch; i0 += L) FloatVector.fromArray(S, x, first + i0).intoArray(dst, d + i0);
-        } else {
-            for (int i0 = 0; i0 < pitch; i0 += L) {
-                FloatVector a = FloatVector.fromArray(S, x, first + 2 * i0), c = FloatVector.fromArray(S, x, first + 2 * i0 + L);
-                EVEN.selectFrom(a, c).intoArray(dst, d + i0);
-                ODD.selectFrom(a, c).intoArray(dst, d + phaseStride + i0);
+        int reach = s * ((pitch + L - 1) / L) * L;
+        int a0 = cols[0], b0 = cols[1], a1 = s == 2 ? cols[2] : 0, b1 = s == 2 ? cols[3] : 0;
+        for (int r = 0; r < rows; r++) {
+            int first = xr + r * xStep - lo, dr = d + r * dStep;
+            if (first < 0 || first + reach > x.length) {
+                DepthwiseScalar.INSTANCE.splitRow(x, xr + r * xStep, w, s, lo, dst, dr, phaseStride, pitch, pad);
+                continue;
             }
-        }
-        for (int px = 0; px < s; px++) {
-            int ia = cols[2 * px], ib = cols[2 * px + 1], dp = d + px * phaseStride;
-            for (int i = 0; i < ia; i++) dst[dp + i] = pad;
-            for (int i = ib; i < pitch; i++) dst[dp + i] = pad;
+            // whole vectors, without masks: they read past the row's ends and write up to L-1 floats past the pitch (the
+            // caller's next row or gap); then the columns outside the row are set to the pad value
+            if (s == 1) {
+                for (int i0 = 0; i0 < pitch; i0 += L) FloatVector.fromArray(S, x, first + i0).intoArray(dst, dr + i0);
+            } else {
+                for (int i0 = 0; i0 < pitch; i0 += L) {
+                    FloatVector a = FloatVector.fromArray(S, x, first + 2 * i0), c = FloatVector.fromArray(S, x, first + 2 * i0 + L);
+                    EVEN.selectFrom(a, c).intoArray(dst, dr + i0);
+                    ODD.selectFrom(a, c).intoArray(dst, dr + phaseStride + i0);
+                }
+                for (int i = 0; i < a1; i++) dst[dr + phaseStride + i] = pad;
+                for (int i = b1; i < pitch; i++) dst[dr + phaseStride + i] = pad;
+            }
+            for (int i = 0; i < a0; i++) dst[dr + i] = pad;
+            for (int i = b0; i < pitch; i++) dst[dr + i] = pad;
         }
     }
 

@@ -73,7 +73,7 @@ final class PlaneSplit {
                 int base = (py * s1 + px) * stride;
                 Arrays.fill(dst, base, base + ja * pitch, pad);
             }
-            for (int j = ja; j < jb; j++) dk.splitRow(x, xOff + (j * s0 + py - lo0) * w, w, s1, lo1, dst, py * s1 * stride + j * pitch, stride, pitch, pad, cols);
+            if (jb > ja) dk.splitRows(x, xOff + (ja * s0 + py - lo0) * w, s0 * w, jb - ja, w, s1, lo1, dst, py * s1 * stride + ja * pitch, pitch, stride, pitch, pad, cols);
             for (int px = 0; px < s1; px++) {
                 int base = (py * s1 + px) * stride;
                 Arrays.fill(dst, base + jb * pitch, base + stride, pad);
