@@ -131,7 +131,6 @@ final class Depthwise {
     /** Writes the computed phase planes {@code d} into the {@code dx} plane at {@code dxOff}. */
     private static void interleave(DepthwiseKernels dk, PlaneSplit g, int[] start, float[] d, float[] dx, int dxOff) {
         boolean pairs = g.s1 == 2;
-        float[] tmp = Scratch.floats(Scratch.TILE, 2 * g.pitch + 4 * dk.lanes());
         for (int ph = 0; ph < g.s0 * g.s1; ph++) pairs &= start[ph + 1] > start[ph];
         for (int py = 0; py < g.s0; py++) {
             int ja = PlaneSplit.firstInside(py, g.s0, g.lo0, g.rows), jb = PlaneSplit.endInside(py, g.s0, g.lo0, g.h, g.rows);
@@ -139,7 +138,7 @@ final class Depthwise {
                 // both column phases computed: merged with vector permutations
                 for (int j = ja; j < jb; j++) {
                     int src = py * 2 * g.stride + j * g.pitch;
-                    dk.mergeRow2(d, src, src + g.stride, dx, dxOff + (j * g.s0 + py - g.lo0) * g.w, g.w, g.lo1, g.pitch, tmp);
+                    dk.mergeRow2(d, src, src + g.stride, dx, dxOff + (j * g.s0 + py - g.lo0) * g.w, g.w, g.lo1, g.pitch);
                 }
                 continue;
             }

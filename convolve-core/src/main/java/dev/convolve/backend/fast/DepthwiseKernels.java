@@ -34,9 +34,9 @@ interface DepthwiseKernels {
     /**
      * The inverse for two column phases: for {@code ix} in {@code [max(0, -lo), min(w, 2*pitch - lo))}, {@code u = ix + lo},
      * {@code dst[rowOff + ix] = (u even ? src[d0 + u/2] : src[d1 + u/2])}. Reads up to {@link #lanes()} floats past those
-     * used; writes nothing else in {@code dst}; {@code tmp} (at least {@code 2*pitch + 4*lanes()} floats) is scratch.
+     * used; writes nothing else.
      */
-    void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch, float[] tmp);
+    void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch);
 
     /** The sum of {@code acc[aOff .. aOff + lanes())} in a fixed order (the same for every call). */
     float laneSum(float[] acc, int aOff);

@@ -50,7 +50,7 @@ final class DepthwiseScalar implements DepthwiseKernels {
     }
 
     @Override
-    public void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch, float[] tmp) {
+    public void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch) {
         int end = Math.min(w, 2 * pitch - lo);
         for (int ix = Math.max(0, -lo); ix < end; ix++) {
             int u = ix + lo;

@@ -153,7 +153,8 @@ final class DepthwiseVector implements DepthwiseKernels {
     }
 
     private static final FloatVector EVEN = indices(l -> 2 * l), ODD = indices(l -> 2 * l + 1);
-    private static final FloatVector MERGE_LO = indices(l -> (l & 1) * L + (l >> 1)), MERGE_HI = indices(l -> (l & 1) * L + L / 2 + (l >> 1));
+    /** Lane {@code l} of a merged row starting at an even (odd) {@code u}: phase {@code (p + l) & 1}, element {@code (p + l) >> 1}. */
+    private static final FloatVector MERGE_EVEN = indices(l -> (l & 1) * L + (l >> 1)), MERGE_ODD = indices(l -> ((l + 1) & 1) * L + ((l + 1) >> 1));
 
     private static FloatVector indices(java.util.function.IntUnaryOperator f) {
         float[] a = new float[L];
@@ -194,17 +195,21 @@ final class DepthwiseVector implements DepthwiseKernels {
     }
 
     @Override
-    public void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch, float[] tmp) {
+    public void mergeRow2(float[] src, int d0, int d1, float[] dst, int rowOff, int w, int lo, int pitch) {
         int start = Math.max(0, -lo), end = Math.min(w, 2 * pitch - lo), len = end - start;
         if (len <= 0) return;
-        // whole vectors into tmp (index u = ix + lo), then one copy of the row's part
-        for (int u0 = (start + lo) & ~1; u0 < end + lo; u0 += 2 * L) {
-            int h = u0 >> 1;
-            FloatVector a = FloatVector.fromArray(S, src, d0 + h), b = FloatVector.fromArray(S, src, d1 + h);
-            MERGE_LO.selectFrom(a, b).intoArray(tmp, u0);
-            MERGE_HI.selectFrom(a, b).intoArray(tmp, u0 + L);
+        // L outputs per step from L/2 + 1 floats of each phase; the permutation depends only on the parity of the first u
+        int u = start + lo;
+        FloatVector idx = (u & 1) == 0 ? MERGE_EVEN : MERGE_ODD;
+        int ix = start;
+        for (; ix + L <= end; ix += L, u += L) {
+            int h = u >> 1;
+            idx.selectFrom(FloatVector.fromArray(S, src, d0 + h), FloatVector.fromArray(S, src, d1 + h)).intoArray(dst, rowOff + ix);
         }
-        System.arraycopy(tmp, start + lo, dst, rowOff + start, len);
+        if (ix < end) {
+            int h = u >> 1;
+            idx.selectFrom(FloatVector.fromArray(S, src, d0 + h), FloatVector.fromArray(S, src, d1 + h)).intoArray(dst, rowOff + ix, S.indexInRange(ix - start, len));
+        }
     }
 
     @Override

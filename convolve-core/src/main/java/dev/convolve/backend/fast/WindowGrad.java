@@ -137,14 +137,13 @@ final class WindowGrad {
 
     /** Writes the routed phase planes {@code d} into the gradient plane at {@code dxOff}. */
     private static void interleave(DepthwiseKernels dk, PlaneSplit g, int[][] phOff, boolean merge, float[] d, float[] dx, int dxOff) {
-        float[] tmp = Scratch.floats(Scratch.TILE, 2 * g.pitch + 4 * dk.lanes());
         for (int py = 0; py < g.s0; py++) {
             int ja = PlaneSplit.firstInside(py, g.s0, g.lo0, g.rows), jb = PlaneSplit.endInside(py, g.s0, g.lo0, g.h, g.rows);
             for (int j = ja; j < jb; j++) {
                 int row = dxOff + (j * g.s0 + py - g.lo0) * g.w;
                 if (merge) {
                     int src = py * 2 * g.stride + j * g.pitch;
-                    dk.mergeRow2(d, src, src + g.stride, dx, row, g.w, g.lo1, g.pitch, tmp);
+                    dk.mergeRow2(d, src, src + g.stride, dx, row, g.w, g.lo1, g.pitch);
                     continue;
                 }
                 for (int px = 0; px < g.s1; px++) {
