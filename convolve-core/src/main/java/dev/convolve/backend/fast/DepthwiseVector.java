@@ -15,26 +15,22 @@ final class DepthwiseVector implements DepthwiseKernels {
 
     private DepthwiseVector() {}
 
-    /**
-     * Lanes {@code l} with {@code 0 <= offset + l < limit}. {@code indexInRange} is compiled to a few instructions only for
-     * offsets >= 0 (with a negative one it was many times slower here), so those are built from two masks that start at 0.
-     */
-    private static VectorMask<Float> range(int offset, int limit) {
-        if (offset >= 0) return S.indexInRange(offset, limit);
-        return S.indexInRange(0, limit - offset).andNot(S.indexInRange(0, -offset));
-    }
-
     @Override
     public int lanes() { return L; }
 
     @Override
     public void taps(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, int taps, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
-        if (taps == 9) {
-            taps9(src, sOff, sPitch, off, w, wOff, dst, dOff, dPitch, rows, n, add);
-            return;
+        if (taps == 9 && n >= L) {
+            // the nine-tap loop on whole vectors, the rest of each row below (small methods: a large one was not compiled)
+            int full = n & -L;
+            taps9(src, sOff, sPitch, off, w, wOff, dst, dOff, dPitch, rows, full, add);
+            if (full == n) return;
+            sOff += full;
+            dOff += full;
+            n -= full;
         }
         int full = n & -L;
-        VectorMask<Float> m = range(full, n);
+        VectorMask<Float> m = S.indexInRange(full, n);
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int s = sOff + r * sPitch, d = dOff + r * dPitch;
@@ -51,13 +47,13 @@ final class DepthwiseVector implements DepthwiseKernels {
         }
     }
 
+    /** {@link #taps} with nine taps on {@code n} columns, a multiple of L. */
     private static void taps9(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
         FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
         int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
-        int full = n & -L;
-        VectorMask<Float> m = range(full, n);
+        int full = n;
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int s = sOff + r * sPitch, d = dOff + r * dPitch;
@@ -75,31 +71,22 @@ final class DepthwiseVector implements DepthwiseKernels {
                 a = FloatVector.fromArray(S, src, b + o8).fma(w8, a);
                 a.intoArray(dst, d + i);
             }
-            if (full < n) {
-                FloatVector a = add ? FloatVector.fromArray(S, dst, d + full, m) : zero;
-                int b = s + full;
-                a = FloatVector.fromArray(S, src, b + o0).fma(w0, a);
-                a = FloatVector.fromArray(S, src, b + o1).fma(w1, a);
-                a = FloatVector.fromArray(S, src, b + o2).fma(w2, a);
-                a = FloatVector.fromArray(S, src, b + o3).fma(w3, a);
-                a = FloatVector.fromArray(S, src, b + o4).fma(w4, a);
-                a = FloatVector.fromArray(S, src, b + o5).fma(w5, a);
-                a = FloatVector.fromArray(S, src, b + o6).fma(w6, a);
-                a = FloatVector.fromArray(S, src, b + o7).fma(w7, a);
-                a = FloatVector.fromArray(S, src, b + o8).fma(w8, a);
-                a.intoArray(dst, d + full, m);
-            }
         }
     }
 
     @Override
     public void dots(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int taps, int rows, int n, float[] acc, int aOff) {
-        if (taps == 9) {
-            dots9(g, gOff, gPitch, src, sOff, sPitch, off, rows, n, acc, aOff);
-            return;
+        if (taps == 9 && n >= L) {
+            // the nine-tap loop on whole vectors, the rest of each row below (small methods: a large one was not compiled)
+            int full = n & -L;
+            dots9(g, gOff, gPitch, src, sOff, sPitch, off, rows, full, acc, aOff);
+            if (full == n) return;
+            gOff += full;
+            sOff += full;
+            n -= full;
         }
         int full = n & -L;
-        VectorMask<Float> m = range(full, n);
+        VectorMask<Float> m = S.indexInRange(full, n);
         for (int t = 0; t < taps; t++) {
             FloatVector a = FloatVector.fromArray(S, acc, aOff + t * L);
             for (int r = 0; r < rows; r++) {
@@ -111,13 +98,13 @@ final class DepthwiseVector implements DepthwiseKernels {
         }
     }
 
+    /** {@link #dots} with nine taps on {@code n} columns, a multiple of L. */
     private static void dots9(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int rows, int n, float[] acc, int aOff) {
         int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
         FloatVector a0 = FloatVector.fromArray(S, acc, aOff), a1 = FloatVector.fromArray(S, acc, aOff + L), a2 = FloatVector.fromArray(S, acc, aOff + 2 * L);
         FloatVector a3 = FloatVector.fromArray(S, acc, aOff + 3 * L), a4 = FloatVector.fromArray(S, acc, aOff + 4 * L), a5 = FloatVector.fromArray(S, acc, aOff + 5 * L);
         FloatVector a6 = FloatVector.fromArray(S, acc, aOff + 6 * L), a7 = FloatVector.fromArray(S, acc, aOff + 7 * L), a8 = FloatVector.fromArray(S, acc, aOff + 8 * L);
-        int full = n & -L;
-        VectorMask<Float> m = range(full, n);
+        int full = n;
         for (int r = 0; r < rows; r++) {
             int gr = gOff + r * gPitch, s = sOff + r * sPitch;
             for (int i = 0; i < full; i += L) {
@@ -132,19 +119,6 @@ final class DepthwiseVector implements DepthwiseKernels {
                 a6 = gv.fma(FloatVector.fromArray(S, src, b + o6), a6);
                 a7 = gv.fma(FloatVector.fromArray(S, src, b + o7), a7);
                 a8 = gv.fma(FloatVector.fromArray(S, src, b + o8), a8);
-            }
-            if (full < n) {
-                FloatVector gv = FloatVector.fromArray(S, g, gr + full, m);
-                int b = s + full;
-                a0 = gv.fma(FloatVector.fromArray(S, src, b + o0, m), a0);
-                a1 = gv.fma(FloatVector.fromArray(S, src, b + o1, m), a1);
-                a2 = gv.fma(FloatVector.fromArray(S, src, b + o2, m), a2);
-                a3 = gv.fma(FloatVector.fromArray(S, src, b + o3, m), a3);
-                a4 = gv.fma(FloatVector.fromArray(S, src, b + o4, m), a4);
-                a5 = gv.fma(FloatVector.fromArray(S, src, b + o5, m), a5);
-                a6 = gv.fma(FloatVector.fromArray(S, src, b + o6, m), a6);
-                a7 = gv.fma(FloatVector.fromArray(S, src, b + o7, m), a7);
-                a8 = gv.fma(FloatVector.fromArray(S, src, b + o8, m), a8);
             }
         }
         a0.intoArray(acc, aOff); a1.intoArray(acc, aOff + L); a2.intoArray(acc, aOff + 2 * L);
