@@ -20,15 +20,22 @@ final class DepthwiseVector implements DepthwiseKernels {
 
     @Override
     public void taps(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, int taps, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
-        if (taps == 9 && n >= L) {
-            // the nine-tap loop on whole vectors, the rest of each row below (small methods: a large one was not compiled)
-            int full = n & -L;
-            taps9(src, sOff, sPitch, off, w, wOff, dst, dOff, dPitch, rows, full, add);
-            if (full == n) return;
-            sOff += full;
-            dOff += full;
-            n -= full;
+        int full = n & -L;
+        if (full > 0 && taps >= 9) {
+            // whole vectors: nine taps at a time with weights in registers, then the other taps; row tails below (small
+            // methods: a large one was refused by C1 and ran without intrinsics)
+            int t0 = 0;
+            boolean acc = add;
+            for (; t0 + 9 <= taps; t0 += 9, acc = true) taps9(src, sOff, sPitch, off, t0, w, wOff + t0, dst, dOff, dPitch, rows, full, acc);
+            if (t0 < taps) tapRange(src, sOff, sPitch, off, t0, taps, w, wOff, dst, dOff, dPitch, rows, full, true);
+            if (full < n) tapRange(src, sOff + full, sPitch, off, 0, taps, w, wOff, dst, dOff + full, dPitch, rows, n - full, add);
+            return;
         }
+        tapRange(src, sOff, sPitch, off, 0, taps, w, wOff, dst, dOff, dPitch, rows, n, add);
+    }
+
+    /** {@link #taps} over taps {@code [t0, t1)}, weight broadcast per tap. */
+    private static void tapRange(float[] src, int sOff, int sPitch, int[] off, int t0, int t1, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
         int full = n & -L;
         VectorMask<Float> m = S.indexInRange(full, n);
         FloatVector zero = FloatVector.zero(S);
@@ -36,23 +43,23 @@ final class DepthwiseVector implements DepthwiseKernels {
             int s = sOff + r * sPitch, d = dOff + r * dPitch;
             for (int i = 0; i < full; i += L) {
                 FloatVector a = add ? FloatVector.fromArray(S, dst, d + i) : zero;
-                for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, src, s + off[t] + i).fma(FloatVector.broadcast(S, w[wOff + t]), a);
+                for (int t = t0; t < t1; t++) a = FloatVector.fromArray(S, src, s + off[t] + i).fma(FloatVector.broadcast(S, w[wOff + t]), a);
                 a.intoArray(dst, d + i);
             }
             if (full < n) {
                 FloatVector a = add ? FloatVector.fromArray(S, dst, d + full, m) : zero;
-                for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, src, s + off[t] + full).fma(FloatVector.broadcast(S, w[wOff + t]), a);
+                for (int t = t0; t < t1; t++) a = FloatVector.fromArray(S, src, s + off[t] + full).fma(FloatVector.broadcast(S, w[wOff + t]), a);
                 a.intoArray(dst, d + full, m);
             }
         }
     }
 
     /** {@link #taps} with nine taps on {@code n} columns, a multiple of L. */
-    private static void taps9(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
+    private static void taps9(float[] src, int sOff, int sPitch, int[] off, int oi, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
         FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
-        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        int o0 = off[oi], o1 = off[oi + 1], o2 = off[oi + 2], o3 = off[oi + 3], o4 = off[oi + 4], o5 = off[oi + 5], o6 = off[oi + 6], o7 = off[oi + 7], o8 = off[oi + 8];
         int full = n;
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
@@ -76,18 +83,22 @@ final class DepthwiseVector implements DepthwiseKernels {
 
     @Override
     public void dots(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int taps, int rows, int n, float[] acc, int aOff) {
-        if (taps == 9 && n >= L) {
-            // the nine-tap loop on whole vectors, the rest of each row below (small methods: a large one was not compiled)
-            int full = n & -L;
-            dots9(g, gOff, gPitch, src, sOff, sPitch, off, rows, full, acc, aOff);
-            if (full == n) return;
-            gOff += full;
-            sOff += full;
-            n -= full;
+        int full = n & -L, t0 = 0;
+        if (full > 0) {
+            // whole vectors: nine taps at a time (one read of g for nine partial sums), then the other taps; row tails below
+            for (; t0 + 9 <= taps; t0 += 9) dots9(g, gOff, gPitch, src, sOff, sPitch, off, t0, rows, full, acc, aOff + t0 * L);
+            if (t0 < taps) dotRange(g, gOff, gPitch, src, sOff, sPitch, off, t0, taps, rows, full, acc, aOff);
+            if (full < n) dotRange(g, gOff + full, gPitch, src, sOff + full, sPitch, off, 0, taps, rows, n - full, acc, aOff);
+            return;
         }
+        dotRange(g, gOff, gPitch, src, sOff, sPitch, off, 0, taps, rows, n, acc, aOff);
+    }
+
+    /** {@link #dots} over taps {@code [t0, t1)}, one tap at a time. */
+    private static void dotRange(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int t0, int t1, int rows, int n, float[] acc, int aOff) {
         int full = n & -L;
         VectorMask<Float> m = S.indexInRange(full, n);
-        for (int t = 0; t < taps; t++) {
+        for (int t = t0; t < t1; t++) {
             FloatVector a = FloatVector.fromArray(S, acc, aOff + t * L);
             for (int r = 0; r < rows; r++) {
                 int gr = gOff + r * gPitch, s = sOff + r * sPitch + off[t];
@@ -99,8 +110,8 @@ final class DepthwiseVector implements DepthwiseKernels {
     }
 
     /** {@link #dots} with nine taps on {@code n} columns, a multiple of L. */
-    private static void dots9(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int rows, int n, float[] acc, int aOff) {
-        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+    private static void dots9(float[] g, int gOff, int gPitch, float[] src, int sOff, int sPitch, int[] off, int oi, int rows, int n, float[] acc, int aOff) {
+        int o0 = off[oi], o1 = off[oi + 1], o2 = off[oi + 2], o3 = off[oi + 3], o4 = off[oi + 4], o5 = off[oi + 5], o6 = off[oi + 6], o7 = off[oi + 7], o8 = off[oi + 8];
         FloatVector a0 = FloatVector.fromArray(S, acc, aOff), a1 = FloatVector.fromArray(S, acc, aOff + L), a2 = FloatVector.fromArray(S, acc, aOff + 2 * L);
         FloatVector a3 = FloatVector.fromArray(S, acc, aOff + 3 * L), a4 = FloatVector.fromArray(S, acc, aOff + 4 * L), a5 = FloatVector.fromArray(S, acc, aOff + 5 * L);
         FloatVector a6 = FloatVector.fromArray(S, acc, aOff + 6 * L), a7 = FloatVector.fromArray(S, acc, aOff + 7 * L), a8 = FloatVector.fromArray(S, acc, aOff + 8 * L);
