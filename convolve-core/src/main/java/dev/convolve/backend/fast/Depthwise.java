@@ -62,13 +62,23 @@ final class Depthwise {
         int c = p.channels(), m = p.outChannels() / c, o = p.outChannels(), taps = g.taps();
         int inPlane = g.h * g.w, outPlane = g.q0 * g.q1, slack = 2 * dk.lanes();
         long work = (long) p.batch() * o * outPlane * taps;
+        int lanes = dk.lanes(), wide = (g.q1 + lanes - 1) / lanes * lanes;
+        // rows that end inside a vector and more than nine taps: whole vectors into a buffer, then one copy per row (cheaper than
+        // every tap of the row tail under a mask)
+        boolean staged = wide != g.q1 && taps > 9;
         Threads.parallelFor(p.batch() * c, ShiftedConv.threadsFor(work), it -> {
             int n = it / c, ci = it % c;
             float[] src = Scratch.floats(Scratch.SRC, g.size + slack);
+            float[] stage = staged ? Scratch.floats(Scratch.OUT, g.q0 * wide + slack) : null;
             g.fill(dk, x, it * inPlane, src, 0f);
             for (int mi = 0; mi < m; mi++) {
-                int oc = ci * m + mi;
-                dk.taps(src, 0, g.pitch, g.off, w, oc * taps, taps, out, (n * o + oc) * outPlane, g.q1, g.q0, g.q1, false);
+                int oc = ci * m + mi, dOff = (n * o + oc) * outPlane;
+                if (staged) {
+                    dk.taps(src, 0, g.pitch, g.off, w, oc * taps, taps, stage, 0, wide, g.q0, wide, false);
+                    kern.copyRows(stage, 0, wide, out, dOff, g.q1, g.q0, g.q1);
+                } else {
+                    dk.taps(src, 0, g.pitch, g.off, w, oc * taps, taps, out, dOff, g.q1, g.q0, g.q1, false);
+                }
             }
         });
     }
