@@ -28,10 +28,40 @@ final class DepthwiseVector implements DepthwiseKernels {
             boolean acc = add;
             for (; t0 + 9 <= taps; t0 += 9, acc = true) taps9(src, sOff, sPitch, off, t0, w, wOff + t0, dst, dOff, dPitch, rows, full, acc);
             if (t0 < taps) tapRange(src, sOff, sPitch, off, t0, taps, w, wOff, dst, dOff, dPitch, rows, full, true);
-            if (full < n) tapRange(src, sOff + full, sPitch, off, 0, taps, w, wOff, dst, dOff + full, dPitch, rows, n - full, add);
+            if (full < n) tail(src, sOff + full, sPitch, off, w, wOff, taps, dst, dOff + full, dPitch, rows, n - full, add);
             return;
         }
-        tapRange(src, sOff, sPitch, off, 0, taps, w, wOff, dst, dOff, dPitch, rows, n, add);
+        tail(src, sOff, sPitch, off, w, wOff, taps, dst, dOff, dPitch, rows, n, add);
+    }
+
+    /** Rows of fewer than L columns (whole rows or row tails): nine taps under one mask per row, else tap by tap. */
+    private static void tail(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, int taps, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
+        if (taps == 9 && n < L) taps9Masked(src, sOff, sPitch, off, w, wOff, dst, dOff, dPitch, rows, n, add);
+        else tapRange(src, sOff, sPitch, off, 0, taps, w, wOff, dst, dOff, dPitch, rows, n, add);
+    }
+
+    /** {@link #taps} with nine taps on {@code n < L} columns: loads without masks (callers keep slack), one masked store per row. */
+    private static void taps9Masked(float[] src, int sOff, int sPitch, int[] off, float[] w, int wOff, float[] dst, int dOff, int dPitch, int rows, int n, boolean add) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        VectorMask<Float> m = S.indexInRange(0, n);
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int b = sOff + r * sPitch, d = dOff + r * dPitch;
+            FloatVector a = add ? FloatVector.fromArray(S, dst, d, m) : zero;
+            a = FloatVector.fromArray(S, src, b + o0).fma(w0, a);
+            a = FloatVector.fromArray(S, src, b + o1).fma(w1, a);
+            a = FloatVector.fromArray(S, src, b + o2).fma(w2, a);
+            a = FloatVector.fromArray(S, src, b + o3).fma(w3, a);
+            a = FloatVector.fromArray(S, src, b + o4).fma(w4, a);
+            a = FloatVector.fromArray(S, src, b + o5).fma(w5, a);
+            a = FloatVector.fromArray(S, src, b + o6).fma(w6, a);
+            a = FloatVector.fromArray(S, src, b + o7).fma(w7, a);
+            a = FloatVector.fromArray(S, src, b + o8).fma(w8, a);
+            a.intoArray(dst, d, m);
+        }
     }
 
     /** {@link #taps} over taps {@code [t0, t1)}, weight broadcast per tap. */
