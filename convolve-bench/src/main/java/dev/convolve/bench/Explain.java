@@ -20,6 +20,10 @@ final class Explain {
 
     static String window(Backend b, WindowPlan p) { return call(b, "explainWindow", WindowPlan.class, p); }
 
+    static String windowGradient(Backend b, WindowPlan p) { return call(b, "explainWindowGradient", WindowPlan.class, p); }
+
+    static String windowSumGradient(Backend b, WindowPlan p) { return call(b, "explainWindowSumGradient", WindowPlan.class, p); }
+
     private static String call(Backend b, String method, Class<?> type, Object arg) {
         try {
             Method m = b.getClass().getMethod(method, type);

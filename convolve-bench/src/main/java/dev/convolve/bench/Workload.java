@@ -11,7 +11,7 @@ import dev.convolve.tensor.Tensor;
 /**
  * The operation a case times on our side, with its tensors made once: forward is the conv (or pooling) a user
  * calls; forward+backward adds the two gradients autograd asks the backend for ({@code convGradInput} and
- * {@code convGradKernel}, or the max-pooling gradient routing), with an output gradient of ones as
+ * {@code convGradKernel}, the max-pooling gradient routing, or the average-pooling gradient), with an output gradient of ones as
  * {@code y.sum().backward()} gives PyTorch.
  */
 final class Workload implements Runnable {
@@ -31,7 +31,7 @@ final class Workload implements Runnable {
     public void run() { body.run(); }
 
     /** True when the case has a forward+backward measurement on our side. */
-    static boolean hasBackward(BenchCase c) { return c.kind() != BenchCase.Kind.AVG_POOL; }
+    static boolean hasBackward(BenchCase c) { return true; }
 
     static Workload of(BenchCase c, boolean backward, Backend backend) {
         Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, c.input());
@@ -59,13 +59,19 @@ final class Workload implements Runnable {
                     Tensor y = backend.window(plan, WindowReduction.MAX, x);
                     Tensor gx = backend.windowSelectScatter(plan, true, x, ones);
                     sink += y.size() + gx.size();
-                }, alg);
+                }, alg + " | dx: " + Explain.windowGradient(backend, plan));
             }
             case AVG_POOL -> {
-                if (backward) throw new IllegalArgumentException("bench: average pooling has no backward measurement");
                 WindowPlan plan = WindowPlan.of("window_mean", x.shape(), x.dtype(), c.windowOptions());
                 String alg = Explain.window(backend, plan);
-                return new Workload(() -> sink += Window.mean(x, c.windowOptions()).size(), alg);
+                if (!backward) return new Workload(() -> sink += Window.mean(x, c.windowOptions()).size(), alg);
+                // what autograd's window mean does: the forward mean, then the gradient of ones scaled by 1/window spread back
+                Tensor ones = Tensor.ones(DType.F32, plan.outputShape().dims());
+                return new Workload(() -> {
+                    Tensor y = Window.mean(x, c.windowOptions());
+                    Tensor gx = backend.windowSumTranspose(plan, ones.multiply(1.0 / plan.windowSize()));
+                    sink += y.size() + gx.size();
+                }, alg + " | dx: " + Explain.windowSumGradient(backend, plan));
             }
             default -> throw new IllegalStateException();
         }

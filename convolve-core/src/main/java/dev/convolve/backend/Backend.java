@@ -27,6 +27,15 @@ public interface Backend {
     Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source);
 
     /**
+     * The gradient of a window sum (average pooling's, before its division): every element of {@code g} (shaped like the
+     * plan's output) added to each input element of its window, padding dropped; shaped like the input, in {@code g}'s type.
+     * The default pads {@code g} and takes a window sum ({@link WindowGradients}); a backend may override it.
+     */
+    default Tensor windowSumTranspose(WindowPlan plan, Tensor g) {
+        return WindowGradients.sum(this, plan, g);
+    }
+
+    /**
      * Gradient of the conv of {@code plan} with respect to its input, given the output gradient {@code gradOut}
      * (shaped like the plan's output); the result is shaped like the input, in {@code gradOut}'s type. The default
      * expresses it as a conv (see {@link ConvGradients}); a backend may override it with a faster kernel.

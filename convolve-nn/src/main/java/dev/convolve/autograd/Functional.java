@@ -6,11 +6,9 @@ import dev.convolve.autograd.kernels.BatchLastConv;
 import dev.convolve.autograd.kernels.Conv2dF32;
 import dev.convolve.backend.WindowReduction;
 import dev.convolve.ops.Conv;
-import dev.convolve.ops.Pad;
 import dev.convolve.ops.Window;
 import dev.convolve.plan.ConvOptions;
 import dev.convolve.plan.ConvPlan;
-import dev.convolve.plan.PadConfig;
 import dev.convolve.plan.WindowOptions;
 import dev.convolve.plan.WindowPlan;
 import dev.convolve.tensor.DType;
@@ -130,15 +128,7 @@ public final class Functional {
         }
     }
 
-    /**
-     * Window sum with its gradient. Derivation (per axis, window {@code w}, dilation {@code d}, stride {@code s},
-     * padding {@code lo, hi}, P the padded input of length {@code S + lo + hi}):
-     * {@code out[q] = sum_t P[q*s + t*d]}, so {@code dP[p] = sum over (q, t) with q*s + t*d = p of g[q]}.
-     * Put {@code g[q]} at {@code j = (DW - 1) + q*s} of a zero array G (pad g: low DW-1, interior s-1);
-     * then with {@code t' = w-1-t}, {@code dP[p] = sum_t' G[p + t'*d]}: a window sum of G (stride 1, dilation d).
-     * High padding {@code P_len - dil(Q, s)} makes it exactly {@code P_len} long; cropping {@code lo, hi} (negative
-     * padding becomes zeros) gives dx.
-     */
+    /** Window sum with its gradient ({@link Backend#windowSumTranspose}: every output gradient added to each input element of its window). */
     public static Variable windowSum(Variable input, WindowOptions options) {
         Tensor x = input.value();
         WindowPlan plan = Window.plan("window_sum", x, options);
@@ -146,29 +136,8 @@ public final class Functional {
         return Variable.record(out, (g, n) -> new Tensor[] {spread(plan, g)}, input);
     }
 
-    /** The transpose of a window sum: every output gradient added to each input element of its window. */
-    static Tensor spread(WindowPlan plan, Tensor g) {
-        int r = plan.rank();
-        int[] w = plan.window(), s = plan.strides(), d = plan.dilations(), lo = plan.padLow(), hi = plan.padHigh();
-        int[] in = plan.inputShape().dims(), q = plan.outputShape().dims();
-        int[] glo = new int[r], ghi = new int[r], gin = new int[r], clo = new int[r], chi = new int[r];
-        boolean trivial = true;
-        for (int i = 0; i < r; i++) {
-            int dw = ConvPlan.dilate(w[i], d[i]);
-            int pLen = in[i] + lo[i] + hi[i];
-            glo[i] = dw - 1;
-            ghi[i] = pLen - ConvPlan.dilate(q[i], s[i]);
-            gin[i] = s[i] - 1;
-            clo[i] = -lo[i];
-            chi[i] = -hi[i];
-            trivial &= w[i] == 1 && s[i] == 1 && lo[i] == 0 && hi[i] == 0;
-        }
-        if (trivial) return g;
-        Tensor big = Pad.pad(g, 0.0, new PadConfig(glo, ghi, gin));
-        WindowOptions back = WindowOptions.of(w).withWindowDilations(d);
-        Tensor dp = Backends.current().window(Window.plan("window_sum", big, back), WindowReduction.SUM, big);
-        return Pad.pad(dp, 0.0, new PadConfig(clo, chi, new int[r]));
-    }
+    /** The transpose of a window sum: every output gradient added to each input element of its window (see {@link Backend#windowSumTranspose}). */
+    static Tensor spread(WindowPlan plan, Tensor g) { return Backends.current().windowSumTranspose(plan, g); }
 
     /**
      * Window mean with its gradient: the sum's gradient divided by the window size (or, without

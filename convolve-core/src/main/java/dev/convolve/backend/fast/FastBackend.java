@@ -82,7 +82,8 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
+        else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
         else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
         else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
         else GradKernel.run(kernels, p, x, g, dw);
@@ -96,6 +97,7 @@ public final class FastBackend implements Backend {
      */
     @Override
     public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
+        if (GradInput.suits(p, gradOut) && Depthwise.suits(p, "depthwise-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut);
         if (GradInput.suits(p, gradOut)) return GradInput.run(kernels, p, kernel, gradOut);
         return Backend.super.convGradInput(p, kernel, gradOut);
     }
@@ -135,13 +137,28 @@ public final class FastBackend implements Backend {
     /** What {@link #window} runs for {@code plan}. */
     public Planner.Choice explainWindow(WindowPlan plan) { return Planner.chooseWindow(kernels, plan); }
 
+    /** What {@link #windowSelectScatter} (the max/min pooling gradient) runs for {@code plan}. */
+    public Planner.Choice explainWindowGradient(WindowPlan plan) { return Planner.chooseWindowGradient(kernels, plan); }
+
     @Override
     public Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source) {
         if (input.dtype() != DType.F32 || source.dtype() != DType.F32) return reference.windowSelectScatter(plan, max, input, source);
         float[] acc = new float[input.size()];
-        Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
+        if (WindowGrad.suits(plan)) WindowGrad.run(kernels, plan, max, input.floatData(), source.floatData(), acc);
+        else Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
         return Tensor.wrap(DType.F32, input.shape(), acc);
     }
+
+    /** The window-sum gradient: f32 over two window axes as a depthwise input gradient ({@link WindowSumGrad}), else the default. */
+    @Override
+    public Tensor windowSumTranspose(WindowPlan plan, Tensor g) {
+        ConvPlan c = g.dtype() == DType.F32 ? WindowSumGrad.convPlan(plan) : null;
+        if (c == null) return Backend.super.windowSumTranspose(plan, g);
+        return Tensor.wrap(DType.F32, plan.inputShape(), WindowSumGrad.run(kernels, c, g.floatData()));
+    }
+
+    /** What {@link #windowSumTranspose} runs for {@code plan}. */
+    public Planner.Choice explainWindowSumGradient(WindowPlan plan) { return Planner.chooseWindowSumGradient(kernels, plan); }
 
     @Override
     public String toString() { return "fast backend (" + simd() + ")"; }

@@ -35,6 +35,17 @@ final class GradInput {
         return identity ? t : t.transpose(Canonical.inverse(perm));
     }
 
+    /** {@code dx} of a depthwise conv ({@link Depthwise#gradInput}) in the input's physical layout, f32. */
+    static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
+        float[] w = Canonical.f32(kernel, p.kernelPermutation());
+        float[] g = Canonical.f32(gradOut, p.outputPermutation());
+        Tensor t = Tensor.wrap(DType.F32, p.canonicalInputShape(), Depthwise.gradInput(kern, p, w, g));
+        int[] perm = p.inputPermutation();
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
+        return identity ? t : t.transpose(Canonical.inverse(perm));
+    }
+
     /** {@code [O][I][K]} (O = gf * og) to {@code [gf * I][og][K]} with the spatial taps reversed. */
     static float[] flip(float[] w, int gf, int o, int i, int taps) {
         int og = o / gf;

@@ -40,7 +40,30 @@ public final class Planner {
                 + "with the identity, taps reduced over vector tiles; " + k.describe(), null);
     }
 
+    /** The max/min pooling gradient ({@code windowSelectScatter} on f32). */
+    static Choice chooseWindowGradient(Kernels k, dev.convolve.plan.WindowPlan p) {
+        if (WindowGrad.suits(p)) {
+            return new Choice("phase-route", "2-D windows: per plane, the selected tap of every window as a code plane (vectors over padded "
+                    + "stride phases), then each input phase gathers the gradients of the windows that selected it; " + k.describe(), null);
+        }
+        return new Choice("scatter", "per window: the first maximum (minimum) found by plain loops over the taps, its gradient added there", null);
+    }
+
+    /** The window-sum (average pooling) gradient on f32. */
+    static Choice chooseWindowSumGradient(Kernels k, dev.convolve.plan.WindowPlan p) {
+        ConvPlan c = WindowSumGrad.convPlan(p);
+        if (c != null) {
+            return new Choice("phase-sum", "2-D windows: the input gradient of a depthwise conv with a kernel of ones, per plane and stride phase "
+                    + "(" + Depthwise.describe(c) + "); " + k.describe(), null);
+        }
+        return new Choice("pad-window-sum", "the output gradient padded (interior zeros for strides) and summed over windows", null);
+    }
+
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise-dw")) {
+            return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
+                    + "one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(), null);
+        }
         if (GradKernelWinograd.suits(p)) {
             return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
                     + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
@@ -62,6 +85,11 @@ public final class Planner {
 
     /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
     static Choice chooseGradInput(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise-dx")) {
+            return new Choice("depthwise-dx", "depthwise: per channel, each stride phase of the input gradient as a depthwise correlation of the "
+                    + "padded output gradient with that phase's taps" + (p.strides()[1] > 1 ? ", phases interleaved at the end" : ", written in place")
+                    + "; " + Depthwise.describe(p) + "; " + k.describe(), null);
+        }
         if (p.batchGroups() > 1) {
             return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
         }
@@ -102,6 +130,10 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (Depthwise.suits(p, "depthwise")) {
+            return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
+                    + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
+        }
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);

@@ -59,6 +59,7 @@ final class Warmup {
                 k.windowMin(b, 0, off, 4, c, 0, len, 0f);
                 k.windowSum(b, 0, off, 4, c, 0, len, 0f);
             }
+            planeKernels(k, b, c, off);
             for (int n = 1; n <= 40; n += 13) {
                 k.deinterleave(b, 0, n, c, 0, 1024);
                 k.copy(b, 0, c, 0, n);
@@ -66,6 +67,27 @@ final class Warmup {
                 k.deinterleaveRows(b, 0, 90, 4, n, c, 0, 1024, 45);
             }
         }
+    }
+
+    /** The per-plane kernels of {@link Depthwise} and {@link WindowGrad}: 1, 9 and 25 taps, whole rows and tails, strides 1 and 2. */
+    private static void planeKernels(Kernels k, float[] b, float[] c, int[] off) {
+        DepthwiseKernels dk = DepthwiseKernels.of(k);
+        WindowGradKernels wk = WindowGradKernels.of(k);
+        int l = dk.lanes();
+        int[] cols = {1, 30, 0, 29};
+        float[] acc = new float[25 * l];
+        for (int n : new int[] {l - 3, 3 * l, 3 * l + 5}) {
+            for (int taps : new int[] {1, 4, 9, 25}) {
+                dk.taps(b, 0, 64, off, b, 0, taps, c, 0, 64, 4, n, false);
+                dk.taps(b, 0, 64, off, b, 0, taps, c, 0, 64, 4, n, true);
+                dk.dots(b, 0, 64, b, 0, 64, off, taps, 4, n, acc, 0);
+            }
+            wk.select(b, 0, 64, off, 9, true, c, 0, 64, 4, n);
+            wk.route(b, c, 0, 64, off, acc, 4, c, 2048, 64, 4, n);
+        }
+        for (int s = 1; s <= 2; s++) dk.splitRows(b, 1, 64, 4, 60, s, 1, c, 0, 40, 1024, 31, 0f, cols);
+        dk.mergeRow2(b, 0, 512, c, 0, 60, 1, 31);
+        dk.laneSum(acc, 0);
     }
 
     /** Small calls of every algorithm, forward and both gradients, and pooling. */
@@ -79,6 +101,7 @@ final class Warmup {
                 {new int[] {2, 32, 14, 14}, new int[] {32, 32, 1, 1}, 1, 0, 1},
                 {new int[] {2, 16, 20, 20}, new int[] {16, 1, 3, 3}, 1, 1, 16},
                 {new int[] {2, 16, 20, 20}, new int[] {16, 1, 3, 3}, 2, 1, 16},
+                {new int[] {2, 16, 20, 20}, new int[] {16, 1, 5, 5}, 1, 2, 16},
                 {new int[] {2, 16, 64}, new int[] {16, 16, 5}, 1, 2, 1},
                 {new int[] {1, 4, 6, 10, 10}, new int[] {8, 4, 3, 3, 3}, 1, 1, 1},
         };
@@ -103,6 +126,7 @@ final class Warmup {
                 Tensor m = fast.window(wp, WindowReduction.MAX, img);
                 fast.window(wp, WindowReduction.SUM, img);
                 fast.windowSelectScatter(wp, true, img, m);
+                fast.windowSumTranspose(wp, m);
             }
         }
     }

@@ -1,0 +1,63 @@
+package dev.convolve.backend.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link WindowGradKernels} with the Vector API: window (or input) columns in the lanes. */
+final class WindowGradVector implements WindowGradKernels {
+    static final WindowGradVector INSTANCE = new WindowGradVector();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private WindowGradVector() {}
+
+    @Override
+    public int lanes() { return L; }
+
+    @Override
+    public void select(float[] src, int sOff, int sPitch, int[] off, int taps, boolean max, float[] codes, int cOff, int cPitch, int rows, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        VectorOperators.Comparison better = max ? VectorOperators.GT : VectorOperators.LT;
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch, c = cOff + r * cPitch;
+            for (int i = 0; i < n; i += L) {
+                FloatVector bv = FloatVector.fromArray(S, src, s + off[0] + i), bt = zero;
+                for (int t = 1; t < taps; t++) {
+                    FloatVector v = FloatVector.fromArray(S, src, s + off[t] + i);
+                    VectorMask<Float> take = v.compare(better, bv).or(v.test(VectorOperators.IS_NAN).andNot(bv.test(VectorOperators.IS_NAN)));
+                    bv = bv.blend(v, take);
+                    bt = bt.blend((float) t, take);
+                }
+                bt.intoArray(codes, c + i);
+            }
+        }
+    }
+
+    @Override
+    public void route(float[] codes, float[] g, int sOff, int sPitch, int[] off, float[] code, int nt, float[] dst, int dOff, int dPitch, int rows, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int full = n & -L;
+        VectorMask<Float> m = S.indexInRange(full, n);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch, d = dOff + r * dPitch;
+            for (int i = 0; i < full; i += L) {
+                FloatVector a = zero;
+                for (int k = 0; k < nt; k++) {
+                    int e = s + off[k] + i;
+                    a = a.add(zero.blend(FloatVector.fromArray(S, g, e), FloatVector.fromArray(S, codes, e).compare(VectorOperators.EQ, code[k])));
+                }
+                a.intoArray(dst, d + i);
+            }
+            if (full < n) {
+                FloatVector a = zero;
+                for (int k = 0; k < nt; k++) {
+                    int e = s + off[k] + full;
+                    a = a.add(zero.blend(FloatVector.fromArray(S, g, e), FloatVector.fromArray(S, codes, e).compare(VectorOperators.EQ, code[k])));
+                }
+                a.intoArray(dst, d + full, m);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.convolve.plan.AxisValues;
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The depthwise engine (forward, input gradient, kernel gradient) against the reference: channel multipliers, odd sizes,
+ * strides 1-3, kernel dilation, padding on one side or negative, batch 1, layouts; vector and scalar kernels.
+ */
+class DepthwiseTest {
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    static RandomConvCase depthwiseCase(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int c = r.nextInt(2, 6), m = new int[] {1, 1, 1, 2, 3}[r.nextInt(5)], n = new int[] {1, 1, 2, 3}[r.nextInt(4)];
+            int h = new int[] {1, 2, 3, 5, 7, 13, 16, 17, 29, 33}[r.nextInt(10)], w = new int[] {1, 2, 3, 5, 7, 13, 16, 17, 29, 40}[r.nextInt(10)];
+            int k0 = r.nextInt(1, 6), k1 = r.nextInt(1, 6);
+            int[] s = {r.nextInt(1, 4), r.nextInt(1, 4)}, d = {r.nextInt(3) == 0 ? 2 : 1, r.nextInt(3) == 0 ? 2 : 1};
+            int[] lo = {r.nextInt(-1, 4), r.nextInt(-1, 4)}, hi = {r.nextInt(-1, 4), r.nextInt(-1, 4)};
+            ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(s)).withKernelDilation(AxisValues.of(d))
+                    .withPadding(Padding.explicit(lo, hi)).withFeatureGroupSize(c);
+            if (r.nextInt(5) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
+            Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
+            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {c * m, 1, k0, k1});
+            Tensor x = xc, k = kc;
+            if (opt.inputPermutation() != null) {
+                x = xc.transpose(Canonical.inverse(opt.inputPermutation()));
+                k = kc.transpose(Canonical.inverse(opt.kernelPermutation()));
+            }
+            try {
+                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt);
+                return new RandomConvCase(seed, x, k, opt, p);
+            } catch (IllegalArgumentException e) {
+                // empty output: draw again
+            }
+        }
+    }
+
+    @Property(tries = 300)
+    void forwardMatchesReference(@ForAll long seed) {
+        RandomConvCase c = depthwiseCase(seed);
+        assertEquals("depthwise", FAST.explain(c.plan()).algorithm(), c::toString);
+        FastConvPropertyTest.check(FAST, c);
+    }
+
+    @Property(tries = 300)
+    void inputGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = depthwiseCase(seed);
+        assertEquals("depthwise-dx", FAST.explainGradInput(c.plan()).algorithm(), c::toString);
+        FastGradPropertyTest.checkInput(FAST, c);
+    }
+
+    @Property(tries = 300)
+    void kernelGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = depthwiseCase(seed);
+        assertEquals("depthwise-dw", FAST.explainGradKernel(c.plan()).algorithm(), c::toString);
+        FastGradPropertyTest.checkKernel(FAST, c);
+    }
+
+    @Property(tries = 80)
+    void scalarKernelsMatchReference(@ForAll long seed) {
+        RandomConvCase c = depthwiseCase(seed);
+        FastConvPropertyTest.check(SCALAR, c);
+        FastGradPropertyTest.checkInput(SCALAR, c);
+        FastGradPropertyTest.checkKernel(SCALAR, c);
+    }
+
+    @Test
+    void mobileNetShapesMatchReference() {
+        int[][] shapes = {{8, 128, 56, 56, 3, 1, 1}, {2, 256, 28, 28, 3, 2, 1}, {1, 32, 112, 112, 3, 1, 1}, {3, 24, 31, 45, 5, 2, 2}};
+        for (int[] sh : shapes) {
+            ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(sh[5], sh[5]))
+                    .withPadding(Padding.explicit(new int[] {sh[6], sh[6]}, new int[] {sh[6], sh[6]})).withFeatureGroupSize(sh[1]);
+            Tensor x = RandomConvCase.values(sh[0], DType.F32, new int[] {sh[0], sh[1], sh[2], sh[3]});
+            Tensor k = RandomConvCase.values(sh[1], DType.F32, new int[] {sh[1], 1, sh[4], sh[4]});
+            RandomConvCase c = new RandomConvCase(sh[0] * 31L + sh[1], x, k, opt, ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt));
+            FastConvPropertyTest.check(FAST, c);
+            FastGradPropertyTest.checkInput(FAST, c);
+            FastGradPropertyTest.checkKernel(FAST, c);
+        }
+    }
+}
