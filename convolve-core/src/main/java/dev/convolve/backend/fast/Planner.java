@@ -102,6 +102,7 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
@@ -130,6 +131,7 @@ public final class Planner {
                     + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe(),
                     (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
         }
+        if (ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         int og = p.outChannels() / groups;
         int mr = ShiftedConv.chooseRows(og);
@@ -138,5 +140,13 @@ public final class Planner {
         String reason = "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
                 + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
         return new Choice("shifted-gemm", reason, ShiftedConv::run);
+    }
+
+    private static Choice channelLanes(Kernels k, ConvPlan p) {
+        int og = p.outChannels() / p.featureGroups();
+        int nv = Math.min(4, (og + k.lanes() - 1) / k.lanes());
+        return new Choice("channel-lanes", "strided, " + og + " output channels per group and " + Canonical.product(p.outSize())
+                + " outputs per image: direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
+                + nv * k.lanes() + " channels, weights packed once, each image copied into zero-padded planes; " + k.describe(), ChannelLanesConv::run);
     }
 }
