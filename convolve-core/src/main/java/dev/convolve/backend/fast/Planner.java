@@ -130,6 +130,7 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         if (Depthwise.suits(p, "depthwise")) {
             return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
                     + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
@@ -162,6 +163,7 @@ public final class Planner {
                     + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe(),
                     (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
         }
+        if (ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         int og = p.outChannels() / groups;
         int mr = ShiftedConv.chooseRows(og);
@@ -170,5 +172,13 @@ public final class Planner {
         String reason = "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
                 + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
         return new Choice("shifted-gemm", reason, ShiftedConv::run);
+    }
+
+    private static Choice channelLanes(Kernels k, ConvPlan p) {
+        int og = p.outChannels() / p.featureGroups();
+        int nv = Math.min(4, (og + k.lanes() - 1) / k.lanes());
+        return new Choice("channel-lanes", "strided, " + og + " output channels per group and " + Canonical.product(p.outSize())
+                + " outputs per image: direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
+                + nv * k.lanes() + " channels, weights packed once, each image copied into zero-padded planes; " + k.describe(), ChannelLanesConv::run);
     }
 }
