@@ -36,4 +36,17 @@ final class ScalarGemmKernels implements GemmKernels {
             for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + acc[m * nr + j] : acc[m * nr + j];
         }
     }
+
+    @Override
+    public void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
+    }
+
+    /** {@link GemmKernels#transpose} with {@code lanes} columns. */
+    static void transposeBlock(int lanes, float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        for (int i = 0; i < rows; i++) {
+            int si = s + i * sStride;
+            for (int j = 0, di = d + (i / group) * groupStride + i % group; j < lanes; j++, di += dStride) dst[di] = src[si + j];
+        }
+    }
 }

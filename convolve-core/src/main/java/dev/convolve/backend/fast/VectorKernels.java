@@ -3864,6 +3864,242 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_5.intoArray(c, ci + 3 * ldc + 5 * L);
     }
 
+    private static final FloatVector TLO0 = swapIndex(0, false), THI0 = swapIndex(0, true), TLO1 = swapIndex(1, false),
+            THI1 = swapIndex(1, true), TLO2 = swapIndex(2, false), THI2 = swapIndex(2, true), TLO3 = swapIndex(3, false),
+            THI3 = swapIndex(3, true);
+
+    /** Indexes into the pair (row i, row i + b) of the rows after stage {@code st}: row i (low) or row i + b (high). */
+    private static FloatVector swapIndex(int st, boolean high) {
+        int b = Math.max(1, L >> (st + 1));
+        float[] ix = new float[L];
+        for (int j = 0; j < L; j++) {
+            boolean upper = (j & b) != 0;
+            ix[j] = high ? (upper ? L + j : j ^ b) : (upper ? L + (j ^ b) : j);
+        }
+        return FloatVector.fromArray(S, ix, 0);
+    }
+
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[L * L]);
+
+    @Override
+    public void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        if (L != 16 && L != 8) {
+            ScalarGemmKernels.transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
+        } else if (rows >= L && group >= L) {
+            transposeBlock(src, s, sStride, rows, dst, d, dStride);
+        } else if (L == 16 && group == 4 && dStride == 4 && rows % 4 == 0) {
+            transposeQuads16(src, s, sStride, rows, dst, d, groupStride);
+        } else {
+            // through a small block in the L1 cache: one method holding both the permutes and the masked stores grows past
+            // C2's budget for keeping vectors in registers
+            float[] t = TRANSPOSED.get();
+            transposeBlock(src, s, sStride, rows, t, 0, L);
+            storeGroups(t, rows, dst, d, dStride, group, groupStride);
+        }
+    }
+
+    private static void transposeBlock(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        if (L == 16) transpose16(src, s, sStride, rows, dst, d, dStride);
+        else transpose8(src, s, sStride, rows, dst, d, dStride);
+    }
+
+    /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
+    private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        for (int g = 0, lo = 0; lo < rows; g++, lo += group) {
+            int hi = Math.min(rows, lo + group), at = d + g * groupStride - lo;
+            VectorMask<Float> m = VectorMask.fromLong(S, (hi == 64 ? -1L : (1L << hi) - 1) & -(1L << lo));
+            for (int j = 0; j < L; j++) FloatVector.fromArray(S, t, j * L).intoArray(dst, at + j * dStride, m);
+        }
+    }
+
+    private static void transposeQuads16(float[] src, int s, int sStride, int rows, float[] dst, int d, int groupStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + Math.min(8, last) * sStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + Math.min(9, last) * sStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + Math.min(10, last) * sStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + Math.min(11, last) * sStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + Math.min(12, last) * sStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + Math.min(13, last) * sStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + Math.min(14, last) * sStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + Math.min(15, last) * sStride);
+        FloatVector t;
+        FloatVector lo0_0 = TLO3, hi0_0 = THI3;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        t = lo0_0.selectFrom(r8, r9); r9 = hi0_0.selectFrom(r8, r9); r8 = t;
+        t = lo0_0.selectFrom(r10, r11); r11 = hi0_0.selectFrom(r10, r11); r10 = t;
+        t = lo0_0.selectFrom(r12, r13); r13 = hi0_0.selectFrom(r12, r13); r12 = t;
+        t = lo0_0.selectFrom(r14, r15); r15 = hi0_0.selectFrom(r14, r15); r14 = t;
+        FloatVector lo1_1 = TLO2, hi1_1 = THI2;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        t = lo1_1.selectFrom(r8, r10); r10 = hi1_1.selectFrom(r8, r10); r8 = t;
+        t = lo1_1.selectFrom(r9, r11); r11 = hi1_1.selectFrom(r9, r11); r9 = t;
+        t = lo1_1.selectFrom(r12, r14); r14 = hi1_1.selectFrom(r12, r14); r12 = t;
+        t = lo1_1.selectFrom(r13, r15); r15 = hi1_1.selectFrom(r13, r15); r13 = t;
+        FloatVector lo0_2 = TLO1, hi0_2 = THI1;
+        t = lo0_2.selectFrom(r0, r1); r1 = hi0_2.selectFrom(r0, r1); r0 = t;
+        t = lo0_2.selectFrom(r2, r3); r3 = hi0_2.selectFrom(r2, r3); r2 = t;
+        t = lo0_2.selectFrom(r4, r5); r5 = hi0_2.selectFrom(r4, r5); r4 = t;
+        t = lo0_2.selectFrom(r6, r7); r7 = hi0_2.selectFrom(r6, r7); r6 = t;
+        t = lo0_2.selectFrom(r8, r9); r9 = hi0_2.selectFrom(r8, r9); r8 = t;
+        t = lo0_2.selectFrom(r10, r11); r11 = hi0_2.selectFrom(r10, r11); r10 = t;
+        t = lo0_2.selectFrom(r12, r13); r13 = hi0_2.selectFrom(r12, r13); r12 = t;
+        t = lo0_2.selectFrom(r14, r15); r15 = hi0_2.selectFrom(r14, r15); r14 = t;
+        FloatVector lo1_3 = TLO0, hi1_3 = THI0;
+        t = lo1_3.selectFrom(r0, r2); r2 = hi1_3.selectFrom(r0, r2); r0 = t;
+        t = lo1_3.selectFrom(r1, r3); r3 = hi1_3.selectFrom(r1, r3); r1 = t;
+        t = lo1_3.selectFrom(r4, r6); r6 = hi1_3.selectFrom(r4, r6); r4 = t;
+        t = lo1_3.selectFrom(r5, r7); r7 = hi1_3.selectFrom(r5, r7); r5 = t;
+        t = lo1_3.selectFrom(r8, r10); r10 = hi1_3.selectFrom(r8, r10); r8 = t;
+        t = lo1_3.selectFrom(r9, r11); r11 = hi1_3.selectFrom(r9, r11); r9 = t;
+        t = lo1_3.selectFrom(r12, r14); r14 = hi1_3.selectFrom(r12, r14); r12 = t;
+        t = lo1_3.selectFrom(r13, r15); r15 = hi1_3.selectFrom(r13, r15); r13 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 16);
+        r2.intoArray(dst, d + 32);
+        r3.intoArray(dst, d + 48);
+        if (rows > 4) {
+            r4.intoArray(dst, d + 1 * groupStride);
+            r5.intoArray(dst, d + 1 * groupStride + 16);
+            r6.intoArray(dst, d + 1 * groupStride + 32);
+            r7.intoArray(dst, d + 1 * groupStride + 48);
+        }
+        if (rows > 8) {
+            r8.intoArray(dst, d + 2 * groupStride);
+            r9.intoArray(dst, d + 2 * groupStride + 16);
+            r10.intoArray(dst, d + 2 * groupStride + 32);
+            r11.intoArray(dst, d + 2 * groupStride + 48);
+        }
+        if (rows > 12) {
+            r12.intoArray(dst, d + 3 * groupStride);
+            r13.intoArray(dst, d + 3 * groupStride + 16);
+            r14.intoArray(dst, d + 3 * groupStride + 32);
+            r15.intoArray(dst, d + 3 * groupStride + 48);
+        }
+    }
+
+    private static void transpose16(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + Math.min(8, last) * sStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + Math.min(9, last) * sStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + Math.min(10, last) * sStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + Math.min(11, last) * sStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + Math.min(12, last) * sStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + Math.min(13, last) * sStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + Math.min(14, last) * sStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + Math.min(15, last) * sStride);
+        FloatVector t;
+        FloatVector lo3_3 = TLO0, hi3_3 = THI0;
+        t = lo3_3.selectFrom(r0, r8); r8 = hi3_3.selectFrom(r0, r8); r0 = t;
+        t = lo3_3.selectFrom(r1, r9); r9 = hi3_3.selectFrom(r1, r9); r1 = t;
+        t = lo3_3.selectFrom(r2, r10); r10 = hi3_3.selectFrom(r2, r10); r2 = t;
+        t = lo3_3.selectFrom(r3, r11); r11 = hi3_3.selectFrom(r3, r11); r3 = t;
+        t = lo3_3.selectFrom(r4, r12); r12 = hi3_3.selectFrom(r4, r12); r4 = t;
+        t = lo3_3.selectFrom(r5, r13); r13 = hi3_3.selectFrom(r5, r13); r5 = t;
+        t = lo3_3.selectFrom(r6, r14); r14 = hi3_3.selectFrom(r6, r14); r6 = t;
+        t = lo3_3.selectFrom(r7, r15); r15 = hi3_3.selectFrom(r7, r15); r7 = t;
+        FloatVector lo2_2 = TLO1, hi2_2 = THI1;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        t = lo2_2.selectFrom(r8, r12); r12 = hi2_2.selectFrom(r8, r12); r8 = t;
+        t = lo2_2.selectFrom(r9, r13); r13 = hi2_2.selectFrom(r9, r13); r9 = t;
+        t = lo2_2.selectFrom(r10, r14); r14 = hi2_2.selectFrom(r10, r14); r10 = t;
+        t = lo2_2.selectFrom(r11, r15); r15 = hi2_2.selectFrom(r11, r15); r11 = t;
+        FloatVector lo1_1 = TLO2, hi1_1 = THI2;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        t = lo1_1.selectFrom(r8, r10); r10 = hi1_1.selectFrom(r8, r10); r8 = t;
+        t = lo1_1.selectFrom(r9, r11); r11 = hi1_1.selectFrom(r9, r11); r9 = t;
+        t = lo1_1.selectFrom(r12, r14); r14 = hi1_1.selectFrom(r12, r14); r12 = t;
+        t = lo1_1.selectFrom(r13, r15); r15 = hi1_1.selectFrom(r13, r15); r13 = t;
+        FloatVector lo0_0 = TLO3, hi0_0 = THI3;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        t = lo0_0.selectFrom(r8, r9); r9 = hi0_0.selectFrom(r8, r9); r8 = t;
+        t = lo0_0.selectFrom(r10, r11); r11 = hi0_0.selectFrom(r10, r11); r10 = t;
+        t = lo0_0.selectFrom(r12, r13); r13 = hi0_0.selectFrom(r12, r13); r12 = t;
+        t = lo0_0.selectFrom(r14, r15); r15 = hi0_0.selectFrom(r14, r15); r14 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 1 * dStride);
+        r2.intoArray(dst, d + 2 * dStride);
+        r3.intoArray(dst, d + 3 * dStride);
+        r4.intoArray(dst, d + 4 * dStride);
+        r5.intoArray(dst, d + 5 * dStride);
+        r6.intoArray(dst, d + 6 * dStride);
+        r7.intoArray(dst, d + 7 * dStride);
+        r8.intoArray(dst, d + 8 * dStride);
+        r9.intoArray(dst, d + 9 * dStride);
+        r10.intoArray(dst, d + 10 * dStride);
+        r11.intoArray(dst, d + 11 * dStride);
+        r12.intoArray(dst, d + 12 * dStride);
+        r13.intoArray(dst, d + 13 * dStride);
+        r14.intoArray(dst, d + 14 * dStride);
+        r15.intoArray(dst, d + 15 * dStride);
+    }
+
+    private static void transpose8(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector t;
+        FloatVector lo2_2 = TLO0, hi2_2 = THI0;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        FloatVector lo1_1 = TLO1, hi1_1 = THI1;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        FloatVector lo0_0 = TLO2, hi0_0 = THI2;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 1 * dStride);
+        r2.intoArray(dst, d + 2 * dStride);
+        r3.intoArray(dst, d + 3 * dStride);
+        r4.intoArray(dst, d + 4 * dStride);
+        r5.intoArray(dst, d + 5 * dStride);
+        r6.intoArray(dst, d + 6 * dStride);
+        r7.intoArray(dst, d + 7 * dStride);
+    }
+
     @Override
     public int bcastRows(int nv) { return BCAST_MR[nv]; }
 
