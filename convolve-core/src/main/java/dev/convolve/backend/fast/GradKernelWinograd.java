@@ -31,6 +31,8 @@ final class GradKernelWinograd {
 
     static final class Job {
         final Kernels kern;
+        /** The block transposes of the packed GEMM's kernels, or null. */
+        final GemmKernels gk;
         final float[] x, g;
         final int c, cb, cpad, o, ob, opad, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, mr, nv, tb;
         final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
@@ -40,6 +42,7 @@ final class GradKernelWinograd {
         Job(Kernels kern, ConvPlan p, float[] x, float[] g) {
             this.kern = kern; this.x = x; this.g = g;
             lanes = kern.lanes();
+            gk = kern instanceof GemmKernels gm ? gm : null;
             c = p.channels();
             cb = (c + lanes - 1) / lanes;
             cpad = cb * lanes;
@@ -108,34 +111,13 @@ final class GradKernelWinograd {
         /** Image and 16-channel block {@code idx} of the input, zero padded: {@code [n][cb][hp][wp][16]}. */
         private void blockInput(int idx) {
             int n = idx / cb, k = idx % cb;
-            int d0 = idx * plane;
-            java.util.Arrays.fill(xb, d0, d0 + plane, 0f);
-            int chans = Math.min(lanes, c - k * lanes);
-            int colLo = Math.max(0, -lo1), colHi = Math.min(wd, wp - lo1);
-            for (int cl = 0; cl < chans; cl++) {
-                int xs = (n * c + k * lanes + cl) * h * wd;
-                for (int iy = 0; iy < h; iy++) {
-                    int py = iy + lo0;
-                    if (py < 0 || py >= hp) continue;
-                    int xr = xs + iy * wd, dr = d0 + (py * wp + lo1) * lanes + cl;
-                    for (int ix = colLo; ix < colHi; ix++) xb[dr + ix * lanes] = x[xr + ix];
-                }
-            }
+            ChannelBlocks.copy(kern, gk, x, (n * c + k * lanes) * h * wd, h * wd, Math.min(lanes, c - k * lanes), h, wd, xb, idx * plane, hp, wp, lo0, lo1);
         }
 
         /** Image and 16-channel block {@code idx} of the output gradient, zero past the output: {@code [n][ob][gh][gw][16]}. */
         private void blockGrad(int idx) {
             int n = idx / ob, k = idx % ob;
-            int d0 = idx * gplane;
-            java.util.Arrays.fill(gb, d0, d0 + gplane, 0f);
-            int chans = Math.min(lanes, o - k * lanes);
-            for (int cl = 0; cl < chans; cl++) {
-                int gs = (n * o + k * lanes + cl) * q0 * q1;
-                for (int y = 0; y < q0; y++) {
-                    int gr = gs + y * q1, dr = d0 + y * gw * lanes + cl;
-                    for (int xx = 0; xx < q1; xx++) gb[dr + xx * lanes] = g[gr + xx];
-                }
-            }
+            ChannelBlocks.copy(kern, gk, g, (n * o + k * lanes) * q0 * q1, q0 * q1, Math.min(lanes, o - k * lanes), q0, q1, gb, idx * gplane, gh, gw, 0, 0);
         }
 
         private void block(int b, float[] partials, int partBase, int rowsPad) {
