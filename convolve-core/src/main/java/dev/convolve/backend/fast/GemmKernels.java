@@ -29,6 +29,12 @@ interface GemmKernels {
      */
     void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride);
 
+    /**
+     * The broadcast tile of {@link Kernels#bcast} ({@code mr} must be that kernel's {@code bcastRows(nv)}) storing the sums
+     * instead of adding them to {@code c}: {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + p] * g[gOff + p*ldg + j]}.
+     */
+    void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc);
+
     /** The GEMM kernels that go with {@code k}: its own when it has them, else the scalar ones. */
     static GemmKernels of(Kernels k) {
         return k instanceof GemmKernels g ? g : ScalarGemmKernels.INSTANCE;

@@ -159,11 +159,13 @@ final class Winograd {
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
-            java.util.Arrays.fill(m, 0, XI * tb * opad, 0f);
+            if (gk == null) java.util.Arrays.fill(m, 0, XI * tb * opad, 0f);
             for (int xi = 0; xi < XI; xi++) {
                 for (int ov = 0; ov < opad; ov += nv * lanes) {
                     for (int r0 = 0; r0 < rows; r0 += mr) {
-                        kern.bcast(nv, v, rowOff, r0, xi * tb * cpad, c, u, xi * cpad * opad + ov, opad, m, (xi * tb + r0) * opad + ov, opad);
+                        int mOff = (xi * tb + r0) * opad + ov, uOff = xi * cpad * opad + ov;
+                        if (gk != null) gk.bcastStore(mr, nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
+                        else kern.bcast(nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
                     }
                 }
             }

@@ -227,13 +227,23 @@ w("""    @Override
     public void bcast(int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
         switch (nv) {""")
 for mr, nv in BCAST:
-    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);" % (nv, mr, nv))
+    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);" % (nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
+        }
+    }
+
+    @Override
+    public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+        if (mr != BCAST_MR[nv]) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        switch (nv) {""")
+for mr, nv in BCAST:
+    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);" % (nv, mr, nv))
 w("""            default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
         }
     }
 """)
 for mr, nv in BCAST:
-    w("    private static void bcast%dx%d(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {" % (mr, nv))
+    w("    private static void bcast%dx%d(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
     for m in range(mr):
         w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
@@ -246,11 +256,18 @@ for mr, nv in BCAST:
         for v in range(nv):
             w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
+    w("        if (add) {")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
             idx = base + ("" if v == 0 else " + %d * L" % v)
-            w("        c%d_%d.add(FloatVector.fromArray(S, c, %s)).intoArray(c, %s);" % (m, v, idx, idx))
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
+    w("        }")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            idx = base + ("" if v == 0 else " + %d * L" % v)
+            w("        c%d_%d.intoArray(c, %s);" % (m, v, idx))
     w("    }\n")
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
