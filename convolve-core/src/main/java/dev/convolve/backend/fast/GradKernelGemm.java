@@ -113,16 +113,18 @@ final class GradKernelGemm {
             }
             r = batch * q;
             gemm = Gemm.choose(GemmKernels.of(kern), og, cols, TILES);
-            kBlocks = Math.max(1, (r + KC_MAX - 1) / KC_MAX);
+            int blocks0 = Math.max(1, (r + KC_MAX - 1) / KC_MAX);
+            long work = (long) groups * og * cols * r;
+            int t = ShiftedConv.threadsFor(work);
+            // a few chunks per thread so that a thread slowed by other work does not hold up the rest
+            chunks = t <= 1 ? 1 : Math.max(1, Math.min(blocks0, (2 * t + groups - 1) / groups));
+            // the same number of reduction blocks in every chunk (17 blocks in 4 chunks left one thread 9 blocks, the other 8)
+            kBlocks = Math.min(r, (blocks0 + chunks - 1) / chunks * chunks);
             kc = (r + kBlocks - 1) / kBlocks;
             int nr = gemm.nr;
             int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc) / nr * nr);
             int colBlocks = (cols + want - 1) / want;
             nc = ((cols + colBlocks - 1) / colBlocks + nr - 1) / nr * nr;
-            long work = (long) groups * og * cols * r;
-            int t = ShiftedConv.threadsFor(work);
-            // a few chunks per thread so that a thread slowed by other work does not hold up the rest
-            chunks = t <= 1 ? 1 : Math.max(1, Math.min(kBlocks, (2 * t + groups - 1) / groups));
         }
 
         void run(float[] dw) {
@@ -145,8 +147,8 @@ final class GradKernelGemm {
             float[] buf = Scratch.floats(Scratch.PACK, og * kc + gemm.bSize(kc, ncMax));
             int bOff = og * kc;
             for (int kb = kb0; kb < kb1; kb++) {
-                int r0 = kb * kc, kcA = Math.min(kc, r - r0);
-                if (kcA <= 0) continue;
+                // block kb: steps [kb*r/kBlocks, (kb+1)*r/kBlocks), at most kc and never empty
+                int r0 = (int) ((long) kb * r / kBlocks), kcA = (int) ((long) (kb + 1) * r / kBlocks) - r0;
                 packA(gi, r0, kcA, buf);
                 boolean add = kb != kb0;
                 for (int j0 = 0; j0 < cols; j0 += nc) {
