@@ -4922,11 +4922,8 @@ final class VectorKernels implements Kernels, GemmKernels {
 
     @Override
     public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int r = 0; r < 6; r++) {
-            int rb = base + r * rowStride;
-            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
-        }
-        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        // the columns straight from the blocked input (no copy of the patch first)
+        for (int s = 0; s < 6; s++) inputColumnAt(src, base + s * L, rowStride, tmp, s);
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 
@@ -4999,6 +4996,21 @@ final class VectorKernels implements Kernels, GemmKernels {
         FloatVector d3 = FloatVector.fromArray(S, tmp, (3 * 6 + s) * L);
         FloatVector d4 = FloatVector.fromArray(S, tmp, (4 * 6 + s) * L);
         FloatVector d5 = FloatVector.fromArray(S, tmp, (5 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, 2f), d1.fma(FloatVector.broadcast(S, -2f), d2.neg().add(d4))).intoArray(tmp, (36 + 3 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -2f), d1.fma(FloatVector.broadcast(S, 2f), d2.neg().add(d4))).intoArray(tmp, (36 + 4 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -5f), d1.fma(FloatVector.broadcast(S, 4f), d5)).intoArray(tmp, (36 + 5 * 6 + s) * L);
+    }
+
+    private static void inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {
+        FloatVector d0 = FloatVector.fromArray(S, src, at + 0 * rowStride);
+        FloatVector d1 = FloatVector.fromArray(S, src, at + 1 * rowStride);
+        FloatVector d2 = FloatVector.fromArray(S, src, at + 2 * rowStride);
+        FloatVector d3 = FloatVector.fromArray(S, src, at + 3 * rowStride);
+        FloatVector d4 = FloatVector.fromArray(S, src, at + 4 * rowStride);
+        FloatVector d5 = FloatVector.fromArray(S, src, at + 5 * rowStride);
         d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
         d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
         d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);

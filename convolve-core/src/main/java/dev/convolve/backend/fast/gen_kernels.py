@@ -452,11 +452,8 @@ w("""    @Override
 """)
 w("""    @Override
     public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int r = 0; r < 6; r++) {
-            int rb = base + r * rowStride;
-            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
-        }
-        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        // the columns straight from the blocked input (no copy of the patch first)
+        for (int s = 0; s < 6; s++) inputColumnAt(src, base + s * L, rowStride, tmp, s);
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 """)
@@ -504,6 +501,12 @@ w("    }\n")
 w("    private static void inputColumn(float[] tmp, int s) {")
 for k in range(6):
     w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
+for r in range(6):
+    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
+w("    }\n")
+w("    private static void inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector d%d = FloatVector.fromArray(S, src, at + %d * rowStride);" % (k, k))
 for r in range(6):
     w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
 w("    }\n")
