@@ -35,6 +35,12 @@ interface GemmKernels {
      */
     void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc);
 
+    /**
+     * The shifted GEMM tile of {@link Kernels#gemm} ({@code hasGemm(mr, nv)} of the same kernels) adding its sums to {@code c}
+     * instead of storing them: {@code c[cOff + m*ldc + j] += sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.
+     */
+    void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc);
+
     /** The GEMM kernels that go with {@code k}: its own when it has them, else the scalar ones. */
     static GemmKernels of(Kernels k) {
         return k instanceof GemmKernels g ? g : ScalarGemmKernels.INSTANCE;

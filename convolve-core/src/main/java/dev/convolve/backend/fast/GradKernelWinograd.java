@@ -68,11 +68,13 @@ final class GradKernelWinograd {
             int m = 8;
             while (!kern.hasGemm(m, nv)) m--;
             mr = m;
-            tb = 64;
+            // blocks of at most 64 tiles, as many for every worker (49 blocks of 64 left one of two workers 25, the other 24)
+            tiles = batch * th * tw;
+            int workers = Math.max(1, ShiftedConv.threadsFor((long) XI * cpad * opad * tiles));
+            blocks = Math.min(tiles, ((tiles + 63) / 64 + workers - 1) / workers * workers);
+            tb = (tiles + blocks - 1) / blocks;
             off = new int[tb];
             for (int t = 0; t < tb; t++) off[t] = t * cpad;
-            tiles = batch * th * tw;
-            blocks = (tiles + tb - 1) / tb;
         }
 
         void run(float[] dw) {
@@ -122,9 +124,9 @@ final class GradKernelWinograd {
 
         private void block(int b, float[] partials, int partBase, int rowsPad) {
             int t0 = b * tb, count = Math.min(tb, tiles - t0);
+            if (count <= 0) return;
             float[] v = Scratch.floats(Scratch.GRAD, XI * tb * cpad);
             float[] gt = Scratch.floats(Scratch.OUT, XI * tb * opad + mr * lanes);
-            float[] mblk = Scratch.floats(Scratch.TILE, XI * rowsPad * cpad);
             float[] tmp = Scratch.floats(Scratch.PACK, 72 * lanes);
             int perImage = th * tw;
             for (int k = 0; k < count; k++) {
@@ -136,16 +138,22 @@ final class GradKernelWinograd {
             }
             // tiles past count: zero gradient rows, so they add nothing
             for (int xi = 0; xi < XI; xi++) java.util.Arrays.fill(gt, xi * tb * opad + count * opad, (xi + 1) * tb * opad, 0f);
+            // M[xi] (+)= Gt[xi]^T V[xi], added straight into this worker's partial sums
+            float[] mblk = gk == null ? Scratch.floats(Scratch.TILE, XI * rowsPad * cpad) : partials;
+            int mBase = gk == null ? 0 : partBase;
             for (int xi = 0; xi < XI; xi++) {
                 for (int r0 = 0; r0 < opad; r0 += mr) {
                     for (int cv = 0; cv < cb; cv += nv) {
-                        kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk,
-                                (xi * rowsPad + r0) * cpad + cv * lanes, cpad);
+                        int at = mBase + (xi * rowsPad + r0) * cpad + cv * lanes;
+                        if (gk != null) gk.gemmAdd(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
+                        else kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
                     }
                 }
             }
-            int n = XI * rowsPad * cpad;
-            for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
+            if (gk == null) {
+                int n = XI * rowsPad * cpad;
+                for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
+            }
         }
     }
 }

@@ -38,6 +38,19 @@ final class ScalarGemmKernels implements GemmKernels {
     }
 
     @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        int nr = nv * L;
+        for (int m = 0; m < mr; m++) {
+            int cm = cOff + m * ldc;
+            for (int j = 0; j < nr; j++) {
+                float acc = 0f;
+                for (int k = 0; k < kc; k++) acc = Math.fma(a[aOff + k * lda + m], b[bOff + off[o0 + k] + j], acc);
+                c[cm + j] += acc;
+            }
+        }
+    }
+
+    @Override
     public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
         int nr = nv * L;
         for (int m = 0; m < mr; m++) {

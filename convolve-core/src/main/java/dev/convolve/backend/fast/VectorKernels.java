@@ -39,48 +39,92 @@ final class VectorKernels implements Kernels, GemmKernels {
     @Override
     public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         switch (mr * 16 + nv) {
-            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
             default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 
-    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -88,10 +132,13 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             c0_0 = a0.fma(b0, c0_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+        }
         c0_0.intoArray(c, cOff);
     }
 
-    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -101,11 +148,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
             c0_1 = a0.fma(b1, c0_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
     }
 
-    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -117,12 +168,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
             c0_2 = a0.fma(b2, c0_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
     }
 
-    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -136,13 +192,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
             c0_3 = a0.fma(b3, c0_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
         c0_3.intoArray(c, cOff + 3 * L);
     }
 
-    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -160,6 +222,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
             c0_5 = a0.fma(b5, c0_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -168,7 +238,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c0_5.intoArray(c, cOff + 5 * L);
     }
 
-    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -190,6 +260,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b7 = FloatVector.fromArray(S, b, bi + 7 * L);
             c0_7 = a0.fma(b7, c0_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -200,7 +280,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c0_7.intoArray(c, cOff + 7 * L);
     }
 
-    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -210,11 +290,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
             c1_0 = a1.fma(b0, c1_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
     }
 
-    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -227,13 +311,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_1 = a0.fma(b1, c0_1);
             c1_1 = a1.fma(b1, c1_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
     }
 
-    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -249,6 +339,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_2 = a0.fma(b2, c0_2);
             c1_2 = a1.fma(b2, c1_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -257,7 +355,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
     }
 
-    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -276,6 +374,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_3 = a0.fma(b3, c0_3);
             c1_3 = a1.fma(b3, c1_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -286,7 +394,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
     }
 
-    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -311,6 +419,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_5 = a0.fma(b5, c0_5);
             c1_5 = a1.fma(b5, c1_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -325,7 +447,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
     }
 
-    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -356,6 +478,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_7 = a0.fma(b7, c0_7);
             c1_7 = a1.fma(b7, c1_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -374,7 +514,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_7.intoArray(c, cOff + 1 * ldc + 7 * L);
     }
 
-    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -386,12 +526,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
             c2_0 = a2.fma(b0, c2_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
     }
 
-    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -407,6 +552,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_0 = a2.fma(b0, c2_0);
             c2_1 = a2.fma(b1, c2_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -415,7 +568,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
     }
 
-    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -435,6 +588,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_2 = a1.fma(b2, c1_2);
             c2_2 = a2.fma(b2, c2_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -446,7 +610,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
     }
 
-    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -470,6 +634,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_3 = a1.fma(b3, c1_3);
             c2_3 = a2.fma(b3, c2_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -484,7 +662,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
     }
 
-    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -516,6 +694,26 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_5 = a1.fma(b5, c1_5);
             c2_5 = a2.fma(b5, c2_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -536,7 +734,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_5.intoArray(c, cOff + 2 * ldc + 5 * L);
     }
 
-    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c2_6 = FloatVector.zero(S), c2_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -576,6 +774,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_7 = a1.fma(b7, c1_7);
             c2_7 = a2.fma(b7, c2_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c2_6 = c2_6.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 6 * L));
+            c2_7 = c2_7.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -602,7 +826,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_7.intoArray(c, cOff + 2 * ldc + 7 * L);
     }
 
-    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -616,13 +840,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
             c3_0 = a3.fma(b0, c3_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
         c3_0.intoArray(c, cOff + 3 * ldc);
     }
 
-    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -641,6 +871,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             c3_0 = a3.fma(b0, c3_0);
             c3_1 = a3.fma(b1, c3_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -651,7 +891,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
     }
 
-    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -675,6 +915,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c3_1 = a3.fma(b1, c3_1);
             c3_2 = a3.fma(b2, c3_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -689,7 +943,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
     }
 
-    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -718,6 +972,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_3 = a2.fma(b3, c2_3);
             c3_3 = a3.fma(b3, c3_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -736,7 +1008,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
     }
 
-    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -775,6 +1047,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_5 = a2.fma(b5, c2_5);
             c3_5 = a3.fma(b5, c3_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c3_4 = c3_4.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 4 * L));
+            c3_5 = c3_5.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -801,7 +1099,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_5.intoArray(c, cOff + 3 * ldc + 5 * L);
     }
 
-    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -817,6 +1115,13 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
             c4_0 = a4.fma(b0, c4_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -824,7 +1129,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_0.intoArray(c, cOff + 4 * ldc);
     }
 
-    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -846,6 +1151,18 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_0 = a4.fma(b0, c4_0);
             c4_1 = a4.fma(b1, c4_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -858,7 +1175,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
     }
 
-    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -886,6 +1203,23 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_1 = a4.fma(b1, c4_1);
             c4_2 = a4.fma(b2, c4_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -903,7 +1237,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
     }
 
-    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -937,6 +1271,28 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_2 = a4.fma(b2, c4_2);
             c4_3 = a4.fma(b3, c4_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -959,7 +1315,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
-    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -977,6 +1333,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
             c5_0 = a5.fma(b0, c5_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -985,7 +1349,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_0.intoArray(c, cOff + 5 * ldc);
     }
 
-    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1010,6 +1374,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_0 = a5.fma(b0, c5_0);
             c5_1 = a5.fma(b1, c5_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1024,7 +1402,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
     }
 
-    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1056,6 +1434,26 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_1 = a5.fma(b1, c5_1);
             c5_2 = a5.fma(b2, c5_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1076,7 +1474,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
     }
 
-    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1115,6 +1513,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_2 = a5.fma(b2, c5_2);
             c5_3 = a5.fma(b3, c5_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1141,7 +1565,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1161,6 +1585,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
             c6_0 = a6.fma(b0, c6_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -1170,7 +1603,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_0.intoArray(c, cOff + 6 * ldc);
     }
 
-    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1198,6 +1631,22 @@ final class VectorKernels implements Kernels, GemmKernels {
             c6_0 = a6.fma(b0, c6_0);
             c6_1 = a6.fma(b1, c6_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1214,7 +1663,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
     }
 
-    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1250,6 +1699,29 @@ final class VectorKernels implements Kernels, GemmKernels {
             c6_1 = a6.fma(b1, c6_1);
             c6_2 = a6.fma(b2, c6_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1273,7 +1745,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
     }
 
-    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1295,6 +1767,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
             c7_0 = a7.fma(b0, c7_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -1305,7 +1787,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c7_0.intoArray(c, cOff + 7 * ldc);
     }
 
-    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1336,6 +1818,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1354,7 +1854,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
     }
 
-    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1393,6 +1893,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
             c7_2 = a7.fma(b2, c7_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
         }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);

@@ -55,13 +55,22 @@ w("""
     public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         switch (mr * 16 + nv) {""")
 for mr, nv in GEMM_ALL:
-    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
+        }
+    }
+
+    @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in GEMM_ALL:
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);" % (mr * 16 + nv, mr, nv))
 w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 """)
 for mr, nv in GEMM_ALL:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {" % (mr, nv))
+    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
     w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
@@ -82,6 +91,12 @@ for mr, nv in GEMM_ALL:
                 w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
 
+    w("        if (add) {")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s%s));" % (m, v, m, v, base, "" if v == 0 else " + %d * L" % v))
+    w("        }")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):

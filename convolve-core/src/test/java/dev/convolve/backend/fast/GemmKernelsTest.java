@@ -11,7 +11,8 @@ import net.jqwik.api.Property;
  * The helpers of {@link GemmKernels} against their definitions, for the vector and the scalar kernels:
  * {@link GemmKernels#transpose} (the block transposes that pack {@code gemm-dw}'s operands and block Winograd's channels) for
  * every row count, group size (whole blocks, the 4-row panels of a packed A, other divisors of the lanes) and stride, with the
- * elements it must leave alone checked too; {@link GemmKernels#bcastStore} (Winograd's GEMMs) over random offsets and lengths.
+ * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
+ * forward and kernel gradient) over random offsets and lengths.
  */
 class GemmKernelsTest {
     private static final Kernels KERNELS = FastBackend.create().kernels();
@@ -35,6 +36,46 @@ class GemmKernelsTest {
     @Property(tries = 50)
     void scalarBcastStoreMatchesDefinition(@ForAll long seed) {
         checkBcast(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 7L), 1 + (int) Math.floorMod(seed >> 3, 4L), seed);
+    }
+
+    private static final int[][] GEMM_TILES = {{6, 4}, {8, 3}, {8, 2}, {8, 1}, {4, 2}, {1, 1}};
+
+    @Property(tries = 100)
+    void vectorGemmAddMatchesDefinition(@ForAll long seed) {
+        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        checkGemmAdd(VECTOR, t[0], t[1], seed);
+    }
+
+    @Property(tries = 50)
+    void scalarGemmAddMatchesDefinition(@ForAll long seed) {
+        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        checkGemmAdd(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
+    }
+
+    private static void checkGemmAdd(GemmKernels k, int mr, int nv, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), nr = nv * lanes, kc = r.nextInt(0, 40), o0 = r.nextInt(3), aOff = r.nextInt(5), bOff = r.nextInt(7);
+        int lda = mr + r.nextInt(6), ldc = nr + r.nextInt(20), cOff = r.nextInt(9);
+        int[] off = new int[o0 + kc];
+        for (int i = 0; i < off.length; i++) off[i] = r.nextInt(0, 300);
+        float[] a = new float[aOff + kc * lda + mr], b = new float[bOff + 300 + nr];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
+        for (int i = 0; i < want.length; i++) want[i] = got[i] = (float) r.nextGaussian();
+        for (int m = 0; m < mr; m++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = 0;
+                for (int p = 0; p < kc; p++) sum += (double) a[aOff + p * lda + m] * b[bOff + off[o0 + p] + j];
+                want[cOff + m * ldc + j] += (float) sum;
+            }
+        }
+        k.gemmAdd(mr, nv, a, aOff, lda, kc, b, bOff, off, o0, got, cOff, ldc);
+        for (int i = 0; i < want.length; i++) {
+            final int at = i;
+            org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])) * Math.max(1, kc),
+                    () -> "mr " + mr + ", nv " + nv + ", kc " + kc + ", at " + at);
+        }
     }
 
     private static void checkBcast(GemmKernels k, int mr, int nv, long seed) {
