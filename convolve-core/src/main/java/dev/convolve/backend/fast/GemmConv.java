@@ -138,12 +138,8 @@ final class GemmConv {
             Threads.parallelFor(groups * outBatch * jBlocks, ShiftedConv.threadsFor(work), this::item);
         }
 
-        /**
-         * Item {@code idx}: column block {@code idx / (groups * outBatch)} of one group and image, so that the short last blocks
-         * of every image come last and the threads finish together.
-         */
         void item(int idx) {
-            int per = groups * outBatch, jb = idx / per, rest = idx % per, b = rest % outBatch, g = rest / outBatch;
+            int jb = idx % jBlocks, rest = idx / jBlocks, b = rest % outBatch, g = rest / outBatch;
             int j0 = jb * nc, ncA = Math.min(nc, jTot - j0);
             int inImg = b, inChan = featureGroups ? g * cg : 0;
             int xBase = (inImg * c + inChan) * xPlane;
