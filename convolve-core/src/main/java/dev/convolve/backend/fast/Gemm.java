@@ -43,11 +43,16 @@ final class Gemm {
      * narrower tiles at the edges and the wasted lanes of the last vector.
      */
     static Gemm choose(GemmKernels k, int m, int n) {
+        return choose(k, m, n, TILES);
+    }
+
+    /** {@link #choose(GemmKernels, int, int)} among {@code tiles} ({rows, vectors}); on equal cost the first wins. */
+    static Gemm choose(GemmKernels k, int m, int n, int[][] tiles) {
         int[] f = FORCED;
         if (f != null && k.hasPacked(f[0], f[1])) return new Gemm(k, f[0], f[1]);
         int[] best = null;
         double bestCost = Double.MAX_VALUE;
-        for (int[] t : TILES) {
+        for (int[] t : tiles) {
             if (!k.hasPacked(t[0], t[1])) continue;
             double c = cost(k.lanes(), t[0], t[1], m, n);
             if (c < bestCost - 1e-9) { bestCost = c; best = t; }

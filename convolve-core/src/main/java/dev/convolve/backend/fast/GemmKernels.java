@@ -20,6 +20,27 @@ interface GemmKernels {
      */
     void packed(int mr, int nv, int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add);
 
+    /**
+     * A block transpose for packing operands read across their rows: for {@code i < rows} ({@code 1 <= rows <= lanes()}) and
+     * {@code j < lanes()}, {@code dst[d + (i / group)*groupStride + j*dStride + i % group] = src[s + i*sStride + j]}: row {@code i}
+     * of the source becomes lane {@code i % group} of the rows of group {@code i / group} ({@code group} divides
+     * {@code lanes()}: the row panels of a packed A, or with {@code group = lanes()} one block of a B panel). Other
+     * destination elements are left as they were. Reads whole rows of {@code lanes()} floats.
+     */
+    void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride);
+
+    /**
+     * The broadcast tile of {@link Kernels#bcast} ({@code mr} must be that kernel's {@code bcastRows(nv)}) storing the sums
+     * instead of adding them to {@code c}: {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + p] * g[gOff + p*ldg + j]}.
+     */
+    void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc);
+
+    /**
+     * The shifted GEMM tile of {@link Kernels#gemm} ({@code hasGemm(mr, nv)} of the same kernels) adding its sums to {@code c}
+     * instead of storing them: {@code c[cOff + m*ldc + j] += sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.
+     */
+    void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc);
+
     /** The GEMM kernels that go with {@code k}: its own when it has them, else the scalar ones. */
     static GemmKernels of(Kernels k) {
         return k instanceof GemmKernels g ? g : ScalarGemmKernels.INSTANCE;

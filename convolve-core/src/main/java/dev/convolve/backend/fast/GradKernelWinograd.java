@@ -31,6 +31,8 @@ final class GradKernelWinograd {
 
     static final class Job {
         final Kernels kern;
+        /** The block transposes of the packed GEMM's kernels, or null. */
+        final GemmKernels gk;
         final float[] x, g;
         final int c, cb, cpad, o, ob, opad, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, mr, nv, tb;
         final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
@@ -40,6 +42,7 @@ final class GradKernelWinograd {
         Job(Kernels kern, ConvPlan p, float[] x, float[] g) {
             this.kern = kern; this.x = x; this.g = g;
             lanes = kern.lanes();
+            gk = kern instanceof GemmKernels gm ? gm : null;
             c = p.channels();
             cb = (c + lanes - 1) / lanes;
             cpad = cb * lanes;
@@ -65,11 +68,13 @@ final class GradKernelWinograd {
             int m = 8;
             while (!kern.hasGemm(m, nv)) m--;
             mr = m;
-            tb = 64;
+            // blocks of at most 64 tiles, as many for every worker (49 blocks of 64 left one of two workers 25, the other 24)
+            tiles = batch * th * tw;
+            int workers = Math.max(1, ShiftedConv.threadsFor((long) XI * cpad * opad * tiles));
+            blocks = Math.min(tiles, ((tiles + 63) / 64 + workers - 1) / workers * workers);
+            tb = (tiles + blocks - 1) / blocks;
             off = new int[tb];
             for (int t = 0; t < tb; t++) off[t] = t * cpad;
-            tiles = batch * th * tw;
-            blocks = (tiles + tb - 1) / tb;
         }
 
         void run(float[] dw) {
@@ -108,41 +113,20 @@ final class GradKernelWinograd {
         /** Image and 16-channel block {@code idx} of the input, zero padded: {@code [n][cb][hp][wp][16]}. */
         private void blockInput(int idx) {
             int n = idx / cb, k = idx % cb;
-            int d0 = idx * plane;
-            java.util.Arrays.fill(xb, d0, d0 + plane, 0f);
-            int chans = Math.min(lanes, c - k * lanes);
-            int colLo = Math.max(0, -lo1), colHi = Math.min(wd, wp - lo1);
-            for (int cl = 0; cl < chans; cl++) {
-                int xs = (n * c + k * lanes + cl) * h * wd;
-                for (int iy = 0; iy < h; iy++) {
-                    int py = iy + lo0;
-                    if (py < 0 || py >= hp) continue;
-                    int xr = xs + iy * wd, dr = d0 + (py * wp + lo1) * lanes + cl;
-                    for (int ix = colLo; ix < colHi; ix++) xb[dr + ix * lanes] = x[xr + ix];
-                }
-            }
+            ChannelBlocks.copy(kern, gk, x, (n * c + k * lanes) * h * wd, h * wd, Math.min(lanes, c - k * lanes), h, wd, xb, idx * plane, hp, wp, lo0, lo1);
         }
 
         /** Image and 16-channel block {@code idx} of the output gradient, zero past the output: {@code [n][ob][gh][gw][16]}. */
         private void blockGrad(int idx) {
             int n = idx / ob, k = idx % ob;
-            int d0 = idx * gplane;
-            java.util.Arrays.fill(gb, d0, d0 + gplane, 0f);
-            int chans = Math.min(lanes, o - k * lanes);
-            for (int cl = 0; cl < chans; cl++) {
-                int gs = (n * o + k * lanes + cl) * q0 * q1;
-                for (int y = 0; y < q0; y++) {
-                    int gr = gs + y * q1, dr = d0 + y * gw * lanes + cl;
-                    for (int xx = 0; xx < q1; xx++) gb[dr + xx * lanes] = g[gr + xx];
-                }
-            }
+            ChannelBlocks.copy(kern, gk, g, (n * o + k * lanes) * q0 * q1, q0 * q1, Math.min(lanes, o - k * lanes), q0, q1, gb, idx * gplane, gh, gw, 0, 0);
         }
 
         private void block(int b, float[] partials, int partBase, int rowsPad) {
             int t0 = b * tb, count = Math.min(tb, tiles - t0);
+            if (count <= 0) return;
             float[] v = Scratch.floats(Scratch.GRAD, XI * tb * cpad);
             float[] gt = Scratch.floats(Scratch.OUT, XI * tb * opad + mr * lanes);
-            float[] mblk = Scratch.floats(Scratch.TILE, XI * rowsPad * cpad);
             float[] tmp = Scratch.floats(Scratch.PACK, 72 * lanes);
             int perImage = th * tw;
             for (int k = 0; k < count; k++) {
@@ -154,16 +138,22 @@ final class GradKernelWinograd {
             }
             // tiles past count: zero gradient rows, so they add nothing
             for (int xi = 0; xi < XI; xi++) java.util.Arrays.fill(gt, xi * tb * opad + count * opad, (xi + 1) * tb * opad, 0f);
+            // M[xi] (+)= Gt[xi]^T V[xi], added straight into this worker's partial sums
+            float[] mblk = gk == null ? Scratch.floats(Scratch.TILE, XI * rowsPad * cpad) : partials;
+            int mBase = gk == null ? 0 : partBase;
             for (int xi = 0; xi < XI; xi++) {
                 for (int r0 = 0; r0 < opad; r0 += mr) {
                     for (int cv = 0; cv < cb; cv += nv) {
-                        kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk,
-                                (xi * rowsPad + r0) * cpad + cv * lanes, cpad);
+                        int at = mBase + (xi * rowsPad + r0) * cpad + cv * lanes;
+                        if (gk != null) gk.gemmAdd(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
+                        else kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
                     }
                 }
             }
-            int n = XI * rowsPad * cpad;
-            for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
+            if (gk == null) {
+                int n = XI * rowsPad * cpad;
+                for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
+            }
         }
     }
 }

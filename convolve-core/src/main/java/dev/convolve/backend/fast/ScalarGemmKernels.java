@@ -36,4 +36,43 @@ final class ScalarGemmKernels implements GemmKernels {
             for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + acc[m * nr + j] : acc[m * nr + j];
         }
     }
+
+    @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        int nr = nv * L;
+        for (int m = 0; m < mr; m++) {
+            int cm = cOff + m * ldc;
+            for (int j = 0; j < nr; j++) {
+                float acc = 0f;
+                for (int k = 0; k < kc; k++) acc = Math.fma(a[aOff + k * lda + m], b[bOff + off[o0 + k] + j], acc);
+                c[cm + j] += acc;
+            }
+        }
+    }
+
+    @Override
+    public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+        int nr = nv * L;
+        for (int m = 0; m < mr; m++) {
+            int xm = xBase + rowOff[ro + m], cm = cOff + m * ldc;
+            java.util.Arrays.fill(c, cm, cm + nr, 0f);
+            for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+                float a = x[xm + p];
+                for (int j = 0; j < nr; j++) c[cm + j] = Math.fma(a, g[gi + j], c[cm + j]);
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
+    }
+
+    /** {@link GemmKernels#transpose} with {@code lanes} columns. */
+    static void transposeBlock(int lanes, float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        for (int i = 0; i < rows; i++) {
+            int si = s + i * sStride;
+            for (int j = 0, di = d + (i / group) * groupStride + i % group; j < lanes; j++, di += dStride) dst[di] = src[si + j];
+        }
+    }
 }

@@ -39,48 +39,92 @@ final class VectorKernels implements Kernels, GemmKernels {
     @Override
     public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         switch (mr * 16 + nv) {
-            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
-            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);
             default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 
-    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {
+            case 17 -> gemm1x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 18 -> gemm1x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 19 -> gemm1x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 20 -> gemm1x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 22 -> gemm1x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 24 -> gemm1x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 33 -> gemm2x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 34 -> gemm2x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 35 -> gemm2x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 36 -> gemm2x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 38 -> gemm2x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 40 -> gemm2x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 49 -> gemm3x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 50 -> gemm3x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 51 -> gemm3x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 52 -> gemm3x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 54 -> gemm3x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 56 -> gemm3x8(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 65 -> gemm4x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 66 -> gemm4x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 67 -> gemm4x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 68 -> gemm4x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 70 -> gemm4x6(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 81 -> gemm5x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 82 -> gemm5x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 83 -> gemm5x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 84 -> gemm5x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 97 -> gemm6x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 98 -> gemm6x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 99 -> gemm6x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 100 -> gemm6x4(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 113 -> gemm7x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 114 -> gemm7x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 115 -> gemm7x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 129 -> gemm8x1(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 130 -> gemm8x2(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            case 131 -> gemm8x3(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);
+            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void gemm1x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -88,10 +132,13 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             c0_0 = a0.fma(b0, c0_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+        }
         c0_0.intoArray(c, cOff);
     }
 
-    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -101,11 +148,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
             c0_1 = a0.fma(b1, c0_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
     }
 
-    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -117,12 +168,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
             c0_2 = a0.fma(b2, c0_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
     }
 
-    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -136,13 +192,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
             c0_3 = a0.fma(b3, c0_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
         c0_3.intoArray(c, cOff + 3 * L);
     }
 
-    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -160,6 +222,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
             c0_5 = a0.fma(b5, c0_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -168,7 +238,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c0_5.intoArray(c, cOff + 5 * L);
     }
 
-    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm1x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -190,6 +260,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector b7 = FloatVector.fromArray(S, b, bi + 7 * L);
             c0_7 = a0.fma(b7, c0_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -200,7 +280,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c0_7.intoArray(c, cOff + 7 * L);
     }
 
-    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -210,11 +290,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
             c1_0 = a1.fma(b0, c1_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
     }
 
-    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -227,13 +311,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_1 = a0.fma(b1, c0_1);
             c1_1 = a1.fma(b1, c1_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
     }
 
-    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -249,6 +339,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_2 = a0.fma(b2, c0_2);
             c1_2 = a1.fma(b2, c1_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -257,7 +355,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
     }
 
-    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -276,6 +374,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_3 = a0.fma(b3, c0_3);
             c1_3 = a1.fma(b3, c1_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -286,7 +394,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
     }
 
-    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -311,6 +419,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_5 = a0.fma(b5, c0_5);
             c1_5 = a1.fma(b5, c1_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -325,7 +447,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_5.intoArray(c, cOff + 1 * ldc + 5 * L);
     }
 
-    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm2x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -356,6 +478,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c0_7 = a0.fma(b7, c0_7);
             c1_7 = a1.fma(b7, c1_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -374,7 +514,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c1_7.intoArray(c, cOff + 1 * ldc + 7 * L);
     }
 
-    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -386,12 +526,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
             c2_0 = a2.fma(b0, c2_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
     }
 
-    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -407,6 +552,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_0 = a2.fma(b0, c2_0);
             c2_1 = a2.fma(b1, c2_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -415,7 +568,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
     }
 
-    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -435,6 +588,17 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_2 = a1.fma(b2, c1_2);
             c2_2 = a2.fma(b2, c2_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -446,7 +610,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
     }
 
-    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -470,6 +634,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_3 = a1.fma(b3, c1_3);
             c2_3 = a2.fma(b3, c2_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -484,7 +662,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
     }
 
-    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -516,6 +694,26 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_5 = a1.fma(b5, c1_5);
             c2_5 = a2.fma(b5, c2_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -536,7 +734,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_5.intoArray(c, cOff + 2 * ldc + 5 * L);
     }
 
-    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm3x8(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c0_6 = FloatVector.zero(S), c0_7 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c1_6 = FloatVector.zero(S), c1_7 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c2_6 = FloatVector.zero(S), c2_7 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -576,6 +774,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c1_7 = a1.fma(b7, c1_7);
             c2_7 = a2.fma(b7, c2_7);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c0_6 = c0_6.add(FloatVector.fromArray(S, c, cOff + 6 * L));
+            c0_7 = c0_7.add(FloatVector.fromArray(S, c, cOff + 7 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c1_6 = c1_6.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 6 * L));
+            c1_7 = c1_7.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 7 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c2_6 = c2_6.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 6 * L));
+            c2_7 = c2_7.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 7 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -602,7 +826,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c2_7.intoArray(c, cOff + 2 * ldc + 7 * L);
     }
 
-    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -616,13 +840,19 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
             c3_0 = a3.fma(b0, c3_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
         c3_0.intoArray(c, cOff + 3 * ldc);
     }
 
-    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -641,6 +871,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             c3_0 = a3.fma(b0, c3_0);
             c3_1 = a3.fma(b1, c3_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -651,7 +891,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
     }
 
-    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -675,6 +915,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c3_1 = a3.fma(b1, c3_1);
             c3_2 = a3.fma(b2, c3_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -689,7 +943,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
     }
 
-    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -718,6 +972,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_3 = a2.fma(b3, c2_3);
             c3_3 = a3.fma(b3, c3_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -736,7 +1008,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
     }
 
-    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm4x6(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c0_4 = FloatVector.zero(S), c0_5 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c1_4 = FloatVector.zero(S), c1_5 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c2_4 = FloatVector.zero(S), c2_5 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c3_4 = FloatVector.zero(S), c3_5 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -775,6 +1047,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c2_5 = a2.fma(b5, c2_5);
             c3_5 = a3.fma(b5, c3_5);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c0_4 = c0_4.add(FloatVector.fromArray(S, c, cOff + 4 * L));
+            c0_5 = c0_5.add(FloatVector.fromArray(S, c, cOff + 5 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c1_4 = c1_4.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4 * L));
+            c1_5 = c1_5.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 5 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c2_4 = c2_4.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4 * L));
+            c2_5 = c2_5.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 5 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c3_4 = c3_4.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 4 * L));
+            c3_5 = c3_5.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 5 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -801,7 +1099,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_5.intoArray(c, cOff + 3 * ldc + 5 * L);
     }
 
-    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -817,6 +1115,13 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
             c4_0 = a4.fma(b0, c4_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -824,7 +1129,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_0.intoArray(c, cOff + 4 * ldc);
     }
 
-    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -846,6 +1151,18 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_0 = a4.fma(b0, c4_0);
             c4_1 = a4.fma(b1, c4_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -858,7 +1175,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
     }
 
-    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -886,6 +1203,23 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_1 = a4.fma(b1, c4_1);
             c4_2 = a4.fma(b2, c4_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -903,7 +1237,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
     }
 
-    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm5x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -937,6 +1271,28 @@ final class VectorKernels implements Kernels, GemmKernels {
             c4_2 = a4.fma(b2, c4_2);
             c4_3 = a4.fma(b3, c4_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -959,7 +1315,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
-    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -977,6 +1333,14 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
             c5_0 = a5.fma(b0, c5_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -985,7 +1349,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_0.intoArray(c, cOff + 5 * ldc);
     }
 
-    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1010,6 +1374,20 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_0 = a5.fma(b0, c5_0);
             c5_1 = a5.fma(b1, c5_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1024,7 +1402,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
     }
 
-    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1056,6 +1434,26 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_1 = a5.fma(b1, c5_1);
             c5_2 = a5.fma(b2, c5_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1076,7 +1474,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
     }
 
-    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm6x4(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1115,6 +1513,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_2 = a5.fma(b2, c5_2);
             c5_3 = a5.fma(b3, c5_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1141,7 +1565,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1161,6 +1585,15 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
             c6_0 = a6.fma(b0, c6_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -1170,7 +1603,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_0.intoArray(c, cOff + 6 * ldc);
     }
 
-    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1198,6 +1631,22 @@ final class VectorKernels implements Kernels, GemmKernels {
             c6_0 = a6.fma(b0, c6_0);
             c6_1 = a6.fma(b1, c6_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1214,7 +1663,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
     }
 
-    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm7x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1250,6 +1699,29 @@ final class VectorKernels implements Kernels, GemmKernels {
             c6_1 = a6.fma(b1, c6_1);
             c6_2 = a6.fma(b2, c6_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -1273,7 +1745,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
     }
 
-    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x1(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1295,6 +1767,16 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
             c7_0 = a7.fma(b0, c7_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -1305,7 +1787,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c7_0.intoArray(c, cOff + 7 * ldc);
     }
 
-    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x2(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1336,6 +1818,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -1354,7 +1854,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
     }
 
-    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+    private static void gemm8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
         for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {
             int bi = bOff + off[k];
@@ -1393,6 +1893,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
             c7_2 = a7.fma(b2, c7_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
         }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
@@ -3864,6 +4390,242 @@ final class VectorKernels implements Kernels, GemmKernels {
         c3_5.intoArray(c, ci + 3 * ldc + 5 * L);
     }
 
+    private static final FloatVector TLO0 = swapIndex(0, false), THI0 = swapIndex(0, true), TLO1 = swapIndex(1, false),
+            THI1 = swapIndex(1, true), TLO2 = swapIndex(2, false), THI2 = swapIndex(2, true), TLO3 = swapIndex(3, false),
+            THI3 = swapIndex(3, true);
+
+    /** Indexes into the pair (row i, row i + b) of the rows after stage {@code st}: row i (low) or row i + b (high). */
+    private static FloatVector swapIndex(int st, boolean high) {
+        int b = Math.max(1, L >> (st + 1));
+        float[] ix = new float[L];
+        for (int j = 0; j < L; j++) {
+            boolean upper = (j & b) != 0;
+            ix[j] = high ? (upper ? L + j : j ^ b) : (upper ? L + (j ^ b) : j);
+        }
+        return FloatVector.fromArray(S, ix, 0);
+    }
+
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[L * L]);
+
+    @Override
+    public void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        if (L != 16 && L != 8) {
+            ScalarGemmKernels.transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
+        } else if (rows >= L && group >= L) {
+            transposeBlock(src, s, sStride, rows, dst, d, dStride);
+        } else if (L == 16 && group == 4 && dStride == 4 && rows % 4 == 0) {
+            transposeQuads16(src, s, sStride, rows, dst, d, groupStride);
+        } else {
+            // through a small block in the L1 cache: one method holding both the permutes and the masked stores grows past
+            // C2's budget for keeping vectors in registers
+            float[] t = TRANSPOSED.get();
+            transposeBlock(src, s, sStride, rows, t, 0, L);
+            storeGroups(t, rows, dst, d, dStride, group, groupStride);
+        }
+    }
+
+    private static void transposeBlock(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        if (L == 16) transpose16(src, s, sStride, rows, dst, d, dStride);
+        else transpose8(src, s, sStride, rows, dst, d, dStride);
+    }
+
+    /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
+    private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        for (int g = 0, lo = 0; lo < rows; g++, lo += group) {
+            int hi = Math.min(rows, lo + group), at = d + g * groupStride - lo;
+            VectorMask<Float> m = VectorMask.fromLong(S, (hi == 64 ? -1L : (1L << hi) - 1) & -(1L << lo));
+            for (int j = 0; j < L; j++) FloatVector.fromArray(S, t, j * L).intoArray(dst, at + j * dStride, m);
+        }
+    }
+
+    private static void transposeQuads16(float[] src, int s, int sStride, int rows, float[] dst, int d, int groupStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + Math.min(8, last) * sStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + Math.min(9, last) * sStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + Math.min(10, last) * sStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + Math.min(11, last) * sStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + Math.min(12, last) * sStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + Math.min(13, last) * sStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + Math.min(14, last) * sStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + Math.min(15, last) * sStride);
+        FloatVector t;
+        FloatVector lo0_0 = TLO3, hi0_0 = THI3;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        t = lo0_0.selectFrom(r8, r9); r9 = hi0_0.selectFrom(r8, r9); r8 = t;
+        t = lo0_0.selectFrom(r10, r11); r11 = hi0_0.selectFrom(r10, r11); r10 = t;
+        t = lo0_0.selectFrom(r12, r13); r13 = hi0_0.selectFrom(r12, r13); r12 = t;
+        t = lo0_0.selectFrom(r14, r15); r15 = hi0_0.selectFrom(r14, r15); r14 = t;
+        FloatVector lo1_1 = TLO2, hi1_1 = THI2;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        t = lo1_1.selectFrom(r8, r10); r10 = hi1_1.selectFrom(r8, r10); r8 = t;
+        t = lo1_1.selectFrom(r9, r11); r11 = hi1_1.selectFrom(r9, r11); r9 = t;
+        t = lo1_1.selectFrom(r12, r14); r14 = hi1_1.selectFrom(r12, r14); r12 = t;
+        t = lo1_1.selectFrom(r13, r15); r15 = hi1_1.selectFrom(r13, r15); r13 = t;
+        FloatVector lo0_2 = TLO1, hi0_2 = THI1;
+        t = lo0_2.selectFrom(r0, r1); r1 = hi0_2.selectFrom(r0, r1); r0 = t;
+        t = lo0_2.selectFrom(r2, r3); r3 = hi0_2.selectFrom(r2, r3); r2 = t;
+        t = lo0_2.selectFrom(r4, r5); r5 = hi0_2.selectFrom(r4, r5); r4 = t;
+        t = lo0_2.selectFrom(r6, r7); r7 = hi0_2.selectFrom(r6, r7); r6 = t;
+        t = lo0_2.selectFrom(r8, r9); r9 = hi0_2.selectFrom(r8, r9); r8 = t;
+        t = lo0_2.selectFrom(r10, r11); r11 = hi0_2.selectFrom(r10, r11); r10 = t;
+        t = lo0_2.selectFrom(r12, r13); r13 = hi0_2.selectFrom(r12, r13); r12 = t;
+        t = lo0_2.selectFrom(r14, r15); r15 = hi0_2.selectFrom(r14, r15); r14 = t;
+        FloatVector lo1_3 = TLO0, hi1_3 = THI0;
+        t = lo1_3.selectFrom(r0, r2); r2 = hi1_3.selectFrom(r0, r2); r0 = t;
+        t = lo1_3.selectFrom(r1, r3); r3 = hi1_3.selectFrom(r1, r3); r1 = t;
+        t = lo1_3.selectFrom(r4, r6); r6 = hi1_3.selectFrom(r4, r6); r4 = t;
+        t = lo1_3.selectFrom(r5, r7); r7 = hi1_3.selectFrom(r5, r7); r5 = t;
+        t = lo1_3.selectFrom(r8, r10); r10 = hi1_3.selectFrom(r8, r10); r8 = t;
+        t = lo1_3.selectFrom(r9, r11); r11 = hi1_3.selectFrom(r9, r11); r9 = t;
+        t = lo1_3.selectFrom(r12, r14); r14 = hi1_3.selectFrom(r12, r14); r12 = t;
+        t = lo1_3.selectFrom(r13, r15); r15 = hi1_3.selectFrom(r13, r15); r13 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 16);
+        r2.intoArray(dst, d + 32);
+        r3.intoArray(dst, d + 48);
+        if (rows > 4) {
+            r4.intoArray(dst, d + 1 * groupStride);
+            r5.intoArray(dst, d + 1 * groupStride + 16);
+            r6.intoArray(dst, d + 1 * groupStride + 32);
+            r7.intoArray(dst, d + 1 * groupStride + 48);
+        }
+        if (rows > 8) {
+            r8.intoArray(dst, d + 2 * groupStride);
+            r9.intoArray(dst, d + 2 * groupStride + 16);
+            r10.intoArray(dst, d + 2 * groupStride + 32);
+            r11.intoArray(dst, d + 2 * groupStride + 48);
+        }
+        if (rows > 12) {
+            r12.intoArray(dst, d + 3 * groupStride);
+            r13.intoArray(dst, d + 3 * groupStride + 16);
+            r14.intoArray(dst, d + 3 * groupStride + 32);
+            r15.intoArray(dst, d + 3 * groupStride + 48);
+        }
+    }
+
+    private static void transpose16(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + Math.min(8, last) * sStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + Math.min(9, last) * sStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + Math.min(10, last) * sStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + Math.min(11, last) * sStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + Math.min(12, last) * sStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + Math.min(13, last) * sStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + Math.min(14, last) * sStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + Math.min(15, last) * sStride);
+        FloatVector t;
+        FloatVector lo3_3 = TLO0, hi3_3 = THI0;
+        t = lo3_3.selectFrom(r0, r8); r8 = hi3_3.selectFrom(r0, r8); r0 = t;
+        t = lo3_3.selectFrom(r1, r9); r9 = hi3_3.selectFrom(r1, r9); r1 = t;
+        t = lo3_3.selectFrom(r2, r10); r10 = hi3_3.selectFrom(r2, r10); r2 = t;
+        t = lo3_3.selectFrom(r3, r11); r11 = hi3_3.selectFrom(r3, r11); r3 = t;
+        t = lo3_3.selectFrom(r4, r12); r12 = hi3_3.selectFrom(r4, r12); r4 = t;
+        t = lo3_3.selectFrom(r5, r13); r13 = hi3_3.selectFrom(r5, r13); r5 = t;
+        t = lo3_3.selectFrom(r6, r14); r14 = hi3_3.selectFrom(r6, r14); r6 = t;
+        t = lo3_3.selectFrom(r7, r15); r15 = hi3_3.selectFrom(r7, r15); r7 = t;
+        FloatVector lo2_2 = TLO1, hi2_2 = THI1;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        t = lo2_2.selectFrom(r8, r12); r12 = hi2_2.selectFrom(r8, r12); r8 = t;
+        t = lo2_2.selectFrom(r9, r13); r13 = hi2_2.selectFrom(r9, r13); r9 = t;
+        t = lo2_2.selectFrom(r10, r14); r14 = hi2_2.selectFrom(r10, r14); r10 = t;
+        t = lo2_2.selectFrom(r11, r15); r15 = hi2_2.selectFrom(r11, r15); r11 = t;
+        FloatVector lo1_1 = TLO2, hi1_1 = THI2;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        t = lo1_1.selectFrom(r8, r10); r10 = hi1_1.selectFrom(r8, r10); r8 = t;
+        t = lo1_1.selectFrom(r9, r11); r11 = hi1_1.selectFrom(r9, r11); r9 = t;
+        t = lo1_1.selectFrom(r12, r14); r14 = hi1_1.selectFrom(r12, r14); r12 = t;
+        t = lo1_1.selectFrom(r13, r15); r15 = hi1_1.selectFrom(r13, r15); r13 = t;
+        FloatVector lo0_0 = TLO3, hi0_0 = THI3;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        t = lo0_0.selectFrom(r8, r9); r9 = hi0_0.selectFrom(r8, r9); r8 = t;
+        t = lo0_0.selectFrom(r10, r11); r11 = hi0_0.selectFrom(r10, r11); r10 = t;
+        t = lo0_0.selectFrom(r12, r13); r13 = hi0_0.selectFrom(r12, r13); r12 = t;
+        t = lo0_0.selectFrom(r14, r15); r15 = hi0_0.selectFrom(r14, r15); r14 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 1 * dStride);
+        r2.intoArray(dst, d + 2 * dStride);
+        r3.intoArray(dst, d + 3 * dStride);
+        r4.intoArray(dst, d + 4 * dStride);
+        r5.intoArray(dst, d + 5 * dStride);
+        r6.intoArray(dst, d + 6 * dStride);
+        r7.intoArray(dst, d + 7 * dStride);
+        r8.intoArray(dst, d + 8 * dStride);
+        r9.intoArray(dst, d + 9 * dStride);
+        r10.intoArray(dst, d + 10 * dStride);
+        r11.intoArray(dst, d + 11 * dStride);
+        r12.intoArray(dst, d + 12 * dStride);
+        r13.intoArray(dst, d + 13 * dStride);
+        r14.intoArray(dst, d + 14 * dStride);
+        r15.intoArray(dst, d + 15 * dStride);
+    }
+
+    private static void transpose8(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        int last = rows - 1;
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + Math.min(1, last) * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + Math.min(2, last) * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + Math.min(3, last) * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + Math.min(4, last) * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + Math.min(5, last) * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + Math.min(6, last) * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + Math.min(7, last) * sStride);
+        FloatVector t;
+        FloatVector lo2_2 = TLO0, hi2_2 = THI0;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        FloatVector lo1_1 = TLO1, hi1_1 = THI1;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        FloatVector lo0_0 = TLO2, hi0_0 = THI2;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + 1 * dStride);
+        r2.intoArray(dst, d + 2 * dStride);
+        r3.intoArray(dst, d + 3 * dStride);
+        r4.intoArray(dst, d + 4 * dStride);
+        r5.intoArray(dst, d + 5 * dStride);
+        r6.intoArray(dst, d + 6 * dStride);
+        r7.intoArray(dst, d + 7 * dStride);
+    }
+
     @Override
     public int bcastRows(int nv) { return BCAST_MR[nv]; }
 
@@ -3872,15 +4634,27 @@ final class VectorKernels implements Kernels, GemmKernels {
     @Override
     public void bcast(int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
         switch (nv) {
-            case 4 -> bcast6x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);
-            case 3 -> bcast8x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);
-            case 2 -> bcast12x2(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);
-            case 1 -> bcast24x1(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);
+            case 4 -> bcast6x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);
+            case 3 -> bcast8x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);
+            case 2 -> bcast12x2(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);
+            case 1 -> bcast24x1(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);
             default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
         }
     }
 
-    private static void bcast6x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+    @Override
+    public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+        if (mr != BCAST_MR[nv]) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        switch (nv) {
+            case 4 -> bcast6x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);
+            case 3 -> bcast8x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);
+            case 2 -> bcast12x2(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);
+            case 1 -> bcast24x1(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);
+            default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
+        }
+    }
+
+    private static void bcast6x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -3924,33 +4698,59 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_2 = a5.fma(g2, c5_2);
             c5_3 = a5.fma(g3, c5_3);
         }
-        c0_0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L)).intoArray(c, cOff + 1 * L);
-        c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L)).intoArray(c, cOff + 2 * L);
-        c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L)).intoArray(c, cOff + 3 * L);
-        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L)).intoArray(c, cOff + 1 * ldc + 1 * L);
-        c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L)).intoArray(c, cOff + 1 * ldc + 2 * L);
-        c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L)).intoArray(c, cOff + 1 * ldc + 3 * L);
-        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L)).intoArray(c, cOff + 2 * ldc + 1 * L);
-        c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L)).intoArray(c, cOff + 2 * ldc + 2 * L);
-        c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L)).intoArray(c, cOff + 2 * ldc + 3 * L);
-        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L)).intoArray(c, cOff + 3 * ldc + 1 * L);
-        c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L)).intoArray(c, cOff + 3 * ldc + 2 * L);
-        c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L)).intoArray(c, cOff + 3 * ldc + 3 * L);
-        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L)).intoArray(c, cOff + 4 * ldc + 1 * L);
-        c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L)).intoArray(c, cOff + 4 * ldc + 2 * L);
-        c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L)).intoArray(c, cOff + 4 * ldc + 3 * L);
-        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L)).intoArray(c, cOff + 5 * ldc + 1 * L);
-        c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L)).intoArray(c, cOff + 5 * ldc + 2 * L);
-        c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L)).intoArray(c, cOff + 5 * ldc + 3 * L);
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void bcast8x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+    private static void bcast8x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -3997,33 +4797,59 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_1 = a7.fma(g1, c7_1);
             c7_2 = a7.fma(g2, c7_2);
         }
-        c0_0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L)).intoArray(c, cOff + 1 * L);
-        c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L)).intoArray(c, cOff + 2 * L);
-        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L)).intoArray(c, cOff + 1 * ldc + 1 * L);
-        c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L)).intoArray(c, cOff + 1 * ldc + 2 * L);
-        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L)).intoArray(c, cOff + 2 * ldc + 1 * L);
-        c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L)).intoArray(c, cOff + 2 * ldc + 2 * L);
-        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L)).intoArray(c, cOff + 3 * ldc + 1 * L);
-        c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L)).intoArray(c, cOff + 3 * ldc + 2 * L);
-        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L)).intoArray(c, cOff + 4 * ldc + 1 * L);
-        c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L)).intoArray(c, cOff + 4 * ldc + 2 * L);
-        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L)).intoArray(c, cOff + 5 * ldc + 1 * L);
-        c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L)).intoArray(c, cOff + 5 * ldc + 2 * L);
-        c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
-        c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L)).intoArray(c, cOff + 6 * ldc + 1 * L);
-        c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L)).intoArray(c, cOff + 6 * ldc + 2 * L);
-        c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
-        c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L)).intoArray(c, cOff + 7 * ldc + 1 * L);
-        c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L)).intoArray(c, cOff + 7 * ldc + 2 * L);
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
     }
 
-    private static void bcast12x2(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+    private static void bcast12x2(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -4077,33 +4903,59 @@ final class VectorKernels implements Kernels, GemmKernels {
             c11_0 = a11.fma(g0, c11_0);
             c11_1 = a11.fma(g1, c11_1);
         }
-        c0_0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L)).intoArray(c, cOff + 1 * L);
-        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L)).intoArray(c, cOff + 1 * ldc + 1 * L);
-        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L)).intoArray(c, cOff + 2 * ldc + 1 * L);
-        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L)).intoArray(c, cOff + 3 * ldc + 1 * L);
-        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L)).intoArray(c, cOff + 4 * ldc + 1 * L);
-        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L)).intoArray(c, cOff + 5 * ldc + 1 * L);
-        c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
-        c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L)).intoArray(c, cOff + 6 * ldc + 1 * L);
-        c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
-        c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L)).intoArray(c, cOff + 7 * ldc + 1 * L);
-        c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc)).intoArray(c, cOff + 8 * ldc);
-        c8_1.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * L)).intoArray(c, cOff + 8 * ldc + 1 * L);
-        c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc)).intoArray(c, cOff + 9 * ldc);
-        c9_1.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * L)).intoArray(c, cOff + 9 * ldc + 1 * L);
-        c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc)).intoArray(c, cOff + 10 * ldc);
-        c10_1.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * L)).intoArray(c, cOff + 10 * ldc + 1 * L);
-        c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc)).intoArray(c, cOff + 11 * ldc);
-        c11_1.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * L)).intoArray(c, cOff + 11 * ldc + 1 * L);
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * L));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c11_1 = c11_1.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c8_1.intoArray(c, cOff + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c9_1.intoArray(c, cOff + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c10_1.intoArray(c, cOff + 10 * ldc + 1 * L);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c11_1.intoArray(c, cOff + 11 * ldc + 1 * L);
     }
 
-    private static void bcast24x1(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+    private static void bcast24x1(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -4180,30 +5032,56 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a23 = FloatVector.broadcast(S, x[x23 + p]);
             c23_0 = a23.fma(g0, c23_0);
         }
-        c0_0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
-        c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
-        c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc)).intoArray(c, cOff + 8 * ldc);
-        c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc)).intoArray(c, cOff + 9 * ldc);
-        c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc)).intoArray(c, cOff + 10 * ldc);
-        c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc)).intoArray(c, cOff + 11 * ldc);
-        c12_0.add(FloatVector.fromArray(S, c, cOff + 12 * ldc)).intoArray(c, cOff + 12 * ldc);
-        c13_0.add(FloatVector.fromArray(S, c, cOff + 13 * ldc)).intoArray(c, cOff + 13 * ldc);
-        c14_0.add(FloatVector.fromArray(S, c, cOff + 14 * ldc)).intoArray(c, cOff + 14 * ldc);
-        c15_0.add(FloatVector.fromArray(S, c, cOff + 15 * ldc)).intoArray(c, cOff + 15 * ldc);
-        c16_0.add(FloatVector.fromArray(S, c, cOff + 16 * ldc)).intoArray(c, cOff + 16 * ldc);
-        c17_0.add(FloatVector.fromArray(S, c, cOff + 17 * ldc)).intoArray(c, cOff + 17 * ldc);
-        c18_0.add(FloatVector.fromArray(S, c, cOff + 18 * ldc)).intoArray(c, cOff + 18 * ldc);
-        c19_0.add(FloatVector.fromArray(S, c, cOff + 19 * ldc)).intoArray(c, cOff + 19 * ldc);
-        c20_0.add(FloatVector.fromArray(S, c, cOff + 20 * ldc)).intoArray(c, cOff + 20 * ldc);
-        c21_0.add(FloatVector.fromArray(S, c, cOff + 21 * ldc)).intoArray(c, cOff + 21 * ldc);
-        c22_0.add(FloatVector.fromArray(S, c, cOff + 22 * ldc)).intoArray(c, cOff + 22 * ldc);
-        c23_0.add(FloatVector.fromArray(S, c, cOff + 23 * ldc)).intoArray(c, cOff + 23 * ldc);
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c12_0 = c12_0.add(FloatVector.fromArray(S, c, cOff + 12 * ldc));
+            c13_0 = c13_0.add(FloatVector.fromArray(S, c, cOff + 13 * ldc));
+            c14_0 = c14_0.add(FloatVector.fromArray(S, c, cOff + 14 * ldc));
+            c15_0 = c15_0.add(FloatVector.fromArray(S, c, cOff + 15 * ldc));
+            c16_0 = c16_0.add(FloatVector.fromArray(S, c, cOff + 16 * ldc));
+            c17_0 = c17_0.add(FloatVector.fromArray(S, c, cOff + 17 * ldc));
+            c18_0 = c18_0.add(FloatVector.fromArray(S, c, cOff + 18 * ldc));
+            c19_0 = c19_0.add(FloatVector.fromArray(S, c, cOff + 19 * ldc));
+            c20_0 = c20_0.add(FloatVector.fromArray(S, c, cOff + 20 * ldc));
+            c21_0 = c21_0.add(FloatVector.fromArray(S, c, cOff + 21 * ldc));
+            c22_0 = c22_0.add(FloatVector.fromArray(S, c, cOff + 22 * ldc));
+            c23_0 = c23_0.add(FloatVector.fromArray(S, c, cOff + 23 * ldc));
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c12_0.intoArray(c, cOff + 12 * ldc);
+        c13_0.intoArray(c, cOff + 13 * ldc);
+        c14_0.intoArray(c, cOff + 14 * ldc);
+        c15_0.intoArray(c, cOff + 15 * ldc);
+        c16_0.intoArray(c, cOff + 16 * ldc);
+        c17_0.intoArray(c, cOff + 17 * ldc);
+        c18_0.intoArray(c, cOff + 18 * ldc);
+        c19_0.intoArray(c, cOff + 19 * ldc);
+        c20_0.intoArray(c, cOff + 20 * ldc);
+        c21_0.intoArray(c, cOff + 21 * ldc);
+        c22_0.intoArray(c, cOff + 22 * ldc);
+        c23_0.intoArray(c, cOff + 23 * ldc);
     }
 
     @Override
@@ -4570,11 +5448,8 @@ final class VectorKernels implements Kernels, GemmKernels {
 
     @Override
     public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int r = 0; r < 6; r++) {
-            int rb = base + r * rowStride;
-            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
-        }
-        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        // the columns straight from the blocked input (no copy of the patch first)
+        for (int s = 0; s < 6; s++) inputColumnAt(src, base + s * L, rowStride, tmp, s);
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 
@@ -4647,6 +5522,21 @@ final class VectorKernels implements Kernels, GemmKernels {
         FloatVector d3 = FloatVector.fromArray(S, tmp, (3 * 6 + s) * L);
         FloatVector d4 = FloatVector.fromArray(S, tmp, (4 * 6 + s) * L);
         FloatVector d5 = FloatVector.fromArray(S, tmp, (5 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
+        d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, 2f), d1.fma(FloatVector.broadcast(S, -2f), d2.neg().add(d4))).intoArray(tmp, (36 + 3 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -2f), d1.fma(FloatVector.broadcast(S, 2f), d2.neg().add(d4))).intoArray(tmp, (36 + 4 * 6 + s) * L);
+        d3.fma(FloatVector.broadcast(S, -5f), d1.fma(FloatVector.broadcast(S, 4f), d5)).intoArray(tmp, (36 + 5 * 6 + s) * L);
+    }
+
+    private static void inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {
+        FloatVector d0 = FloatVector.fromArray(S, src, at + 0 * rowStride);
+        FloatVector d1 = FloatVector.fromArray(S, src, at + 1 * rowStride);
+        FloatVector d2 = FloatVector.fromArray(S, src, at + 2 * rowStride);
+        FloatVector d3 = FloatVector.fromArray(S, src, at + 3 * rowStride);
+        FloatVector d4 = FloatVector.fromArray(S, src, at + 4 * rowStride);
+        FloatVector d5 = FloatVector.fromArray(S, src, at + 5 * rowStride);
         d2.fma(FloatVector.broadcast(S, -5f), d0.fma(FloatVector.broadcast(S, 4f), d4)).intoArray(tmp, (36 + 0 * 6 + s) * L);
         d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, -4f), d3.add(d4))).intoArray(tmp, (36 + 1 * 6 + s) * L);
         d2.fma(FloatVector.broadcast(S, -4f), d1.fma(FloatVector.broadcast(S, 4f), d3.neg().add(d4))).intoArray(tmp, (36 + 2 * 6 + s) * L);

@@ -36,6 +36,8 @@ final class Winograd {
 
     static final class Job {
         final Kernels kern;
+        /** The block transposes of the packed GEMM's kernels, or null for kernels without them (then element stores). */
+        final GemmKernels gk;
         final float[] x, w, out;
         final int c, cb, cpad, o, opad, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, nv, mr, tb;
         final int wp, hp, plane, qTot, tiles, perItem, items;
@@ -45,6 +47,7 @@ final class Winograd {
         Job(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
             this.kern = kern; this.x = x; this.w = w; this.out = out;
             lanes = kern.lanes();
+            gk = kern instanceof GemmKernels g ? g : null;
             c = p.channels();
             cb = (c + lanes - 1) / lanes;
             cpad = cb * lanes;
@@ -65,16 +68,51 @@ final class Winograd {
             while (vecs % v != 0) v--;
             nv = v;
             mr = kern.bcastRows(nv);
-            int byMemory = (192 * 1024) / (XI * (cpad + opad));
-            tb = Math.max(mr, Math.min(8 * mr, byMemory / mr * mr));
+            tiles = batch * th * tw;
+            int tbMax = blockTiles(cpad, opad, mr);
+            perItem = itemTiles(tiles, mr, ShiftedConv.threadsFor((long) XI * c * opad * tiles));
+            items = (tiles + perItem - 1) / perItem;
+            // equal blocks inside an item, each at most tbMax tiles
+            int nb = (perItem + tbMax - 1) / tbMax;
+            tb = ((perItem + nb - 1) / nb + mr - 1) / mr * mr;
             rowOff = new int[tb];
             for (int t = 0; t < tb; t++) rowOff[t] = t * cpad;
-            tiles = batch * th * tw;
-            int blocks = (tiles + tb - 1) / tb;
-            int want = Math.max(1, Math.min(blocks, 4 * Threads.threads()));
-            int per = (blocks + want - 1) / want;
-            perItem = per * tb;
-            items = (tiles + perItem - 1) / perItem;
+        }
+
+        /**
+         * Most tiles per block. Each block reads all of the transformed kernel U ({@code 36 * C * O} floats) once, and keeps
+         * V and M ({@code 36 * tiles * (C + O)}): with U in the L2 cache (up to 64 channels each way), blocks whose V and M
+         * fit beside it (about 768 kB, at most 8 tile rows); with a bigger U, the U read per block is what costs (9.4 MB for
+         * 256 channels each way, from the L3 cache or memory, for 6 tiles a block measured 1.5x slower than the direct
+         * GEMM), so blocks as big as V and M of 2M floats (8 MB) per thread allow.
+         */
+        static int blockTiles(int cpad, int opad, int mr) {
+            long u = (long) XI * cpad * opad;
+            int byL2 = (192 * 1024) / (XI * (cpad + opad));
+            if (u <= 256 * 1024) return Math.max(mr, Math.min(8 * mr, byL2 / mr * mr));
+            int byL3 = (int) Math.min(4096, (2L << 20) / ((long) XI * (cpad + opad)));
+            return Math.max(mr, Math.max(Math.min(8 * mr, byL2), byL3) / mr * mr);
+        }
+
+        /**
+         * Tiles per work item: {@code threads * j} items ({@code j <= 4}) of whole tile rows of the GEMM each, with the fewest
+         * tiles on the busiest thread (the last item may be short: 7x7 planes of batch 64 are 256 tiles, cut in 8 items of
+         * 36 the last has 4 and one thread does 4 items, the other 3.1); among costs within 2% of the best, the most items (a
+         * thread slowed by other work is then helped by the other).
+         */
+        static int itemTiles(int tiles, int mr, int threads) {
+            long best = Long.MAX_VALUE;
+            int[] per = new int[5];
+            long[] cost = new long[5];
+            for (int j = 1; j <= 4; j++) {
+                int want = threads * j;
+                per[j] = ((tiles + want - 1) / want + mr - 1) / mr * mr;
+                int its = (tiles + per[j] - 1) / per[j];
+                cost[j] = (long) ((its + threads - 1) / threads) * per[j];
+                best = Math.min(best, cost[j]);
+            }
+            for (int j = 4; j >= 1; j--) if (cost[j] * 100 <= best * 102) return per[j];
+            return per[1];
         }
 
         void run() {
@@ -103,19 +141,7 @@ final class Winograd {
         /** Image {@code n}, channel block {@code k} ({@code idx = n*cb + k}) into {@code xb}. */
         private void block16(int idx) {
             int n = idx / cb, k = idx % cb;
-            int d0 = idx * plane;
-            java.util.Arrays.fill(xb, d0, d0 + plane, 0f);
-            int chans = Math.min(lanes, c - k * lanes);
-            int colLo = Math.max(0, -lo1), colHi = Math.min(wd, wp - lo1);
-            for (int cl = 0; cl < chans; cl++) {
-                int xs = (n * c + k * lanes + cl) * h * wd;
-                for (int iy = 0; iy < h; iy++) {
-                    int py = iy + lo0;
-                    if (py < 0 || py >= hp) continue;
-                    int xr = xs + iy * wd, dr = d0 + (py * wp + lo1) * lanes + cl;
-                    for (int ix = colLo; ix < colHi; ix++) xb[dr + ix * lanes] = x[xr + ix];
-                }
-            }
+            ChannelBlocks.copy(kern, gk, x, (n * c + k * lanes) * h * wd, h * wd, Math.min(lanes, c - k * lanes), h, wd, xb, idx * plane, hp, wp, lo0, lo1);
         }
 
         private void item(int idx) {
@@ -147,20 +173,28 @@ final class Winograd {
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
-            java.util.Arrays.fill(m, 0, XI * tb * opad, 0f);
+            if (gk == null) java.util.Arrays.fill(m, 0, XI * tb * opad, 0f);
             for (int xi = 0; xi < XI; xi++) {
                 for (int ov = 0; ov < opad; ov += nv * lanes) {
                     for (int r0 = 0; r0 < rows; r0 += mr) {
-                        kern.bcast(nv, v, rowOff, r0, xi * tb * cpad, c, u, xi * cpad * opad + ov, opad, m, (xi * tb + r0) * opad + ov, opad);
+                        int mOff = (xi * tb + r0) * opad + ov, uOff = xi * cpad * opad + ov;
+                        if (gk != null) gk.bcastStore(mr, nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
+                        else kern.bcast(nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
                     }
                 }
             }
-            // 3. outputs: 16 output channels of one tile per transform
+            // 3. outputs: 16 output channels of one tile per transform; a whole 4x4 tile of 16 channels is stored by one block
+            // transpose (positions to channel planes, rows of 4 to the output rows)
+            boolean blocks = lanes == 16 && gk != null;
             for (int t = 0; t < count; t++) {
                 int e = ext[t], ha = e >> 3, wb = e & 7;
                 for (int ov = 0; ov < opad; ov += lanes) {
                     kern.wino4Output(m, t * opad + ov, tb * opad, tmp, y);
                     int oEnd = Math.min(lanes, o - ov);
+                    if (blocks && ha == TILE && wb == TILE && oEnd == lanes) {
+                        gk.transpose(y, 0, lanes, 16, out, dst[t] + ov * qTot, qTot, TILE, q1);
+                        continue;
+                    }
                     for (int a = 0; a < ha; a++) {
                         for (int b = 0; b < wb; b++) {
                             int yo = (a * TILE + b) * lanes, d = dst[t] + ov * qTot + a * q1 + b;

@@ -55,13 +55,22 @@ w("""
     public void gemm(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
         switch (mr * 16 + nv) {""")
 for mr, nv in GEMM_ALL:
-    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, false);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
+        }
+    }
+
+    @Override
+    public void gemmAdd(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in GEMM_ALL:
+    w("            case %d -> gemm%dx%d(a, aOff, lda, kc, b, bOff, off, o0, c, cOff, ldc, true);" % (mr * 16 + nv, mr, nv))
 w("""            default -> throw new IllegalStateException("no gemm tile " + mr + "x" + nv);
         }
     }
 """)
 for mr, nv in GEMM_ALL:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc) {" % (mr, nv))
+    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
     w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
@@ -82,6 +91,12 @@ for mr, nv in GEMM_ALL:
                 w("            c%d_%d = a%d.fma(b%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
 
+    w("        if (add) {")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s%s));" % (m, v, m, v, base, "" if v == 0 else " + %d * L" % v))
+    w("        }")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
@@ -133,6 +148,90 @@ for mr, nv in PACKED:
             w("        c%d_%d.intoArray(c, %s%s);" % (m, v, base, "" if v == 0 else " + %d * L" % v))
     w("    }\n")
 
+# ---------------------------------------------------------------- block transpose (packing of operands read across their rows)
+# log2(L) stages; stage st swaps the off-diagonal blocks of size b = L >> (st + 1) between rows i and i + b with one
+# two-vector permute per output row (selectFrom, vpermi2ps on AVX-512).
+w("""    private static final FloatVector TLO0 = swapIndex(0, false), THI0 = swapIndex(0, true), TLO1 = swapIndex(1, false),
+            THI1 = swapIndex(1, true), TLO2 = swapIndex(2, false), THI2 = swapIndex(2, true), TLO3 = swapIndex(3, false),
+            THI3 = swapIndex(3, true);
+
+    /** Indexes into the pair (row i, row i + b) of the rows after stage {@code st}: row i (low) or row i + b (high). */
+    private static FloatVector swapIndex(int st, boolean high) {
+        int b = Math.max(1, L >> (st + 1));
+        float[] ix = new float[L];
+        for (int j = 0; j < L; j++) {
+            boolean upper = (j & b) != 0;
+            ix[j] = high ? (upper ? L + j : j ^ b) : (upper ? L + (j ^ b) : j);
+        }
+        return FloatVector.fromArray(S, ix, 0);
+    }
+
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[L * L]);
+
+    @Override
+    public void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        if (L != 16 && L != 8) {
+            ScalarGemmKernels.transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
+        } else if (rows >= L && group >= L) {
+            transposeBlock(src, s, sStride, rows, dst, d, dStride);
+        } else if (L == 16 && group == 4 && dStride == 4 && rows % 4 == 0) {
+            transposeQuads16(src, s, sStride, rows, dst, d, groupStride);
+        } else {
+            // through a small block in the L1 cache: one method holding both the permutes and the masked stores grows past
+            // C2's budget for keeping vectors in registers
+            float[] t = TRANSPOSED.get();
+            transposeBlock(src, s, sStride, rows, t, 0, L);
+            storeGroups(t, rows, dst, d, dStride, group, groupStride);
+        }
+    }
+
+    private static void transposeBlock(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        if (L == 16) transpose16(src, s, sStride, rows, dst, d, dStride);
+        else transpose8(src, s, sStride, rows, dst, d, dStride);
+    }
+
+    /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
+    private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
+        for (int g = 0, lo = 0; lo < rows; g++, lo += group) {
+            int hi = Math.min(rows, lo + group), at = d + g * groupStride - lo;
+            VectorMask<Float> m = VectorMask.fromLong(S, (hi == 64 ? -1L : (1L << hi) - 1) & -(1L << lo));
+            for (int j = 0; j < L; j++) FloatVector.fromArray(S, t, j * L).intoArray(dst, at + j * dStride, m);
+        }
+    }
+""")
+def transpose_body(n, pairs):
+    """Loads n rows (clamped to the last valid one), then one stage per (vector bit a, lane bit c): rows i and i + 2^a
+    exchange the elements whose lane has bit c set (lane j of one with lane j ^ 2^c of the other)."""
+    w("        int last = rows - 1;")
+    for i in range(n):
+        w("        FloatVector r%d = FloatVector.fromArray(S, src, s + %s * sStride);" % (i, "0" if i == 0 else "Math.min(%d, last)" % i))
+    w("        FloatVector t;")
+    for a, c in pairs:
+        st = {8: 0, 4: 1, 2: 2, 1: 3}[(1 << c) * 16 // n] if n == 16 else {4: 0, 2: 1, 1: 2}[1 << c]
+        w("        FloatVector lo%d_%d = TLO%d, hi%d_%d = THI%d;" % (a, c, st, a, c, st))
+        for i in range(n):
+            if i & (1 << a): continue
+            j = i + (1 << a)
+            w("        t = lo%d_%d.selectFrom(r%d, r%d); r%d = hi%d_%d.selectFrom(r%d, r%d); r%d = t;" % (a, c, i, j, j, a, c, i, j, i))
+
+# [kk][4] panels of a packed A: 16 steps of 4 rows are 4 whole vectors, vector 4g + q holding steps 4q .. 4q+3 of group g
+w("    private static void transposeQuads16(float[] src, int s, int sStride, int rows, float[] dst, int d, int groupStride) {")
+transpose_body(16, [(0, 0), (1, 1), (0, 2), (1, 3)])
+for g in range(4):
+    ind = "        " if g == 0 else "            "
+    if g > 0: w("        if (rows > %d) {" % (4 * g))
+    for q in range(4):
+        w("%sr%d.intoArray(dst, d%s%s);" % (ind, 4 * g + q, "" if g == 0 else " + %d * groupStride" % g, "" if q == 0 else " + %d" % (16 * q)))
+    if g > 0: w("        }")
+w("    }\n")
+
+for n, stages in ((16, 4), (8, 3)):
+    w("    private static void transpose%d(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {" % n)
+    transpose_body(n, [(stages - 1 - st, stages - 1 - st) for st in range(stages)])
+    for j in range(n):
+        w("        r%d.intoArray(dst, d%s);" % (j, "" if j == 0 else " + %d * dStride" % j))
+    w("    }\n")
+
 # ---------------------------------------------------------------- bcast (kernel gradient, lanes along output channels)
 w("""    @Override
     public int bcastRows(int nv) { return BCAST_MR[nv]; }
@@ -143,13 +242,23 @@ w("""    @Override
     public void bcast(int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
         switch (nv) {""")
 for mr, nv in BCAST:
-    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc);" % (nv, mr, nv))
+    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, true);" % (nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
+        }
+    }
+
+    @Override
+    public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
+        if (mr != BCAST_MR[nv]) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        switch (nv) {""")
+for mr, nv in BCAST:
+    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);" % (nv, mr, nv))
 w("""            default -> throw new IllegalStateException("no bcast tile with " + nv + " vectors");
         }
     }
 """)
 for mr, nv in BCAST:
-    w("    private static void bcast%dx%d(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {" % (mr, nv))
+    w("    private static void bcast%dx%d(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
     for m in range(mr):
         w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
@@ -162,11 +271,18 @@ for mr, nv in BCAST:
         for v in range(nv):
             w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
+    w("        if (add) {")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
             idx = base + ("" if v == 0 else " + %d * L" % v)
-            w("        c%d_%d.add(FloatVector.fromArray(S, c, %s)).intoArray(c, %s);" % (m, v, idx, idx))
+            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
+    w("        }")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            idx = base + ("" if v == 0 else " + %d * L" % v)
+            w("        c%d_%d.intoArray(c, %s);" % (m, v, idx))
     w("    }\n")
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
@@ -351,11 +467,8 @@ w("""    @Override
 """)
 w("""    @Override
     public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int r = 0; r < 6; r++) {
-            int rb = base + r * rowStride;
-            for (int s = 0; s < 6; s++) FloatVector.fromArray(S, src, rb + s * L).intoArray(tmp, (r * 6 + s) * L);
-        }
-        for (int s = 0; s < 6; s++) inputColumn(tmp, s);
+        // the columns straight from the blocked input (no copy of the patch first)
+        for (int s = 0; s < 6; s++) inputColumnAt(src, base + s * L, rowStride, tmp, s);
         for (int r = 0; r < 6; r++) inputRow(tmp, r, v, vOff, vStride);
     }
 """)
@@ -403,6 +516,12 @@ w("    }\n")
 w("    private static void inputColumn(float[] tmp, int s) {")
 for k in range(6):
     w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
+for r in range(6):
+    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
+w("    }\n")
+w("    private static void inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector d%d = FloatVector.fromArray(S, src, at + %d * rowStride);" % (k, k))
 for r in range(6):
     w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
 w("    }\n")

@@ -1,6 +1,7 @@
 package dev.convolve.backend.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convolve.backend.Backend;
 import dev.convolve.backend.Backends;
@@ -21,9 +22,13 @@ class WinogradTest {
     private static final FastBackend SCALAR = FastBackend.scalar();
 
     static RandomConvCase winogradCase(long seed) {
+        return winogradCase(seed, new int[] {16, 17, 24, 33}, new int[] {16, 19, 32, 40});
+    }
+
+    static RandomConvCase winogradCase(long seed, int[] cs, int[] os) {
         SplittableRandom r = new SplittableRandom(seed);
         while (true) {
-            int c = new int[] {16, 17, 24, 33}[r.nextInt(4)], o = new int[] {16, 19, 32, 40}[r.nextInt(4)];
+            int c = cs[r.nextInt(cs.length)], o = os[r.nextInt(os.length)];
             int n = r.nextInt(1, 4), h = r.nextInt(4, 24), w = r.nextInt(4, 24);
             int[] lo = {r.nextInt(-1, 3), r.nextInt(-1, 3)}, hi = {r.nextInt(-1, 3), r.nextInt(-1, 3)};
             ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(lo, hi));
@@ -49,6 +54,14 @@ class WinogradTest {
     void winogradMatchesReference(@ForAll long seed) {
         RandomConvCase c = winogradCase(seed);
         assertEquals("winograd-4x4", FAST.explain(c.plan()).algorithm());
+        FastConvPropertyTest.check(FAST, c);
+    }
+
+    /** Channels enough that U outgrows the L2 cache: big blocks of tiles ({@code Winograd.Job.blockTiles}). */
+    @Property(tries = 8)
+    void manyChannelsMatchReference(@ForAll long seed) {
+        RandomConvCase c = winogradCase(seed, new int[] {81, 96, 100}, new int[] {90, 97, 112});
+        assertTrue(Winograd.Job.blockTiles(96, 96, 6) > 48);
         FastConvPropertyTest.check(FAST, c);
     }
 

@@ -1,0 +1,133 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * The helpers of {@link GemmKernels} against their definitions, for the vector and the scalar kernels:
+ * {@link GemmKernels#transpose} (the block transposes that pack {@code gemm-dw}'s operands and block Winograd's channels) for
+ * every row count, group size (whole blocks, the 4-row panels of a packed A, other divisors of the lanes) and stride, with the
+ * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
+ * forward and kernel gradient) over random offsets and lengths.
+ */
+class GemmKernelsTest {
+    private static final Kernels KERNELS = FastBackend.create().kernels();
+    private static final GemmKernels VECTOR = GemmKernels.of(KERNELS);
+
+    @Property(tries = 300)
+    void vectorTransposeMatchesDefinition(@ForAll long seed) {
+        check(VECTOR, seed);
+    }
+
+    @Property(tries = 100)
+    void scalarTransposeMatchesDefinition(@ForAll long seed) {
+        check(ScalarGemmKernels.INSTANCE, seed);
+    }
+
+    @Property(tries = 100)
+    void vectorBcastStoreMatchesDefinition(@ForAll long seed) {
+        checkBcast(VECTOR, KERNELS.bcastRows(1 + (int) Math.floorMod(seed, 4L)), 1 + (int) Math.floorMod(seed, 4L), seed);
+    }
+
+    @Property(tries = 50)
+    void scalarBcastStoreMatchesDefinition(@ForAll long seed) {
+        checkBcast(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 7L), 1 + (int) Math.floorMod(seed >> 3, 4L), seed);
+    }
+
+    private static final int[][] GEMM_TILES = {{6, 4}, {8, 3}, {8, 2}, {8, 1}, {4, 2}, {1, 1}};
+
+    @Property(tries = 100)
+    void vectorGemmAddMatchesDefinition(@ForAll long seed) {
+        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        checkGemmAdd(VECTOR, t[0], t[1], seed);
+    }
+
+    @Property(tries = 50)
+    void scalarGemmAddMatchesDefinition(@ForAll long seed) {
+        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        checkGemmAdd(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
+    }
+
+    private static void checkGemmAdd(GemmKernels k, int mr, int nv, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), nr = nv * lanes, kc = r.nextInt(0, 40), o0 = r.nextInt(3), aOff = r.nextInt(5), bOff = r.nextInt(7);
+        int lda = mr + r.nextInt(6), ldc = nr + r.nextInt(20), cOff = r.nextInt(9);
+        int[] off = new int[o0 + kc];
+        for (int i = 0; i < off.length; i++) off[i] = r.nextInt(0, 300);
+        float[] a = new float[aOff + kc * lda + mr], b = new float[bOff + 300 + nr];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
+        for (int i = 0; i < want.length; i++) want[i] = got[i] = (float) r.nextGaussian();
+        for (int m = 0; m < mr; m++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = 0;
+                for (int p = 0; p < kc; p++) sum += (double) a[aOff + p * lda + m] * b[bOff + off[o0 + p] + j];
+                want[cOff + m * ldc + j] += (float) sum;
+            }
+        }
+        k.gemmAdd(mr, nv, a, aOff, lda, kc, b, bOff, off, o0, got, cOff, ldc);
+        for (int i = 0; i < want.length; i++) {
+            final int at = i;
+            org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])) * Math.max(1, kc),
+                    () -> "mr " + mr + ", nv " + nv + ", kc " + kc + ", at " + at);
+        }
+    }
+
+    private static void checkBcast(GemmKernels k, int mr, int nv, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), nr = nv * lanes, steps = r.nextInt(0, 40), xBase = r.nextInt(5), gOff = r.nextInt(7);
+        int ldg = nr + r.nextInt(20), ldc = nr + r.nextInt(20), cOff = r.nextInt(9), ro = r.nextInt(3);
+        int[] rowOff = new int[ro + mr];
+        for (int m = 0; m < mr; m++) rowOff[ro + m] = r.nextInt(0, 200);
+        float[] x = new float[xBase + 200 + steps], g = new float[gOff + steps * ldg + nr];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < g.length; i++) g[i] = (float) r.nextGaussian();
+        float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
+        Arrays.fill(want, 3f);
+        Arrays.fill(got, 3f);
+        for (int m = 0; m < mr; m++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = 0;
+                for (int p = 0; p < steps; p++) sum += (double) x[xBase + rowOff[ro + m] + p] * g[gOff + p * ldg + j];
+                want[cOff + m * ldc + j] = (float) sum;
+            }
+        }
+        k.bcastStore(mr, nv, x, rowOff, ro, xBase, steps, g, gOff, ldg, got, cOff, ldc);
+        for (int i = 0; i < want.length; i++) {
+            final int at = i;
+            org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])) * Math.max(1, steps),
+                    () -> "mr " + mr + ", nv " + nv + ", steps " + steps + ", at " + at);
+        }
+    }
+
+    private static void check(GemmKernels k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes();
+        int rows = r.nextInt(1, lanes + 1);
+        int group = lanes >> r.nextInt(Integer.numberOfTrailingZeros(lanes) + 1);
+        if (r.nextInt(3) == 0) group = Math.min(lanes, 4);
+        if (r.nextInt(4) == 0) rows = (rows + group - 1) / group * group > lanes ? rows : (rows + group - 1) / group * group;
+        int sStride = lanes + r.nextInt(40), s = r.nextInt(10);
+        // the packed-A form (dStride = group, groups one panel apart) or any wider stride
+        int dStride = r.nextBoolean() ? group : group + r.nextInt(20);
+        int groupStride = lanes * dStride + r.nextInt(30);
+        int d = r.nextInt(lanes + 1);
+        float[] src = new float[s + lanes * sStride + lanes];
+        for (int i = 0; i < src.length; i++) src[i] = (float) r.nextGaussian();
+        int size = d + lanes * groupStride + lanes * dStride + lanes + 16;
+        float[] want = new float[size], got = new float[size];
+        Arrays.fill(want, -7f);
+        Arrays.fill(got, -7f);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < lanes; j++) want[d + (i / group) * groupStride + j * dStride + i % group] = src[s + i * sStride + j];
+        }
+        k.transpose(src, s, sStride, rows, got, d, dStride, group, groupStride);
+        final int g = group, rw = rows;
+        assertArrayEquals(want, got, () -> "lanes " + lanes + ", rows " + rw + ", group " + g + ", dStride " + dStride);
+    }
+}
