@@ -79,17 +79,24 @@ final class Workload implements Runnable {
 
     /**
      * Runs {@code op} until the JIT has settled: the Vector API runs 10-100x slower before C2 has compiled a kernel, so at
-     * least {@code least} seconds, then until two consecutive samples agree within 10% (at most {@code least + 6} s).
+     * least {@code least} seconds, then until two consecutive samples agree within 10% and the JIT's compiler threads
+     * used at most 20 ms during the last one ({@link dev.convolve.backend.JitActivity}; at most {@code least + 20} s).
      */
     static void warmUp(Runnable op, double least) {
         long t0 = System.nanoTime();
         double prev = Double.NaN;
         double sample = Math.min(0.25, Math.max(0.005, least / 4));
+        long jitBefore = JIT.millis();
         while (true) {
             double t = secondsPerCall(op, sample);
+            long jitAfter = JIT.millis();
             double elapsed = (System.nanoTime() - t0) * 1e-9;
-            if (elapsed > least + 6 || (elapsed >= least && Math.abs(t - prev) <= 0.1 * prev)) return;
+            // steady means: two samples agree AND the JIT compiled nothing during the last one (a kernel not yet
+            // compiled by C2 can run 10x slower, and steadily so, for seconds)
+            boolean jitQuiet = !JIT.available() || jitAfter - jitBefore <= 20;
+            if (elapsed > least + 20 || (elapsed >= least && jitQuiet && Math.abs(t - prev) <= 0.1 * prev)) return;
             prev = t;
+            jitBefore = jitAfter;
         }
     }
 
@@ -98,6 +105,7 @@ final class Workload implements Runnable {
      * time, which a busy shared machine disturbs much less than wall time. Never used for published figures.
      */
     private static final boolean CPU_TIME = Boolean.getBoolean("convolve.bench.cputime");
+    private static final dev.convolve.backend.JitActivity JIT = new dev.convolve.backend.JitActivity();
     private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Seconds per call: runs {@code op} until at least {@code seconds} have passed (at least once). */

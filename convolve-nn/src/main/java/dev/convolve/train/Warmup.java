@@ -1,5 +1,7 @@
 package dev.convolve.train;
 
+import dev.convolve.backend.JitActivity;
+
 import dev.convolve.autograd.kernels.BatchLastConv;
 import dev.convolve.data.Batches;
 import dev.convolve.data.LabeledImages;

@@ -1,4 +1,4 @@
-package dev.convolve.train;
+package dev.convolve.backend;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -9,19 +9,21 @@ import java.nio.file.Path;
 
 /**
  * How much the JIT has compiled so far, in milliseconds: on Linux the CPU time of the compiler threads (which also
- * grows during a long compilation that has not finished yet), elsewhere the JVM's total compilation time.
+ * grows during a long compilation that has not finished yet), elsewhere the JVM's total compilation time. Warm-ups
+ * (training's, the benchmarks') run until it stops growing: a kernel can run slowly but steadily for seconds before
+ * C2 has compiled it.
  */
-final class JitActivity {
+public final class JitActivity {
     private static final Path TASKS = Path.of("/proc/self/task");
     private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private final boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
     private final boolean threads = Files.isDirectory(TASKS);
 
     /** True when this JVM reports something (else {@link #millis()} is always 0). */
-    boolean available() { return timed || threads; }
+    public boolean available() { return timed || threads; }
 
     /** Milliseconds of compilation so far (the compiler threads' CPU time is counted in clock ticks of 10 ms). */
-    long millis() {
+    public long millis() {
         if (threads) {
             long t = compilerThreadTicks();
             if (t >= 0) return t * 10;
