@@ -25,13 +25,19 @@ public final class Metrics {
 
     /** Fraction of rows whose highest logit is at the label. */
     public static double accuracy(Tensor logits, Tensor labels) {
+        int right = correct(logits, labels), rows = logits.dim(0);
+        return rows == 0 ? 0 : (double) right / rows;
+    }
+
+    /** How many rows have their highest logit at the label. */
+    public static int correct(Tensor logits, Tensor labels) {
         int[] p = predictions(logits), y = labels.toIntArray();
         if (p.length != y.length) {
             throw new IllegalArgumentException("accuracy: " + p.length + " predictions but " + y.length + " labels");
         }
         int right = 0;
         for (int i = 0; i < p.length; i++) if (p[i] == y[i]) right++;
-        return p.length == 0 ? 0 : (double) right / p.length;
+        return right;
     }
 
     /** {@code counts[true][predicted]} for {@code classes} classes. */

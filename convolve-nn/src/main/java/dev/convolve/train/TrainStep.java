@@ -48,12 +48,8 @@ final class TrainStep {
             loss.backward();
             opt.step();
             opt.zeroGrad();
-            int[] pred = Metrics.predictions(logits.value());
-            int[] y = batch.labels().toIntArray();
-            int r = 0;
-            for (int i = 0; i < y.length; i++) if (pred[i] == y[i]) r++;
-            size = y.length;
-            right = r;
+            size = batch.labels().size();
+            right = Metrics.correct(logits.value(), batch.labels());
             return loss.value().item();
         }
     }

@@ -57,6 +57,9 @@ class LossesTest {
     void metrics() {
         Tensor z = Tensor.fromFloats(new float[] {1, 2, 3, 1, 0, -1, 0, 5, 0, 5, 1, 2}, 4, 3);
         assertEquals(0.75, Metrics.accuracy(z, LABELS));
+        assertEquals(3, Metrics.correct(z, LABELS));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metrics.correct(z, Tensor.fromInts(new int[] {0, 1}, 2)));
+        assertEquals("accuracy: 4 predictions but 2 labels", e.getMessage());
         ConfusionMatrix m = Metrics.confusion(3, LABELS.toIntArray(), Metrics.predictions(z));
         assertEquals(1, m.count(2, 0));
         assertEquals(1, m.count(2, 2));
