@@ -90,11 +90,10 @@ final class DepthwiseVector implements DepthwiseKernels {
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
         int o0 = off[oi], o1 = off[oi + 1], o2 = off[oi + 2], o3 = off[oi + 3], o4 = off[oi + 4], o5 = off[oi + 5], o6 = off[oi + 6], o7 = off[oi + 7], o8 = off[oi + 8];
-        int full = n;
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int s = sOff + r * sPitch, d = dOff + r * dPitch;
-            for (int i = 0; i < full; i += L) {
+            for (int i = 0; i < n; i += L) {
                 FloatVector a = add ? FloatVector.fromArray(S, dst, d + i) : zero;
                 int b = s + i;
                 a = FloatVector.fromArray(S, src, b + o0).fma(w0, a);

@@ -97,9 +97,8 @@ public final class FastBackend implements Backend {
      */
     @Override
     public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
-        if (GradInput.suits(p, gradOut) && Depthwise.suits(p, "depthwise-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut);
-        if (GradInput.suits(p, gradOut)) return GradInput.run(kernels, p, kernel, gradOut);
-        return Backend.super.convGradInput(p, kernel, gradOut);
+        if (!GradInput.suits(p, gradOut)) return Backend.super.convGradInput(p, kernel, gradOut);
+        return Depthwise.suits(p, "depthwise-dx") ? GradInput.depthwise(kernels, p, kernel, gradOut) : GradInput.run(kernels, p, kernel, gradOut);
     }
 
     /** What {@link #convGradKernel} runs for {@code plan}. */

@@ -28,18 +28,19 @@ final class GradInput {
         float[] wf = flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize()));
         float[] dx = new float[gp.outputShape().size()];
         Planner.choose(kern, gp).run(kern, gp, g, wf, dx);
-        Tensor t = Tensor.wrap(DType.F32, gp.outputShape(), dx);
-        int[] perm = p.inputPermutation();
-        boolean identity = true;
-        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
-        return identity ? t : t.transpose(Canonical.inverse(perm));
+        return inInputLayout(p, dx);
     }
 
     /** {@code dx} of a depthwise conv ({@link Depthwise#gradInput}) in the input's physical layout, f32. */
     static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        Tensor t = Tensor.wrap(DType.F32, p.canonicalInputShape(), Depthwise.gradInput(kern, p, w, g));
+        return inInputLayout(p, Depthwise.gradInput(kern, p, w, g));
+    }
+
+    /** The canonical f32 input gradient {@code dx} as a tensor in {@code p}'s input layout. */
+    private static Tensor inInputLayout(ConvPlan p, float[] dx) {
+        Tensor t = Tensor.wrap(DType.F32, p.canonicalInputShape(), dx);
         int[] perm = p.inputPermutation();
         boolean identity = true;
         for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
