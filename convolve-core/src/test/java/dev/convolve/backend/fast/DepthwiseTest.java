@@ -34,17 +34,8 @@ class DepthwiseTest {
             if (r.nextInt(5) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
             Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
             Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {c * m, 1, k0, k1});
-            Tensor x = xc, k = kc;
-            if (opt.inputPermutation() != null) {
-                x = xc.transpose(Canonical.inverse(opt.inputPermutation()));
-                k = kc.transpose(Canonical.inverse(opt.kernelPermutation()));
-            }
-            try {
-                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt);
-                return new RandomConvCase(seed, x, k, opt, p);
-            } catch (IllegalArgumentException e) {
-                // empty output: draw again
-            }
+            RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
+            if (rc != null) return rc;
         }
     }
 

@@ -96,6 +96,24 @@ record RandomConvCase(long seed, Tensor input, Tensor kernel, ConvOptions option
         }
     }
 
+    /**
+     * The call of canonical tensors ({@code xc} as NCHW..., {@code kc} as OIHW...) under {@code opt}: both transposed into
+     * {@code opt}'s layout when it has one, then planned; null when the plan is refused (an empty output), so that
+     * a generator draws again.
+     */
+    static RandomConvCase inLayout(long seed, Tensor xc, Tensor kc, ConvOptions opt) {
+        Tensor x = xc, k = kc;
+        if (opt.inputPermutation() != null) {
+            x = xc.transpose(Canonical.inverse(opt.inputPermutation()));
+            k = kc.transpose(Canonical.inverse(opt.kernelPermutation()));
+        }
+        try {
+            return new RandomConvCase(seed, x, k, opt, ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static Tensor values(long seed, DType t, int[] shape) {
         if (t.isInteger()) {
             double lo = t.isUnsigned() ? 0 : -9, hi = 10;

@@ -35,18 +35,8 @@ class WinogradTest {
             if (r.nextInt(4) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
             Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
             Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 3, 3});
-            Tensor x = xc, k = kc;
-            if (opt.inputPermutation() != null) {
-                x = xc.transpose(Canonical.inverse(opt.inputPermutation()));
-                k = kc.transpose(Canonical.inverse(opt.kernelPermutation()));
-            }
-            try {
-                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt);
-                if (!Winograd.suits(p)) continue;
-                return new RandomConvCase(seed, x, k, opt, p);
-            } catch (IllegalArgumentException e) {
-                // empty output: draw again
-            }
+            RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
+            if (rc != null && Winograd.suits(rc.plan())) return rc;
         }
     }
 
