@@ -141,9 +141,13 @@ public final class Planner {
         }
         List<SubProblem> subs = SubProblem.of(p);
         if (GemmConv.suits(p, subs)) {
-            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, subs.get(0).gridSize()));
+            boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
+            long cols = subs.get(0).gridSize() * (across ? p.outBatch() : 1);
+            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, cols));
             String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
-            return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] per image, weights packed once, input blocks packed for "
+            return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] "
+                    + (across ? "over the whole batch (small planes: column blocks run across images)" : "per image")
+                    + ", weights packed once, input blocks packed for "
                     + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
         }
         if (Im2colGemm.suits(k, p, subs)) {
