@@ -25,6 +25,9 @@ final class GemmConv {
     /** The longest reduction block. */
     static final int KC_MAX = 384;
 
+    /** Weights of at least this many elements are packed by all threads. */
+    static final long PARALLEL_PACK = 32 * 1024;
+
     /** For tests: columns across the batch always (true), never (false), or by the rule (null). */
     static volatile Boolean forceAcrossBatch;
 
@@ -129,12 +132,14 @@ final class GemmConv {
             ap = Scratch.floats(Scratch.PACK, groups * og * kTot);
             int[] colOff = new int[kTot];
             for (int k = 0; k < kTot; k++) colOff[k] = (k / taps) * kPlane + kOff[k % taps];
-            for (int g = 0; g < groups; g++) {
-                for (int k0 = 0; k0 < kTot; k0 += kc) {
-                    int kcA = Math.min(kc, kTot - k0);
-                    packWeights(w, g * og * cg * kPlane, cg * kPlane, colOff, k0, kcA, ap, g * og * kTot + og * k0);
-                }
-            }
+            // one item per (group, reduction block, row panel); both threads take part when the weights are big
+            int panels = (og + gemm.mr - 1) / gemm.mr;
+            long elements = (long) groups * og * kTot;
+            Threads.parallelFor(groups * kBlocks * panels, elements >= PARALLEL_PACK ? Threads.threads() : 1, item -> {
+                int pi = item % panels, rest = item / panels, kb = rest % kBlocks, g = rest / kBlocks;
+                int k0 = kb * kc, kcA = Math.min(kc, kTot - k0);
+                packWeights(w, g * og * cg * kPlane, cg * kPlane, colOff, k0, kcA, pi * gemm.mr, ap, g * og * kTot + og * k0);
+            });
         }
 
         /**
@@ -158,15 +163,12 @@ final class GemmConv {
             return whole < 0.9 * perImage;
         }
 
-        /** A(i, kk) = w[base + i*rowStride + colOff[k0 + kk]] into row panels of the tile height. */
-        private void packWeights(float[] w, int base, int rowStride, int[] colOff, int k0, int kcA, float[] dst, int d) {
-            int mr = gemm.mr;
-            for (int p0 = 0; p0 < og; p0 += mr) {
-                int h = Math.min(mr, og - p0), pb = d + p0 * kcA;
-                for (int kk = 0; kk < kcA; kk++) {
-                    int s = base + p0 * rowStride + colOff[k0 + kk], di = pb + kk * h;
-                    for (int i = 0; i < h; i++) dst[di + i] = w[s + i * rowStride];
-                }
+        /** A(i, kk) = w[base + i*rowStride + colOff[k0 + kk]] into the row panel (of the tile height) starting at row p0. */
+        private void packWeights(float[] w, int base, int rowStride, int[] colOff, int k0, int kcA, int p0, float[] dst, int d) {
+            int h = Math.min(gemm.mr, og - p0), pb = d + p0 * kcA;
+            for (int kk = 0; kk < kcA; kk++) {
+                int s = base + p0 * rowStride + colOff[k0 + kk], di = pb + kk * h;
+                for (int i = 0; i < h; i++) dst[di + i] = w[s + i * rowStride];
             }
         }
 
