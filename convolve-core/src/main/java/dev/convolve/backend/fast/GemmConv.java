@@ -25,6 +25,9 @@ final class GemmConv {
     /** The longest reduction block. */
     static final int KC_MAX = 384;
 
+    /** The largest packed B of one image (floats) for {@link Job#wholeImage}: about the L2 cache. */
+    static final long WHOLE_IMAGE_FLOATS = 256 * 1024;
+
     /** Weights of at least this many elements are packed by all threads. */
     static final long PARALLEL_PACK = 32 * 1024;
 
@@ -56,6 +59,12 @@ final class GemmConv {
         final float[] x, out;
         final int n, groups, og, cg, c, o, outBatch, taps, kTot, jTot, xPlane, qTot, kPlane;
         final boolean featureGroups, linear;
+        /**
+         * Linear path with enough images for the threads: an item is a whole image, whose B is packed in one sequential pass
+         * per reduction block (rows of the plane one after the other, which the hardware prefetchers follow; a column block's
+         * row pieces are too short for them) and then multiplied block by block.
+         */
+        final boolean wholeImage;
         /** Column blocks run across images (columns are batch x grid points): for planes smaller than one block. */
         final boolean batched;
         /** Columns of one group's product: the grid, or batch x grid when {@link #batched}. */
@@ -127,6 +136,7 @@ final class GemmConv {
             if ((long) per * blocks < 4L * threads) blocks = Math.min((cols + nr - 1) / nr, (4 * threads + per - 1) / per);
             nc = ((cols + blocks - 1) / blocks + nr - 1) / nr * nr;
             jBlocks = (cols + nc - 1) / nc;
+            wholeImage = linear && (long) groups * outBatch >= 2L * threads && (long) kc * jTot <= WHOLE_IMAGE_FLOATS;
 
             // weights: per group, per reduction block, row panels of the output channels
             ap = Scratch.floats(Scratch.PACK, groups * og * kTot);
@@ -174,7 +184,22 @@ final class GemmConv {
 
         void run() {
             long work = (long) groups * og * kTot * outBatch * jTot;
-            Threads.parallelFor(groups * (batched ? 1 : outBatch) * jBlocks, ShiftedConv.threadsFor(work), this::item);
+            if (wholeImage) Threads.parallelFor(groups * outBatch, ShiftedConv.threadsFor(work), this::image);
+            else Threads.parallelFor(groups * (batched ? 1 : outBatch) * jBlocks, ShiftedConv.threadsFor(work), this::item);
+        }
+
+        /** Item {@code idx} = (group, image) of the whole-image form: per reduction block, one packing pass, then the column blocks. */
+        void image(int idx) {
+            int b = idx % outBatch, g = idx / outBatch;
+            int xBase = (b * c + (featureGroups ? g * cg : 0)) * xPlane, oBase = (b * o + g * og) * qTot;
+            float[] bp = Scratch.floats(Scratch.SRC, gemm.bSize(kc, jTot) + 16);
+            for (int k0 = 0; k0 < kTot; k0 += kc) {
+                int kcA = Math.min(kc, kTot - k0), a0 = g * og * kTot + og * k0;
+                gemm.packB(kern, x, xBase + k0 * xPlane, xPlane, 1, kcA, jTot, bp, 0);
+                for (int j0 = 0; j0 < jTot; j0 += nc) {
+                    gemm.multiply(ap, a0, og, kcA, bp, j0 * kcA, Math.min(nc, jTot - j0), out, oBase + j0, qTot, k0 > 0);
+                }
+            }
         }
 
         void item(int idx) {
