@@ -136,7 +136,10 @@ final class GemmConv {
             if ((long) per * blocks < 4L * threads) blocks = Math.min((cols + nr - 1) / nr, (4 * threads + per - 1) / per);
             nc = ((cols + blocks - 1) / blocks + nr - 1) / nr * nr;
             jBlocks = (cols + nc - 1) / nc;
-            wholeImage = linear && (long) groups * outBatch >= 2L * threads && (long) kc * jTot <= WHOLE_IMAGE_FLOATS;
+            // as many images per thread (or enough that one more does not matter), so no thread waits for another
+            long images = (long) groups * outBatch;
+            wholeImage = linear && images >= 2L * threads && (images % threads == 0 || images >= 4L * threads)
+                    && (long) kc * jTot <= WHOLE_IMAGE_FLOATS;
 
             // weights: per group, per reduction block, row panels of the output channels
             ap = Scratch.floats(Scratch.PACK, groups * og * kTot);
