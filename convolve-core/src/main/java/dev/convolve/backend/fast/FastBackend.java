@@ -83,6 +83,7 @@ public final class FastBackend implements Backend {
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
         if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
+        else if (DenseConv.suits(p, "dense-matrix-dw")) DenseConv.gradKernel(kernels, p, x, g, dw);
         else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
         else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
         else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);

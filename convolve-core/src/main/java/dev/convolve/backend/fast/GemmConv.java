@@ -25,6 +25,21 @@ final class GemmConv {
     /** The longest reduction block. */
     static final int KC_MAX = 384;
 
+    /** The largest packed B of one image (floats) for {@link Job#wholeImage}: about the L2 cache. */
+    static final long WHOLE_IMAGE_FLOATS = 256 * 1024;
+
+    /** Weights of at least this many elements are packed by all threads. */
+    static final long PARALLEL_PACK = 32 * 1024;
+
+    /** For tests: columns across the batch always (true), never (false), or by the rule (null). */
+    static volatile Boolean forceAcrossBatch;
+
+    /** Whether {@link Job} runs the columns of one sub-problem across the images (see {@link Job#acrossBatch}). */
+    static boolean acrossBatch(Kernels kern, ConvPlan p, SubProblem sp) {
+        int og = p.outChannels() / p.featureGroups();
+        return Job.acrossBatch(GemmKernels.of(kern), og, p.kernelChannels() * sp.tapCount(), (int) Math.min(Integer.MAX_VALUE, sp.gridSize()), p.outBatch());
+    }
+
     /** 1x1 kernels (one tap per sub-problem) without batch groups, with enough channels for a GEMM. */
     static boolean suits(ConvPlan p, List<SubProblem> subs) {
         if (!Planner.enabled("gemm") || subs.isEmpty() || p.batchGroups() != 1) return false;
@@ -44,6 +59,16 @@ final class GemmConv {
         final float[] x, out;
         final int n, groups, og, cg, c, o, outBatch, taps, kTot, jTot, xPlane, qTot, kPlane;
         final boolean featureGroups, linear;
+        /**
+         * Linear path with enough images for the threads: an item is a whole image, whose B is packed in one sequential pass
+         * per reduction block (rows of the plane one after the other, which the hardware prefetchers follow; a column block's
+         * row pieces are too short for them) and then multiplied block by block.
+         */
+        final boolean wholeImage;
+        /** Column blocks run across images (columns are batch x grid points): for planes smaller than one block. */
+        final boolean batched;
+        /** Columns of one group's product: the grid, or batch x grid when {@link #batched}. */
+        final int cols;
         final int[] grid, gridSt, st, in, xst, dstAxis, kOff;
         final int[][] tapA;
         final int dstFirst, kc, kBlocks, nc, jBlocks;
@@ -95,74 +120,122 @@ final class GemmConv {
                 for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
             for (int i = 0; i < n; i++) lin &= taps == 1 && st[i] == 1 && tapA[0][i] == 0 && grid[i] == in[i];
-            // Grid point j reads x[j] and writes out[j]: blocks of columns need no row structure at all.
-            linear = lin && dense;
+            // Grid point j reads x[j] and writes out[j]: blocks of columns need no row structure at all (set below).
 
-            gemm = Gemm.choose(GemmKernels.of(kern), og, jTot);
             kBlocks = (kTot + KC_MAX - 1) / KC_MAX;
             kc = (kTot + kBlocks - 1) / kBlocks;
+            batched = acrossBatch(GemmKernels.of(kern), og, kTot, jTot, outBatch);
+            cols = batched ? outBatch * jTot : jTot;
+            linear = lin && dense && !batched;
+            gemm = Gemm.choose(GemmKernels.of(kern), og, cols);
             int nr = gemm.nr, threads = Threads.threads();
-            int want = Math.max(nr, blockFloats / Math.max(1, kc) / nr * nr);
-            int blocks = (jTot + want - 1) / want;
-            int per = groups * outBatch;
-            if ((long) per * blocks < 4L * threads) blocks = Math.min((jTot + nr - 1) / nr, (4 * threads + per - 1) / per);
-            nc = ((jTot + blocks - 1) / blocks + nr - 1) / nr * nr;
-            jBlocks = (jTot + nc - 1) / nc;
+            // the row-segment path packs every reduction block of a column block before it multiplies (one store per output)
+            int want = Math.max(nr, blockFloats / Math.max(1, linear ? kc : kTot) / nr * nr);
+            int blocks = (cols + want - 1) / want;
+            int per = batched ? groups : groups * outBatch;
+            if ((long) per * blocks < 4L * threads) blocks = Math.min((cols + nr - 1) / nr, (4 * threads + per - 1) / per);
+            nc = ((cols + blocks - 1) / blocks + nr - 1) / nr * nr;
+            jBlocks = (cols + nc - 1) / nc;
+            // as many images per thread (or enough that one more does not matter), so no thread waits for another
+            long images = (long) groups * outBatch;
+            wholeImage = linear && images >= 2L * threads && (images % threads == 0 || images >= 4L * threads)
+                    && (long) kc * jTot <= WHOLE_IMAGE_FLOATS;
 
             // weights: per group, per reduction block, row panels of the output channels
             ap = Scratch.floats(Scratch.PACK, groups * og * kTot);
             int[] colOff = new int[kTot];
             for (int k = 0; k < kTot; k++) colOff[k] = (k / taps) * kPlane + kOff[k % taps];
-            for (int g = 0; g < groups; g++) {
-                for (int k0 = 0; k0 < kTot; k0 += kc) {
-                    int kcA = Math.min(kc, kTot - k0);
-                    packWeights(w, g * og * cg * kPlane, cg * kPlane, colOff, k0, kcA, ap, g * og * kTot + og * k0);
-                }
-            }
+            // one item per (group, reduction block, row panel); both threads take part when the weights are big
+            int panels = (og + gemm.mr - 1) / gemm.mr;
+            long elements = (long) groups * og * kTot;
+            Threads.parallelFor(groups * kBlocks * panels, elements >= PARALLEL_PACK ? Threads.threads() : 1, item -> {
+                int pi = item % panels, rest = item / panels, kb = rest % kBlocks, g = rest / kBlocks;
+                int k0 = kb * kc, kcA = Math.min(kc, kTot - k0);
+                packWeights(w, g * og * cg * kPlane, cg * kPlane, colOff, k0, kcA, pi * gemm.mr, ap, g * og * kTot + og * k0);
+            });
         }
 
-        /** A(i, kk) = w[base + i*rowStride + colOff[k0 + kk]] into row panels of the tile height. */
-        private void packWeights(float[] w, int base, int rowStride, int[] colOff, int k0, int kcA, float[] dst, int d) {
-            int mr = gemm.mr;
-            for (int p0 = 0; p0 < og; p0 += mr) {
-                int h = Math.min(mr, og - p0), pb = d + p0 * kcA;
-                for (int kk = 0; kk < kcA; kk++) {
-                    int s = base + p0 * rowStride + colOff[k0 + kk], di = pb + kk * h;
-                    for (int i = 0; i < h; i++) dst[di + i] = w[s + i * rowStride];
-                }
+        /**
+         * Whether the columns of a block should run across images (planes smaller than a block): when the weights are big
+         * (a quarter of the L2 cache) and an image's plane is a quarter of a block or less, so every image would read them
+         * all again for a few columns; or when the plane leaves so many lanes of the last vectors empty that one product over
+         * the whole batch is estimated at least 10% cheaper, the cost of cutting the block into per-image segments aside.
+         * Measured (2026-11-24, one thread, CPU time): 32x512x7x7 -> 512 1x1 79 against 72 GFLOP/s; 8x256x14x14 -> 256
+         * stays per image (no faster batched).
+         */
+        static boolean acrossBatch(GemmKernels k, int og, int kTot, int jTot, int outBatch) {
+            Boolean f = forceAcrossBatch;
+            if (f != null) return f && outBatch > 1 && (long) outBatch * jTot <= Integer.MAX_VALUE / 2;
+            int kc = (kTot + (kTot + KC_MAX - 1) / KC_MAX - 1) / ((kTot + KC_MAX - 1) / KC_MAX);
+            int blockCols = Math.max(k.lanes(), blockFloats / Math.max(1, kc) / k.lanes() * k.lanes());
+            if (outBatch <= 1 || jTot >= blockCols || (long) outBatch * jTot > Integer.MAX_VALUE / 2) return false;
+            if (4L * jTot <= blockCols && (long) og * kTot >= 64 * 1024) return true;
+            Gemm one = Gemm.choose(k, og, jTot), all = Gemm.choose(k, og, outBatch * jTot);
+            double perImage = outBatch * Gemm.cost(k.lanes(), one.mr, one.nv, og, jTot);
+            double whole = Gemm.cost(k.lanes(), all.mr, all.nv, og, outBatch * jTot);
+            return whole < 0.9 * perImage;
+        }
+
+        /** A(i, kk) = w[base + i*rowStride + colOff[k0 + kk]] into the row panel (of the tile height) starting at row p0. */
+        private void packWeights(float[] w, int base, int rowStride, int[] colOff, int k0, int kcA, int p0, float[] dst, int d) {
+            int h = Math.min(gemm.mr, og - p0), pb = d + p0 * kcA;
+            for (int kk = 0; kk < kcA; kk++) {
+                int s = base + p0 * rowStride + colOff[k0 + kk], di = pb + kk * h;
+                for (int i = 0; i < h; i++) dst[di + i] = w[s + i * rowStride];
             }
         }
 
         void run() {
             long work = (long) groups * og * kTot * outBatch * jTot;
-            Threads.parallelFor(groups * outBatch * jBlocks, ShiftedConv.threadsFor(work), this::item);
+            if (wholeImage) Threads.parallelFor(groups * outBatch, ShiftedConv.threadsFor(work), this::image);
+            else Threads.parallelFor(groups * (batched ? 1 : outBatch) * jBlocks, ShiftedConv.threadsFor(work), this::item);
+        }
+
+        /** Item {@code idx} = (group, image) of the whole-image form: per reduction block, one packing pass, then the column blocks. */
+        void image(int idx) {
+            int b = idx % outBatch, g = idx / outBatch;
+            int xBase = (b * c + (featureGroups ? g * cg : 0)) * xPlane, oBase = (b * o + g * og) * qTot;
+            float[] bp = Scratch.floats(Scratch.SRC, gemm.bSize(kc, jTot) + 16);
+            for (int k0 = 0; k0 < kTot; k0 += kc) {
+                int kcA = Math.min(kc, kTot - k0), a0 = g * og * kTot + og * k0;
+                gemm.packB(kern, x, xBase + k0 * xPlane, xPlane, 1, kcA, jTot, bp, 0);
+                for (int j0 = 0; j0 < jTot; j0 += nc) {
+                    gemm.multiply(ap, a0, og, kcA, bp, j0 * kcA, Math.min(nc, jTot - j0), out, oBase + j0, qTot, k0 > 0);
+                }
+            }
         }
 
         void item(int idx) {
-            int jb = idx % jBlocks, rest = idx / jBlocks, b = rest % outBatch, g = rest / outBatch;
-            int j0 = jb * nc, ncA = Math.min(nc, jTot - j0);
+            int jb = idx % jBlocks, rest = idx / jBlocks;
+            int b = batched ? 0 : rest % outBatch, g = batched ? rest : rest / outBatch;
+            int j0 = jb * nc, ncA = Math.min(nc, cols - j0);
             int inImg = b, inChan = featureGroups ? g * cg : 0;
+            // batched: the image offsets are in the segments
             int xBase = (inImg * c + inChan) * xPlane;
             int oBase = (b * o + g * og) * qTot;
-            float[] bp = Scratch.floats(Scratch.SRC, gemm.bSize(kc, ncA) + 16);
-            Segments segs = linear ? null : Segments.of(this, j0, ncA);
-            float[] rowTmp = linear ? null : Scratch.floats(Scratch.TILE, gemm.mr * ((ncA + 15) / 16 * 16));
-            int ldt = linear ? 0 : (ncA + 15) / 16 * 16;
-            for (int k0 = 0; k0 < kTot; k0 += kc) {
-                int kcA = Math.min(kc, kTot - k0);
-                boolean add = k0 > 0;
-                int a0 = g * og * kTot + og * k0;
-                if (linear) {
+            if (linear) {
+                float[] bp = Scratch.floats(Scratch.SRC, gemm.bSize(kc, ncA) + 16);
+                for (int k0 = 0; k0 < kTot; k0 += kc) {
+                    int kcA = Math.min(kc, kTot - k0);
                     gemm.packB(kern, x, xBase + k0 * xPlane + j0, xPlane, 1, kcA, ncA, bp, 0);
-                    gemm.multiply(ap, a0, og, kcA, bp, 0, ncA, out, oBase + j0, qTot, add);
-                } else {
-                    segs.pack(this, xBase, k0, kcA, bp);
-                    for (int p0 = 0; p0 < og; p0 += gemm.mr) {
-                        int h = Math.min(gemm.mr, og - p0);
-                        gemm.multiply(ap, a0 + p0 * kcA, h, kcA, bp, 0, ncA, rowTmp, 0, ldt, false);
-                        segs.store(rowTmp, ldt, h, out, oBase + p0 * qTot, qTot, dstAxis[n - 1], add);
-                    }
+                    gemm.multiply(ap, g * og * kTot + og * k0, og, kcA, bp, 0, ncA, out, oBase + j0, qTot, k0 > 0);
                 }
+                return;
+            }
+            // every reduction block packed first, so each row panel of the output is summed in a small buffer and stored once
+            int bBlock = gemm.bSize(kc, ncA);
+            float[] bp = Scratch.floats(Scratch.SRC, bBlock * kBlocks + 16);
+            Segments segs = Segments.of(this, j0, ncA);
+            int ldt = (ncA + 15) / 16 * 16;
+            float[] rowTmp = Scratch.floats(Scratch.TILE, gemm.mr * ldt);
+            for (int k0 = 0, kb = 0; k0 < kTot; k0 += kc, kb++) segs.pack(this, xBase, k0, Math.min(kc, kTot - k0), bp, kb * bBlock);
+            for (int p0 = 0; p0 < og; p0 += gemm.mr) {
+                int h = Math.min(gemm.mr, og - p0);
+                for (int k0 = 0, kb = 0; k0 < kTot; k0 += kc, kb++) {
+                    int kcA = Math.min(kc, kTot - k0);
+                    gemm.multiply(ap, g * og * kTot + og * k0 + p0 * kcA, h, kcA, bp, kb * bBlock, ncA, rowTmp, 0, ldt, k0 > 0);
+                }
+                segs.store(kern, rowTmp, ldt, h, out, oBase + p0 * qTot, qTot, dstAxis[n - 1]);
             }
         }
     }
@@ -204,15 +277,16 @@ final class GemmConv {
         private void build(Job jb, int j0, int cnt) {
             int n = jb.n, last = n - 1, nr = jb.gemm.nr, rowLen = jb.grid[last];
             taps = jb.taps;
-            // an upper bound of the segments: one per row piece, plus one per panel boundary
+            // an upper bound of the segments: one per row piece, plus one per panel boundary (rows end at image ends)
             int maxSegs = cnt / rowLen + 2 + cnt / nr + 2;
             ensure(maxSegs, taps);
             if (coord.length < n) coord = new int[n];
             int k = 0;
             int j = j0, end = j0 + cnt;
             while (j < end) {
-                // coordinates of grid point j
-                int r = j;
+                // image (when the columns run across images) and coordinates of grid point j
+                int img = jb.batched ? j / jb.jTot : 0;
+                int r = j - img * jb.jTot;
                 for (int i = 0; i < n; i++) {
                     coord[i] = r / jb.gridSt[i];
                     r -= coord[i] * jb.gridSt[i];
@@ -223,7 +297,7 @@ final class GemmConv {
                 int l = Math.min(Math.min(rowRest, panelRest), end - j);
                 col[k] = colIn;
                 len[k] = l;
-                int d = jb.dstFirst;
+                int d = jb.dstFirst + img * jb.o * jb.qTot;
                 for (int i = 0; i < n; i++) d += coord[i] * jb.dstAxis[i];
                 dst[k] = d;
                 for (int t = 0; t < taps; t++) {
@@ -244,7 +318,7 @@ final class GemmConv {
                         if (eHi < eLo) eHi = eLo;
                     }
                     int si = k * taps + t;
-                    src[si] = off + x0;
+                    src[si] = img * jb.c * jb.xPlane + off + x0;
                     lo[si] = Math.min(eLo, l);
                     hi[si] = Math.max(Math.min(eHi, l), lo[si]);
                 }
@@ -255,7 +329,7 @@ final class GemmConv {
         }
 
         /** Packs rows {@code [k0, k0 + kcA)} of the block's B into panels at {@code bp[0 ..]}. */
-        void pack(Job jb, int xBase, int k0, int kcA, float[] bp) {
+        void pack(Job jb, int xBase, int k0, int kcA, float[] bp, int b0) {
             Gemm gm = jb.gemm;
             int nr = gm.nr, ncA = count == 0 ? 0 : col[count - 1] + len[count - 1];
             int sl = jb.st[jb.n - 1];
@@ -265,7 +339,7 @@ final class GemmConv {
                 int xc = xBase + ch * jb.xPlane;
                 for (int s = 0; s < count; s++) {
                     int cs = col[s], p0 = cs / nr * nr, w = gm.panelWidth(p0, ncA);
-                    int d = p0 * kcA + kk * w + (cs - p0);
+                    int d = b0 + p0 * kcA + kk * w + (cs - p0);
                     int si = s * taps + t, l = len[s], a = lo[si], b = hi[si];
                     for (int e = 0; e < a; e++) bp[d + e] = 0f;
                     int xi = xc + src[si];
@@ -278,23 +352,21 @@ final class GemmConv {
                 }
                 // the padding columns of the last panel
                 int pl = (ncA - 1) / nr * nr, wl = gm.panelWidth(pl, ncA), valid = ncA - pl;
-                for (int e = valid; e < wl; e++) bp[pl * kcA + kk * wl + e] = 0f;
+                for (int e = valid; e < wl; e++) bp[b0 + pl * kcA + kk * wl + e] = 0f;
             }
         }
 
-        /** Stores (or adds) {@code rows} rows of a computed block ({@code tmp}, rows {@code ldt} apart) at their output positions. */
-        void store(float[] tmp, int ldt, int rows, float[] out, int oOff, int oStride, int last, boolean add) {
+        /** Stores {@code rows} rows of a computed block ({@code tmp}, rows {@code ldt} apart) at their output positions. */
+        void store(Kernels kern, float[] tmp, int ldt, int rows, float[] out, int oOff, int oStride, int last) {
             for (int s = 0; s < count; s++) {
                 int cs = col[s], l = len[s], d0 = oOff + dst[s];
+                if (last == 1) {
+                    kern.copyRows(tmp, cs, ldt, out, d0, oStride, rows, l);
+                    continue;
+                }
                 for (int m = 0; m < rows; m++) {
                     int ti = m * ldt + cs, di = d0 + m * oStride;
-                    if (last == 1) {
-                        if (add) for (int e = 0; e < l; e++) out[di + e] += tmp[ti + e];
-                        else for (int e = 0; e < l; e++) out[di + e] = tmp[ti + e];
-                    } else {
-                        if (add) for (int e = 0; e < l; e++) out[di + e * last] += tmp[ti + e];
-                        else for (int e = 0; e < l; e++) out[di + e * last] = tmp[ti + e];
-                    }
+                    for (int e = 0; e < l; e++) out[di + e * last] = tmp[ti + e];
                 }
             }
         }

@@ -1,15 +1,19 @@
 package dev.convolve.backend.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convolve.plan.ConvOptions;
 import dev.convolve.plan.ConvPlan;
 import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Shape;
 import dev.convolve.tensor.Tensor;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packed-GEMM conv path (1x1 kernels: strides, padding, input dilation, groups, layouts, 1-D to 3-D) against the reference,
@@ -75,6 +79,36 @@ class GemmConvTest {
         }
     }
 
+    @Property(tries = 80)
+    void columnsAcrossTheBatchMatchReference(@ForAll long seed) {
+        GemmConv.forceAcrossBatch = true;
+        int saved = GemmConv.blockFloats;
+        // small blocks too, so blocks start and end inside images and panels straddle image boundaries
+        if (seed % 2 == 0) GemmConv.blockFloats = 300;
+        try {
+            RandomConvCase c = pointwiseCase(seed);
+            FastConvPropertyTest.check(FAST, c);
+            FastGradPropertyTest.checkInput(FAST, c);
+            FastConvPropertyTest.check(SCALAR, c);
+        } finally {
+            GemmConv.forceAcrossBatch = null;
+            GemmConv.blockFloats = saved;
+        }
+    }
+
+    @Test
+    void smallPlanesRunAcrossTheBatch() {
+        GemmKernels k = GemmKernels.of(FAST.kernels());
+        // 512 -> 512 at 7x7: every image would read the 1 MB of weights again for 49 columns
+        assertTrue(GemmConv.Job.acrossBatch(k, 512, 512, 49, 32));
+        // 256 -> 256 at 28x28: planes of several panels stay per image; one image never runs across the batch
+        assertFalse(GemmConv.Job.acrossBatch(k, 256, 256, 784, 8));
+        assertFalse(GemmConv.Job.acrossBatch(k, 512, 512, 49, 1));
+        ConvPlan p = ConvPlan.of(Shape.of(32, 512, 7, 7), DType.F32, Shape.of(512, 512, 1, 1), DType.F32,
+                ConvOptions.defaults());
+        assertTrue(FAST.explain(p).reason().contains("whole batch"), () -> FAST.explain(p).reason());
+    }
+
     @Property(tries = 40)
     void scalarGemmMatchesReference(@ForAll long seed) {
         RandomConvCase c = pointwiseCase(seed);
@@ -82,11 +116,13 @@ class GemmConvTest {
         FastGradPropertyTest.checkInput(SCALAR, c);
     }
 
-    @Property(tries = 6)
+    @Property(tries = 10)
     void longReductionsAreSplit(@ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int c = new int[] {385, 400, 777}[r.nextInt(3)], o = r.nextInt(8, 30), side = r.nextInt(1, 12);
-        Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {2, c, side, side});
+        // batch 2: column blocks per image; 5: whole images per item (several for each thread)
+        int batch = seed % 2 == 0 ? 2 : 5;
+        Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, side, side});
         Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 1, 1});
         ConvOptions opt = ConvOptions.defaults();
         ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), opt);

@@ -36,10 +36,10 @@ class PlannerTest {
         assertEquals("channel-lanes", FAST.explain(plan(64, 64, 14, 14, 128, 3, 2, 1, 1)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(64, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(1, 1, 28, 28, 1, 3, 1, 0, 1)).algorithm());
-        assertEquals("im2col-gemm", FAST.explain(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("dense-matrix", FAST.explain(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
         assertEquals("im2col-gemm", FAST.explain(plan(256, 16, 2, 2, 10, 3, 2, 1, 1)).algorithm());
-        assertEquals("batch-lanes", FAST.explainGradInput(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
-        assertEquals("gemm-dw", FAST.explainGradKernel(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("dense-matrix-dw", FAST.explainGradKernel(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());

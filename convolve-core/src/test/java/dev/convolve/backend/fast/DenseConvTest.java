@@ -1,0 +1,98 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Shape;
+import dev.convolve.tensor.Tensor;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conv-matrix path ({@link DenseConv}) against the reference over random tiny convs of rank 1 to 3 (strides, padding on
+ * either side, kernel and input dilation), forward and both gradients, vector and scalar kernels; and the rule.
+ */
+class DenseConvTest {
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    static RandomConvCase denseCase(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int n = 1 + r.nextInt(3);
+            int batch = 1 + r.nextInt(40), c = 1 + r.nextInt(6), o = 1 + r.nextInt(9);
+            int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
+            for (int i = 0; i < n; i++) {
+                in[i] = 1 + r.nextInt(n == 3 ? 3 : 6);
+                k[i] = 1 + r.nextInt(3);
+                s[i] = 1 + r.nextInt(2);
+                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
+                ld[i] = r.nextInt(5) == 0 ? 2 : 1;
+                lo[i] = r.nextInt(3);
+                hi[i] = r.nextInt(3) - (r.nextInt(4) == 0 ? 1 : 0);
+            }
+            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld).withPadding(Padding.explicit(lo, hi));
+            Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, c, in));
+            Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(o, c, k));
+            RandomConvCase rc;
+            try {
+                rc = RandomConvCase.inLayout(seed, x, w, opt);
+            } catch (IllegalArgumentException empty) {
+                continue;
+            }
+            if (rc != null && DenseConv.supports(rc.plan(), "dense-matrix")) return rc;
+        }
+    }
+
+    @Property(tries = 150)
+    void denseMatchesReference(@ForAll long seed) {
+        DenseConv.force = true;
+        try {
+            RandomConvCase c = denseCase(seed);
+            assertEquals("dense-matrix", FAST.explain(c.plan()).algorithm(), c::toString);
+            assertEquals("dense-matrix-dw", FAST.explainGradKernel(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(FAST, c);
+            FastGradPropertyTest.checkInput(FAST, c);
+            FastGradPropertyTest.checkKernel(FAST, c);
+        } finally {
+            DenseConv.force = false;
+        }
+    }
+
+    @Property(tries = 50)
+    void scalarDenseMatchesReference(@ForAll long seed) {
+        DenseConv.force = true;
+        try {
+            RandomConvCase c = denseCase(seed);
+            FastConvPropertyTest.check(SCALAR, c);
+            FastGradPropertyTest.checkKernel(SCALAR, c);
+        } finally {
+            DenseConv.force = false;
+        }
+    }
+
+    @Test
+    void chosenForTinyPlanesOnly() {
+        // mnist-l4: 4x4 -> 2x2, stride 2: the matrix is 39% full
+        assertEquals("dense-matrix", FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).algorithm());
+        assertEquals("dense-matrix-dw", FAST.explainGradKernel(plan(256, 16, 4, 16, 3, 2, 1)).algorithm());
+        // a 28x28 plane is far too big, and a small batch does not pay
+        assertFalse(DenseConv.suits(plan(256, 1, 28, 4, 3, 2, 1), "dense-matrix"));
+        assertFalse(DenseConv.suits(plan(4, 16, 4, 16, 3, 2, 1), "dense-matrix"));
+        // 7x7 -> 4x4 stride 2: 18% full, three times too many multiply-adds
+        assertFalse(DenseConv.suits(plan(256, 8, 7, 16, 3, 2, 1), "dense-matrix"));
+        assertTrue(FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).reason().contains("39% of it non-zero"), () -> FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).reason());
+    }
+
+    private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {
+        return ConvPlan.of(Shape.of(n, c, side, side), DType.F32, Shape.of(o, c, k, k), DType.F32,
+                ConvOptions.defaults().withStrides(stride).withPadding(pad, pad, pad, pad));
+    }
+}
