@@ -35,6 +35,9 @@ public final class BenchCases {
                 conv2d("mnist-l2-5x5-b256", 256, 4, 14, 14, 8, 5, 5, 2, 2, 1),
                 conv2d("res-down-14-7-64-128-b64", 64, 64, 14, 14, 128, 3, 3, 2, 1, 1),
                 conv2d("depthwise-28x28-256-s2-b8", 8, 256, 28, 28, 256, 3, 3, 2, 1, 256),
+                // other 1x1 layers: a ResNet bottleneck's last stage (small planes) and its first expansion (a large output)
+                conv2d("pointwise-7x7-512-512-b32", 32, 512, 7, 7, 512, 1, 1, 1, 0, 1),
+                conv2d("pointwise-56x56-64-256-b8", 8, 64, 56, 56, 256, 1, 1, 1, 0, 1),
                 // 1-D and 3-D
                 new BenchCase("conv1d-4096-64-64-k9", BenchCase.Kind.CONV, new int[] {32, 64, 4096}, new int[] {64, 64, 9}, new int[] {1}, new int[] {4}, 1),
                 new BenchCase("conv3d-32x64x64-16-32-k3", BenchCase.Kind.CONV, new int[] {2, 16, 32, 64, 64}, new int[] {32, 16, 3, 3, 3},
