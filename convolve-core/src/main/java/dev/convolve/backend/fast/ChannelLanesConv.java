@@ -4,16 +4,17 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers with many
- * channels and small output planes (ResNet's downsampling 3x3 convs), where the flat walk of {@link ShiftedConv}
+ * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers with short output
+ * rows (ResNet's downsampling 3x3 convs, strided first layers of small images), where the flat walk of {@link ShiftedConv}
  * (positions in the lanes) suffers from short rows and tails. The weights are packed once per call as
  * {@code [group][channel block of nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded
  * planes, so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
  * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m} positions
  * times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv} weight
- * vectors per step. The reduction runs in chunks of whole channels whose weights fit half the L1 cache, over every tile
- * of the image, into a {@code [position][channel]} block that is finally transposed into {@code [N][O][Q...]}.
- * Items are (image, group).
+ * vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L1 cache; over each block
+ * the reduction runs in chunks of whole channels whose weights fit half the L1 cache, then the block is transposed into
+ * {@code [N][O][Q...]} by 16x16 block transposes. Items are (image, group, part): with fewer (image, group) pairs than
+ * four per thread, each image is split along its first output axis and each part copies only the input rows it reads.
  */
 final class ChannelLanesConv {
     private ChannelLanesConv() {}
@@ -47,11 +48,15 @@ final class ChannelLanesConv {
     }
 
     /**
-     * Strided forward convs (no input dilation, no batch groups) with at least 64 output channels per group (whole vectors),
-     * output planes of at most {@link #MAX_GRID} positions, a reduction of 64+ steps and enough (image, group) items for every
-     * thread. Measured single-threaded in CPU time against shifted-gemm (2026-11-24, load 5-7): 64x64x14x14 -> 128 s2 5.9 vs
-     * 6.4-6.8 ms, 16x128x14x14 -> 256 5.8 vs 6.4 ms, batch 8 0.73 vs 0.93 ms; even at 20x20 -> 10x10 and 64 -> 32 channels, and
-     * slower for ResNet's 28x28 -> 14x14 (6.6-7.1 vs 6.4-7.0 ms), so those stay on the flat walk.
+     * Strided forward convs (no input dilation, no batch groups) with whole vectors of output channels per group, at least two
+     * ({@code og >= 2*lanes}: each broadcast input value feeds two or more multiply-adds), and output rows (the last spatial
+     * axis) of at most {@link #MAX_ROW} positions, where the flat walk of {@link ShiftedConv} (positions in the lanes, over
+     * copied stride phases) wastes lanes on short rows and tails. Measured 2026-11-24 on 2 threads against shifted-gemm in the
+     * same JVM (load 2.3-2.9): 64x32x28x28 -> 64 s2 1.08x, 8x128x28x28 -> 256 s2 1.14x, 8x64x56x56 -> 128 s2 1.07x,
+     * 64x16x32x32 -> 32 s2 1.17x, 64x3x32x32 -> 32 s2 1.13x, 1x128x28x28 -> 256 s2 1.6x and 2x256x14x14 -> 512 s2 1.5x (images
+     * split into parts); even at 64x3x64x64 -> 32 s2 (rows of 32). Slower, so left to the flat walk: rows of 112 (the ResNet
+     * stem 3 -> 64 7x7 s2 0.89-0.92x, 3 -> 32 3x3 s2 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.84x) and 16 output
+     * channels (one broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
@@ -61,13 +66,23 @@ final class ChannelLanesConv {
         if (force) return true;
         boolean strided = false;
         for (int v : p.strides()) strided |= v > 1;
-        int og = p.outChannels() / p.featureGroups();
-        return strided && og >= 64 && og % k.lanes() == 0 && q <= MAX_GRID && p.kernelChannels() * Canonical.product(p.kernelSize()) >= 64
-                && (long) p.outBatch() * p.featureGroups() >= 2L * Threads.threads();
+        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes();
+        int[] out = p.outSize();
+        return strided && og >= 2 * lanes && og % lanes == 0 && out[out.length - 1] <= MAX_ROW;
     }
 
-    /** Output positions per image above which the flat walk wins (measured: 49 wins, 100 is even, 196 loses). */
-    static final int MAX_GRID = 64;
+    /** The longest output rows planned here (two 16-float vectors): measured 32 even, 28 and below faster, 112 slower. */
+    static final int MAX_ROW = 32;
+
+    /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
+    static int vectors(int og, int lanes) {
+        int vecs = (og + lanes - 1) / lanes, best = 1, bestCost = Integer.MAX_VALUE;
+        for (int nv = Math.min(4, vecs); nv >= 1; nv--) {
+            int cost = (vecs + nv - 1) / nv * nv;
+            if (cost < bestCost) { bestCost = cost; best = nv; }
+        }
+        return best;
+    }
 
     /** Floats of packed weights per reduction chunk: 16 KB, half the L1 data cache (tests make it tiny: one channel per chunk). */
     static volatile int chunkFloats = 4096;
@@ -76,15 +91,21 @@ final class ChannelLanesConv {
         new Job(kern, p, w).run(x, out);
     }
 
+    /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 32 KB. */
+    static volatile int blockFloats = 8192;
+
     static final class Job {
         final Tiles tiles;
-        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, xPlane, pTot, tileRows;
-        final int[] in, pd, first, rowOff, koff, xst, pst, lo, hi;
+        final GemmKernels gk;
+        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, xPlane, pTot, tileRows, parts, rowLen, block;
+        final int[] in, pd, first, q0, rowOff, koff, xst, pst, lo, hi;
+        final int[] ks, s, kd;
         final float[] wp;
         final int kChunk;
 
         Job(Kernels kern, ConvPlan p, float[] w) {
             tiles = tiles(kern);
+            gk = GemmKernels.of(kern);
             n = p.spatialRank();
             groups = p.featureGroups();
             o = p.outChannels();
@@ -93,15 +114,19 @@ final class ChannelLanesConv {
             c = p.channels();
             batch = p.outBatch();
             lanes = tiles.lanes();
-            int vecs = (og + lanes - 1) / lanes;
-            nv = Math.min(4, vecs);
+            nv = vectors(og, lanes);
             kb = nv * lanes;
             blocks = (og + kb - 1) / kb;
             m = rows(nv);
             in = p.spatial();
-            int[] q = p.outSize(), ks = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), padLo = p.padLow();
+            int[] q = p.outSize(), padLo = p.padLow();
+            ks = p.kernelSize();
+            s = p.strides();
+            kd = p.kernelDilation();
+            q0 = q;
             xPlane = ShiftedConv.product(in);
             qTot = ShiftedConv.product(q);
+            rowLen = qTot / q[0];
             taps = ShiftedConv.product(ks);
             kc = cg * taps;
             // the padded planes span exactly the input indices the taps read
@@ -120,8 +145,8 @@ final class ChannelLanesConv {
                 hi[i] = Math.min(in[i], first[i] + pd[i]);
             }
             pTot = ShiftedConv.product(pd);
-            tileRows = (qTot + m - 1) / m * m;
-            rowOff = new int[tileRows];
+            tileRows = qTot + m - 1; // a tile starting at any position below qTot reads m offsets
+            rowOff = Scratch.ints(Scratch.TILE, tileRows);
             int[] u = new int[n];
             for (int j = 0; j < qTot; j++) {
                 int off = 0;
@@ -140,8 +165,12 @@ final class ChannelLanesConv {
             }
             // reduction chunks of whole channels whose weights stay in the L1 cache (16 KB)
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
-            koff = new int[kc];
+            koff = Scratch.ints(Scratch.AUX, kc);
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * pTot + tapOff[t];
+            // few (image, group) items: each image split along its first output axis, so that every thread has work
+            int items = batch * groups, want = 4 * Threads.threads();
+            parts = items >= want ? 1 : Math.min(q[0], (want + items - 1) / items);
+            block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
             for (int g = 0; g < groups; g++) {
@@ -162,40 +191,57 @@ final class ChannelLanesConv {
 
         void run(float[] x, float[] out) {
             long work = (long) batch * o * qTot * kc;
-            Threads.parallelFor(batch * groups, ShiftedConv.threadsFor(work), it -> item(it, x, out));
+            Threads.parallelFor(batch * groups * parts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
         }
 
+        /** Item {@code it}: part {@code it % parts} (a range of the first output axis) of image and group {@code it / parts}. */
         private void item(int it, float[] x, float[] out) {
-            int img = it / groups, g = it % groups;
+            int part = it % parts, ig = it / parts, img = ig / groups, g = ig % groups;
+            int y0 = (int) ((long) q0[0] * part / parts), y1 = (int) ((long) q0[0] * (part + 1) / parts);
+            if (y0 >= y1) return;
             float[] xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-            fill(x, (img * c + g * cg) * xPlane, xp);
-            float[] acc = Scratch.floats(Scratch.TILE, tileRows * kb);
-            for (int b = 0; b < blocks; b++) {
-                int wOff = (g * blocks + b) * kc * kb;
-                for (int k0 = 0; k0 < kc; k0 += kChunk) {
-                    int k1 = Math.min(kc, k0 + kChunk);
-                    for (int j0 = 0; j0 < qTot; j0 += m) tiles.tile(nv, m, xp, 0, rowOff, j0, koff, k0, k1, wp, wOff + k0 * kb, acc, j0 * kb, k0 > 0);
-                }
-                // [position][channel] -> [channel][position], 16 channels (one cache line of acc) at a time
-                int rows = Math.min(kb, og - b * kb);
-                int dst0 = (img * o + g * og + b * kb) * qTot;
-                for (int r0 = 0; r0 < rows; r0 += 16) {
-                    int r1 = Math.min(rows, r0 + 16);
-                    for (int j = 0; j < qTot; j++) {
-                        int a = j * kb, d = dst0 + j;
-                        for (int r = r0; r < r1; r++) out[d + r * qTot] = acc[a + r];
+            fill(x, (img * c + g * cg) * xPlane, xp, y0 * s[0], (y1 - 1) * s[0] + (ks[0] - 1) * kd[0] + 1);
+            float[] acc = Scratch.floats(Scratch.TILE, block * kb);
+            int j1 = y1 * rowLen;
+            for (int jb = y0 * rowLen; jb < j1; jb += block) {
+                int je = Math.min(j1, jb + block);
+                for (int b = 0; b < blocks; b++) {
+                    int wOff = (g * blocks + b) * kc * kb;
+                    for (int k0 = 0; k0 < kc; k0 += kChunk) {
+                        int k1 = Math.min(kc, k0 + kChunk);
+                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, 0, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
+                    store(acc, je - jb, Math.min(kb, og - b * kb), out, (img * o + g * og + b * kb) * qTot + jb);
                 }
             }
         }
 
-        /** The {@code cg} channels at {@code x[src..]} into zero-padded planes of {@code pTot} floats. */
-        private void fill(float[] x, int src, float[] xp) {
-            java.util.Arrays.fill(xp, 0, cg * pTot, 0f);
+        /** The block {@code acc[position][channel]} of {@code cnt} positions and {@code rows} channels to {@code out[channel][position]}. */
+        private void store(float[] acc, int cnt, int rows, float[] out, int dst) {
+            int full = rows / lanes * lanes;
+            for (int j = 0; j < cnt; j += lanes) {
+                int r = Math.min(lanes, cnt - j);
+                for (int ch = 0; ch < full; ch += lanes) {
+                    if (gk.lanes() == lanes) gk.transpose(acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
+                    else ScalarGemmKernels.transposeBlock(lanes, acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
+                }
+            }
+            for (int ch = full; ch < rows; ch++) for (int j = 0; j < cnt; j++) out[dst + ch * qTot + j] = acc[j * kb + ch];
+        }
+
+        /**
+         * The {@code cg} channels at {@code x[src..]} into zero-padded planes of {@code pTot} floats: only the padded rows
+         * {@code [r0, r1)} of the first axis (the rest of the planes is left as it was and never read for this item's outputs).
+         */
+        private void fill(float[] x, int src, float[] xp, int r0, int r1) {
+            for (int ci = 0; ci < cg; ci++) java.util.Arrays.fill(xp, ci * pTot + r0 * pst[0], ci * pTot + r1 * pst[0], 0f);
+            int[] l = lo.clone(), h = hi.clone();
+            l[0] = Math.max(lo[0], first[0] + r0);
+            h[0] = Math.min(hi[0], first[0] + r1);
             // rows: every index tuple of the outer axes inside both the input and the padded range
-            for (int i = 0; i < n; i++) if (hi[i] <= lo[i]) return;
-            int last = n - 1, a0 = lo[last], len = hi[last] - a0;
-            int[] u = lo.clone();
+            for (int i = 0; i < n; i++) if (h[i] <= l[i]) return;
+            int last = n - 1, a0 = l[last], len = h[last] - a0;
+            int[] u = l.clone();
             while (true) {
                 int xs = a0, ps = a0 - first[last];
                 for (int i = 0; i < last; i++) {
@@ -204,7 +250,7 @@ final class ChannelLanesConv {
                 }
                 for (int ci = 0; ci < cg; ci++) System.arraycopy(x, src + ci * xPlane + xs, xp, ci * pTot + ps, len);
                 int i = last - 1;
-                for (; i >= 0 && ++u[i] == hi[i]; i--) u[i] = lo[i];
+                for (; i >= 0 && ++u[i] == h[i]; i--) u[i] = l[i];
                 if (i < 0) return;
             }
         }

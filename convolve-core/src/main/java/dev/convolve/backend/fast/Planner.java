@@ -176,9 +176,11 @@ public final class Planner {
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {
         int og = p.outChannels() / p.featureGroups();
-        int nv = Math.min(4, (og + k.lanes() - 1) / k.lanes());
-        return new Choice("channel-lanes", "strided, " + og + " output channels per group and " + Canonical.product(p.outSize())
-                + " outputs per image: direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
-                + nv * k.lanes() + " channels, weights packed once, each image copied into zero-padded planes; " + k.describe(), ChannelLanesConv::run);
+        int nv = ChannelLanesConv.vectors(og, k.lanes());
+        int[] q = p.outSize();
+        return new Choice("channel-lanes", "strided, " + og + " output channels per group, output rows of " + q[q.length - 1]
+                + ": direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
+                + nv * k.lanes() + " channels, weights packed once, each image copied into zero-padded planes (split along its first "
+                + "axis when there are few images), blocks transposed out; " + k.describe(), ChannelLanesConv::run);
     }
 }
