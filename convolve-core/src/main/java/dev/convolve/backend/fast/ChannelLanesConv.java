@@ -8,11 +8,11 @@ import dev.convolve.plan.ConvPlan;
  * rows (ResNet's downsampling 3x3 convs, strided first layers of small images), where the flat walk of {@link ShiftedConv}
  * (positions in the lanes) suffers from short rows and tails. The weights are packed once per call as
  * {@code [group][channel block of nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded
- * planes, so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
+ * planes (or read in place when no tap reads the padding: valid convs), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
  * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m} positions
  * times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv} weight
- * vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L1 cache; over each block
- * the reduction runs in chunks of whole channels whose weights fit half the L1 cache, then the block is transposed into
+ * vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB); over each block
+ * the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed into
  * {@code [N][O][Q...]} by 16x16 block transposes. Items are (image, group, part): with fewer (image, group) pairs than
  * four per thread, each image is split along its first output axis and each part copies only the input rows it reads.
  */
@@ -49,14 +49,18 @@ final class ChannelLanesConv {
 
     /**
      * Strided forward convs (no input dilation, no batch groups) with whole vectors of output channels per group, at least two
-     * ({@code og >= 2*lanes}: each broadcast input value feeds two or more multiply-adds), and output rows (the last spatial
-     * axis) of at most {@link #MAX_ROW} positions, where the flat walk of {@link ShiftedConv} (positions in the lanes, over
-     * copied stride phases) wastes lanes on short rows and tails. Measured 2026-11-24 on 2 threads against shifted-gemm in the
-     * same JVM (load 2.3-2.9): 64x32x28x28 -> 64 s2 1.08x, 8x128x28x28 -> 256 s2 1.14x, 8x64x56x56 -> 128 s2 1.07x,
-     * 64x16x32x32 -> 32 s2 1.17x, 64x3x32x32 -> 32 s2 1.13x, 1x128x28x28 -> 256 s2 1.6x and 2x256x14x14 -> 512 s2 1.5x (images
-     * split into parts); even at 64x3x64x64 -> 32 s2 (rows of 32). Slower, so left to the flat walk: rows of 112 (the ResNet
-     * stem 3 -> 64 7x7 s2 0.89-0.92x, 3 -> 32 3x3 s2 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.84x) and 16 output
-     * channels (one broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
+     * ({@code og >= 2*lanes}: each broadcast input value feeds two or more multiply-adds), at least one register tile of
+     * positions per image, and output rows (the last spatial axis) of at most {@link #MAX_ROW} positions or
+     * {@link #MIN_LONG_ROW_CHANNELS}+ input channels per group. The flat walk of {@link ShiftedConv} (positions in the lanes,
+     * over copied stride phases) wastes lanes on short rows and tails; 1x1 strided convs ({@link Planner} asks before the GEMM
+     * of {@link GemmConv}) are read in place. Measured 2026-11-24 single-threaded in CPU time against shifted-gemm / gemm in
+     * the same JVM (load 3-5): 3x3 s2 64x32x28x28 -> 64 1.10-1.17x, 64x64x14x14 -> 128 1.28-1.38x, 8x128x28x28 -> 256
+     * 1.17-1.19x, 8x256x14x14 -> 512 1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 -> 32 1.15x;
+     * 1x1 s2 64x64x14x14 -> 128 2.58x, 64x32x28x28 -> 64 2.06x, 8x512x14x14 -> 1024 1.57x, 8x256x28x28 -> 512 1.21x,
+     * 8x128x56x56 -> 256 1.14x; on 2 threads (wall, load 2.3-2.9) 1x128x28x28 -> 256 s2 1.6x and 2x256x14x14 -> 512 s2 1.5x
+     * (images split into parts). Slower, so left to the flat walk: 3 input channels at rows of 112 (the ResNet stem 3 -> 64
+     * 7x7 s2 0.94-0.99x, 3 -> 32 3x3 s2 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x) and 16 output channels (one
+     * broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
@@ -68,11 +72,25 @@ final class ChannelLanesConv {
         for (int v : p.strides()) strided |= v > 1;
         int og = p.outChannels() / p.featureGroups(), lanes = k.lanes();
         int[] out = p.outSize();
-        return strided && og >= 2 * lanes && og % lanes == 0 && out[out.length - 1] <= MAX_ROW;
+        return strided && og >= 2 * lanes && og % lanes == 0 && q >= rows(vectors(og, lanes))
+                && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);
     }
 
-    /** The longest output rows planned here (two 16-float vectors): measured 32 even, 28 and below faster, 112 slower. */
+    /** The longest output rows planned here for any channel count (two 16-float vectors): 32 even, 28 and below faster. */
     static final int MAX_ROW = 32;
+
+    /** Input channels per group from which longer rows are planned here too (measured: 32+ faster at rows of 56, 3 slower at 112). */
+    static final int MIN_LONG_ROW_CHANNELS = 16;
+
+    /** True when no tap reads the padding (no low padding, every read inside the input): the input is read in place. */
+    static boolean readsInPlace(ConvPlan p) {
+        int[] q = p.outSize(), ks = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), lo = p.padLow(), in = p.spatial();
+        for (int i = 0; i < q.length; i++) if (lo[i] != 0 || (q[i] - 1) * s[i] + (ks[i] - 1) * kd[i] + 1 > in[i]) return false;
+        return true;
+    }
+
+    /** True for a 1x1 kernel (planned before {@link GemmConv}, which gathers the strided positions). */
+    static boolean pointwise(ConvPlan p) { return Canonical.product(p.kernelSize()) == 1; }
 
     /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
     static int vectors(int og, int lanes) {
@@ -84,15 +102,19 @@ final class ChannelLanesConv {
         return best;
     }
 
-    /** Floats of packed weights per reduction chunk: 16 KB, half the L1 data cache (tests make it tiny: one channel per chunk). */
-    static volatile int chunkFloats = 4096;
+    /**
+     * Floats of packed weights per reduction chunk: 64 KB, in the L2 cache (tests make it tiny: one channel per chunk). Measured
+     * single-threaded (CPU time, 2026-11-24, load 4-5) with blocks of 64 KB: 64x32x28x28 -> 64 s2 and 8x128x28x28 -> 256 s2
+     * 5.65 and 9.43 ms against 6.07 and 10.1 ms with the earlier 16 KB chunks and 32 KB blocks; no chunks at all is no faster.
+     */
+    static volatile int chunkFloats = 16384;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         new Job(kern, p, w).run(x, out);
     }
 
-    /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 32 KB. */
-    static volatile int blockFloats = 8192;
+    /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
+    static volatile int blockFloats = 16384;
 
     static final class Job {
         final Tiles tiles;
@@ -102,6 +124,7 @@ final class ChannelLanesConv {
         final int[] ks, s, kd;
         final float[] wp;
         final int kChunk;
+        final boolean inPlace;
 
         Job(Kernels kern, ConvPlan p, float[] w) {
             tiles = tiles(kern);
@@ -145,12 +168,16 @@ final class ChannelLanesConv {
                 hi[i] = Math.min(in[i], first[i] + pd[i]);
             }
             pTot = ShiftedConv.product(pd);
+            // without low padding and with every read inside the input, the taps read the input in place (no copy)
+            inPlace = readsInPlace(p);
+            int[] ost = inPlace ? xst : pst;
+            int cPlane = inPlace ? xPlane : pTot;
             tileRows = qTot + m - 1; // a tile starting at any position below qTot reads m offsets
             rowOff = Scratch.ints(Scratch.TILE, tileRows);
             int[] u = new int[n];
             for (int j = 0; j < qTot; j++) {
                 int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * s[i] * pst[i];
+                for (int i = 0; i < n; i++) off += u[i] * s[i] * ost[i];
                 rowOff[j] = off;
                 for (int i = n - 1; i >= 0 && ++u[i] == q[i]; i--) u[i] = 0;
             }
@@ -159,14 +186,14 @@ final class ChannelLanesConv {
             u = new int[n];
             for (int t = 0; t < taps; t++) {
                 int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * kd[i] * pst[i];
+                for (int i = 0; i < n; i++) off += u[i] * kd[i] * ost[i];
                 tapOff[t] = off;
                 for (int i = n - 1; i >= 0 && ++u[i] == ks[i]; i--) u[i] = 0;
             }
-            // reduction chunks of whole channels whose weights stay in the L1 cache (16 KB)
+            // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
             koff = Scratch.ints(Scratch.AUX, kc);
-            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * pTot + tapOff[t];
+            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * cPlane + tapOff[t];
             // few (image, group) items: each image split along its first output axis, so that every thread has work
             int items = batch * groups, want = 4 * Threads.threads();
             parts = items >= want ? 1 : Math.min(q[0], (want + items - 1) / items);
@@ -199,8 +226,13 @@ final class ChannelLanesConv {
             int part = it % parts, ig = it / parts, img = ig / groups, g = ig % groups;
             int y0 = (int) ((long) q0[0] * part / parts), y1 = (int) ((long) q0[0] * (part + 1) / parts);
             if (y0 >= y1) return;
-            float[] xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-            fill(x, (img * c + g * cg) * xPlane, xp, y0 * s[0], (y1 - 1) * s[0] + (ks[0] - 1) * kd[0] + 1);
+            float[] xp = x;
+            int xBase = (img * c + g * cg) * xPlane;
+            if (!inPlace) {
+                xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
+                fill(x, xBase, xp, y0 * s[0], (y1 - 1) * s[0] + (ks[0] - 1) * kd[0] + 1);
+                xBase = 0;
+            }
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
             int j1 = y1 * rowLen;
             for (int jb = y0 * rowLen; jb < j1; jb += block) {
@@ -209,7 +241,7 @@ final class ChannelLanesConv {
                     int wOff = (g * blocks + b) * kc * kb;
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);
-                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, 0, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
+                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
                     store(acc, je - jb, Math.min(kb, og - b * kb), out, (img * o + g * og + b * kb) * qTot + jb);
                 }

@@ -65,6 +65,9 @@ class ChannelLanesConvTest {
         assertEquals(cl, algorithm(plan(1, 128, 28, 28, 256, 3, 2, 1)), "one image, split into parts");
         assertEquals(cl, algorithm(plan(64, 3, 32, 32, 32, 3, 2, 1)), "few input channels");
         assertEquals(cl, algorithm(plan(64, 3, 64, 64, 32, 3, 2, 1)), "rows of 32");
+        assertEquals(cl, algorithm(plan(8, 128, 224, 224, 128, 3, 2, 1)), "rows of 112 with 16+ input channels");
+        assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
+        assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided");
     }
 
     @Test
@@ -73,6 +76,7 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 16, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 64, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
+        assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
     }
 
     /**
