@@ -48,12 +48,16 @@ final class ChannelLanesConv {
     }
 
     /**
-     * Strided forward convs (no input dilation, no batch groups) with whole vectors of output channels per group, at least two
-     * ({@code og >= 2*lanes}: each broadcast input value feeds two or more multiply-adds), at least one register tile of
-     * positions per image, and output rows (the last spatial axis) of at most {@link #MAX_ROW} positions or
-     * {@link #MIN_LONG_ROW_CHANNELS}+ input channels per group. The flat walk of {@link ShiftedConv} (positions in the lanes,
-     * over copied stride phases) wastes lanes on short rows and tails; 1x1 strided convs ({@link Planner} asks before the GEMM
-     * of {@link GemmConv}) are read in place. Measured 2026-11-24 single-threaded in CPU time against shifted-gemm / gemm in
+     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), no
+     * batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
+     * input value feeds two or more multiply-adds), at least one register tile of positions per image and phase, and output
+     * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels per
+     * group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on short
+     * rows and tails; 1x1 strided convs and input-dilated ones ({@link Planner} asks before the GEMM of {@link GemmConv} and
+     * the batch engines) are read in place or per phase. Input gradients measured the same way (the gradient conv of
+     * {@link Planner#gradInputPlan}): 3x3 s2 64x32x28x28 -> 64 1.19-1.24x over batch-lanes, 64x64x14x14 -> 128 1.00x,
+     * 8x128x28x28 -> 256 1.24x and 8x256x14x14 -> 512 1.44x over shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.46x over gemm.
+     * Forward measured 2026-11-24 single-threaded in CPU time against shifted-gemm / gemm in
      * the same JVM (load 3-5): 3x3 s2 64x32x28x28 -> 64 1.10-1.17x, 64x64x14x14 -> 128 1.28-1.38x, 8x128x28x28 -> 256
      * 1.17-1.19x, 8x256x14x14 -> 512 1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 -> 32 1.15x;
      * 1x1 s2 64x64x14x14 -> 128 2.58x, 64x32x28x28 -> 64 2.06x, 8x512x14x14 -> 1024 1.57x, 8x256x28x28 -> 512 1.21x,
@@ -64,16 +68,22 @@ final class ChannelLanesConv {
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
-        for (int v : p.inputDilation()) if (v != 1) return false;
         long q = Canonical.product(p.outSize());
-        if (q == 0) return false;
+        if (q == 0 || SubProblem.of(p).isEmpty()) return false;
         if (force) return true;
-        boolean strided = false;
+        boolean strided = inputDilated(p);
         for (int v : p.strides()) strided |= v > 1;
-        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes();
+        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes));
+        for (SubProblem sp : SubProblem.of(p)) if (sp.gridSize() < tile) return false;
         int[] out = p.outSize();
-        return strided && og >= 2 * lanes && og % lanes == 0 && q >= rows(vectors(og, lanes))
+        return strided && og >= 2 * lanes && og % lanes == 0
                 && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);
+    }
+
+    /** True with input dilation: the input gradient of a strided conv, run as output phases ({@link Planner} asks first). */
+    static boolean inputDilated(ConvPlan p) {
+        for (int v : p.inputDilation()) if (v > 1) return true;
+        return false;
     }
 
     /** The longest output rows planned here for any channel count (two 16-float vectors): 32 even, 28 and below faster. */
@@ -82,15 +92,26 @@ final class ChannelLanesConv {
     /** Input channels per group from which longer rows are planned here too (measured: 32+ faster at rows of 56, 3 slower at 112). */
     static final int MIN_LONG_ROW_CHANNELS = 16;
 
-    /** True when no tap reads the padding (no low padding, every read inside the input): the input is read in place. */
+    /** True when no tap of any sub-problem reads the padding (every read inside the input): the input is read in place. */
     static boolean readsInPlace(ConvPlan p) {
-        int[] q = p.outSize(), ks = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), lo = p.padLow(), in = p.spatial();
-        for (int i = 0; i < q.length; i++) if (lo[i] != 0 || (q[i] - 1) * s[i] + (ks[i] - 1) * kd[i] + 1 > in[i]) return false;
+        for (SubProblem sp : SubProblem.of(p)) if (!readsInPlace(sp, p.spatial())) return false;
+        return true;
+    }
+
+    static boolean readsInPlace(SubProblem sp, int[] in) {
+        for (int i = 0; i < sp.n; i++) {
+            int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
+            for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
+            if (lowOff < 0 || (sp.grid[i] - 1) * sp.stride[i] + highOff >= in[i]) return false;
+        }
         return true;
     }
 
     /** True for a 1x1 kernel (planned before {@link GemmConv}, which gathers the strided positions). */
     static boolean pointwise(ConvPlan p) { return Canonical.product(p.kernelSize()) == 1; }
+
+    /** True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels and input dilation. */
+    static boolean first(ConvPlan p) { return pointwise(p) || inputDilated(p); }
 
     /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
     static int vectors(int og, int lanes) {
@@ -110,23 +131,28 @@ final class ChannelLanesConv {
     static volatile int chunkFloats = 16384;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
-        new Job(kern, p, w).run(x, out);
+        for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, w).run(x, out);
     }
 
     /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
     static volatile int blockFloats = 16384;
 
+    /**
+     * One sub-problem ({@link SubProblem}: the whole conv without input dilation, else one output phase) ready to run. Its grid
+     * point {@code j} reads input index {@code j*stride + offset} per axis, so the padded planes start at the smallest offset
+     * and span {@code (grid - 1)*stride + (largest - smallest offset) + 1}; its outputs are contiguous without input dilation
+     * (block transposes) and interleaved with the other phases' otherwise (stored one by one).
+     */
     static final class Job {
         final Tiles tiles;
         final GemmKernels gk;
-        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, xPlane, pTot, tileRows, parts, rowLen, block;
-        final int[] in, pd, first, q0, rowOff, koff, xst, pst, lo, hi;
-        final int[] ks, s, kd;
+        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, rowLen, block;
+        final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
         final int kChunk;
-        final boolean inPlace;
+        final boolean inPlace, contiguous;
 
-        Job(Kernels kern, ConvPlan p, float[] w) {
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w) {
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
             n = p.spatialRank();
@@ -142,23 +168,29 @@ final class ChannelLanesConv {
             blocks = (og + kb - 1) / kb;
             m = rows(nv);
             in = p.spatial();
-            int[] q = p.outSize(), padLo = p.padLow();
-            ks = p.kernelSize();
-            s = p.strides();
-            kd = p.kernelDilation();
-            q0 = q;
+            int[] q = p.outSize(), ks = p.kernelSize();
+            grid = sp.grid;
+            stride = sp.stride;
             xPlane = ShiftedConv.product(in);
             qTot = ShiftedConv.product(q);
-            rowLen = qTot / q[0];
-            taps = ShiftedConv.product(ks);
+            gTot = (int) sp.gridSize();
+            rowLen = gTot / grid[0];
+            taps = sp.tapCount();
+            int kTaps = ShiftedConv.product(ks);
             kc = cg * taps;
-            // the padded planes span exactly the input indices the taps read
+            // the padded planes span exactly the input indices the taps read; in place when those all lie inside the input
             pd = new int[n];
             first = new int[n];
             for (int i = 0; i < n; i++) {
-                first[i] = -padLo[i];
-                pd[i] = (q[i] - 1) * s[i] + (ks[i] - 1) * kd[i] + 1;
+                int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
+                for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
+                first[i] = lowOff;
+                pd[i] = (grid[i] - 1) * stride[i] + highOff - lowOff + 1;
             }
+            inPlace = readsInPlace(sp, in);
+            boolean cont = true;
+            for (int i = 0; i < n; i++) cont &= sp.step[i] == 1 && sp.first[i] == 0 && grid[i] == q[i];
+            contiguous = cont;
             pst = ShiftedConv.rowMajorStrides(pd);
             xst = ShiftedConv.rowMajorStrides(in);
             lo = new int[n];
@@ -168,35 +200,43 @@ final class ChannelLanesConv {
                 hi[i] = Math.min(in[i], first[i] + pd[i]);
             }
             pTot = ShiftedConv.product(pd);
-            // without low padding and with every read inside the input, the taps read the input in place (no copy)
-            inPlace = readsInPlace(p);
-            int[] ost = inPlace ? xst : pst;
+            int[] ost = inPlace ? xst : pst, qst = ShiftedConv.rowMajorStrides(q);
             int cPlane = inPlace ? xPlane : pTot;
-            tileRows = qTot + m - 1; // a tile starting at any position below qTot reads m offsets
+            tileRows = gTot + m - 1; // a tile starting at any grid point reads m offsets
             rowOff = Scratch.ints(Scratch.TILE, tileRows);
+            posOff = contiguous ? null : Scratch.ints(Scratch.OUT, gTot);
             int[] u = new int[n];
-            for (int j = 0; j < qTot; j++) {
-                int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * s[i] * ost[i];
+            for (int j = 0; j < gTot; j++) {
+                int off = 0, pos = 0;
+                for (int i = 0; i < n; i++) {
+                    off += u[i] * stride[i] * ost[i];
+                    pos += (sp.step[i] * u[i] + sp.first[i]) * qst[i];
+                }
                 rowOff[j] = off;
-                for (int i = n - 1; i >= 0 && ++u[i] == q[i]; i--) u[i] = 0;
+                if (posOff != null) posOff[j] = pos;
+                for (int i = n - 1; i >= 0 && ++u[i] == grid[i]; i--) u[i] = 0;
             }
-            for (int j = qTot; j < tileRows; j++) rowOff[j] = rowOff[qTot - 1];
-            int[] tapOff = new int[taps];
+            for (int j = gTot; j < tileRows; j++) rowOff[j] = rowOff[gTot - 1];
+            // per tap of the sub-problem: its read offset (from the plane's first index) and its index in the whole kernel
+            int[] tapOff = new int[taps], tapK = new int[taps], kst = ShiftedConv.rowMajorStrides(ks);
             u = new int[n];
             for (int t = 0; t < taps; t++) {
-                int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * kd[i] * ost[i];
+                int off = 0, kk = 0;
+                for (int i = 0; i < n; i++) {
+                    off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i];
+                    kk += sp.taps[i][u[i]] * kst[i];
+                }
                 tapOff[t] = off;
-                for (int i = n - 1; i >= 0 && ++u[i] == ks[i]; i--) u[i] = 0;
+                tapK[t] = kk;
+                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
             // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
             koff = Scratch.ints(Scratch.AUX, kc);
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * cPlane + tapOff[t];
-            // few (image, group) items: each image split along its first output axis, so that every thread has work
+            // few (image, group) items: each image split along its first grid axis, so that every thread has work
             int items = batch * groups, want = 4 * Threads.threads();
-            parts = items >= want ? 1 : Math.min(q[0], (want + items - 1) / items);
+            parts = items >= want ? 1 : Math.min(grid[0], (want + items - 1) / items);
             block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
@@ -208,8 +248,10 @@ final class ChannelLanesConv {
                         if (oc >= og) {
                             for (int k = 0; k < kc; k++) wp[base + k * kb + j] = 0f;
                         } else {
-                            int src = (g * og + oc) * kc;
-                            for (int k = 0; k < kc; k++) wp[base + k * kb + j] = w[src + k];
+                            int src = (g * og + oc) * cg * kTaps;
+                            for (int ci = 0; ci < cg; ci++) {
+                                for (int t = 0; t < taps; t++) wp[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
+                            }
                         }
                     }
                 }
@@ -217,20 +259,20 @@ final class ChannelLanesConv {
         }
 
         void run(float[] x, float[] out) {
-            long work = (long) batch * o * qTot * kc;
+            long work = (long) batch * o * gTot * kc;
             Threads.parallelFor(batch * groups * parts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
         }
 
-        /** Item {@code it}: part {@code it % parts} (a range of the first output axis) of image and group {@code it / parts}. */
+        /** Item {@code it}: part {@code it % parts} (a range of the first grid axis) of image and group {@code it / parts}. */
         private void item(int it, float[] x, float[] out) {
             int part = it % parts, ig = it / parts, img = ig / groups, g = ig % groups;
-            int y0 = (int) ((long) q0[0] * part / parts), y1 = (int) ((long) q0[0] * (part + 1) / parts);
+            int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
             if (y0 >= y1) return;
             float[] xp = x;
             int xBase = (img * c + g * cg) * xPlane;
             if (!inPlace) {
                 xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-                fill(x, xBase, xp, y0 * s[0], (y1 - 1) * s[0] + (ks[0] - 1) * kd[0] + 1);
+                fill(x, xBase, xp, y0 * stride[0], (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0]);
                 xBase = 0;
             }
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
@@ -243,7 +285,9 @@ final class ChannelLanesConv {
                         int k1 = Math.min(kc, k0 + kChunk);
                         for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
-                    store(acc, je - jb, Math.min(kb, og - b * kb), out, (img * o + g * og + b * kb) * qTot + jb);
+                    int dst = (img * o + g * og + b * kb) * qTot, rows = Math.min(kb, og - b * kb);
+                    if (contiguous) store(acc, je - jb, rows, out, dst + jb);
+                    else scatter(acc, jb, je, rows, out, dst);
                 }
             }
         }
@@ -259,6 +303,14 @@ final class ChannelLanesConv {
                 }
             }
             for (int ch = full; ch < rows; ch++) for (int j = 0; j < cnt; j++) out[dst + ch * qTot + j] = acc[j * kb + ch];
+        }
+
+        /** As {@link #store} for the grid points {@code [jb, je)} of an output phase: each to its own output position. */
+        private void scatter(float[] acc, int jb, int je, int rows, float[] out, int dst) {
+            for (int j = jb; j < je; j++) {
+                int a = (j - jb) * kb, d = dst + posOff[j];
+                for (int ch = 0; ch < rows; ch++) out[d + ch * qTot] = acc[a + ch];
+            }
         }
 
         /**

@@ -139,7 +139,7 @@ public final class Planner {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
-        if (ChannelLanesConv.pointwise(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
+        if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         List<SubProblem> subs = SubProblem.of(p);
         if (GemmConv.suits(p, subs)) {
             Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, subs.get(0).gridSize()));
@@ -179,9 +179,10 @@ public final class Planner {
         int og = p.outChannels() / p.featureGroups();
         int nv = ChannelLanesConv.vectors(og, k.lanes());
         int[] q = p.outSize();
-        return new Choice("channel-lanes", "strided, " + og + " output channels per group, output rows of " + q[q.length - 1]
+        return new Choice("channel-lanes", (ChannelLanesConv.inputDilated(p) ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ") + og + " output channels per group, output rows of " + q[q.length - 1]
                 + ": direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
                 + nv * k.lanes() + " channels, weights packed once, " + (ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image "
-                + "copied into zero-padded planes") + " (split along its first axis when there are few images), blocks transposed out; " + k.describe(), ChannelLanesConv::run);
+                + "copied into zero-padded planes") + " (split along its first axis when there are few images), "
+                + (ChannelLanesConv.inputDilated(p) ? "each phase's outputs stored at their interleaved positions; " : "blocks transposed out; ") + k.describe(), ChannelLanesConv::run);
     }
 }

@@ -24,6 +24,7 @@ class ChannelLanesConvTest {
             FastConvPropertyTest.check(FAST, c);
             if (seed % 3 == 0) FastConvPropertyTest.check(SCALAR, c);
             FastConvPropertyTest.check(FAST, RandomConvCase.bigBatch(seed));
+            if (seed % 2 == 0) FastGradPropertyTest.checkInput(FAST, c);
         } finally {
             ChannelLanesConv.force = false;
         }
@@ -68,6 +69,8 @@ class ChannelLanesConvTest {
         assertEquals(cl, algorithm(plan(8, 128, 224, 224, 128, 3, 2, 1)), "rows of 112 with 16+ input channels");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
         assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided");
+        assertEquals(cl, FAST.explainGradInput(plan(64, 32, 28, 28, 64, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
+        assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
     }
 
     @Test
@@ -77,11 +80,14 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 64, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
+        assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile");
     }
 
     /**
      * Tiles of 2 to 4 vectors of output channels (the random cases have at most 17 per group), padded channel blocks (40, 80,
-     * 96), one to three images (split into parts), strides, dilation and padding on one side, on the vector and scalar tiles.
+     * 96), one to three images (split into parts), strides, dilation and padding on one side, on the vector and scalar tiles;
+     * and the input gradient of the same call (the forward engine forced on the gradient conv too).
      */
     @Property(tries = 60)
     void wideChannelBlocksMatchReference(@ForAll long seed) {
@@ -99,6 +105,8 @@ class ChannelLanesConvTest {
         try {
             FastConvPropertyTest.check(FAST, cs);
             FastConvPropertyTest.check(SCALAR, cs);
+            // the input gradient: output phases of a conv with input dilation, each scattered into its interleaved positions
+            FastGradPropertyTest.checkInput(FAST, cs);
         } finally {
             ChannelLanesConv.force = false;
         }

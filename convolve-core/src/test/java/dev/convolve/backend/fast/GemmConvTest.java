@@ -51,9 +51,10 @@ class GemmConvTest {
     @Property(tries = 150)
     void gemmMatchesReference(@ForAll long seed) {
         RandomConvCase c = pointwiseCase(seed);
-        // strided 1x1 convs with 2+ vectors of output channels go to channel-lanes (ChannelLanesConvTest), asked first
+        // strided or input-dilated 1x1 convs with 2+ vectors of output channels go to channel-lanes (ChannelLanesConvTest), asked first
         String chosen = FAST.explain(c.plan()).algorithm();
-        boolean strided = java.util.Arrays.stream(c.plan().strides()).anyMatch(v -> v > 1);
+        boolean strided = java.util.stream.IntStream.concat(java.util.Arrays.stream(c.plan().strides()), java.util.Arrays.stream(c.plan().inputDilation()))
+                .anyMatch(v -> v > 1);
         if (!SubProblem.of(c.plan()).isEmpty()) assertEquals(strided && chosen.equals("channel-lanes") ? "channel-lanes" : "gemm", chosen, c::toString);
         FastConvPropertyTest.check(FAST, c);
     }
