@@ -316,25 +316,51 @@ final class ChannelLanesConv {
         /**
          * The {@code cg} channels at {@code x[src..]} into zero-padded planes of {@code pTot} floats: only the padded rows
          * {@code [r0, r1)} of the first axis (the rest of the planes is left as it was and never read for this item's outputs).
+         * Each padded row (a tuple of the outer axes) is either copied from the input with its padding columns zeroed, or
+         * zeroed whole: every float written once.
          */
         private void fill(float[] x, int src, float[] xp, int r0, int r1) {
-            for (int ci = 0; ci < cg; ci++) java.util.Arrays.fill(xp, ci * pTot + r0 * pst[0], ci * pTot + r1 * pst[0], 0f);
-            int[] l = lo.clone(), h = hi.clone();
-            l[0] = Math.max(lo[0], first[0] + r0);
-            h[0] = Math.min(hi[0], first[0] + r1);
-            // rows: every index tuple of the outer axes inside both the input and the padded range
-            for (int i = 0; i < n; i++) if (h[i] <= l[i]) return;
-            int last = n - 1, a0 = l[last], len = h[last] - a0;
-            int[] u = l.clone();
-            while (true) {
-                int xs = a0, ps = a0 - first[last];
-                for (int i = 0; i < last; i++) {
-                    xs += u[i] * xst[i];
-                    ps += (u[i] - first[i]) * pst[i];
+            int last = n - 1, rowLen = pd[last];
+            int cLo = Math.min(rowLen, lo[last] - first[last]), cHi = Math.max(cLo, hi[last] - first[last]), len = cHi - cLo;
+            if (n == 1) {
+                // one row: the padded range [r0, r1)
+                for (int ci = 0; ci < cg; ci++) {
+                    int base = ci * pTot;
+                    int a = Math.max(r0, cLo), e = Math.min(r1, cHi);
+                    if (a >= e) {
+                        java.util.Arrays.fill(xp, base + r0, base + r1, 0f);
+                        continue;
+                    }
+                    java.util.Arrays.fill(xp, base + r0, base + a, 0f);
+                    System.arraycopy(x, src + ci * xPlane + a + first[0], xp, base + a, e - a);
+                    java.util.Arrays.fill(xp, base + e, base + r1, 0f);
                 }
-                for (int ci = 0; ci < cg; ci++) System.arraycopy(x, src + ci * xPlane + xs, xp, ci * pTot + ps, len);
+                return;
+            }
+            int[] u = new int[last];
+            u[0] = r0;
+            if (r0 >= r1) return;
+            while (true) {
+                int ps = 0, xs = cLo + first[last];
+                boolean inside = len > 0;
+                for (int i = 0; i < last; i++) {
+                    ps += u[i] * pst[i];
+                    int a = u[i] + first[i];
+                    inside &= a >= 0 && a < in[i];
+                    xs += a * xst[i];
+                }
+                for (int ci = 0; ci < cg; ci++) {
+                    int base = ci * pTot + ps;
+                    if (!inside) {
+                        java.util.Arrays.fill(xp, base, base + rowLen, 0f);
+                        continue;
+                    }
+                    for (int t = 0; t < cLo; t++) xp[base + t] = 0f;
+                    System.arraycopy(x, src + ci * xPlane + xs, xp, base + cLo, len);
+                    for (int t = cHi; t < rowLen; t++) xp[base + t] = 0f;
+                }
                 int i = last - 1;
-                for (; i >= 0 && ++u[i] == h[i]; i--) u[i] = l[i];
+                for (; i >= 0 && ++u[i] == (i == 0 ? r1 : pd[i]); i--) u[i] = i == 0 ? r0 : 0;
                 if (i < 0) return;
             }
         }
