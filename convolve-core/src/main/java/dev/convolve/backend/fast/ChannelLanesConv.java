@@ -4,17 +4,19 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers with short output
- * rows (ResNet's downsampling 3x3 convs, strided first layers of small images), where the flat walk of {@link ShiftedConv}
- * (positions in the lanes) suffers from short rows and tails. The weights are packed once per call as
- * {@code [group][channel block of nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded
- * planes (or read in place when no tap reads the padding: valid convs), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
- * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m} positions
- * times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv} weight
- * vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB); over each block
- * the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed into
- * {@code [N][O][Q...]} by 16x16 block transposes. Items are (image, group, part): with fewer (image, group) pairs than
- * four per thread, each image is split along its first output axis and each part copies only the input rows it reads.
+ * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers (ResNet's
+ * downsampling 3x3 and 1x1 convs, strided first layers of small images) and their input gradients (input dilation: one
+ * {@link SubProblem} per output phase), where the flat walk of {@link ShiftedConv} (positions in the lanes) suffers
+ * from short rows and tails. The weights are packed once per call (and phase) as {@code [group][channel block of
+ * nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded planes (or read in place when no
+ * tap reads the padding), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
+ * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m}
+ * positions times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv}
+ * weight vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB);
+ * over each block the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed
+ * into {@code [N][O][Q...]} by 16x16 block transposes (an output phase's positions are stored one by one). Items are
+ * (image, group, part): with fewer (image, group) pairs than four per thread, each image is split along its first
+ * output axis and each part copies only the input rows it reads.
  */
 final class ChannelLanesConv {
     private ChannelLanesConv() {}

@@ -179,10 +179,13 @@ public final class Planner {
         int og = p.outChannels() / p.featureGroups();
         int nv = ChannelLanesConv.vectors(og, k.lanes());
         int[] q = p.outSize();
-        return new Choice("channel-lanes", (ChannelLanesConv.inputDilated(p) ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ") + og + " output channels per group, output rows of " + q[q.length - 1]
-                + ": direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
-                + nv * k.lanes() + " channels, weights packed once, " + (ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image "
-                + "copied into zero-padded planes") + " (split along its first axis when there are few images), "
-                + (ChannelLanesConv.inputDilated(p) ? "each phase's outputs stored at their interleaved positions; " : "blocks transposed out; ") + k.describe(), ChannelLanesConv::run);
+        boolean phases = ChannelLanesConv.inputDilated(p);
+        String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ";
+        String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
+        String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
+        return new Choice("channel-lanes", what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
+                + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x " + nv * k.lanes() + " channels, "
+                + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe(),
+                ChannelLanesConv::run);
     }
 }
