@@ -53,20 +53,22 @@ final class ChannelLanesConv {
      * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), no
      * batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
      * input value feeds two or more multiply-adds), at least one register tile of positions per image and phase, and output
-     * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels per
-     * group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on short
-     * rows and tails; 1x1 strided convs and input-dilated ones ({@link Planner} asks before the GEMM of {@link GemmConv} and
-     * the batch engines) are read in place or per phase. Input gradients measured the same way (the gradient conv of
-     * {@link Planner#gradInputPlan}): 3x3 s2 64x32x28x28 -> 64 1.19-1.24x over batch-lanes, 64x64x14x14 -> 128 1.00x,
-     * 8x128x28x28 -> 256 1.24x and 8x256x14x14 -> 512 1.44x over shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.46x over gemm.
-     * Forward measured 2026-11-24 single-threaded in CPU time against shifted-gemm / gemm in
-     * the same JVM (load 3-5): 3x3 s2 64x32x28x28 -> 64 1.10-1.17x, 64x64x14x14 -> 128 1.28-1.38x, 8x128x28x28 -> 256
-     * 1.17-1.19x, 8x256x14x14 -> 512 1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 -> 32 1.15x;
-     * 1x1 s2 64x64x14x14 -> 128 2.58x, 64x32x28x28 -> 64 2.06x, 8x512x14x14 -> 1024 1.57x, 8x256x28x28 -> 512 1.21x,
-     * 8x128x56x56 -> 256 1.14x; on 2 threads (wall, load 2.3-2.9) 1x128x28x28 -> 256 s2 1.6x and 2x256x14x14 -> 512 s2 1.5x
-     * (images split into parts). Slower, so left to the flat walk: 3 input channels at rows of 112 (the ResNet stem 3 -> 64
-     * 7x7 s2 0.94-0.99x, 3 -> 32 3x3 s2 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x) and 16 output channels (one
-     * broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
+     * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels
+     * per group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on
+     * short rows and tails; {@link Planner} asks this engine before {@link GemmConv} and the batch engines for 1x1 kernels
+     * and input dilation ({@link #first}).
+     *
+     * <p>Measured 2026-11-24 single-threaded in CPU time against the engine the planner chose before, in the same JVM (load
+     * 3-7). Forward, against shifted-gemm: 3x3 s2 64x32x28x28 -> 64 1.10-1.20x, 64x64x14x14 -> 128 1.24-1.38x, 8x128x28x28
+     * -> 256 1.17-1.20x, 8x256x14x14 -> 512 1.62-1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 ->
+     * 32 1.15-1.21x; against gemm, 1x1 s2 64x64x14x14 -> 128 2.2-2.6x, 64x32x28x28 -> 64 2.1x, 8x512x14x14 -> 1024 1.57x,
+     * 8x256x28x28 -> 512 1.06-1.21x, 8x128x56x56 -> 256 1.14x. Input gradients (the conv of {@link Planner#gradInputPlan}):
+     * 3x3 s2 64x32x28x28 -> 64 1.15-1.24x and 64x64x14x14 -> 128 1.00-1.03x over batch-lanes, 8x128x28x28 -> 256 1.23x and
+     * 8x256x14x14 -> 512 1.42x over shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.3-2.5x over gemm. On 2 threads (wall clock,
+     * interleaved): 1x128x28x28 -> 256 s2 1.56-1.6x and 2x256x14x14 -> 512 s2 1.2-1.5x (images split into parts). Slower,
+     * so left to the flat walk: 3 input channels at rows of 112 (the ResNet stem 3 -> 64 7x7 s2 0.93-1.02x, 3 -> 32 3x3 s2
+     * 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x; the transposes cost too much against 27 multiply-adds per
+     * output) and 16 output channels (one broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
