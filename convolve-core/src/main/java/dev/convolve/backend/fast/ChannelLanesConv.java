@@ -56,15 +56,16 @@ final class ChannelLanesConv {
      * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels
      * per group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on
      * short rows and tails; {@link Planner} asks this engine before {@link GemmConv} and the batch engines for 1x1 kernels
-     * and input dilation ({@link #first}).
+     * ({@link #first}), after the batch engines otherwise.
      *
      * <p>Measured 2026-11-24 single-threaded in CPU time against the engine the planner chose before, in the same JVM (load
      * 3-7). Forward, against shifted-gemm: 3x3 s2 64x32x28x28 -> 64 1.10-1.20x, 64x64x14x14 -> 128 1.24-1.38x, 8x128x28x28
      * -> 256 1.17-1.20x, 8x256x14x14 -> 512 1.62-1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 ->
      * 32 1.15-1.21x; against gemm, 1x1 s2 64x64x14x14 -> 128 2.2-2.6x, 64x32x28x28 -> 64 2.1x, 8x512x14x14 -> 1024 1.57x,
      * 8x256x28x28 -> 512 1.06-1.21x, 8x128x56x56 -> 256 1.14x. Input gradients (the conv of {@link Planner#gradInputPlan}):
-     * 3x3 s2 64x32x28x28 -> 64 1.15-1.24x and 64x64x14x14 -> 128 1.00-1.03x over batch-lanes, 8x128x28x28 -> 256 1.23x and
-     * 8x256x14x14 -> 512 1.42x over shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.3-2.5x over gemm. On 2 threads (wall clock,
+     * 3x3 s2 8x128x28x28 -> 256 1.18-1.23x, 8x256x14x14 -> 512 1.40-1.44x and 16x64x32x32 -> 128 1.02-1.07x over
+     * shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.1-2.5x over gemm (with a batch of 64, batch-lanes keeps them: see
+     * {@link #first}). On 2 threads (wall clock,
      * interleaved): 1x128x28x28 -> 256 s2 1.56-1.6x and 2x256x14x14 -> 512 s2 1.2-1.5x (images split into parts). Slower,
      * so left to the flat walk: 3 input channels at rows of 112 (the ResNet stem 3 -> 64 7x7 s2 0.93-1.02x, 3 -> 32 3x3 s2
      * 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x; the transposes cost too much against 27 multiply-adds per
@@ -84,7 +85,7 @@ final class ChannelLanesConv {
                 && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);
     }
 
-    /** True with input dilation: the input gradient of a strided conv, run as output phases ({@link Planner} asks first). */
+    /** True with input dilation: the input gradient of a strided conv, run as output phases. */
     static boolean inputDilated(ConvPlan p) {
         for (int v : p.inputDilation()) if (v > 1) return true;
         return false;
@@ -114,8 +115,13 @@ final class ChannelLanesConv {
     /** True for a 1x1 kernel (planned before {@link GemmConv}, which gathers the strided positions). */
     static boolean pointwise(ConvPlan p) { return Canonical.product(p.kernelSize()) == 1; }
 
-    /** True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels and input dilation. */
-    static boolean first(ConvPlan p) { return pointwise(p) || inputDilated(p); }
+    /**
+     * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, or the input
+     * gradients of strided ones). Other plans come after the batch engines: with a batch of 32+ and small phase grids,
+     * batch-lanes measured as fast or faster on input gradients (64x64x14x14 -> 128 s2: channel-lanes 0.90-0.96x, the
+     * 5x5 form of 64x32x28x28 -> 64 0.83-0.91x, only 64x32x28x28 -> 64 3x3 1.05-1.12x).
+     */
+    static boolean first(ConvPlan p) { return pointwise(p); }
 
     /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
     static int vectors(int og, int lanes) {
