@@ -4,16 +4,19 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers with many
- * channels and small output planes (ResNet's downsampling 3x3 convs), where the flat walk of {@link ShiftedConv}
- * (positions in the lanes) suffers from short rows and tails. The weights are packed once per call as
- * {@code [group][channel block of nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded
- * planes, so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
- * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m} positions
- * times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv} weight
- * vectors per step. The reduction runs in chunks of whole channels whose weights fit half the L1 cache, over every tile
- * of the image, into a {@code [position][channel]} block that is finally transposed into {@code [N][O][Q...]}.
- * Items are (image, group).
+ * The direct conv with the OUTPUT CHANNELS in the vector lanes (oneDNN's layout), for strided layers (ResNet's
+ * downsampling 3x3 and 1x1 convs, strided first layers of small images) and their input gradients (input dilation: one
+ * {@link SubProblem} per output phase), where the flat walk of {@link ShiftedConv} (positions in the lanes) suffers
+ * from short rows and tails. The weights are packed once per call (and phase) as {@code [group][channel block of
+ * nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded planes (or read in place when no
+ * tap reads the padding), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
+ * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m}
+ * positions times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv}
+ * weight vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB);
+ * over each block the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed
+ * into {@code [N][O][Q...]} by 16x16 block transposes (an output phase's positions are stored one by one). Items are
+ * (image, group, part): with fewer (image, group) pairs than four per thread, each image is split along its first
+ * output axis and each part copies only the input rows it reads.
  */
 final class ChannelLanesConv {
     private ChannelLanesConv() {}
@@ -47,44 +50,121 @@ final class ChannelLanesConv {
     }
 
     /**
-     * Strided forward convs (no input dilation, no batch groups) with at least 64 output channels per group (whole vectors),
-     * output planes of at most {@link #MAX_GRID} positions, a reduction of 64+ steps and enough (image, group) items for every
-     * thread. Measured single-threaded in CPU time against shifted-gemm (2026-11-24, load 5-7): 64x64x14x14 -> 128 s2 5.9 vs
-     * 6.4-6.8 ms, 16x128x14x14 -> 256 5.8 vs 6.4 ms, batch 8 0.73 vs 0.93 ms; even at 20x20 -> 10x10 and 64 -> 32 channels, and
-     * slower for ResNet's 28x28 -> 14x14 (6.6-7.1 vs 6.4-7.0 ms), so those stay on the flat walk.
+     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), no
+     * batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
+     * input value feeds two or more multiply-adds), at least one register tile of positions per image and phase, and output
+     * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels
+     * per group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on
+     * short rows and tails; {@link Planner} asks this engine before {@link GemmConv} and the batch engines for 1x1 kernels
+     * ({@link #first}), after the batch engines otherwise.
+     *
+     * <p>Measured 2026-11-24 single-threaded in CPU time against the engine the planner chose before, in the same JVM (load
+     * 3-7). Forward, against shifted-gemm: 3x3 s2 64x32x28x28 -> 64 1.10-1.20x, 64x64x14x14 -> 128 1.24-1.38x, 8x128x28x28
+     * -> 256 1.17-1.20x, 8x256x14x14 -> 512 1.62-1.72x, 8x128x112x112 -> 128 1.20x, 8x32x112x112 -> 64 1.04x, 64x3x32x32 ->
+     * 32 1.15-1.21x; against gemm, 1x1 s2 64x64x14x14 -> 128 2.2-2.6x, 64x32x28x28 -> 64 2.1x, 8x512x14x14 -> 1024 1.57x,
+     * 8x256x28x28 -> 512 1.06-1.21x, 8x128x56x56 -> 256 1.14x. Input gradients (the conv of {@link Planner#gradInputPlan}):
+     * 3x3 s2 8x128x28x28 -> 256 1.18-1.23x, 8x256x14x14 -> 512 1.40-1.44x and 16x64x32x32 -> 128 1.02-1.07x over
+     * shifted-gemm, 1x1 s2 64x64x14x14 -> 128 2.1-2.5x over gemm (with a batch of 64, batch-lanes keeps them: see
+     * {@link #first}). On 2 threads (wall clock,
+     * interleaved): 1x128x28x28 -> 256 s2 1.56-1.6x and 2x256x14x14 -> 512 s2 1.2-1.5x (images split into parts). Slower,
+     * so left to the flat walk: 3 input channels at rows of 112 (the ResNet stem 3 -> 64 7x7 s2 0.93-1.02x, 3 -> 32 3x3 s2
+     * 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x; the transposes cost too much against 27 multiply-adds per
+     * output) and 16 output channels (one broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
-        for (int v : p.inputDilation()) if (v != 1) return false;
         long q = Canonical.product(p.outSize());
-        if (q == 0) return false;
+        if (q == 0 || SubProblem.of(p).isEmpty()) return false;
         if (force) return true;
-        boolean strided = false;
+        boolean strided = inputDilated(p);
         for (int v : p.strides()) strided |= v > 1;
-        int og = p.outChannels() / p.featureGroups();
-        return strided && og >= 64 && og % k.lanes() == 0 && q <= MAX_GRID && p.kernelChannels() * Canonical.product(p.kernelSize()) >= 64
-                && (long) p.outBatch() * p.featureGroups() >= 2L * Threads.threads();
+        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes));
+        for (SubProblem sp : SubProblem.of(p)) if (sp.gridSize() < tile) return false;
+        int[] out = p.outSize();
+        return strided && og >= 2 * lanes && og % lanes == 0
+                && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);
     }
 
-    /** Output positions per image above which the flat walk wins (measured: 49 wins, 100 is even, 196 loses). */
-    static final int MAX_GRID = 64;
+    /** True with input dilation: the input gradient of a strided conv, run as output phases. */
+    static boolean inputDilated(ConvPlan p) {
+        for (int v : p.inputDilation()) if (v > 1) return true;
+        return false;
+    }
 
-    /** Floats of packed weights per reduction chunk: 16 KB, half the L1 data cache (tests make it tiny: one channel per chunk). */
-    static volatile int chunkFloats = 4096;
+    /** The longest output rows planned here for any channel count (two 16-float vectors): 32 even, 28 and below faster. */
+    static final int MAX_ROW = 32;
+
+    /** Input channels per group from which longer rows are planned here too (measured: 32+ faster at rows of 56, 3 slower at 112). */
+    static final int MIN_LONG_ROW_CHANNELS = 16;
+
+    /** True when no tap of any sub-problem reads the padding (every read inside the input): the input is read in place. */
+    static boolean readsInPlace(ConvPlan p) {
+        for (SubProblem sp : SubProblem.of(p)) if (!readsInPlace(sp, p.spatial())) return false;
+        return true;
+    }
+
+    static boolean readsInPlace(SubProblem sp, int[] in) {
+        for (int i = 0; i < sp.n; i++) {
+            int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
+            for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
+            if (lowOff < 0 || (sp.grid[i] - 1) * sp.stride[i] + highOff >= in[i]) return false;
+        }
+        return true;
+    }
+
+    /** True for a 1x1 kernel (planned before {@link GemmConv}, which gathers the strided positions). */
+    static boolean pointwise(ConvPlan p) { return Canonical.product(p.kernelSize()) == 1; }
+
+    /**
+     * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, or the input
+     * gradients of strided ones). Other plans come after the batch engines: with a batch of 32+ and small phase grids,
+     * batch-lanes measured as fast or faster on input gradients (64x64x14x14 -> 128 s2: channel-lanes 0.90-0.96x, the
+     * 5x5 form of 64x32x28x28 -> 64 0.83-0.91x, only 64x32x28x28 -> 64 3x3 1.05-1.12x).
+     */
+    static boolean first(ConvPlan p) { return pointwise(p); }
+
+    /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
+    static int vectors(int og, int lanes) {
+        int vecs = (og + lanes - 1) / lanes, best = 1, bestCost = Integer.MAX_VALUE;
+        for (int nv = Math.min(4, vecs); nv >= 1; nv--) {
+            int cost = (vecs + nv - 1) / nv * nv;
+            if (cost < bestCost) { bestCost = cost; best = nv; }
+        }
+        return best;
+    }
+
+    /**
+     * Floats of packed weights per reduction chunk: 64 KB, in the L2 cache (tests make it tiny: one channel per chunk). Measured
+     * single-threaded (CPU time, 2026-11-24, load 4-5) with blocks of 64 KB: 64x32x28x28 -> 64 s2 and 8x128x28x28 -> 256 s2
+     * 5.65 and 9.43 ms against 6.07 and 10.1 ms with the earlier 16 KB chunks and 32 KB blocks; no chunks at all is no faster.
+     */
+    static volatile int chunkFloats = 16384;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
-        new Job(kern, p, w).run(x, out);
+        for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, w).run(x, out);
     }
 
+    /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
+    static volatile int blockFloats = 16384;
+
+    /**
+     * One sub-problem ({@link SubProblem}: the whole conv without input dilation, else one output phase) ready to run. Its grid
+     * point {@code j} reads input index {@code j*stride + offset} per axis, so the padded planes start at the smallest offset
+     * and span {@code (grid - 1)*stride + (largest - smallest offset) + 1}; its outputs are contiguous without input dilation
+     * (block transposes) and interleaved with the other phases' otherwise (stored one by one).
+     */
     static final class Job {
         final Tiles tiles;
-        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, xPlane, pTot, tileRows;
-        final int[] in, pd, first, rowOff, koff, xst, pst, lo, hi;
+        final GemmKernels gk;
+        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, rowLen, block;
+        final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
         final int kChunk;
+        final boolean inPlace, contiguous;
 
-        Job(Kernels kern, ConvPlan p, float[] w) {
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w) {
             tiles = tiles(kern);
+            gk = GemmKernels.of(kern);
             n = p.spatialRank();
             groups = p.featureGroups();
             o = p.outChannels();
@@ -93,24 +173,34 @@ final class ChannelLanesConv {
             c = p.channels();
             batch = p.outBatch();
             lanes = tiles.lanes();
-            int vecs = (og + lanes - 1) / lanes;
-            nv = Math.min(4, vecs);
+            nv = vectors(og, lanes);
             kb = nv * lanes;
             blocks = (og + kb - 1) / kb;
             m = rows(nv);
             in = p.spatial();
-            int[] q = p.outSize(), ks = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), padLo = p.padLow();
+            int[] q = p.outSize(), ks = p.kernelSize();
+            grid = sp.grid;
+            stride = sp.stride;
             xPlane = ShiftedConv.product(in);
             qTot = ShiftedConv.product(q);
-            taps = ShiftedConv.product(ks);
+            gTot = (int) sp.gridSize();
+            rowLen = gTot / grid[0];
+            taps = sp.tapCount();
+            int kTaps = ShiftedConv.product(ks);
             kc = cg * taps;
-            // the padded planes span exactly the input indices the taps read
+            // the padded planes span exactly the input indices the taps read; in place when those all lie inside the input
             pd = new int[n];
             first = new int[n];
             for (int i = 0; i < n; i++) {
-                first[i] = -padLo[i];
-                pd[i] = (q[i] - 1) * s[i] + (ks[i] - 1) * kd[i] + 1;
+                int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
+                for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
+                first[i] = lowOff;
+                pd[i] = (grid[i] - 1) * stride[i] + highOff - lowOff + 1;
             }
+            inPlace = readsInPlace(sp, in);
+            boolean cont = true;
+            for (int i = 0; i < n; i++) cont &= sp.step[i] == 1 && sp.first[i] == 0 && grid[i] == q[i];
+            contiguous = cont;
             pst = ShiftedConv.rowMajorStrides(pd);
             xst = ShiftedConv.rowMajorStrides(in);
             lo = new int[n];
@@ -120,28 +210,44 @@ final class ChannelLanesConv {
                 hi[i] = Math.min(in[i], first[i] + pd[i]);
             }
             pTot = ShiftedConv.product(pd);
-            tileRows = (qTot + m - 1) / m * m;
-            rowOff = new int[tileRows];
+            int[] ost = inPlace ? xst : pst, qst = ShiftedConv.rowMajorStrides(q);
+            int cPlane = inPlace ? xPlane : pTot;
+            tileRows = gTot + m - 1; // a tile starting at any grid point reads m offsets
+            rowOff = Scratch.ints(Scratch.TILE, tileRows);
+            posOff = contiguous ? null : Scratch.ints(Scratch.OUT, gTot);
             int[] u = new int[n];
-            for (int j = 0; j < qTot; j++) {
-                int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * s[i] * pst[i];
+            for (int j = 0; j < gTot; j++) {
+                int off = 0, pos = 0;
+                for (int i = 0; i < n; i++) {
+                    off += u[i] * stride[i] * ost[i];
+                    pos += (sp.step[i] * u[i] + sp.first[i]) * qst[i];
+                }
                 rowOff[j] = off;
-                for (int i = n - 1; i >= 0 && ++u[i] == q[i]; i--) u[i] = 0;
+                if (posOff != null) posOff[j] = pos;
+                for (int i = n - 1; i >= 0 && ++u[i] == grid[i]; i--) u[i] = 0;
             }
-            for (int j = qTot; j < tileRows; j++) rowOff[j] = rowOff[qTot - 1];
-            int[] tapOff = new int[taps];
+            for (int j = gTot; j < tileRows; j++) rowOff[j] = rowOff[gTot - 1];
+            // per tap of the sub-problem: its read offset (from the plane's first index) and its index in the whole kernel
+            int[] tapOff = new int[taps], tapK = new int[taps], kst = ShiftedConv.rowMajorStrides(ks);
             u = new int[n];
             for (int t = 0; t < taps; t++) {
-                int off = 0;
-                for (int i = 0; i < n; i++) off += u[i] * kd[i] * pst[i];
+                int off = 0, kk = 0;
+                for (int i = 0; i < n; i++) {
+                    off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i];
+                    kk += sp.taps[i][u[i]] * kst[i];
+                }
                 tapOff[t] = off;
-                for (int i = n - 1; i >= 0 && ++u[i] == ks[i]; i--) u[i] = 0;
+                tapK[t] = kk;
+                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
-            // reduction chunks of whole channels whose weights stay in the L1 cache (16 KB)
+            // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
-            koff = new int[kc];
-            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * pTot + tapOff[t];
+            koff = Scratch.ints(Scratch.AUX, kc);
+            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * cPlane + tapOff[t];
+            // few (image, group) items: each image split along its first grid axis, so that every thread has work
+            int items = batch * groups, want = 4 * Threads.threads();
+            parts = items >= want ? 1 : Math.min(grid[0], (want + items - 1) / items);
+            block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
             for (int g = 0; g < groups; g++) {
@@ -152,8 +258,10 @@ final class ChannelLanesConv {
                         if (oc >= og) {
                             for (int k = 0; k < kc; k++) wp[base + k * kb + j] = 0f;
                         } else {
-                            int src = (g * og + oc) * kc;
-                            for (int k = 0; k < kc; k++) wp[base + k * kb + j] = w[src + k];
+                            int src = (g * og + oc) * cg * kTaps;
+                            for (int ci = 0; ci < cg; ci++) {
+                                for (int t = 0; t < taps; t++) wp[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
+                            }
                         }
                     }
                 }
@@ -161,50 +269,115 @@ final class ChannelLanesConv {
         }
 
         void run(float[] x, float[] out) {
-            long work = (long) batch * o * qTot * kc;
-            Threads.parallelFor(batch * groups, ShiftedConv.threadsFor(work), it -> item(it, x, out));
+            long work = (long) batch * o * gTot * kc;
+            Threads.parallelFor(batch * groups * parts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
         }
 
+        /** Item {@code it}: part {@code it % parts} (a range of the first grid axis) of image and group {@code it / parts}. */
         private void item(int it, float[] x, float[] out) {
-            int img = it / groups, g = it % groups;
-            float[] xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-            fill(x, (img * c + g * cg) * xPlane, xp);
-            float[] acc = Scratch.floats(Scratch.TILE, tileRows * kb);
-            for (int b = 0; b < blocks; b++) {
-                int wOff = (g * blocks + b) * kc * kb;
-                for (int k0 = 0; k0 < kc; k0 += kChunk) {
-                    int k1 = Math.min(kc, k0 + kChunk);
-                    for (int j0 = 0; j0 < qTot; j0 += m) tiles.tile(nv, m, xp, 0, rowOff, j0, koff, k0, k1, wp, wOff + k0 * kb, acc, j0 * kb, k0 > 0);
-                }
-                // [position][channel] -> [channel][position], 16 channels (one cache line of acc) at a time
-                int rows = Math.min(kb, og - b * kb);
-                int dst0 = (img * o + g * og + b * kb) * qTot;
-                for (int r0 = 0; r0 < rows; r0 += 16) {
-                    int r1 = Math.min(rows, r0 + 16);
-                    for (int j = 0; j < qTot; j++) {
-                        int a = j * kb, d = dst0 + j;
-                        for (int r = r0; r < r1; r++) out[d + r * qTot] = acc[a + r];
+            int part = it % parts, ig = it / parts, img = ig / groups, g = ig % groups;
+            int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
+            if (y0 >= y1) return;
+            float[] xp = x;
+            int xBase = (img * c + g * cg) * xPlane;
+            if (!inPlace) {
+                xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
+                fill(x, xBase, xp, y0 * stride[0], (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0]);
+                xBase = 0;
+            }
+            float[] acc = Scratch.floats(Scratch.TILE, block * kb);
+            int j1 = y1 * rowLen;
+            for (int jb = y0 * rowLen; jb < j1; jb += block) {
+                int je = Math.min(j1, jb + block);
+                for (int b = 0; b < blocks; b++) {
+                    int wOff = (g * blocks + b) * kc * kb;
+                    for (int k0 = 0; k0 < kc; k0 += kChunk) {
+                        int k1 = Math.min(kc, k0 + kChunk);
+                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
+                    int dst = (img * o + g * og + b * kb) * qTot, rows = Math.min(kb, og - b * kb);
+                    if (contiguous) store(acc, je - jb, rows, out, dst + jb);
+                    else scatter(acc, jb, je, rows, out, dst);
                 }
             }
         }
 
-        /** The {@code cg} channels at {@code x[src..]} into zero-padded planes of {@code pTot} floats. */
-        private void fill(float[] x, int src, float[] xp) {
-            java.util.Arrays.fill(xp, 0, cg * pTot, 0f);
-            // rows: every index tuple of the outer axes inside both the input and the padded range
-            for (int i = 0; i < n; i++) if (hi[i] <= lo[i]) return;
-            int last = n - 1, a0 = lo[last], len = hi[last] - a0;
-            int[] u = lo.clone();
-            while (true) {
-                int xs = a0, ps = a0 - first[last];
-                for (int i = 0; i < last; i++) {
-                    xs += u[i] * xst[i];
-                    ps += (u[i] - first[i]) * pst[i];
+        /** The block {@code acc[position][channel]} of {@code cnt} positions and {@code rows} channels to {@code out[channel][position]}. */
+        private void store(float[] acc, int cnt, int rows, float[] out, int dst) {
+            int full = rows / lanes * lanes;
+            for (int j = 0; j < cnt; j += lanes) {
+                int r = Math.min(lanes, cnt - j);
+                for (int ch = 0; ch < full; ch += lanes) {
+                    if (gk.lanes() == lanes) gk.transpose(acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
+                    else ScalarGemmKernels.transposeBlock(lanes, acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
                 }
-                for (int ci = 0; ci < cg; ci++) System.arraycopy(x, src + ci * xPlane + xs, xp, ci * pTot + ps, len);
+            }
+            for (int ch = full; ch < rows; ch++) for (int j = 0; j < cnt; j++) out[dst + ch * qTot + j] = acc[j * kb + ch];
+        }
+
+        /**
+         * As {@link #store} for the grid points {@code [jb, je)} of an output phase, each to its own output position: in runs of
+         * 16 positions (their sums, 16 rows of {@code acc}, stay in the L1 cache), channel by channel, so that each channel's
+         * positions are written together (one float per channel row at a time aliases in the cache when a plane is 4 KB).
+         */
+        private void scatter(float[] acc, int jb, int je, int rows, float[] out, int dst) {
+            for (int j0 = jb; j0 < je; j0 += 16) {
+                int j1 = Math.min(je, j0 + 16);
+                for (int ch = 0; ch < rows; ch++) {
+                    int d = dst + ch * qTot;
+                    for (int j = j0; j < j1; j++) out[d + posOff[j]] = acc[(j - jb) * kb + ch];
+                }
+            }
+        }
+
+        /**
+         * The {@code cg} channels at {@code x[src..]} into zero-padded planes of {@code pTot} floats: only the padded rows
+         * {@code [r0, r1)} of the first axis (the rest of the planes is left as it was and never read for this item's outputs).
+         * Each padded row (a tuple of the outer axes) is either copied from the input with its padding columns zeroed, or
+         * zeroed whole: every float written once.
+         */
+        private void fill(float[] x, int src, float[] xp, int r0, int r1) {
+            int last = n - 1, rowLen = pd[last];
+            int cLo = Math.min(rowLen, lo[last] - first[last]), cHi = Math.max(cLo, hi[last] - first[last]), len = cHi - cLo;
+            if (n == 1) {
+                // one row: the padded range [r0, r1)
+                for (int ci = 0; ci < cg; ci++) {
+                    int base = ci * pTot;
+                    int a = Math.max(r0, cLo), e = Math.min(r1, cHi);
+                    if (a >= e) {
+                        java.util.Arrays.fill(xp, base + r0, base + r1, 0f);
+                        continue;
+                    }
+                    java.util.Arrays.fill(xp, base + r0, base + a, 0f);
+                    System.arraycopy(x, src + ci * xPlane + a + first[0], xp, base + a, e - a);
+                    java.util.Arrays.fill(xp, base + e, base + r1, 0f);
+                }
+                return;
+            }
+            int[] u = new int[last];
+            u[0] = r0;
+            if (r0 >= r1) return;
+            while (true) {
+                int ps = 0, xs = cLo + first[last];
+                boolean inside = len > 0;
+                for (int i = 0; i < last; i++) {
+                    ps += u[i] * pst[i];
+                    int a = u[i] + first[i];
+                    inside &= a >= 0 && a < in[i];
+                    xs += a * xst[i];
+                }
+                for (int ci = 0; ci < cg; ci++) {
+                    int base = ci * pTot + ps;
+                    if (!inside) {
+                        java.util.Arrays.fill(xp, base, base + rowLen, 0f);
+                        continue;
+                    }
+                    for (int t = 0; t < cLo; t++) xp[base + t] = 0f;
+                    System.arraycopy(x, src + ci * xPlane + xs, xp, base + cLo, len);
+                    for (int t = cHi; t < rowLen; t++) xp[base + t] = 0f;
+                }
                 int i = last - 1;
-                for (; i >= 0 && ++u[i] == hi[i]; i--) u[i] = lo[i];
+                for (; i >= 0 && ++u[i] == (i == 0 ? r1 : pd[i]); i--) u[i] = i == 0 ? r0 : 0;
                 if (i < 0) return;
             }
         }

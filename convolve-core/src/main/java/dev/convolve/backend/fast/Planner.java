@@ -147,6 +147,7 @@ public final class Planner {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
+        if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         List<SubProblem> subs = SubProblem.of(p);
         if (GemmConv.suits(p, subs)) {
             boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
@@ -188,9 +189,15 @@ public final class Planner {
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {
         int og = p.outChannels() / p.featureGroups();
-        int nv = Math.min(4, (og + k.lanes() - 1) / k.lanes());
-        return new Choice("channel-lanes", "strided, " + og + " output channels per group and " + Canonical.product(p.outSize())
-                + " outputs per image: direct conv with the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x "
-                + nv * k.lanes() + " channels, weights packed once, each image copied into zero-padded planes; " + k.describe(), ChannelLanesConv::run);
+        int nv = ChannelLanesConv.vectors(og, k.lanes());
+        int[] q = p.outSize();
+        boolean phases = ChannelLanesConv.inputDilated(p);
+        String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ";
+        String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
+        String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
+        return new Choice("channel-lanes", what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
+                + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x " + nv * k.lanes() + " channels, "
+                + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe(),
+                ChannelLanesConv::run);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.convolve.plan.ConvOptions;
 import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Shape;
 import net.jqwik.api.ForAll;
@@ -23,17 +24,22 @@ class ChannelLanesConvTest {
             FastConvPropertyTest.check(FAST, c);
             if (seed % 3 == 0) FastConvPropertyTest.check(SCALAR, c);
             FastConvPropertyTest.check(FAST, RandomConvCase.bigBatch(seed));
+            if (seed % 2 == 0) FastGradPropertyTest.checkInput(FAST, c);
         } finally {
             ChannelLanesConv.force = false;
         }
     }
 
-    /** One channel per reduction chunk: the tiles accumulate onto the partial sums of the chunks before. */
+    /**
+     * One channel per reduction chunk and one tile per position block: the tiles accumulate onto the partial sums of the chunks
+     * before, and every block (ending anywhere inside a tile, or inside a part of a split image) is transposed out on its own.
+     */
     @Property(tries = 100)
     void chunkedReductionMatchesReference(@ForAll long seed) {
         ChannelLanesConv.force = true;
-        int saved = ChannelLanesConv.chunkFloats;
+        int saved = ChannelLanesConv.chunkFloats, savedBlock = ChannelLanesConv.blockFloats;
         ChannelLanesConv.chunkFloats = 1;
+        ChannelLanesConv.blockFloats = 1;
         try {
             RandomConvCase c = RandomConvCase.of(seed, false);
             FastConvPropertyTest.check(FAST, c);
@@ -41,17 +47,70 @@ class ChannelLanesConvTest {
         } finally {
             ChannelLanesConv.force = false;
             ChannelLanesConv.chunkFloats = saved;
+            ChannelLanesConv.blockFloats = savedBlock;
         }
     }
 
+    private static ConvPlan plan(int n, int c, int h, int w, int o, int k, int s, int pad) {
+        return ConvPlan.of(Shape.of(n, c, h, w), DType.F32, Shape.of(o, c, k, k), DType.F32,
+                ConvOptions.defaults().withStrides(new int[] {s, s}).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad})));
+    }
+
+    private static String algorithm(ConvPlan p) { return FAST.explain(p).algorithm(); }
+
     @Test
-    void plannedForSmallStridedPlanesWithManyChannels() {
-        ConvPlan p = ConvPlan.of(Shape.of(8, 64, 14, 14), DType.F32, Shape.of(128, 64, 3, 3), DType.F32,
-                ConvOptions.defaults().withStrides(new int[] {2, 2}).withPadding(dev.convolve.plan.Padding.explicit(new int[] {1, 1}, new int[] {1, 1})));
-        String why = FAST.explain(p).toString();
-        assertEquals(Planner.enabled("channel-lanes"), why.startsWith("channel-lanes"), why);
-        ConvPlan big = ConvPlan.of(Shape.of(8, 32, 28, 28), DType.F32, Shape.of(64, 32, 3, 3), DType.F32,
-                ConvOptions.defaults().withStrides(new int[] {2, 2}).withPadding(dev.convolve.plan.Padding.explicit(new int[] {1, 1}, new int[] {1, 1})));
-        assertEquals("shifted-gemm", FAST.explain(big).algorithm(), "196 outputs per image: the flat walk measured faster");
+    void plannedForStridedLayersWithShortRows() {
+        String cl = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
+        assertEquals(cl, algorithm(plan(8, 64, 14, 14, 128, 3, 2, 1)));
+        assertEquals(cl, algorithm(plan(64, 32, 28, 28, 64, 3, 2, 1)), "196 outputs per image");
+        assertEquals(cl, algorithm(plan(1, 128, 28, 28, 256, 3, 2, 1)), "one image, split into parts");
+        assertEquals(cl, algorithm(plan(64, 3, 32, 32, 32, 3, 2, 1)), "few input channels");
+        assertEquals(cl, algorithm(plan(64, 3, 64, 64, 32, 3, 2, 1)), "rows of 32");
+        assertEquals(cl, algorithm(plan(8, 128, 224, 224, 128, 3, 2, 1)), "rows of 112 with 16+ input channels");
+        assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
+        assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided");
+        assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
+        assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 1, 2, 0)).algorithm(),
+                "input gradient of a strided 1x1 conv");
+    }
+
+    @Test
+    void notPlannedWhereTheFlatWalkMeasuredFaster() {
+        assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 64, 7, 2, 3)), "rows of 112 (the ResNet stem)");
+        assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 16, 3, 1, 1)), "stride 1");
+        assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 64, 3, 1, 1)), "stride 1");
+        assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
+        assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
+        assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "a batch of 64: batch-lanes first");
+    }
+
+    /**
+     * Tiles of 2 to 4 vectors of output channels (the random cases have at most 17 per group), padded channel blocks (40, 80,
+     * 96), one to three images (split into parts), strides, dilation and padding on one side, on the vector and scalar tiles;
+     * and the input gradient of the same call (the forward engine forced on the gradient conv too).
+     */
+    @Property(tries = 60)
+    void wideChannelBlocksMatchReference(@ForAll long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int[] ogs = {32, 40, 48, 64, 80, 96, 128};
+        int og = ogs[r.nextInt(ogs.length)], groups = r.nextInt(4) == 0 ? 2 : 1, c = (1 + r.nextInt(5)) * groups, batch = 1 + r.nextInt(3);
+        int h = 3 + r.nextInt(30), w = 3 + r.nextInt(30), k = 1 + r.nextInt(5), s = 1 + r.nextInt(3), d = r.nextInt(4) == 0 ? 2 : 1;
+        int padLo = r.nextInt(k), padHi = r.nextInt(3) == 0 ? 0 : r.nextInt(k);
+        ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {s, s}).withKernelDilation(new int[] {d, 1})
+                .withPadding(Padding.explicit(new int[] {padLo, padHi}, new int[] {padHi, padLo})).withFeatureGroupSize(groups);
+        RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, h, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {og * groups, c / groups, k, k}), opt);
+        if (cs == null) return;
+        ChannelLanesConv.force = true;
+        try {
+            FastConvPropertyTest.check(FAST, cs);
+            FastConvPropertyTest.check(SCALAR, cs);
+            // the input gradient: output phases of a conv with input dilation, each scattered into its interleaved positions
+            FastGradPropertyTest.checkInput(FAST, cs);
+        } finally {
+            ChannelLanesConv.force = false;
+        }
     }
 }
