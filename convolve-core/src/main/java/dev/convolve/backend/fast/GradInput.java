@@ -31,11 +31,14 @@ final class GradInput {
         return inInputLayout(p, dx);
     }
 
-    /** {@code dx} of a depthwise conv ({@link Depthwise#gradInput}) in the input's physical layout, f32. */
-    static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
+    /**
+     * {@code dx} of a depthwise conv ({@link DepthwiseBlocked#gradInput} when {@code blocked}, else {@link Depthwise#gradInput}) in
+     * the input's physical layout, f32.
+     */
+    static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut, boolean blocked) {
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        return inInputLayout(p, Depthwise.gradInput(kern, p, w, g));
+        return inInputLayout(p, blocked ? DepthwiseBlocked.gradInput(kern, p, w, g) : Depthwise.gradInput(kern, p, w, g));
     }
 
     /** The canonical f32 input gradient {@code dx} as a tensor in {@code p}'s input layout. */
