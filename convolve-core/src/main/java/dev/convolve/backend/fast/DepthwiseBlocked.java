@@ -29,22 +29,27 @@ import dev.convolve.plan.ConvPlan;
 final class DepthwiseBlocked {
     private DepthwiseBlocked() {}
 
-    /** The planner's rule: input planes of at most this many positions take this engine (larger ones the per-plane engine). */
-    static final int MAX_PLANE = 32 * 32;
+    /**
+     * The planner's rule: input planes of at most this many positions take this engine, strided ones up to {@link #MAX_PLANE_STRIDED}
+     * (larger ones the per-plane engine, which measured faster on 112x112 at stride 1).
+     */
+    static final int MAX_PLANE = 64 * 64, MAX_PLANE_STRIDED = 128 * 128;
 
     /** A padded block above this many floats would not stay in the L2 cache. */
     static final int MAX_BLOCK_FLOATS = 1 << 18;
 
     /**
      * True when this engine runs {@code p} and the planner's rule picks it: a depthwise conv with one output per channel, at
-     * least {@code lanes} channels, input planes of at most {@link #MAX_PLANE} positions; {@code algorithm} not switched off.
+     * least {@code lanes} channels, input planes of at most {@link #MAX_PLANE} positions ({@link #MAX_PLANE_STRIDED} with a
+     * stride); {@code algorithm} not switched off. (The planner asks {@link DepthwiseRows} first.)
      */
     static boolean suits(Kernels k, ConvPlan p, String algorithm) {
         if (!Planner.enabled(algorithm) || p.spatialRank() != 2 || p.batchGroups() != 1) return false;
         int c = p.channels();
         if (c < k.lanes() || p.featureGroups() != c || p.kernelChannels() != 1 || p.outChannels() != c) return false;
         int[] ld = p.inputDilation(), sp = p.spatial(), q = p.outSize();
-        if (ld[0] != 1 || ld[1] != 1 || q[0] < 1 || q[1] < 1 || (long) sp[0] * sp[1] > MAX_PLANE) return false;
+        boolean strided = p.strides()[0] * p.strides()[1] > 1;
+        if (ld[0] != 1 || ld[1] != 1 || q[0] < 1 || q[1] < 1 || (long) sp[0] * sp[1] > (strided ? MAX_PLANE_STRIDED : MAX_PLANE)) return false;
         Geometry g = new Geometry(p);
         return (long) g.hp * g.wp * k.lanes() <= MAX_BLOCK_FLOATS && (long) g.hg * g.wg * k.lanes() <= MAX_BLOCK_FLOATS;
     }
@@ -53,7 +58,7 @@ final class DepthwiseBlocked {
     static String describe(Kernels k, ConvPlan p) {
         int[] sp = p.spatial(), ks = p.kernelSize(), s = p.strides();
         return p.channels() + " channels in blocks of " + k.lanes() + ", planes of " + sp[0] + "x" + sp[1] + " (at most " + MAX_PLANE
-                + " positions), " + ks[0] + "x" + ks[1] + " taps" + (s[0] * s[1] > 1 ? ", strides " + s[0] + "x" + s[1] : "");
+                + " positions, " + MAX_PLANE_STRIDED + " strided), " + ks[0] + "x" + ks[1] + " taps" + (s[0] * s[1] > 1 ? ", strides " + s[0] + "x" + s[1] : "");
     }
 
     /** Sizes of the padded input block (forward, kernel gradient) and of the padded gradient block (input gradient). */

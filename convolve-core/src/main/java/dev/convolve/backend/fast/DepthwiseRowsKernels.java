@@ -1,0 +1,37 @@
+package dev.convolve.backend.fast;
+
+/**
+ * The row loops of the row-gather depthwise engine ({@link DepthwiseRows}). A source row of {@code srcW < 2*lanes()} floats is
+ * read as (at most) two vectors, zero past {@code srcW}; {@code S(row, i)} below is {@code row[i]} for {@code i < srcW}, else 0.
+ * For each kernel column {@code kx} a fixed index vector ({@code idx[kx*nv*lanes() ..]}, {@code nv} = 1 or 2 vectors, values
+ * in {@code [0, 2*lanes())}) gathers from it the source column that every destination column reads for that tap (the zero
+ * lane where it reads padding, or a column of the wrong stride class), so a whole destination row (up to {@code nv} vectors) is
+ * a sum of {@code taps} gathered vectors times broadcast weights: no padded copy, and no row shorter than a vector.
+ * Row lists: destination row {@code r} sums over {@code e} in {@code [start[r], start[r+1])} the source row {@code srcRow[e]}
+ * with kernel row {@code ky[e]}. Two implementations: {@link DepthwiseRowsVector} and {@link DepthwiseRowsScalar}.
+ */
+interface DepthwiseRowsKernels {
+    /** Floats per vector. */
+    int lanes();
+
+    /**
+     * For {@code r < dstH}, {@code j < dstW} ({@code dstW <= nv*lanes()}):
+     * {@code dst[d + r*dstW + j] = sum_e sum_{kx < k1} w[wOff + ky[e]*k1 + kx] * S(src[sOff + srcRow[e]*srcW ..], idx[kx*nv*lanes() + j])}.
+     */
+    void rows(float[] src, int sOff, int srcW, float[] idx, int nv, int k1, int[] start, int[] ky, int[] srcRow,
+              float[] w, int wOff, float[] dst, int d, int dstW, int dstH);
+
+    /**
+     * For {@code r < gH}, each {@code e} of row {@code r}, {@code kx < k1}, {@code j < nv*lanes()}:
+     * {@code acc[(ky[e]*k1 + kx)*nv*lanes() + j] += G(r, j) * S(x[xOff + srcRow[e]*xW ..], idx[kx*nv*lanes() + j])} with
+     * {@code G(r, j) = g[gOff + r*gW + j]} for {@code j < gW}, else 0; rows in ascending order (a fixed order of additions).
+     */
+    void dots(float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] idx, int nv, int k1, int[] start, int[] ky,
+              int[] srcRow, float[] acc);
+
+    /** The kernels that go with {@code k}: vectors unless {@code k} is the scalar fallback, with {@code k}'s lane count. */
+    static DepthwiseRowsKernels of(Kernels k) {
+        if (!(k instanceof ScalarKernels) && DepthwiseRowsVector.INSTANCE.lanes() == k.lanes()) return DepthwiseRowsVector.INSTANCE;
+        return new DepthwiseRowsScalar(k.lanes());
+    }
+}
