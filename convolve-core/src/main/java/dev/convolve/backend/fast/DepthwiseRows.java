@@ -49,11 +49,21 @@ final class DepthwiseRows {
                 + " columns), " + ks[0] + "x" + ks[1] + " taps" + (s[0] * s[1] > 1 ? ", strides " + s[0] + "x" + s[1] : "");
     }
 
-    /** The row lists and index vectors of one direction. */
-    private record Rows(int[] start, int[] ky, int[] src, float[] idx, int nv) {}
+    /** The row lists with their regular range ({@link DepthwiseRowsKernels.Rows}). */
+    private static DepthwiseRowsKernels.Rows rows(int[] start, int[] ky, int[] src, float[] idx, int nv, int k1, int dstH) {
+        int fa = 0, fb = 0;
+        while (fa < dstH && start[fa + 1] - start[fa] != 3) fa++;
+        fb = fa;
+        while (fb < dstH && start[fb + 1] - start[fb] == 3) {
+            int e = start[fb], f = start[fa];
+            if (ky[e] != ky[f] || ky[e + 1] != ky[f + 1] || ky[e + 2] != ky[f + 2]) break;
+            fb++;
+        }
+        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k1, fa, fb);
+    }
 
     /** Rows of the forward conv (and of the kernel gradient, which reads the same input rows per output row). */
-    private static Rows forwardRows(ConvPlan p, int lanes) {
+    private static DepthwiseRowsKernels.Rows forwardRows(ConvPlan p, int lanes) {
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize(), s = p.strides(), d = p.kernelDilation(), lo = p.padLow();
         int[] start = new int[q[0] + 1], ky = new int[q[0] * k[0]], src = new int[q[0] * k[0]];
         int e = 0;
@@ -75,17 +85,17 @@ final class DepthwiseRows {
                 idx[b * width + j] = j < q[1] && col >= 0 && col < sp[1] ? col : sp[1];
             }
         }
-        return new Rows(start, ky, src, idx, nv);
+        return rows(start, ky, src, idx, nv, k[1], q[0]);
     }
 
     /** Rows of the input gradient: destination rows are input rows, sources gradient rows. */
-    private static Rows gradInputRows(ConvPlan p, int lanes) {
+    private static DepthwiseRowsKernels.Rows gradInputRows(ConvPlan p, int lanes) {
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize(), s = p.strides(), d = p.kernelDilation(), lo = p.padLow();
         int[] start = new int[sp[0] + 1], ky = new int[sp[0] * k[0]], src = new int[sp[0] * k[0]];
         int e = 0;
         for (int r = 0; r < sp[0]; r++) {
             start[r] = e;
-            for (int a = 0; a < k[0]; a++) {
+            for (int a = k[0] - 1; a >= 0; a--) {
                 int t = r + lo[0] - a * d[0];
                 if (Math.floorMod(t, s[0]) != 0 || t < 0 || t / s[0] >= q[0]) continue;
                 ky[e] = a;
@@ -102,7 +112,7 @@ final class DepthwiseRows {
                 idx[b * width + j] = in ? t / s[1] : q[1];
             }
         }
-        return new Rows(start, ky, src, idx, nv);
+        return rows(start, ky, src, idx, nv, k[1], sp[0]);
     }
 
     /** Planes per work item: enough items for the threads to balance, few enough that taking one costs little. */
@@ -111,15 +121,14 @@ final class DepthwiseRows {
     /** The forward conv into the zeroed canonical {@code out}. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         DepthwiseRowsKernels rk = DepthwiseRowsKernels.of(kern);
-        Rows rows = forwardRows(p, rk.lanes());
+        DepthwiseRowsKernels.Rows rows = forwardRows(p, rk.lanes());
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize();
         int c = p.channels(), planes = p.batch() * c, taps = k[0] * k[1], inPlane = sp[0] * sp[1], outPlane = q[0] * q[1];
         int per = chunk(planes), items = (planes + per - 1) / per;
         long work = (long) planes * outPlane * taps;
         Threads.parallelFor(items, ShiftedConv.threadsFor(work), it -> {
             for (int pl = it * per, end = Math.min(planes, pl + per); pl < end; pl++) {
-                rk.rows(x, pl * inPlane, sp[1], rows.idx, rows.nv, k[1], rows.start, rows.ky, rows.src, w, (pl % c) * taps,
-                        out, pl * outPlane, q[1], q[0]);
+                rk.rows(rows, x, pl * inPlane, sp[1], w, (pl % c) * taps, out, pl * outPlane, q[1], q[0]);
             }
         });
     }
@@ -127,7 +136,7 @@ final class DepthwiseRows {
     /** The input gradient, canonical {@code [N][C][H][W]}, from the canonical kernel and output gradient. */
     static float[] gradInput(Kernels kern, ConvPlan p, float[] w, float[] gr) {
         DepthwiseRowsKernels rk = DepthwiseRowsKernels.of(kern);
-        Rows rows = gradInputRows(p, rk.lanes());
+        DepthwiseRowsKernels.Rows rows = gradInputRows(p, rk.lanes());
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize();
         int c = p.channels(), planes = p.batch() * c, taps = k[0] * k[1], inPlane = sp[0] * sp[1], outPlane = q[0] * q[1];
         float[] dx = new float[planes * inPlane];
@@ -135,8 +144,7 @@ final class DepthwiseRows {
         long work = (long) planes * outPlane * taps;
         Threads.parallelFor(items, ShiftedConv.threadsFor(work), it -> {
             for (int pl = it * per, end = Math.min(planes, pl + per); pl < end; pl++) {
-                rk.rows(gr, pl * outPlane, q[1], rows.idx, rows.nv, k[1], rows.start, rows.ky, rows.src, w, (pl % c) * taps,
-                        dx, pl * inPlane, sp[1], sp[0]);
+                rk.rows(rows, gr, pl * outPlane, q[1], w, (pl % c) * taps, dx, pl * inPlane, sp[1], sp[0]);
             }
         });
         return dx;
@@ -145,17 +153,17 @@ final class DepthwiseRows {
     /** The kernel gradient into the zeroed canonical {@code dw} ({@code [C][1][K0][K1]}). */
     static void gradKernel(Kernels kern, ConvPlan p, float[] x, float[] gr, float[] dw) {
         DepthwiseRowsKernels rk = DepthwiseRowsKernels.of(kern);
-        Rows rows = forwardRows(p, rk.lanes());
+        DepthwiseRowsKernels.Rows rows = forwardRows(p, rk.lanes());
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize();
         int c = p.channels(), batch = p.batch(), taps = k[0] * k[1], inPlane = sp[0] * sp[1], outPlane = q[0] * q[1];
-        int width = rows.nv * rk.lanes();
+        int width = rows.nv() * rk.lanes();
         long work = (long) batch * c * outPlane * taps;
         Threads.parallelFor(c, ShiftedConv.threadsFor(work), ci -> {
             float[] acc = Scratch.floats(Scratch.PART, taps * width);
             java.util.Arrays.fill(acc, 0, taps * width, 0f);
             for (int n = 0; n < batch; n++) {
                 int pl = n * c + ci;
-                rk.dots(gr, pl * outPlane, q[1], q[0], x, pl * inPlane, sp[1], rows.idx, rows.nv, k[1], rows.start, rows.ky, rows.src, acc);
+                rk.dots(rows, gr, pl * outPlane, q[1], q[0], x, pl * inPlane, sp[1], acc);
             }
             for (int t = 0; t < taps; t++) {
                 float s = 0f;

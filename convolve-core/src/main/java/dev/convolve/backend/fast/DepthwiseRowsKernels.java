@@ -15,19 +15,25 @@ interface DepthwiseRowsKernels {
     int lanes();
 
     /**
-     * For {@code r < dstH}, {@code j < dstW} ({@code dstW <= nv*lanes()}):
-     * {@code dst[d + r*dstW + j] = sum_e sum_{kx < k1} w[wOff + ky[e]*k1 + kx] * S(src[sOff + srcRow[e]*srcW ..], idx[kx*nv*lanes() + j])}.
+     * The row lists and index vectors of one call: destination row {@code r} sums over {@code e} in {@code [start[r], start[r+1])};
+     * {@code idx} holds {@code k1} index vectors of {@code nv} vectors each. Rows {@code [fa, fb)} are regular (kernels may take
+     * a faster path there): each has exactly three entries with the same kernel rows, in the same order, as row {@code fa}.
      */
-    void rows(float[] src, int sOff, int srcW, float[] idx, int nv, int k1, int[] start, int[] ky, int[] srcRow,
-              float[] w, int wOff, float[] dst, int d, int dstW, int dstH);
+    record Rows(int[] start, int[] ky, int[] srcRow, float[] idx, int nv, int k1, int fa, int fb) {}
+
+    /**
+     * For {@code r < dstH}, {@code j < dstW} ({@code dstW <= nv*lanes()}):
+     * {@code dst[d + r*dstW + j] = sum_e sum_{kx < k1} w[wOff + ky[e]*k1 + kx] * S(src[sOff + srcRow[e]*srcW ..], idx[kx*nv*lanes() + j])}
+     * (in any order of the terms, the same for every call with the same row lists).
+     */
+    void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH);
 
     /**
      * For {@code r < gH}, each {@code e} of row {@code r}, {@code kx < k1}, {@code j < nv*lanes()}:
      * {@code acc[(ky[e]*k1 + kx)*nv*lanes() + j] += G(r, j) * S(x[xOff + srcRow[e]*xW ..], idx[kx*nv*lanes() + j])} with
      * {@code G(r, j) = g[gOff + r*gW + j]} for {@code j < gW}, else 0; rows in ascending order (a fixed order of additions).
      */
-    void dots(float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] idx, int nv, int k1, int[] start, int[] ky,
-              int[] srcRow, float[] acc);
+    void dots(Rows rl, float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] acc);
 
     /** The kernels that go with {@code k}: vectors unless {@code k} is the scalar fallback, with {@code k}'s lane count. */
     static DepthwiseRowsKernels of(Kernels k) {

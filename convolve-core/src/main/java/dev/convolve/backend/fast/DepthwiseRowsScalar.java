@@ -15,8 +15,10 @@ final class DepthwiseRowsScalar implements DepthwiseRowsKernels {
     }
 
     @Override
-    public void rows(float[] src, int sOff, int srcW, float[] idx, int nv, int k1, int[] start, int[] ky, int[] srcRow,
-                     float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int nv = rl.nv(), k1 = rl.k1();
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         int width = nv * lanes;
         for (int r = 0; r < dstH; r++) {
             for (int j = 0; j < dstW; j++) {
@@ -31,8 +33,10 @@ final class DepthwiseRowsScalar implements DepthwiseRowsKernels {
     }
 
     @Override
-    public void dots(float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] idx, int nv, int k1, int[] start, int[] ky,
-                     int[] srcRow, float[] acc) {
+    public void dots(Rows rl, float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] acc) {
+        int nv = rl.nv(), k1 = rl.k1();
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         int width = nv * lanes;
         for (int r = 0; r < gH; r++) {
             for (int e = start[r]; e < start[r + 1]; e++) {

@@ -6,7 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link DepthwiseRowsKernels} with the Vector API: a source row as two masked loads, each tap's gather one two-table
- * permutation ({@code selectFrom}), rows of three kernel columns with their index vectors held in registers.
+ * permutation ({@code selectFrom}). Kernels three columns wide have their own loops with the index vectors in registers; for the
+ * kernel gradient, on the regular rows, one pass per kernel row with its three sums in registers (a method holding all nine
+ * was given up by C1 and ran without intrinsics; passes that add into the output rows were slower than one loop over the entries).
  */
 final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     static final DepthwiseRowsVector INSTANCE = new DepthwiseRowsVector();
@@ -19,16 +21,16 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     public int lanes() { return L; }
 
     @Override
-    public void rows(float[] src, int sOff, int srcW, float[] idx, int nv, int k1, int[] start, int[] ky, int[] srcRow,
-                     float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
-        if (k1 == 3 && nv == 1) rows3(src, sOff, srcW, idx, start, ky, srcRow, w, wOff, dst, d, dstW, dstH);
-        else if (k1 == 3) rows3x2(src, sOff, srcW, idx, start, ky, srcRow, w, wOff, dst, d, dstW, dstH);
-        else rowsAny(src, sOff, srcW, idx, nv, k1, start, ky, srcRow, w, wOff, dst, d, dstW, dstH);
+    public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
     }
 
     /** Three kernel columns, one destination vector per row. */
-    private static void rows3(float[] src, int sOff, int srcW, float[] idx, int[] start, int[] ky, int[] srcRow,
-                              float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    private static void rows3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
         boolean two = srcW > L;
         FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
@@ -47,8 +49,9 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     }
 
     /** Three kernel columns, two destination vectors per row. */
-    private static void rows3x2(float[] src, int sOff, int srcW, float[] idx, int[] start, int[] ky, int[] srcRow,
-                                float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    private static void rows3x2(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(L, dstW);
         FloatVector i0 = FloatVector.fromArray(S, idx, 0), j0 = FloatVector.fromArray(S, idx, L);
         FloatVector i1 = FloatVector.fromArray(S, idx, 2 * L), j1 = FloatVector.fromArray(S, idx, 3 * L);
@@ -73,14 +76,17 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
         }
     }
 
-    /** Any number of kernel columns, one or two destination vectors per row, index vectors loaded per tap. */
-    private static void rowsAny(float[] src, int sOff, int srcW, float[] idx, int nv, int k1, int[] start, int[] ky, int[] srcRow,
-                                float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    /** Rows {@code [r0, r1)} with any number of kernel columns, index vectors loaded per tap. */
+    private static void rowsAny(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int r0, int r1) {
+        if (r0 >= r1) return;
+        int nv = rl.nv(), k1 = rl.k1();
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW);
         VectorMask<Float> md = S.indexInRange(0, dstW), me = S.indexInRange(L, dstW);
         boolean two = srcW > L;
         FloatVector zero = FloatVector.zero(S);
-        for (int r = 0; r < dstH; r++) {
+        for (int r = r0; r < r1; r++) {
             FloatVector a = zero, b = zero;
             for (int e = start[r], end = start[r + 1]; e < end; e++) {
                 int row = sOff + srcRow[e] * srcW, wb = wOff + ky[e] * k1;
@@ -102,14 +108,54 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     }
 
     @Override
-    public void dots(float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] idx, int nv, int k1, int[] start, int[] ky,
-                     int[] srcRow, float[] acc) {
+    public void dots(Rows rl, float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] acc) {
+        if (rl.k1() != 3) {
+            dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, gH);
+            return;
+        }
+        int fa = rl.fa(), fb = rl.fb();
+        dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, fa);
+        for (int v = 0; v < rl.nv() && fb > fa; v++) {
+            for (int j = 0; j < 3; j++) dots3Pass(rl, v, j, g, gOff, gW, x, xOff, xW, acc);
+        }
+        dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, fb, gH);
+    }
+
+    /** Regular rows, gradient vector {@code v}, entry {@code j} of each row: the three sums of that kernel row in registers. */
+    private static void dots3Pass(Rows rl, int v, int j, float[] g, int gOff, int gW, float[] x, int xOff, int xW, float[] acc) {
+        int nv = rl.nv(), fa = rl.fa(), fb = rl.fb(), width = nv * L;
+        int[] start = rl.start(), sr = rl.srcRow();
+        float[] idx = rl.idx();
+        VectorMask<Float> ma = S.indexInRange(0, xW), mb = S.indexInRange(L, xW), mg = S.indexInRange(v * L, gW);
+        FloatVector i0 = FloatVector.fromArray(S, idx, v * L), i1 = FloatVector.fromArray(S, idx, (nv + v) * L), i2 = FloatVector.fromArray(S, idx, (2 * nv + v) * L);
+        int a = rl.ky()[start[fa] + j] * 3 * width + v * L;
+        FloatVector c0 = FloatVector.fromArray(S, acc, a), c1 = FloatVector.fromArray(S, acc, a + width), c2 = FloatVector.fromArray(S, acc, a + 2 * width);
+        boolean two = xW > L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = fa; r < fb; r++) {
+            int row = xOff + sr[start[r] + j] * xW;
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + r * gW + v * L, mg);
+            FloatVector x0 = FloatVector.fromArray(S, x, row, ma), x1 = two ? FloatVector.fromArray(S, x, row + L, mb) : zero;
+            c0 = i0.selectFrom(x0, x1).fma(gv, c0);
+            c1 = i1.selectFrom(x0, x1).fma(gv, c1);
+            c2 = i2.selectFrom(x0, x1).fma(gv, c2);
+        }
+        c0.intoArray(acc, a);
+        c1.intoArray(acc, a + width);
+        c2.intoArray(acc, a + 2 * width);
+    }
+
+    /** Rows {@code [r0, r1)} of {@link #dots} with any number of kernel columns, sums loaded and stored per tap. */
+    private static void dotsAny(Rows rl, float[] g, int gOff, int gW, float[] x, int xOff, int xW, float[] acc, int r0, int r1) {
+        if (r0 >= r1) return;
+        int nv = rl.nv(), k1 = rl.k1(), width = nv * L;
+        int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
+        float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, xW), mb = S.indexInRange(L, xW);
         VectorMask<Float> mg = S.indexInRange(0, gW), mh = S.indexInRange(L, gW);
         boolean two = xW > L;
         FloatVector zero = FloatVector.zero(S);
-        int width = nv * L;
-        for (int r = 0; r < gH; r++) {
+        for (int r = r0; r < r1; r++) {
             int gr = gOff + r * gW;
             FloatVector g0 = FloatVector.fromArray(S, g, gr, mg), g1 = nv == 2 ? FloatVector.fromArray(S, g, gr + L, mh) : zero;
             for (int e = start[r], end = start[r + 1]; e < end; e++) {
