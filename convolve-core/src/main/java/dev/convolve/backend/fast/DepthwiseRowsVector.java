@@ -22,20 +22,26 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
 
     @Override
     public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
-        if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        if (rl.k1() == 3 && rl.nv() == 1 && srcW <= L && rl.fb() > rl.fa()) {
+            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, rl.fa());
+            rows3Regular(rl, src, sOff, srcW, w, wOff, dst, d, dstW);
+            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, rl.fb(), dstH);
+        } else if (rl.k1() == 3 && rl.nv() == 1) {
+            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
+        }
         else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
     }
 
     /** Three kernel columns, one destination vector per row. */
-    private static void rows3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    private static void rows3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int r0, int r1) {
         int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
         float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
         boolean two = srcW > L;
         FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
         FloatVector zero = FloatVector.zero(S);
-        for (int r = 0; r < dstH; r++) {
+        for (int r = r0; r < r1; r++) {
             FloatVector a = zero;
             for (int e = start[r], end = start[r + 1]; e < end; e++) {
                 int row = sOff + srcRow[e] * srcW, wb = wOff + ky[e] * 3;
@@ -45,6 +51,35 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
                 a = i2.selectFrom(x0, x1).fma(FloatVector.broadcast(S, w[wb + 2]), a);
             }
             a.intoArray(dst, d + r * dstW, md);
+        }
+    }
+
+    /**
+     * The regular rows of a 3x3 kernel on rows of at most L columns: the nine weights in registers, three independent sums per
+     * row, no loop over the entries (kept small: C1 gave up on larger methods like it and ran them without intrinsics).
+     */
+    private static void rows3Regular(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW) {
+        int[] start = rl.start(), ky = rl.ky(), sr = rl.srcRow();
+        float[] idx = rl.idx();
+        VectorMask<Float> ma = S.indexInRange(0, srcW), md = S.indexInRange(0, dstW);
+        FloatVector z = FloatVector.zero(S), i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
+        int e0 = start[rl.fa()], b0 = wOff + ky[e0] * 3, b1 = wOff + ky[e0 + 1] * 3, b2 = wOff + ky[e0 + 2] * 3;
+        FloatVector w00 = FloatVector.broadcast(S, w[b0]), w01 = FloatVector.broadcast(S, w[b0 + 1]), w02 = FloatVector.broadcast(S, w[b0 + 2]);
+        FloatVector w10 = FloatVector.broadcast(S, w[b1]), w11 = FloatVector.broadcast(S, w[b1 + 1]), w12 = FloatVector.broadcast(S, w[b1 + 2]);
+        FloatVector w20 = FloatVector.broadcast(S, w[b2]), w21 = FloatVector.broadcast(S, w[b2 + 1]), w22 = FloatVector.broadcast(S, w[b2 + 2]);
+        for (int r = rl.fa(), fb = rl.fb(); r < fb; r++) {
+            int e = start[r];
+            FloatVector x = FloatVector.fromArray(S, src, sOff + sr[e] * srcW, ma);
+            FloatVector a = i0.selectFrom(x, z).mul(w00), b = i1.selectFrom(x, z).mul(w01), c = i2.selectFrom(x, z).mul(w02);
+            x = FloatVector.fromArray(S, src, sOff + sr[e + 1] * srcW, ma);
+            a = i0.selectFrom(x, z).fma(w10, a);
+            b = i1.selectFrom(x, z).fma(w11, b);
+            c = i2.selectFrom(x, z).fma(w12, c);
+            x = FloatVector.fromArray(S, src, sOff + sr[e + 2] * srcW, ma);
+            a = i0.selectFrom(x, z).fma(w20, a);
+            b = i1.selectFrom(x, z).fma(w21, b);
+            c = i2.selectFrom(x, z).fma(w22, c);
+            a.add(b).add(c).intoArray(dst, d + r * dstW, md);
         }
     }
 
