@@ -42,6 +42,14 @@ final class DepthwiseRows {
         return ld[0] == 1 && ld[1] == 1 && q[0] >= 1 && q[1] >= 1 && sp[1] <= max && q[1] <= max;
     }
 
+    /**
+     * The planner's rule for the kernel gradient: {@link #suits} (switch {@code depthwise-rows-dw}), and gradient rows of at most one
+     * vector unless there are fewer channels than lanes (two-vector rows measured faster channel-blocked, {@link DepthwiseBlocked}).
+     */
+    static boolean suitsGradKernel(Kernels k, ConvPlan p) {
+        return suits(k, p, "depthwise-rows-dw") && (p.outSize()[1] <= k.lanes() || p.channels() < k.lanes());
+    }
+
     /** A short description for the planner. */
     static String describe(Kernels k, ConvPlan p) {
         int[] sp = p.spatial(), ks = p.kernelSize(), s = p.strides(), q = p.outSize();

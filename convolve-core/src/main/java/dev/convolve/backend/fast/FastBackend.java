@@ -82,7 +82,7 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (DepthwiseRows.suits(kernels, p, "depthwise-rows-dw")) DepthwiseRows.gradKernel(kernels, p, x, g, dw);
+        if (DepthwiseRows.suitsGradKernel(kernels, p)) DepthwiseRows.gradKernel(kernels, p, x, g, dw);
         else if (DepthwiseBlocked.suits(kernels, p, "depthwise-blocked-dw")) DepthwiseBlocked.gradKernel(kernels, p, x, g, dw);
         else if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
         else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);

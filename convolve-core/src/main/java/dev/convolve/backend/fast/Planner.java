@@ -60,7 +60,7 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
-        if (DepthwiseRows.suits(k, p, "depthwise-rows-dw")) {
+        if (DepthwiseRows.suitsGradKernel(k, p)) {
             return new Choice("depthwise-rows-dw", "depthwise on narrow rows: per channel, each gradient row times the input rows its taps "
                     + "read, gathered by one permutation per kernel column, a vector sum per tap over the batch; " + DepthwiseRows.describe(k, p)
                     + "; " + k.describe(), null);

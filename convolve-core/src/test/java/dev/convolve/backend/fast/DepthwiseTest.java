@@ -23,9 +23,17 @@ class DepthwiseTest {
 
     /** A random depthwise case that the planner of {@code fast} gives to {@code engine} (forward), with parameters biased towards it. */
     static RandomConvCase depthwiseCase(long seed, FastBackend fast, String engine) {
+        return depthwiseCase(seed, fast, engine, p -> fast.explain(p).algorithm(), engine);
+    }
+
+    /**
+     * A random depthwise case, with parameters biased towards the forward engine {@code bias}, for which {@code choice} (such as
+     * {@code fast::explainGradKernel}'s algorithm) gives {@code engine}.
+     */
+    static RandomConvCase depthwiseCase(long seed, FastBackend fast, String bias, java.util.function.Function<ConvPlan, String> choice, String engine) {
         SplittableRandom r = new SplittableRandom(seed);
         int lanes = fast.kernels().lanes();
-        boolean rows = engine.equals("depthwise-rows"), blocked = engine.equals("depthwise-blocked");
+        boolean rows = bias.equals("depthwise-rows"), blocked = bias.equals("depthwise-blocked");
         int[] narrow = {1, 2, 3, 5, 7, 13, 14, 16, 17, 28, 29, 31}, any = {1, 2, 3, 5, 7, 13, 16, 17, 29, 32, 33, 40, 45};
         for (int attempt = 0; attempt < 10_000; attempt++) {
             int c = rows || blocked ? r.nextInt(rows ? 2 : lanes, 3 * lanes) : r.nextInt(2, 6);
@@ -42,7 +50,7 @@ class DepthwiseTest {
             Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
             Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {c * m, 1, k0, k1});
             RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
-            if (rc != null && fast.explain(rc.plan()).algorithm().equals(engine)) return rc;
+            if (rc != null && choice.apply(rc.plan()).equals(engine)) return rc;
         }
         throw new AssertionError("no case for " + engine + " from seed " + seed);
     }
