@@ -58,7 +58,7 @@ final class DepthwiseRows {
     }
 
     /** The row lists with their regular range ({@link DepthwiseRowsKernels.Rows}). */
-    private static DepthwiseRowsKernels.Rows rows(int[] start, int[] ky, int[] src, float[] idx, int nv, int k1, int dstH) {
+    private static DepthwiseRowsKernels.Rows rows(int[] start, int[] ky, int[] src, float[] idx, int nv, int k1, int dstH, int[] affine) {
         int fa = 0, fb = 0;
         while (fa < dstH && start[fa + 1] - start[fa] != 3) fa++;
         fb = fa;
@@ -67,7 +67,7 @@ final class DepthwiseRows {
             if (ky[e] != ky[f] || ky[e + 1] != ky[f + 1] || ky[e + 2] != ky[f + 2]) break;
             fb++;
         }
-        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k1, fa, fb);
+        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k1, fa, fb, affine);
     }
 
     /** Rows of the forward conv (and of the kernel gradient, which reads the same input rows per output row). */
@@ -93,7 +93,9 @@ final class DepthwiseRows {
                 idx[b * width + j] = j < q[1] && col >= 0 && col < sp[1] ? col : sp[1];
             }
         }
-        return rows(start, ky, src, idx, nv, k[1], q[0]);
+        // a 3-tall kernel: output row r reads input rows r*s0 - lo0 + j*d0 with kernel row j
+        int[] affine = k[0] == 3 ? new int[] {s[0], -lo[0], d[0], sp[0], 0, 1, 2} : null;
+        return rows(start, ky, src, idx, nv, k[1], q[0], affine);
     }
 
     /** Rows of the input gradient: destination rows are input rows, sources gradient rows. */
@@ -120,7 +122,9 @@ final class DepthwiseRows {
                 idx[b * width + j] = in ? t / s[1] : q[1];
             }
         }
-        return rows(start, ky, src, idx, nv, k[1], sp[0]);
+        // a 3-tall kernel without row stride: input row r reads gradient rows r + lo0 - 2*d0 + j*d0 with kernel row 2 - j
+        int[] affine = k[0] == 3 && s[0] == 1 ? new int[] {1, lo[0] - 2 * d[0], d[0], q[0], 2, 1, 0} : null;
+        return rows(start, ky, src, idx, nv, k[1], sp[0], affine);
     }
 
     /** Planes per work item: enough items for the threads to balance, few enough that taking one costs little. */

@@ -22,10 +22,9 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
 
     @Override
     public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
-        if (rl.k1() == 3 && rl.nv() == 1 && srcW <= L && rl.fb() > rl.fa()) {
-            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, rl.fa());
-            rows3Regular(rl, src, sOff, srcW, w, wOff, dst, d, dstW);
-            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, rl.fb(), dstH);
+        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) {
+            // (two destination vectors per row measured no faster this way than rows3x2: the source rows are read per vector)
+            rows3x3(rl, 0, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         } else if (rl.k1() == 3 && rl.nv() == 1) {
             rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
         }
@@ -55,31 +54,41 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     }
 
     /**
-     * The regular rows of a 3x3 kernel on rows of at most L columns: the nine weights in registers, three independent sums per
-     * row, no loop over the entries (kept small: C1 gave up on larger methods like it and ran them without intrinsics).
+     * A 3x3 kernel with affine row lists ({@link Rows#affine()}), destination vector {@code v}: the nine weights in registers,
+     * source rows computed (a missing one read as zeros), three independent sums per row, no loop over the entries (kept small:
+     * C1 gave up on larger methods like it and ran them without intrinsics).
      */
-    private static void rows3Regular(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW) {
-        int[] start = rl.start(), ky = rl.ky(), sr = rl.srcRow();
+    private static void rows3x3(Rows rl, int v, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int[] af = rl.affine();
         float[] idx = rl.idx();
-        VectorMask<Float> ma = S.indexInRange(0, srcW), md = S.indexInRange(0, dstW);
-        FloatVector z = FloatVector.zero(S), i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
-        int e0 = start[rl.fa()], b0 = wOff + ky[e0] * 3, b1 = wOff + ky[e0 + 1] * 3, b2 = wOff + ky[e0 + 2] * 3;
+        int nv = rl.nv(), ra = af[0] * srcW, rc = af[2] * srcW, srcH = af[3];
+        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(v * L, dstW);
+        boolean two = srcW > L;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = FloatVector.fromArray(S, idx, v * L), i1 = FloatVector.fromArray(S, idx, (nv + v) * L), i2 = FloatVector.fromArray(S, idx, (2 * nv + v) * L);
+        int b0 = wOff + af[4] * 3, b1 = wOff + af[5] * 3, b2 = wOff + af[6] * 3;
         FloatVector w00 = FloatVector.broadcast(S, w[b0]), w01 = FloatVector.broadcast(S, w[b0 + 1]), w02 = FloatVector.broadcast(S, w[b0 + 2]);
         FloatVector w10 = FloatVector.broadcast(S, w[b1]), w11 = FloatVector.broadcast(S, w[b1 + 1]), w12 = FloatVector.broadcast(S, w[b1 + 2]);
         FloatVector w20 = FloatVector.broadcast(S, w[b2]), w21 = FloatVector.broadcast(S, w[b2 + 1]), w22 = FloatVector.broadcast(S, w[b2 + 2]);
-        for (int r = rl.fa(), fb = rl.fb(); r < fb; r++) {
-            int e = start[r];
-            FloatVector x = FloatVector.fromArray(S, src, sOff + sr[e] * srcW, ma);
-            FloatVector a = i0.selectFrom(x, z).mul(w00), b = i1.selectFrom(x, z).mul(w01), c = i2.selectFrom(x, z).mul(w02);
-            x = FloatVector.fromArray(S, src, sOff + sr[e + 1] * srcW, ma);
-            a = i0.selectFrom(x, z).fma(w10, a);
-            b = i1.selectFrom(x, z).fma(w11, b);
-            c = i2.selectFrom(x, z).fma(w12, c);
-            x = FloatVector.fromArray(S, src, sOff + sr[e + 2] * srcW, ma);
-            a = i0.selectFrom(x, z).fma(w20, a);
-            b = i1.selectFrom(x, z).fma(w21, b);
-            c = i2.selectFrom(x, z).fma(w22, c);
-            a.add(b).add(c).intoArray(dst, d + r * dstW, md);
+        for (int r = 0, y = af[1], row = sOff + af[1] * srcW; r < dstH; r++, y += af[0], row += ra) {
+            boolean in = y >= 0 && y < srcH;
+            FloatVector x = in ? FloatVector.fromArray(S, src, row, ma) : z, u = in && two ? FloatVector.fromArray(S, src, row + L, mb) : z;
+            FloatVector a = i0.selectFrom(x, u).mul(w00), b = i1.selectFrom(x, u).mul(w01), c = i2.selectFrom(x, u).mul(w02);
+            int y1 = y + af[2], row1 = row + rc;
+            in = y1 >= 0 && y1 < srcH;
+            x = in ? FloatVector.fromArray(S, src, row1, ma) : z;
+            u = in && two ? FloatVector.fromArray(S, src, row1 + L, mb) : z;
+            a = i0.selectFrom(x, u).fma(w10, a);
+            b = i1.selectFrom(x, u).fma(w11, b);
+            c = i2.selectFrom(x, u).fma(w12, c);
+            int y2 = y1 + af[2], row2 = row1 + rc;
+            in = y2 >= 0 && y2 < srcH;
+            x = in ? FloatVector.fromArray(S, src, row2, ma) : z;
+            u = in && two ? FloatVector.fromArray(S, src, row2 + L, mb) : z;
+            a = i0.selectFrom(x, u).fma(w20, a);
+            b = i1.selectFrom(x, u).fma(w21, b);
+            c = i2.selectFrom(x, u).fma(w22, c);
+            a.add(b).add(c).intoArray(dst, d + r * dstW + v * L, md);
         }
     }
 
@@ -148,6 +157,12 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
             dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, gH);
             return;
         }
+        if (rl.affine() != null) {
+            for (int v = 0; v < rl.nv(); v++) {
+                for (int j = 0; j < 3; j++) dots3Affine(rl, v, j, g, gOff, gW, gH, x, xOff, xW, acc);
+            }
+            return;
+        }
         int fa = rl.fa(), fb = rl.fb();
         dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, fa);
         for (int v = 0; v < rl.nv() && fb > fa; v++) {
@@ -169,6 +184,34 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
         FloatVector zero = FloatVector.zero(S);
         for (int r = fa; r < fb; r++) {
             int row = xOff + sr[start[r] + j] * xW;
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + r * gW + v * L, mg);
+            FloatVector x0 = FloatVector.fromArray(S, x, row, ma), x1 = two ? FloatVector.fromArray(S, x, row + L, mb) : zero;
+            c0 = i0.selectFrom(x0, x1).fma(gv, c0);
+            c1 = i1.selectFrom(x0, x1).fma(gv, c1);
+            c2 = i2.selectFrom(x0, x1).fma(gv, c2);
+        }
+        c0.intoArray(acc, a);
+        c1.intoArray(acc, a + width);
+        c2.intoArray(acc, a + 2 * width);
+    }
+
+    /**
+     * Affine row lists ({@link Rows#affine()}), gradient vector {@code v}, kernel row entry {@code j}: over all gradient rows whose
+     * source row lies inside, the three sums of that kernel row in registers.
+     */
+    private static void dots3Affine(Rows rl, int v, int j, float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] acc) {
+        int nv = rl.nv(), width = nv * L;
+        int[] af = rl.affine();
+        float[] idx = rl.idx();
+        VectorMask<Float> ma = S.indexInRange(0, xW), mb = S.indexInRange(L, xW), mg = S.indexInRange(v * L, gW);
+        boolean two = xW > L;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector i0 = FloatVector.fromArray(S, idx, v * L), i1 = FloatVector.fromArray(S, idx, (nv + v) * L), i2 = FloatVector.fromArray(S, idx, (2 * nv + v) * L);
+        int a = af[4 + j] * 3 * width + v * L, srcH = af[3];
+        FloatVector c0 = FloatVector.fromArray(S, acc, a), c1 = FloatVector.fromArray(S, acc, a + width), c2 = FloatVector.fromArray(S, acc, a + 2 * width);
+        for (int r = 0, y = af[1] + j * af[2]; r < gH; r++, y += af[0]) {
+            if (y < 0 || y >= srcH) continue;
+            int row = xOff + y * xW;
             FloatVector gv = FloatVector.fromArray(S, g, gOff + r * gW + v * L, mg);
             FloatVector x0 = FloatVector.fromArray(S, x, row, ma), x1 = two ? FloatVector.fromArray(S, x, row + L, mb) : zero;
             c0 = i0.selectFrom(x0, x1).fma(gv, c0);
