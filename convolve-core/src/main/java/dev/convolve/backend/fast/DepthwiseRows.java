@@ -57,19 +57,6 @@ final class DepthwiseRows {
                 + " columns), " + ks[0] + "x" + ks[1] + " taps" + (s[0] * s[1] > 1 ? ", strides " + s[0] + "x" + s[1] : "");
     }
 
-    /** The row lists with their regular range ({@link DepthwiseRowsKernels.Rows}). */
-    private static DepthwiseRowsKernels.Rows rows(int[] start, int[] ky, int[] src, float[] idx, int nv, int k1, int dstH, int[] affine) {
-        int fa = 0, fb = 0;
-        while (fa < dstH && start[fa + 1] - start[fa] != 3) fa++;
-        fb = fa;
-        while (fb < dstH && start[fb + 1] - start[fb] == 3) {
-            int e = start[fb], f = start[fa];
-            if (ky[e] != ky[f] || ky[e + 1] != ky[f + 1] || ky[e + 2] != ky[f + 2]) break;
-            fb++;
-        }
-        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k1, fa, fb, affine);
-    }
-
     /** Rows of the forward conv (and of the kernel gradient, which reads the same input rows per output row). */
     private static DepthwiseRowsKernels.Rows forwardRows(ConvPlan p, int lanes) {
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize(), s = p.strides(), d = p.kernelDilation(), lo = p.padLow();
@@ -95,7 +82,7 @@ final class DepthwiseRows {
         }
         // a 3-tall kernel: output row r reads input rows r*s0 - lo0 + j*d0 with kernel row j
         int[] affine = k[0] == 3 ? new int[] {s[0], -lo[0], d[0], sp[0], 0, 1, 2} : null;
-        return rows(start, ky, src, idx, nv, k[1], q[0], affine);
+        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k[1], affine);
     }
 
     /** Rows of the input gradient: destination rows are input rows, sources gradient rows. */
@@ -124,7 +111,7 @@ final class DepthwiseRows {
         }
         // a 3-tall kernel without row stride: input row r reads gradient rows r + lo0 - 2*d0 + j*d0 with kernel row 2 - j
         int[] affine = k[0] == 3 && s[0] == 1 ? new int[] {1, lo[0] - 2 * d[0], d[0], q[0], 2, 1, 0} : null;
-        return rows(start, ky, src, idx, nv, k[1], sp[0], affine);
+        return new DepthwiseRowsKernels.Rows(start, ky, src, idx, nv, k[1], affine);
     }
 
     /** Planes per work item: enough items for the threads to balance, few enough that taking one costs little. */

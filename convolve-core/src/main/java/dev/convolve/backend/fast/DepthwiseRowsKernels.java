@@ -16,13 +16,11 @@ interface DepthwiseRowsKernels {
 
     /**
      * The row lists and index vectors of one call: destination row {@code r} sums over {@code e} in {@code [start[r], start[r+1])};
-     * {@code idx} holds {@code k1} index vectors of {@code nv} vectors each. Rows {@code [fa, fb)} are regular (kernels may take
-     * a faster path there): each has exactly three entries with the same kernel rows, in the same order, as row {@code fa}.
-     * {@code affine}, when not null, {@code {a, b, c, srcH, ky0, ky1, ky2}}, says that the lists of a kernel three rows tall are
+     * {@code idx} holds {@code k1} index vectors of {@code nv} vectors each. {@code affine}, when not null, {@code {a, b, c, srcH, ky0, ky1, ky2}}, says that the lists of a kernel three rows tall are
      * exactly: for row {@code r} and {@code j < 3}, source row {@code a*r + b + c*j} with kernel row {@code ky_j}, listed when
      * it lies in {@code [0, srcH)} (kernels may compute the rows instead of reading the lists).
      */
-    record Rows(int[] start, int[] ky, int[] srcRow, float[] idx, int nv, int k1, int fa, int fb, int[] affine) {}
+    record Rows(int[] start, int[] ky, int[] srcRow, float[] idx, int nv, int k1, int[] affine) {}
 
     /**
      * For {@code r < dstH}, {@code j < dstW} ({@code dstW <= nv*lanes()}):

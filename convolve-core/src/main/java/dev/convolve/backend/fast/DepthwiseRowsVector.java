@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link DepthwiseRowsKernels} with the Vector API: a source row as two masked loads, each tap's gather one two-table
- * permutation ({@code selectFrom}). Kernels three columns wide have their own loops with the index vectors in registers; for the
- * kernel gradient, on the regular rows, one pass per kernel row with its three sums in registers (a method holding all nine
- * was given up by C1 and ran without intrinsics; passes that add into the output rows were slower than one loop over the entries).
+ * permutation ({@code selectFrom}). Kernels three columns wide have their own loops with the index vectors in registers; 3x3
+ * kernels with affine row lists ({@link Rows#affine()}) compute their source rows: the forward pass and input gradient with the
+ * nine weights in registers (one-vector rows), the kernel gradient one pass per kernel row with its three sums in registers (a
+ * method holding all nine sums was given up by C1 and ran without intrinsics).
  */
 final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     static final DepthwiseRowsVector INSTANCE = new DepthwiseRowsVector();
@@ -153,46 +154,13 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
 
     @Override
     public void dots(Rows rl, float[] g, int gOff, int gW, int gH, float[] x, int xOff, int xW, float[] acc) {
-        if (rl.k1() != 3) {
+        if (rl.k1() != 3 || rl.affine() == null) {
             dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, gH);
             return;
         }
-        if (rl.affine() != null) {
-            for (int v = 0; v < rl.nv(); v++) {
-                for (int j = 0; j < 3; j++) dots3Affine(rl, v, j, g, gOff, gW, gH, x, xOff, xW, acc);
-            }
-            return;
+        for (int v = 0; v < rl.nv(); v++) {
+            for (int j = 0; j < 3; j++) dots3Affine(rl, v, j, g, gOff, gW, gH, x, xOff, xW, acc);
         }
-        int fa = rl.fa(), fb = rl.fb();
-        dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, 0, fa);
-        for (int v = 0; v < rl.nv() && fb > fa; v++) {
-            for (int j = 0; j < 3; j++) dots3Pass(rl, v, j, g, gOff, gW, x, xOff, xW, acc);
-        }
-        dotsAny(rl, g, gOff, gW, x, xOff, xW, acc, fb, gH);
-    }
-
-    /** Regular rows, gradient vector {@code v}, entry {@code j} of each row: the three sums of that kernel row in registers. */
-    private static void dots3Pass(Rows rl, int v, int j, float[] g, int gOff, int gW, float[] x, int xOff, int xW, float[] acc) {
-        int nv = rl.nv(), fa = rl.fa(), fb = rl.fb(), width = nv * L;
-        int[] start = rl.start(), sr = rl.srcRow();
-        float[] idx = rl.idx();
-        VectorMask<Float> ma = S.indexInRange(0, xW), mb = S.indexInRange(L, xW), mg = S.indexInRange(v * L, gW);
-        FloatVector i0 = FloatVector.fromArray(S, idx, v * L), i1 = FloatVector.fromArray(S, idx, (nv + v) * L), i2 = FloatVector.fromArray(S, idx, (2 * nv + v) * L);
-        int a = rl.ky()[start[fa] + j] * 3 * width + v * L;
-        FloatVector c0 = FloatVector.fromArray(S, acc, a), c1 = FloatVector.fromArray(S, acc, a + width), c2 = FloatVector.fromArray(S, acc, a + 2 * width);
-        boolean two = xW > L;
-        FloatVector zero = FloatVector.zero(S);
-        for (int r = fa; r < fb; r++) {
-            int row = xOff + sr[start[r] + j] * xW;
-            FloatVector gv = FloatVector.fromArray(S, g, gOff + r * gW + v * L, mg);
-            FloatVector x0 = FloatVector.fromArray(S, x, row, ma), x1 = two ? FloatVector.fromArray(S, x, row + L, mb) : zero;
-            c0 = i0.selectFrom(x0, x1).fma(gv, c0);
-            c1 = i1.selectFrom(x0, x1).fma(gv, c1);
-            c2 = i2.selectFrom(x0, x1).fma(gv, c2);
-        }
-        c0.intoArray(acc, a);
-        c1.intoArray(acc, a + width);
-        c2.intoArray(acc, a + 2 * width);
     }
 
     /**
