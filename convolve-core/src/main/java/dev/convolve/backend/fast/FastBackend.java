@@ -101,7 +101,7 @@ public final class FastBackend implements Backend {
     public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
         if (!GradInput.suits(p, gradOut)) return Backend.super.convGradInput(p, kernel, gradOut);
         if (DepthwiseRows.suits(kernels, p, "depthwise-rows-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut, DepthwiseRows::gradInput);
-        if (DepthwiseBlocked.suits(kernels, p, "depthwise-blocked-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut, DepthwiseBlocked::gradInput);
+        if (DepthwiseBlocked.suitsGradInput(kernels, p)) return GradInput.depthwise(kernels, p, kernel, gradOut, DepthwiseBlocked::gradInput);
         if (Depthwise.suits(p, "depthwise-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut, Depthwise::gradInput);
         return GradInput.run(kernels, p, kernel, gradOut);
     }

@@ -100,7 +100,7 @@ public final class Planner {
                     + "it, gathered (stride classes and padding in the index vectors), written once; " + DepthwiseRows.describe(k, p)
                     + "; " + k.describe(), null);
         }
-        if (DepthwiseBlocked.suits(k, p, "depthwise-blocked-dx")) {
+        if (DepthwiseBlocked.suitsGradInput(k, p)) {
             return new Choice("depthwise-blocked-dx", "depthwise on small planes: per (image, block of channels in the vector lanes), the "
                     + "zero-padded gradient block correlated with the taps of each (row, column) stride class of the input; "
                     + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), null);
