@@ -23,25 +23,22 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
 
     @Override
     public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
-        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) {
-            // (two destination vectors per row measured no faster this way than rows3x2: the source rows are read per vector)
-            rows3x3(rl, 0, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
-        } else if (rl.k1() == 3 && rl.nv() == 1) {
-            rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
-        }
+        // (two destination vectors per row, one pass per vector, measured no faster than rows3x2, which reads each source row once)
+        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rows3x3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
     }
 
     /** Three kernel columns, one destination vector per row. */
-    private static void rows3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int r0, int r1) {
+    private static void rows3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
         int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();
         float[] idx = rl.idx();
         VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
         boolean two = srcW > L;
         FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
         FloatVector zero = FloatVector.zero(S);
-        for (int r = r0; r < r1; r++) {
+        for (int r = 0; r < dstH; r++) {
             FloatVector a = zero;
             for (int e = start[r], end = start[r + 1]; e < end; e++) {
                 int row = sOff + srcRow[e] * srcW, wb = wOff + ky[e] * 3;
@@ -55,18 +52,18 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     }
 
     /**
-     * A 3x3 kernel with affine row lists ({@link Rows#affine()}), destination vector {@code v}: the nine weights in registers,
+     * A 3x3 kernel with affine row lists ({@link Rows#affine()}) and one destination vector per row: the nine weights in registers,
      * source rows computed (a missing one read as zeros), three independent sums per row, no loop over the entries (kept small:
      * C1 gave up on larger methods like it and ran them without intrinsics).
      */
-    private static void rows3x3(Rows rl, int v, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+    private static void rows3x3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
         int[] af = rl.affine();
         float[] idx = rl.idx();
-        int nv = rl.nv(), ra = af[0] * srcW, rc = af[2] * srcW, srcH = af[3];
-        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(v * L, dstW);
+        int ra = af[0] * srcW, rc = af[2] * srcW, srcH = af[3];
+        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
         boolean two = srcW > L;
         FloatVector z = FloatVector.zero(S);
-        FloatVector i0 = FloatVector.fromArray(S, idx, v * L), i1 = FloatVector.fromArray(S, idx, (nv + v) * L), i2 = FloatVector.fromArray(S, idx, (2 * nv + v) * L);
+        FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
         int b0 = wOff + af[4] * 3, b1 = wOff + af[5] * 3, b2 = wOff + af[6] * 3;
         FloatVector w00 = FloatVector.broadcast(S, w[b0]), w01 = FloatVector.broadcast(S, w[b0 + 1]), w02 = FloatVector.broadcast(S, w[b0 + 2]);
         FloatVector w10 = FloatVector.broadcast(S, w[b1]), w11 = FloatVector.broadcast(S, w[b1 + 1]), w12 = FloatVector.broadcast(S, w[b1 + 2]);
@@ -89,7 +86,7 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
             a = i0.selectFrom(x, u).fma(w20, a);
             b = i1.selectFrom(x, u).fma(w21, b);
             c = i2.selectFrom(x, u).fma(w22, c);
-            a.add(b).add(c).intoArray(dst, d + r * dstW + v * L, md);
+            a.add(b).add(c).intoArray(dst, d + r * dstW, md);
         }
     }
 
