@@ -82,7 +82,9 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
+        if (DepthwiseRows.suitsGradKernel(kernels, p)) DepthwiseRows.gradKernel(kernels, p, x, g, dw);
+        else if (DepthwiseBlocked.suits(kernels, p, "depthwise-blocked-dw")) DepthwiseBlocked.gradKernel(kernels, p, x, g, dw);
+        else if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
         else if (DenseConv.suits(p, "dense-matrix-dw")) DenseConv.gradKernel(kernels, p, x, g, dw);
         else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
         else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
@@ -99,7 +101,10 @@ public final class FastBackend implements Backend {
     @Override
     public Tensor convGradInput(ConvPlan p, Tensor kernel, Tensor gradOut) {
         if (!GradInput.suits(p, gradOut)) return Backend.super.convGradInput(p, kernel, gradOut);
-        return Depthwise.suits(p, "depthwise-dx") ? GradInput.depthwise(kernels, p, kernel, gradOut) : GradInput.run(kernels, p, kernel, gradOut);
+        if (DepthwiseRows.suits(kernels, p, "depthwise-rows-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut, DepthwiseRows::gradInput);
+        if (DepthwiseBlocked.suitsGradInput(kernels, p)) return GradInput.depthwise(kernels, p, kernel, gradOut, DepthwiseBlocked::gradInput);
+        if (Depthwise.suits(p, "depthwise-dx")) return GradInput.depthwise(kernels, p, kernel, gradOut, Depthwise::gradInput);
+        return GradInput.run(kernels, p, kernel, gradOut);
     }
 
     /** What {@link #convGradKernel} runs for {@code plan}. */

@@ -31,11 +31,17 @@ final class GradInput {
         return inInputLayout(p, dx);
     }
 
-    /** {@code dx} of a depthwise conv ({@link Depthwise#gradInput}) in the input's physical layout, f32. */
-    static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut) {
+    /** An engine's depthwise input gradient: canonical {@code dx} from the canonical kernel and output gradient. */
+    @FunctionalInterface
+    interface DepthwiseDx {
+        float[] run(Kernels k, ConvPlan p, float[] w, float[] g);
+    }
+
+    /** {@code dx} of a depthwise conv by {@code engine} (such as {@link Depthwise#gradInput}) in the input's physical layout, f32. */
+    static Tensor depthwise(Kernels kern, ConvPlan p, Tensor kernel, Tensor gradOut, DepthwiseDx engine) {
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        return inInputLayout(p, Depthwise.gradInput(kern, p, w, g));
+        return inInputLayout(p, engine.run(kern, p, w, g));
     }
 
     /** The canonical f32 input gradient {@code dx} as a tensor in {@code p}'s input layout. */

@@ -60,6 +60,16 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (DepthwiseRows.suitsGradKernel(k, p)) {
+            return new Choice("depthwise-rows-dw", "depthwise on narrow rows: per channel, each gradient row times the input rows its taps "
+                    + "read, gathered by one permutation per kernel column, a vector sum per tap over the batch; " + DepthwiseRows.describe(k, p)
+                    + "; " + k.describe(), null);
+        }
+        if (DepthwiseBlocked.suits(k, p, "depthwise-blocked-dw")) {
+            return new Choice("depthwise-blocked-dw", "depthwise on small planes: per block of channels (in the vector lanes), every image's "
+                    + "input and gradient copied into blocks, one vector sum per tap over the batch, no sums across lanes; "
+                    + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), null);
+        }
         if (Depthwise.suits(p, "depthwise-dw")) {
             return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
                     + "one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(), null);
@@ -89,6 +99,16 @@ public final class Planner {
 
     /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
     static Choice chooseGradInput(Kernels k, ConvPlan p) {
+        if (DepthwiseRows.suits(k, p, "depthwise-rows-dx")) {
+            return new Choice("depthwise-rows-dx", "depthwise on narrow rows: each input-gradient row a sum over the gradient rows that reach "
+                    + "it, gathered (stride classes and padding in the index vectors), written once; " + DepthwiseRows.describe(k, p)
+                    + "; " + k.describe(), null);
+        }
+        if (DepthwiseBlocked.suitsGradInput(k, p)) {
+            return new Choice("depthwise-blocked-dx", "depthwise on small planes: per (image, block of channels in the vector lanes), the "
+                    + "zero-padded gradient block correlated with the taps of each (row, column) stride class of the input; "
+                    + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), null);
+        }
         if (Depthwise.suits(p, "depthwise-dx")) {
             return new Choice("depthwise-dx", "depthwise: per channel, each stride phase of the input gradient as a depthwise correlation of the "
                     + "padded output gradient with that phase's taps" + (p.strides()[1] > 1 ? ", phases interleaved at the end" : ", written in place")
@@ -135,6 +155,16 @@ public final class Planner {
 
     static Choice choose(Kernels k, ConvPlan p) {
         if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
+        if (DepthwiseRows.suits(k, p, "depthwise-rows")) {
+            return new Choice("depthwise-rows", "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
+                    + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
+                    + "weights broadcast; " + DepthwiseRows.describe(k, p) + "; " + k.describe(), DepthwiseRows::run);
+        }
+        if (DepthwiseBlocked.suits(k, p, "depthwise-blocked")) {
+            return new Choice("depthwise-blocked", "depthwise on small planes: per (image, block of channels), the planes copied into one "
+                    + "zero-padded block with the channels in the vector lanes, each output vector a sum of taps (weights in registers), "
+                    + "transposed back; " + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), DepthwiseBlocked::run);
+        }
         if (Depthwise.suits(p, "depthwise")) {
             return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
                     + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);

@@ -82,7 +82,7 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
         assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
-        assertEquals("batch-lanes", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile");
+        assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile: the conv matrix");
         assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "a batch of 64: batch-lanes first");
     }
 
