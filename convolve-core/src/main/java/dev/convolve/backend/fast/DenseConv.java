@@ -13,7 +13,8 @@ import java.util.Arrays;
  * padding, dilation and input dilation (so the input gradient of a strided conv on a tiny plane takes this path too, as
  * a forward conv). Chosen only when {@code M} is at least a third full, so the product does at most three times the multiply-adds
  * of the conv: small planes (the last layers of MNIST-sized nets), where gathers and per-image overheads cost more than
- * the arithmetic.
+ * the arithmetic. Asked after Winograd: a 3x3 stride-1 layer on a 4x4 plane with 32 channels ran 4x slower here
+ * (256x32x4x4 -> 64: 2280 us against PyTorch's 550; the matrix is 39% full and the product large).
  */
 final class DenseConv {
     private DenseConv() {}

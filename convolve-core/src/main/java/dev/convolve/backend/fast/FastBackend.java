@@ -85,8 +85,8 @@ public final class FastBackend implements Backend {
         if (DepthwiseRows.suitsGradKernel(kernels, p)) DepthwiseRows.gradKernel(kernels, p, x, g, dw);
         else if (DepthwiseBlocked.suits(kernels, p, "depthwise-blocked-dw")) DepthwiseBlocked.gradKernel(kernels, p, x, g, dw);
         else if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
-        else if (DenseConv.suits(p, "dense-matrix-dw")) DenseConv.gradKernel(kernels, p, x, g, dw);
         else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
+        else if (DenseConv.suits(p, "dense-matrix-dw")) DenseConv.gradKernel(kernels, p, x, g, dw);
         else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
         else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
         else GradKernel.run(kernels, p, x, g, dw);

@@ -74,13 +74,13 @@ public final class Planner {
             return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
                     + "one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(), null);
         }
-        if (DenseConv.suits(p, "dense-matrix-dw")) {
-            return new Choice("dense-matrix-dw", "tiny planes: the gradient of the conv matrix as one packed GEMM [C*positions x batch] x "
-                    + "[batch x O*positions], folded onto the taps; " + DenseConv.describe(p) + "; " + k.describe(), null);
-        }
         if (GradKernelWinograd.suits(p)) {
             return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
                     + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
+        }
+        if (DenseConv.suits(p, "dense-matrix-dw")) {
+            return new Choice("dense-matrix-dw", "tiny planes: the gradient of the conv matrix as one packed GEMM [C*positions x batch] x "
+                    + "[batch x O*positions], folded onto the taps; " + DenseConv.describe(p) + "; " + k.describe(), null);
         }
         if (GradKernelGemm.suits(p)) {
             GradKernelGemm.Job j = new GradKernelGemm.Job(k, p, new float[0], new float[0]);
@@ -169,13 +169,13 @@ public final class Planner {
             return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
                     + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
         }
-        if (DenseConv.suits(p, "dense-matrix")) {
-            return new Choice("dense-matrix", "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
-                    + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
-        }
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
+        }
+        if (DenseConv.suits(p, "dense-matrix")) {
+            return new Choice("dense-matrix", "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
+                    + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
         }
         if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         List<SubProblem> subs = SubProblem.of(p);
