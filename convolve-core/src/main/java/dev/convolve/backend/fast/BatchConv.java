@@ -207,7 +207,9 @@ final class BatchConv {
         }
 
         private void item(SubProblem sp, float[] a, int[] off, int kc, int idx, int slices, int perSlice) {
-            int slice = idx % slices, rest = idx / slices;
+            // the slice is the slowest index: items taken at the same time belong to different blocks of images, so two threads
+            // never write the same output lines (slices of one block share them: 16 positions are one cache line)
+            int slice = idx / (groups * blocks), rest = idx % (groups * blocks);
             int blk = rest % blocks, g = rest / blocks;
             int j0 = slice * perSlice, j1 = Math.min((int) sp.gridSize(), j0 + perSlice);
             int lanes = Math.min(nr, outBatch - blk * nr);
