@@ -142,7 +142,7 @@ final class DenseConv {
     static void product(Kernels kern, int m, int k, int n, float[] a, int ars, int acs, float[] b, int ldb, float[] c) {
         GemmKernels gk = GemmKernels.of(kern);
         Gemm gemm = Gemm.choose(gk, m, n);
-        int kBlocks = (k + GemmConv.KC_MAX - 1) / GemmConv.KC_MAX, kc = (k + kBlocks - 1) / kBlocks;
+        int kBlocks = (k + GemmConv.KC_MAX - 1) / GemmConv.KC_MAX, kc = Gemm.reductionBlock(k, GemmConv.KC_MAX);
         int bBlock = gemm.bSize(kc, n);
         float[] bp = Scratch.floats(Scratch.PACK, bBlock * kBlocks + 16);
         for (int kb = 0; kb < kBlocks; kb++) {

@@ -78,6 +78,15 @@ final class Gemm {
         return Math.max(Math.max(mr * nv, nv + 0.5 * mr), 4);
     }
 
+    /**
+     * The length of the reduction blocks when a reduction of {@code k} steps is cut into as few blocks of at most {@code max}
+     * steps as it takes, all of (about) one length: {@code ceil(k / blocks)} with {@code blocks = max(1, ceil(k / max))}.
+     */
+    static int reductionBlock(int k, int max) {
+        int blocks = Math.max(1, (k + max - 1) / max);
+        return (k + blocks - 1) / blocks;
+    }
+
     /** Floats of a packed B block of {@code kc} rows and {@code n} columns. */
     int bSize(int kc, int n) {
         return kc * ((n + lanes - 1) / lanes * lanes);

@@ -123,7 +123,7 @@ final class GemmConv {
             // Grid point j reads x[j] and writes out[j]: blocks of columns need no row structure at all (set below).
 
             kBlocks = (kTot + KC_MAX - 1) / KC_MAX;
-            kc = (kTot + kBlocks - 1) / kBlocks;
+            kc = Gemm.reductionBlock(kTot, KC_MAX);
             batched = acrossBatch(GemmKernels.of(kern), og, kTot, jTot, outBatch);
             cols = batched ? outBatch * jTot : jTot;
             linear = lin && dense && !batched;
@@ -166,7 +166,7 @@ final class GemmConv {
         static boolean acrossBatch(GemmKernels k, int og, int kTot, int jTot, int outBatch) {
             Boolean f = forceAcrossBatch;
             if (f != null) return f && outBatch > 1 && (long) outBatch * jTot <= Integer.MAX_VALUE / 2;
-            int kc = (kTot + (kTot + KC_MAX - 1) / KC_MAX - 1) / ((kTot + KC_MAX - 1) / KC_MAX);
+            int kc = Gemm.reductionBlock(kTot, KC_MAX);
             int blockCols = Math.max(k.lanes(), blockFloats / Math.max(1, kc) / k.lanes() * k.lanes());
             if (outBatch <= 1 || jTot >= blockCols || (long) outBatch * jTot > Integer.MAX_VALUE / 2) return false;
             if (4L * jTot <= blockCols && (long) og * kTot >= 64 * 1024) return true;
@@ -241,8 +241,9 @@ final class GemmConv {
     }
 
     /**
-     * The columns {@code [j0, j0 + count)} of one image's grid as row segments, each inside one packed panel: where its
-     * elements come from for every tap, and where its outputs go.
+     * The columns {@code [j0, j0 + count)} of one image's grid (or, when the job's columns run across the batch, of the
+     * batch's grids one after the other) as row segments, each inside one image and one packed panel: where its elements
+     * come from for every tap, and where its outputs go.
      */
     static final class Segments {
         int count;
@@ -328,7 +329,7 @@ final class GemmConv {
             count = k;
         }
 
-        /** Packs rows {@code [k0, k0 + kcA)} of the block's B into panels at {@code bp[0 ..]}. */
+        /** Packs rows {@code [k0, k0 + kcA)} of the block's B into panels at {@code bp[b0 ..]}. */
         void pack(Job jb, int xBase, int k0, int kcA, float[] bp, int b0) {
             Gemm gm = jb.gemm;
             int nr = gm.nr, ncA = count == 0 ? 0 : col[count - 1] + len[count - 1];

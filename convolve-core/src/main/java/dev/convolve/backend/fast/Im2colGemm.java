@@ -85,8 +85,7 @@ final class Im2colGemm {
                 Im2colGeometry.Phase f = geo.phases[s];
                 int cols = batch * f.q;
                 gemm[s] = Gemm.choose(GemmKernels.of(kern), og, cols);
-                int kBlocks = Math.max(1, (f.k + KC_MAX - 1) / KC_MAX);
-                kc[s] = (f.k + kBlocks - 1) / kBlocks;
+                kc[s] = Gemm.reductionBlock(f.k, KC_MAX);
                 int nr = gemm[s].nr;
                 int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc[s]) / nr * nr);
                 int blocks = (cols + want - 1) / want;
