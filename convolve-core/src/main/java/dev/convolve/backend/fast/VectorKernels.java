@@ -5389,6 +5389,16 @@ final class VectorKernels implements Kernels, GemmKernels {
     @Override
     public void copyRows(float[] src, int sOff, int sStep, float[] dst, int dOff, int dStep, int rows, int len) {
         int full = len & -L;
+        if (full < len && len >= L && src != dst) {
+            // the tail as the last whole vector, overlapping the one before: no mask to build per call
+            int last = len - L;
+            for (int r = 0; r < rows; r++) {
+                int so = sOff + r * sStep, d = dOff + r * dStep;
+                for (int i = 0; i < full; i += L) FloatVector.fromArray(S, src, so + i).intoArray(dst, d + i);
+                FloatVector.fromArray(S, src, so + last).intoArray(dst, d + last);
+            }
+            return;
+        }
         VectorMask<Float> m = S.indexInRange(full, len);
         for (int r = 0; r < rows; r++) {
             int so = sOff + r * sStep, d = dOff + r * dStep;
