@@ -335,6 +335,19 @@ final class GemmConv {
             int nr = gm.nr, ncA = count == 0 ? 0 : col[count - 1] + len[count - 1];
             int sl = jb.st[jb.n - 1];
             float[] x = jb.x;
+            if (taps == 1 && sl == 1) {
+                // one strided copy per segment over all rows of the block (reduction step kk reads channel k0 + kk)
+                for (int s = 0; s < count; s++) {
+                    int cs = col[s], p0 = cs / nr * nr, w = gm.panelWidth(p0, ncA);
+                    int d = b0 + p0 * kcA + (cs - p0), l = len[s], a = lo[s], e = hi[s];
+                    int xi = xBase + k0 * jb.xPlane + src[s];
+                    if (a > 0) zeroRows(bp, d, w, kcA, a);
+                    if (e > a) jb.kern.copyRows(x, xi + a, jb.xPlane, bp, d + a, w, kcA, e - a);
+                    if (l > e) zeroRows(bp, d + e, w, kcA, l - e);
+                }
+                padLastPanel(gm, ncA, kcA, bp, b0);
+                return;
+            }
             for (int kk = 0; kk < kcA; kk++) {
                 int kAbs = k0 + kk, ch = kAbs / taps, t = kAbs - ch * taps;
                 int xc = xBase + ch * jb.xPlane;
@@ -351,10 +364,19 @@ final class GemmConv {
                     }
                     for (int e = b; e < l; e++) bp[d + e] = 0f;
                 }
-                // the padding columns of the last panel
-                int pl = (ncA - 1) / nr * nr, wl = gm.panelWidth(pl, ncA), valid = ncA - pl;
-                for (int e = valid; e < wl; e++) bp[b0 + pl * kcA + kk * wl + e] = 0f;
             }
+            padLastPanel(gm, ncA, kcA, bp, b0);
+        }
+
+        /** Zeros the padding columns of the last panel of a packed block of {@code ncA} columns and {@code kcA} rows. */
+        private static void padLastPanel(Gemm gm, int ncA, int kcA, float[] bp, int b0) {
+            int nr = gm.nr, pl = (ncA - 1) / nr * nr, wl = gm.panelWidth(pl, ncA), valid = ncA - pl;
+            if (valid == wl) return;
+            for (int kk = 0; kk < kcA; kk++) java.util.Arrays.fill(bp, b0 + pl * kcA + kk * wl + valid, b0 + pl * kcA + kk * wl + wl, 0f);
+        }
+
+        private static void zeroRows(float[] bp, int d, int step, int rows, int len) {
+            for (int r = 0; r < rows; r++) java.util.Arrays.fill(bp, d + r * step, d + r * step + len, 0f);
         }
 
         /** Stores {@code rows} rows of a computed block ({@code tmp}, rows {@code ldt} apart) at their output positions. */
