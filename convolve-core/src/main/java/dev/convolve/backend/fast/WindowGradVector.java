@@ -19,16 +19,19 @@ final class WindowGradVector implements WindowGradKernels {
     @Override
     public void select(float[] src, int sOff, int sPitch, int[] off, int taps, boolean max, float[] codes, int cOff, int cPitch, int rows, int n) {
         FloatVector zero = FloatVector.zero(S);
-        VectorOperators.Comparison better = max ? VectorOperators.GT : VectorOperators.LT;
         for (int r = 0; r < rows; r++) {
             int s = sOff + r * sPitch, c = cOff + r * cPitch;
             for (int i = 0; i < n; i += L) {
                 FloatVector bv = FloatVector.fromArray(S, src, s + off[0] + i), bt = zero;
                 for (int t = 1; t < taps; t++) {
                     FloatVector v = FloatVector.fromArray(S, src, s + off[t] + i);
-                    VectorMask<Float> take = v.compare(better, bv).or(v.test(VectorOperators.IS_NAN).andNot(bv.test(VectorOperators.IS_NAN)));
-                    bv = bv.blend(v, take);
-                    bt = bt.blend((float) t, take);
+                    // constant operators, NaN as x != x, two blends instead of a mask OR (the two masks are disjoint: no
+                    // comparison with a NaN is true): a variable operator, test(IS_NAN) and mask OR are not intrinsified
+                    // here, run as plain Java, and once compiled that fallback also slows other kernels' masked loads
+                    VectorMask<Float> better = max ? v.compare(VectorOperators.GT, bv) : v.compare(VectorOperators.LT, bv);
+                    VectorMask<Float> nan = v.compare(VectorOperators.NE, v).andNot(bv.compare(VectorOperators.NE, bv));
+                    bv = bv.blend(v, better).blend(v, nan);
+                    bt = bt.blend((float) t, better).blend((float) t, nan);
                 }
                 bt.intoArray(codes, c + i);
             }
