@@ -5375,7 +5375,11 @@ final class VectorKernels implements Kernels, GemmKernels {
     public void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
         int i = 0;
         for (; i + L <= len; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
-        if (i < len) {
+        if (i == len) return;
+        if (len >= L && src != dst) {
+            // the tail as the last whole vector, overlapping the one before (see copyRows)
+            FloatVector.fromArray(S, src, sOff + len - L).intoArray(dst, dOff + len - L);
+        } else {
             VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector.fromArray(S, src, sOff + i, m).intoArray(dst, dOff + i, m);
         }
