@@ -144,6 +144,9 @@ final class ChannelLanesConv {
         for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, w).run(x, out);
     }
 
+    /** Weights of at least this many packed floats are packed by all threads (as {@link GemmConv#PARALLEL_PACK}). */
+    static final long PARALLEL_PACK = 32 * 1024;
+
     /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
     static volatile int blockFloats = 16384;
 
@@ -155,6 +158,7 @@ final class ChannelLanesConv {
      */
     static final class Job {
         final Tiles tiles;
+        final Kernels kern;
         final GemmKernels gk;
         final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, rowLen, block;
         final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
@@ -163,6 +167,7 @@ final class ChannelLanesConv {
         final boolean inPlace, contiguous;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w) {
+            this.kern = kern;
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
             n = p.spatialRank();
@@ -248,21 +253,48 @@ final class ChannelLanesConv {
             int items = batch * groups, want = 4 * Threads.threads();
             parts = items >= want ? 1 : Math.min(grid[0], (want + items - 1) / items);
             block = Math.max(1, blockFloats / kb / m) * m;
-            // weights [group][block][k = (c, tap)][kb], rows past og zero
+            // weights [group][block][k = (c, tap)][kb], rows past og zero; by all threads when they are big
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
-            for (int g = 0; g < groups; g++) {
-                for (int b = 0; b < blocks; b++) {
-                    int base = (g * blocks + b) * kc * kb;
-                    for (int j = 0; j < kb; j++) {
-                        int oc = b * kb + j;
-                        if (oc >= og) {
-                            for (int k = 0; k < kc; k++) wp[base + k * kb + j] = 0f;
-                        } else {
-                            int src = (g * og + oc) * cg * kTaps;
-                            for (int ci = 0; ci < cg; ci++) {
-                                for (int t = 0; t < taps; t++) wp[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
-                            }
-                        }
+            boolean allTaps = taps == kTaps;
+            for (int t = 0; t < taps; t++) allTaps &= tapK[t] == t;
+            boolean whole = allTaps;
+            long elements = (long) groups * blocks * kc * kb;
+            Threads.parallelFor(groups * blocks, elements >= PARALLEL_PACK ? Threads.threads() : 1, gb -> {
+                int g = gb / blocks, b = gb % blocks;
+                if (whole) packBlock(w, g, b, wp);
+                else packTaps(w, g, b, kTaps, tapK, wp);
+            });
+        }
+
+        /**
+         * Block {@code b} of group {@code g} when the sub-problem has every tap of the kernel in order, so that output channel
+         * {@code oc}'s weights are the {@code kc} floats at {@code w[(g*og + oc)*kc]}: 16x16 block transposes of that
+         * {@code [oc][k]} matrix into {@code [k][kb]}.
+         */
+        private void packBlock(float[] w, int g, int b, float[] dst) {
+            int base = (g * blocks + b) * kc * kb, rows = Math.min(kb, og - b * kb), kFull = kc / lanes * lanes;
+            if (rows < kb) for (int k = 0; k < kc; k++) java.util.Arrays.fill(dst, base + k * kb + rows, base + (k + 1) * kb, 0f);
+            for (int j0 = 0; j0 < rows; j0 += lanes) {
+                int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
+                for (int k0 = 0; k0 < kFull; k0 += lanes) {
+                    if (gk.lanes() == lanes) gk.transpose(w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
+                    else ScalarGemmKernels.transposeBlock(lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
+                }
+                for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
+            }
+        }
+
+        /** Block {@code b} of group {@code g} for a sub-problem with some of the kernel's taps (an output phase): one by one. */
+        private void packTaps(float[] w, int g, int b, int kTaps, int[] tapK, float[] dst) {
+            int base = (g * blocks + b) * kc * kb;
+            for (int j = 0; j < kb; j++) {
+                int oc = b * kb + j;
+                if (oc >= og) {
+                    for (int k = 0; k < kc; k++) dst[base + k * kb + j] = 0f;
+                } else {
+                    int src = (g * og + oc) * cg * kTaps;
+                    for (int ci = 0; ci < cg; ci++) {
+                        for (int t = 0; t < taps; t++) dst[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
                     }
                 }
             }
@@ -373,7 +405,7 @@ final class ChannelLanesConv {
                         continue;
                     }
                     for (int t = 0; t < cLo; t++) xp[base + t] = 0f;
-                    System.arraycopy(x, src + ci * xPlane + xs, xp, base + cLo, len);
+                    kern.copy(x, src + ci * xPlane + xs, xp, base + cLo, len);
                     for (int t = cHi; t < rowLen; t++) xp[base + t] = 0f;
                 }
                 int i = last - 1;
