@@ -73,7 +73,8 @@ public final class FastBackend implements Backend {
     }
 
     /**
-     * Gradient with respect to the kernel: f32 (and exactly representable types) by {@link GradKernel}, others as
+     * Gradient with respect to the kernel: f32 (and exactly representable types) by the planner's choice
+     * ({@link Planner#chooseGradKernel}, which {@link #explainGradKernel} reports), others as
      * the default conv form.
      */
     @Override
@@ -82,14 +83,7 @@ public final class FastBackend implements Backend {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         float[] dw = new float[p.kernelShape().size()];
-        if (DepthwiseRows.suitsGradKernel(kernels, p)) DepthwiseRows.gradKernel(kernels, p, x, g, dw);
-        else if (DepthwiseBlocked.suits(kernels, p, "depthwise-blocked-dw")) DepthwiseBlocked.gradKernel(kernels, p, x, g, dw);
-        else if (Depthwise.suits(p, "depthwise-dw")) Depthwise.gradKernel(kernels, p, x, g, dw);
-        else if (GradKernelWinograd.suits(p)) GradKernelWinograd.run(kernels, p, x, g, dw);
-        else if (DenseConv.suits(p, "dense-matrix-dw")) DenseConv.gradKernel(kernels, p, x, g, dw);
-        else if (GradKernelGemm.suits(p)) GradKernelGemm.run(kernels, p, x, g, dw);
-        else if (GradKernelWide.suits(kernels, p)) GradKernelWide.run(kernels, p, x, g, dw);
-        else GradKernel.run(kernels, p, x, g, dw);
+        Planner.chooseGradKernel(kernels, p).run(kernels, p, x, g, dw);
         Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
         return t.transpose(Canonical.inverse(p.kernelPermutation()));
     }

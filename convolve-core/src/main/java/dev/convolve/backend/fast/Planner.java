@@ -20,12 +20,20 @@ public final class Planner {
     /** False when {@code algorithm} was switched off by {@code convolve.fast.disable}. */
     static boolean enabled(String algorithm) { return !DISABLED.contains(algorithm); }
 
-    /** The algorithm chosen for a call: a short name, the reason, and how to run it. */
-    public record Choice(String algorithm, String reason, Runner runner) {
+    /**
+     * The algorithm chosen for a call: a short name, the reason (built when asked for: a call that only runs the choice
+     * does not pay for the text), and how to run it.
+     */
+    public record Choice(String algorithm, java.util.function.Supplier<String> why, Runner runner) {
+        Choice(String algorithm, String reason, Runner runner) { this(algorithm, () -> reason, runner); }
+
+        /** Why this algorithm: the rule that chose it and the geometry it runs with. */
+        public String reason() { return why.get(); }
+
         void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out) { runner.run(k, p, x, w, out); }
 
         @Override
-        public String toString() { return algorithm + " (" + reason + ")"; }
+        public String toString() { return algorithm + " (" + reason() + ")"; }
     }
 
     /** Runs a conv on canonical f32 arrays into a zeroed output. */
@@ -61,40 +69,44 @@ public final class Planner {
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
         if (DepthwiseRows.suitsGradKernel(k, p)) {
-            return new Choice("depthwise-rows-dw", "depthwise on narrow rows: per channel, each gradient row times the input rows its taps "
-                    + "read, gathered by one permutation per kernel column, a vector sum per tap over the batch; " + DepthwiseRows.describe(k, p)
-                    + "; " + k.describe(), null);
+            return new Choice("depthwise-rows-dw", () -> "depthwise on narrow rows: per channel, each gradient row times the input rows its "
+                    + "taps read, gathered by one permutation per kernel column, a vector sum per tap over the batch; "
+                    + DepthwiseRows.describe(k, p) + "; " + k.describe(), DepthwiseRows::gradKernel);
         }
         if (DepthwiseBlocked.suits(k, p, "depthwise-blocked-dw")) {
-            return new Choice("depthwise-blocked-dw", "depthwise on small planes: per block of channels (in the vector lanes), every image's "
-                    + "input and gradient copied into blocks, one vector sum per tap over the batch, no sums across lanes; "
-                    + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), null);
+            return new Choice("depthwise-blocked-dw", () -> "depthwise on small planes: per block of channels (in the vector lanes), every "
+                    + "image's input and gradient copied into blocks, one vector sum per tap over the batch, no sums across lanes; "
+                    + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), DepthwiseBlocked::gradKernel);
         }
         if (Depthwise.suits(p, "depthwise-dw")) {
-            return new Choice("depthwise-dw", "depthwise: per channel, every image's padded stride phases correlated with its gradient planes, "
-                    + "one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(), null);
+            return new Choice("depthwise-dw", () -> "depthwise: per channel, every image's padded stride phases correlated with its gradient "
+                    + "planes, one vector partial sum per tap over all rows and images; " + Depthwise.describe(p) + "; " + k.describe(),
+                    Depthwise::gradKernel);
         }
         if (GradKernelWinograd.suits(p)) {
-            return new Choice("winograd-dw", "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed over the "
-                    + "tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(), null);
+            return new Choice("winograd-dw", () -> "3x3, stride 1: Winograd F(3x3, 4x4) over 4x4 tiles of the output gradient, 36 GEMMs summed "
+                    + "over the tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(),
+                    GradKernelWinograd::run);
         }
         if (DenseConv.suits(p, "dense-matrix-dw")) {
-            return new Choice("dense-matrix-dw", "tiny planes: the gradient of the conv matrix as one packed GEMM [C*positions x batch] x "
-                    + "[batch x O*positions], folded onto the taps; " + DenseConv.describe(p) + "; " + k.describe(), null);
+            return new Choice("dense-matrix-dw", () -> "tiny planes: the gradient of the conv matrix as one packed GEMM [C*positions x batch] x "
+                    + "[batch x O*positions], folded onto the taps; " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::gradKernel);
         }
         if (GradKernelGemm.suits(p)) {
-            GradKernelGemm.Job j = new GradKernelGemm.Job(k, p, new float[0], new float[0]);
-            return new Choice("gemm-dw", "kernel gradient as one packed GEMM per group over the whole batch: [O x batch*positions] x "
-                    + "[batch*positions x C*taps], " + (j.identity ? "B read from the input in place order" : "B gathered from the input (im2col)")
-                    + ", tile " + j.gemm.mr + "x" + j.gemm.nr + ", " + j.chunks + " reduction chunk(s); " + k.describe(), null);
+            return new Choice("gemm-dw", () -> {
+                GradKernelGemm.Job j = new GradKernelGemm.Job(k, p, new float[0], new float[0]);
+                return "kernel gradient as one packed GEMM per group over the whole batch: [O x batch*positions] x [batch*positions x C*taps], "
+                        + (j.identity ? "B read from the input in place order" : "B gathered from the input (im2col)") + ", tile " + j.gemm.mr
+                        + "x" + j.gemm.nr + ", " + j.chunks + " reduction chunk(s); " + k.describe();
+            }, GradKernelGemm::run);
         }
         if (GradKernelWide.suits(k, p)) {
-            return new Choice("bcast-o", "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast input x "
-                    + "gradient rows, accumulated in registers over the positions; " + k.describe(), null);
+            return new Choice("bcast-o", () -> "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast "
+                    + "input x gradient rows, accumulated in registers over the positions; " + k.describe(), GradKernelWide::run);
         }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
-        return new Choice("dot", "kernel gradient as dot products over the positions (lanes along the reduction), "
-                + (p.outChannels() / groups) + " output channels per group; " + k.describe(), null);
+        return new Choice("dot", () -> "kernel gradient as dot products over the positions (lanes along the reduction), "
+                + (p.outChannels() / groups) + " output channels per group; " + k.describe(), GradKernel::run);
     }
 
     /** The input gradient is the conv {@link dev.convolve.backend.ConvGradients} builds; this is the planner's choice for it. */
