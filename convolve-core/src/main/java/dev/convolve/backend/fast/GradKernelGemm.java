@@ -43,11 +43,22 @@ final class GradKernelGemm {
         long q = Canonical.product(p.outSize());
         boolean pointwise = Canonical.product(p.kernelSize()) == 1 && og >= 8 && p.kernelChannels() >= 8;
         boolean smallPlanes = q <= SMALL_PLANE && (long) p.outBatch() * q >= 256 && og >= 8 && cols >= 64;
-        return pointwise || smallPlanes;
+        boolean wideMidPlanes = q <= MID_PLANE && og >= WIDE_OUT && cols >= 64;
+        return pointwise || smallPlanes || wideMidPlanes;
     }
 
     /** Output planes up to this many positions count as small. */
     static final int SMALL_PLANE = 64;
+
+    /**
+     * Planes up to this many positions with {@link #WIDE_OUT}+ output channels per group also take the GEMM: {@code bcast-o}
+     * holds a few vectors of output channels in registers and reads the input again for every block of them. Measured (one
+     * thread, CPU time, 2026-11-24) on stride-2 3x3 layers with 196 outputs per image: 8x128x28x28 -> 256 11.9 -> 10.6 ms,
+     * 8x256x28x28 -> 512 47.0 -> 38.2 ms; with 64 or 128 output channels {@code bcast-o} stays ahead (64x32x28x28 -> 64 7.0
+     * against 7.3 ms, 32x128x28x28 -> 128 22.5 against 23.9 ms), and at 784 outputs per image the two are level
+     * (8x128x56x56 -> 256, 43 ms).
+     */
+    static final int MID_PLANE = 256, WIDE_OUT = 256;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         new Job(kern, p, x, g).run(dw);
