@@ -141,7 +141,40 @@ final class ChannelLanesConv {
     static volatile int chunkFloats = 16384;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
-        for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, w).run(x, out);
+        java.util.List<SubProblem> subs = SubProblem.of(p);
+        // output phases (input dilation) take some taps each: pack every tap once, and let each phase copy its rows
+        float[] all = subs.size() > 1 ? packAllTaps(kern, p, w) : null;
+        for (SubProblem sp : subs) new Job(kern, p, sp, w, all).run(x, out);
+    }
+
+    /** The weights of every tap in the layout of {@link Job#wp} ({@code [group][block][c][tap][kb]}), in {@link Scratch#GRAD}. */
+    private static float[] packAllTaps(Kernels kern, ConvPlan p, float[] w) {
+        int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups;
+        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kc = p.kernelChannels() * (int) Canonical.product(p.kernelSize());
+        float[] all = Scratch.floats(Scratch.GRAD, groups * blocks * kc * kb);
+        GemmKernels gk = GemmKernels.of(kern);
+        long elements = (long) groups * blocks * kc * kb;
+        Threads.parallelFor(groups * blocks, elements >= PARALLEL_PACK ? Threads.threads() : 1,
+                gb -> packBlock(gk, lanes, w, gb / blocks, gb % blocks, og, kc, kb, blocks, all));
+        return all;
+    }
+
+    /**
+     * Block {@code b} of group {@code g} of weights whose output channel {@code oc} has its {@code kc} reduction steps at
+     * {@code w[(g*og + oc)*kc]} (every tap, in order): 16x16 block transposes of that {@code [oc][k]} matrix into
+     * {@code [k][kb]}, channels past {@code og} zero.
+     */
+    static void packBlock(GemmKernels gk, int lanes, float[] w, int g, int b, int og, int kc, int kb, int blocks, float[] dst) {
+        int base = (g * blocks + b) * kc * kb, rows = Math.min(kb, og - b * kb), kFull = kc / lanes * lanes;
+        if (rows < kb) for (int k = 0; k < kc; k++) java.util.Arrays.fill(dst, base + k * kb + rows, base + (k + 1) * kb, 0f);
+        for (int j0 = 0; j0 < rows; j0 += lanes) {
+            int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
+            for (int k0 = 0; k0 < kFull; k0 += lanes) {
+                if (gk.lanes() == lanes) gk.transpose(w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
+                else ScalarGemmKernels.transposeBlock(lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
+            }
+            for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
+        }
     }
 
     /** Weights of at least this many packed floats are packed by all threads (as {@link GemmConv#PARALLEL_PACK}). */
@@ -166,7 +199,8 @@ final class ChannelLanesConv {
         final int kChunk;
         final boolean inPlace, contiguous;
 
-        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w) {
+        /** {@code all}: every tap's weights packed by {@link #packAllTaps} (for output phases), or null. */
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w, float[] all) {
             this.kern = kern;
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
@@ -261,26 +295,17 @@ final class ChannelLanesConv {
             long elements = (long) groups * blocks * kc * kb;
             Threads.parallelFor(groups * blocks, elements >= PARALLEL_PACK ? Threads.threads() : 1, gb -> {
                 int g = gb / blocks, b = gb % blocks;
-                if (whole) packBlock(w, g, b, wp);
+                if (whole) packBlock(gk, lanes, w, g, b, og, kc, kb, blocks, wp);
+                else if (all != null) copyTaps(all, g, b, kTaps, tapK, wp);
                 else packTaps(w, g, b, kTaps, tapK, wp);
             });
         }
 
-        /**
-         * Block {@code b} of group {@code g} when the sub-problem has every tap of the kernel in order, so that output channel
-         * {@code oc}'s weights are the {@code kc} floats at {@code w[(g*og + oc)*kc]}: 16x16 block transposes of that
-         * {@code [oc][k]} matrix into {@code [k][kb]}.
-         */
-        private void packBlock(float[] w, int g, int b, float[] dst) {
-            int base = (g * blocks + b) * kc * kb, rows = Math.min(kb, og - b * kb), kFull = kc / lanes * lanes;
-            if (rows < kb) for (int k = 0; k < kc; k++) java.util.Arrays.fill(dst, base + k * kb + rows, base + (k + 1) * kb, 0f);
-            for (int j0 = 0; j0 < rows; j0 += lanes) {
-                int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
-                for (int k0 = 0; k0 < kFull; k0 += lanes) {
-                    if (gk.lanes() == lanes) gk.transpose(w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
-                    else ScalarGemmKernels.transposeBlock(lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
-                }
-                for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
+        /** Block {@code b} of group {@code g} from every tap's packed weights ({@link #packAllTaps}): one row of {@code kb} per step. */
+        private void copyTaps(float[] all, int g, int b, int kTaps, int[] tapK, float[] dst) {
+            int base = (g * blocks + b) * kc * kb, from = (g * blocks + b) * cg * kTaps * kb;
+            for (int ci = 0; ci < cg; ci++) {
+                for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (ci * taps + t) * kb, kb);
             }
         }
 

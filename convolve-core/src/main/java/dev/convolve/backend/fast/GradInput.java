@@ -1,5 +1,6 @@
 package dev.convolve.backend.fast;
 
+import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
@@ -59,14 +60,15 @@ final class GradInput {
         float[][] slot = FLIPPED.get();
         float[] f = slot[0];
         if (f == null || f.length < w.length) slot[0] = f = new float[w.length];
-        for (int gi = 0; gi < gf; gi++) {
+        float[] dst = f;
+        // one item per (group, input channel): its [og][taps] block of the result, written front to back; all threads when big
+        Threads.parallelFor(gf * i, w.length >= ChannelLanesConv.PARALLEL_PACK ? Threads.threads() : 1, item -> {
+            int gi = item / i, ii = item % i;
             for (int oo = 0; oo < og; oo++) {
-                for (int ii = 0; ii < i; ii++) {
-                    int s = ((gi * og + oo) * i + ii) * taps, d = ((gi * i + ii) * og + oo) * taps + taps - 1;
-                    for (int t = 0; t < taps; t++) f[d - t] = w[s + t];
-                }
+                int s = ((gi * og + oo) * i + ii) * taps, d = ((gi * i + ii) * og + oo) * taps + taps - 1;
+                for (int t = 0; t < taps; t++) dst[d - t] = w[s + t];
             }
-        }
+        });
         return f;
     }
 }
