@@ -154,7 +154,7 @@ final class ChannelLanesConv {
         float[] all = Scratch.floats(Scratch.GRAD, groups * blocks * kc * kb);
         GemmKernels gk = GemmKernels.of(kern);
         long elements = (long) groups * blocks * kc * kb;
-        Threads.parallelFor(groups * blocks, elements >= PARALLEL_PACK ? Threads.threads() : 1,
+        Threads.parallelFor(groups * blocks, elements >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
                 gb -> packBlock(gk, lanes, w, gb / blocks, gb % blocks, og, kc, kb, blocks, all));
         return all;
     }
@@ -176,9 +176,6 @@ final class ChannelLanesConv {
             for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
         }
     }
-
-    /** Weights of at least this many packed floats are packed by all threads (as {@link GemmConv#PARALLEL_PACK}). */
-    static final long PARALLEL_PACK = 32 * 1024;
 
     /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
     static volatile int blockFloats = 16384;
@@ -289,16 +286,21 @@ final class ChannelLanesConv {
             block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero; by all threads when they are big
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
-            boolean allTaps = taps == kTaps;
-            for (int t = 0; t < taps; t++) allTaps &= tapK[t] == t;
-            boolean whole = allTaps;
+            boolean whole = everyTap(taps, kTaps, tapK);
             long elements = (long) groups * blocks * kc * kb;
-            Threads.parallelFor(groups * blocks, elements >= PARALLEL_PACK ? Threads.threads() : 1, gb -> {
+            Threads.parallelFor(groups * blocks, elements >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, gb -> {
                 int g = gb / blocks, b = gb % blocks;
                 if (whole) packBlock(gk, lanes, w, g, b, og, kc, kb, blocks, wp);
                 else if (all != null) copyTaps(all, g, b, kTaps, tapK, wp);
                 else packTaps(w, g, b, kTaps, tapK, wp);
             });
+        }
+
+        /** Whether a sub-problem's taps are all the kernel's taps, in order (its weights are the kernel's rows as they are). */
+        private static boolean everyTap(int taps, int kTaps, int[] tapK) {
+            if (taps != kTaps) return false;
+            for (int t = 0; t < taps; t++) if (tapK[t] != t) return false;
+            return true;
         }
 
         /** Block {@code b} of group {@code g} from every tap's packed weights ({@link #packAllTaps}): one row of {@code kb} per step. */

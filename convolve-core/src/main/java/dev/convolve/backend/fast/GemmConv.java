@@ -28,7 +28,7 @@ final class GemmConv {
     /** The largest packed B of one image (floats) for {@link Job#wholeImage}: about the L2 cache. */
     static final long WHOLE_IMAGE_FLOATS = 256 * 1024;
 
-    /** Weights of at least this many elements are packed by all threads. */
+    /** Weights of at least this many elements are packed by all threads (here, in {@link ChannelLanesConv} and {@link GradInput#flip}). */
     static final long PARALLEL_PACK = 32 * 1024;
 
     /** For tests: columns across the batch always (true), never (false), or by the rule (null). */

@@ -62,7 +62,7 @@ final class GradInput {
         if (f == null || f.length < w.length) slot[0] = f = new float[w.length];
         float[] dst = f;
         // one item per (group, input channel): its [og][taps] block of the result, written front to back; all threads when big
-        Threads.parallelFor(gf * i, w.length >= ChannelLanesConv.PARALLEL_PACK ? Threads.threads() : 1, item -> {
+        Threads.parallelFor(gf * i, w.length >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, item -> {
             int gi = item / i, ii = item % i;
             for (int oo = 0; oo < og; oo++) {
                 int s = ((gi * og + oo) * i + ii) * taps, d = ((gi * i + ii) * og + oo) * taps + taps - 1;

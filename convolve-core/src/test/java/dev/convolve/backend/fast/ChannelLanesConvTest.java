@@ -115,14 +115,14 @@ class ChannelLanesConvTest {
     }
 
     /**
-     * Weights of at least {@link ChannelLanesConv#PARALLEL_PACK} floats (packed by all threads, by block transposes with a
+     * Weights of at least {@link GemmConv#PARALLEL_PACK} floats (packed by all threads, by block transposes with a
      * scalar tail of the reduction), against the reference.
      */
     @Property(tries = 8)
     void bigWeightsMatchReference(@ForAll long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         int og = r.nextBoolean() ? 64 : 128, c = 60 + r.nextInt(30), h = 5 + r.nextInt(8), w = 5 + r.nextInt(8);
-        org.junit.jupiter.api.Assertions.assertTrue((long) og * c * 9 >= ChannelLanesConv.PARALLEL_PACK);
+        org.junit.jupiter.api.Assertions.assertTrue((long) og * c * 9 >= GemmConv.PARALLEL_PACK);
         ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {2, 2}).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
         RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {1 + r.nextInt(2), c, h, w}),
                 RandomConvCase.values(r.nextLong(), DType.F32, new int[] {og, c, 3, 3}), opt);
