@@ -222,6 +222,10 @@ final class BatchConv {
                 r /= sp.grid[i];
             }
             int imgStride = o * qTot;
+            if (contiguous(sp)) {
+                storeTransposed(sp, a, kc, off, g, blk, lanes, xBase, j0, j1);
+                return;
+            }
             for (int jf = j0; jf < j1; jf++) {
                 int pos = 0, dq = 0;
                 for (int i = 0; i < n; i++) {
@@ -242,6 +246,55 @@ final class BatchConv {
                 for (int i = n - 1; i >= 0; i--) {
                     if (++j[i] < sp.grid[i]) break;
                     j[i] = 0;
+                }
+            }
+        }
+
+        /** Whether grid point {@code j} of {@code sp} is output position {@code j} (no output phases). */
+        private boolean contiguous(SubProblem sp) {
+            int[] q = p.outSize();
+            for (int i = 0; i < n; i++) if (sp.step[i] != 1 || sp.first[i] != 0 || sp.grid[i] != q[i]) return false;
+            return true;
+        }
+
+        /**
+         * The grid points {@code [j0, j1)} of a contiguous sub-problem: every tile stored into {@code [row][point][image]}, then
+         * each row's points moved to the images' output rows by 16x16 block transposes (16 points of one image and channel are
+         * one vector store), instead of one scalar store per (row, image, point).
+         */
+        private void storeTransposed(SubProblem sp, float[] a, int kc, int[] off, int g, int blk, int lanes, int xBase, int j0, int j1) {
+            int span = j1 - j0, ldc = span * nr, imgStride = o * qTot;
+            float[] buf = Scratch.floats(Scratch.PART, oblocks * mr * ldc);
+            int[] j = new int[n];
+            for (int i = n - 1, r = j0; i >= 0; i--) {
+                j[i] = r % sp.grid[i];
+                r /= sp.grid[i];
+            }
+            for (int jf = j0; jf < j1; jf++) {
+                int pos = 0;
+                for (int i = 0; i < n; i++) pos += j[i] * sp.stride[i] * pst[i];
+                for (int ob = 0; ob < oblocks; ob++) {
+                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + jf - j0) * nr, ldc);
+                }
+                for (int i = n - 1; i >= 0; i--) {
+                    if (++j[i] < sp.grid[i]) break;
+                    j[i] = 0;
+                }
+            }
+            GemmKernels gk = GemmKernels.of(kern);
+            int vl = gk.lanes();
+            for (int r = 0; r < og; r++) {
+                int dRow = blk * nr * imgStride + (g * og + r) * qTot + j0, sRow = r * ldc;
+                for (int v = 0; v * vl < lanes; v++) {
+                    int imgs = Math.min(vl, lanes - v * vl), d = dRow + v * vl * imgStride;
+                    for (int jj = 0; jj < span; jj += vl) {
+                        int pts = Math.min(vl, span - jj), s0 = sRow + jj * nr + v * vl;
+                        if (imgs == vl) {
+                            gk.transpose(buf, s0, nr, pts, out, d + jj, imgStride, vl, 0);
+                        } else {
+                            for (int l = 0; l < imgs; l++) for (int q = 0; q < pts; q++) out[d + l * imgStride + jj + q] = buf[s0 + q * nr + l];
+                        }
+                    }
                 }
             }
         }
