@@ -2,12 +2,6 @@ package dev.convolve.backend.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.convolve.plan.AxisValues;
-import dev.convolve.plan.ConvOptions;
-import dev.convolve.plan.ConvPlan;
-import dev.convolve.plan.Padding;
-import dev.convolve.tensor.DType;
-import dev.convolve.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -52,16 +46,6 @@ class DepthwiseRowsTest {
     @Test
     void mobileNetShapesMatchReference() {
         int[][] shapes = {{8, 256, 28, 28, 3, 2, 1}, {2, 512, 14, 14, 3, 1, 1}, {3, 48, 7, 7, 3, 1, 1}, {1, 144, 29, 29, 3, 2, 1}};
-        for (int[] sh : shapes) {
-            ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(sh[5], sh[5]))
-                    .withPadding(Padding.explicit(new int[] {sh[6], sh[6]}, new int[] {sh[6], sh[6]})).withFeatureGroupSize(sh[1]);
-            Tensor x = RandomConvCase.values(sh[0], DType.F32, new int[] {sh[0], sh[1], sh[2], sh[3]});
-            Tensor k = RandomConvCase.values(sh[1], DType.F32, new int[] {sh[1], 1, sh[4], sh[4]});
-            RandomConvCase c = new RandomConvCase(sh[0] * 31L + sh[1], x, k, opt, ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt));
-            assertEquals("depthwise-rows", FAST.explain(c.plan()).algorithm());
-            FastConvPropertyTest.check(FAST, c);
-            FastGradPropertyTest.checkInput(FAST, c);
-            FastGradPropertyTest.checkKernel(FAST, c);
-        }
+        DepthwiseTest.checkShapes(FAST, shapes, "depthwise-rows");
     }
 }

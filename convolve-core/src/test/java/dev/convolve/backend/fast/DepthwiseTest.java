@@ -88,15 +88,24 @@ class DepthwiseTest {
     @Test
     void mobileNetShapesMatchReference() {
         int[][] shapes = {{8, 128, 56, 56, 3, 1, 1}, {2, 256, 28, 28, 3, 2, 1}, {1, 32, 112, 112, 3, 1, 1}, {3, 24, 31, 45, 5, 2, 2}};
+        checkShapes(FAST, shapes, null);
+    }
+
+    /**
+     * Each of {@code shapes} ({@code {n, c, h, w, k, stride, pad}}) as a depthwise conv with random values: planned as
+     * {@code algorithm} (not checked when null), then forward and both gradients against the reference.
+     */
+    static void checkShapes(FastBackend fast, int[][] shapes, String algorithm) {
         for (int[] sh : shapes) {
             ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(sh[5], sh[5]))
                     .withPadding(Padding.explicit(new int[] {sh[6], sh[6]}, new int[] {sh[6], sh[6]})).withFeatureGroupSize(sh[1]);
             Tensor x = RandomConvCase.values(sh[0], DType.F32, new int[] {sh[0], sh[1], sh[2], sh[3]});
             Tensor k = RandomConvCase.values(sh[1], DType.F32, new int[] {sh[1], 1, sh[4], sh[4]});
             RandomConvCase c = new RandomConvCase(sh[0] * 31L + sh[1], x, k, opt, ConvPlan.of(x.shape(), x.dtype(), k.shape(), k.dtype(), opt));
-            FastConvPropertyTest.check(FAST, c);
-            FastGradPropertyTest.checkInput(FAST, c);
-            FastGradPropertyTest.checkKernel(FAST, c);
+            if (algorithm != null) assertEquals(algorithm, fast.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(fast, c);
+            FastGradPropertyTest.checkInput(fast, c);
+            FastGradPropertyTest.checkKernel(fast, c);
         }
     }
 }
