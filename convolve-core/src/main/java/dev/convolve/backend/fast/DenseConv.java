@@ -45,10 +45,28 @@ final class DenseConv {
         return pIn <= MAX_POSITIONS && p.outBatch() >= MIN_BATCH && 3 * links(p) >= q * pIn && p.channels() * pIn >= 16 && p.outChannels() * q >= 16;
     }
 
-    /** The non-zero (output position, input position) links of one (output channel, input channel) pair of the matrix. */
+    /**
+     * The non-zero (output position, input position) links of one (output channel, input channel) pair of the matrix, as
+     * {@link #positions} counts them but without its table (the planner asks this on every call): whether a tap lands on an
+     * input element is decided per axis, so the count is the product of each axis's landing (output index, tap) pairs.
+     */
     static long links(ConvPlan p) {
-        int[] pos = new int[(int) Canonical.product(p.outSize()) * taps(p)];
-        return positions(p, pos);
+        int[] in = p.spatial(), k = p.kernelSize(), q = p.outSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), lo = p.padLow();
+        long real = 1;
+        for (int a = 0; a < in.length; a++) {
+            long count = 0;
+            for (int qa = 0; qa < q[a]; qa++) {
+                for (int ta = 0; ta < k[a]; ta++) if (inputIndex(qa, ta, s[a], kd[a], lo[a], ld[a], in[a]) >= 0) count++;
+            }
+            real *= count;
+        }
+        return real;
+    }
+
+    /** On one axis: the input index that output index {@code qa} reads with tap {@code ta}, or -1 in the padding or between dilated elements. */
+    private static int inputIndex(int qa, int ta, int s, int kd, int lo, int ld, int in) {
+        int u = qa * s + ta * kd - lo;
+        return u < 0 || u % ld != 0 || u / ld >= in ? -1 : u / ld;
     }
 
     static String describe(ConvPlan p) {
@@ -75,9 +93,9 @@ final class DenseConv {
                 int flat = 0;
                 boolean ok = true;
                 for (int a = 0; a < n && ok; a++) {
-                    int u = qi[a] * s[a] + ti[a] * kd[a] - lo[a];
-                    if (u < 0 || u % ld[a] != 0 || u / ld[a] >= in[a]) ok = false;
-                    else flat = flat * in[a] + u / ld[a];
+                    int u = inputIndex(qi[a], ti[a], s[a], kd[a], lo[a], ld[a], in[a]);
+                    if (u < 0) ok = false;
+                    else flat = flat * in[a] + u;
                 }
                 pos[qq * taps + t] = ok ? flat : -1;
                 if (ok) real++;

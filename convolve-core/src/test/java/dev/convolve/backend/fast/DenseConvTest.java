@@ -51,6 +51,14 @@ class DenseConvTest {
         }
     }
 
+    /** The planner's count of non-zero links (per axis, no table) against the position table's, over random geometries. */
+    @Property(tries = 300)
+    void linksCountTheTable(@ForAll long seed) {
+        ConvPlan p = denseCase(seed).plan();
+        long table = DenseConv.positions(p, new int[(int) (Canonical.product(p.outSize()) * Canonical.product(p.kernelSize()))]);
+        assertEquals(table, DenseConv.links(p), p::toString);
+    }
+
     @Property(tries = 150)
     void denseMatchesReference(@ForAll long seed) {
         DenseConv.force = true;
