@@ -30,6 +30,15 @@ interface DepthwiseRowsKernels {
     void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH);
 
     /**
+     * {@code outs} destination planes from one source plane (a conv with one input channel per group and {@code outs} outputs
+     * per group): plane {@code o} at {@code dst[d + o*dstPlane ..]} is {@link #rows} with the weights at {@code wOff + o*taps}.
+     * Implementations may gather each source row once for all the planes.
+     */
+    default void rowsOuts(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, int taps, int outs, float[] dst, int d, int dstPlane, int dstW, int dstH) {
+        for (int o = 0; o < outs; o++) rows(rl, src, sOff, srcW, w, wOff + o * taps, dst, d + o * dstPlane, dstW, dstH);
+    }
+
+    /**
      * For {@code r < gH}, each {@code e} of row {@code r}, {@code kx < k1}, {@code j < nv*lanes()}:
      * {@code acc[(ky[e]*k1 + kx)*nv*lanes() + j] += G(r, j) * S(x[xOff + srcRow[e]*xW ..], idx[kx*nv*lanes() + j])} with
      * {@code G(r, j) = g[gOff + r*gW + j]} for {@code j < gW}, else 0; rows in ascending order (a fixed order of additions).

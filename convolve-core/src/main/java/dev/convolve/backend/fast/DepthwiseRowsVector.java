@@ -90,6 +90,52 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
         }
     }
 
+    @Override
+    public void rowsOuts(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, int taps, int outs, float[] dst, int d, int dstPlane, int dstW, int dstH) {
+        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rowsOuts3x3(rl, src, sOff, srcW, w, wOff, taps, outs, dst, d, dstPlane, dstW, dstH);
+        else DepthwiseRowsKernels.super.rowsOuts(rl, src, sOff, srcW, w, wOff, taps, outs, dst, d, dstPlane, dstW, dstH);
+    }
+
+    /**
+     * {@link #rows3x3} for {@code outs} destination planes: each destination row's nine gathered source vectors stay in
+     * registers while every plane's weights (broadcast from memory) multiply them, summed in the order of {@link #rows3x3}.
+     */
+    private static void rowsOuts3x3(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, int taps, int outs, float[] dst, int d, int dstPlane, int dstW, int dstH) {
+        int[] af = rl.affine();
+        float[] idx = rl.idx();
+        int ra = af[0] * srcW, rc = af[2] * srcW, srcH = af[3];
+        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
+        boolean two = srcW > L;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
+        int k0 = af[4] * 3, k1 = af[5] * 3, k2 = af[6] * 3;
+        for (int r = 0, y = af[1], row = sOff + af[1] * srcW; r < dstH; r++, y += af[0], row += ra) {
+            boolean in = y >= 0 && y < srcH;
+            FloatVector x = in ? FloatVector.fromArray(S, src, row, ma) : z, u = in && two ? FloatVector.fromArray(S, src, row + L, mb) : z;
+            FloatVector g00 = i0.selectFrom(x, u), g01 = i1.selectFrom(x, u), g02 = i2.selectFrom(x, u);
+            int y1 = y + af[2], row1 = row + rc;
+            in = y1 >= 0 && y1 < srcH;
+            x = in ? FloatVector.fromArray(S, src, row1, ma) : z;
+            u = in && two ? FloatVector.fromArray(S, src, row1 + L, mb) : z;
+            FloatVector g10 = i0.selectFrom(x, u), g11 = i1.selectFrom(x, u), g12 = i2.selectFrom(x, u);
+            int y2 = y1 + af[2], row2 = row1 + rc;
+            in = y2 >= 0 && y2 < srcH;
+            x = in ? FloatVector.fromArray(S, src, row2, ma) : z;
+            u = in && two ? FloatVector.fromArray(S, src, row2 + L, mb) : z;
+            FloatVector g20 = i0.selectFrom(x, u), g21 = i1.selectFrom(x, u), g22 = i2.selectFrom(x, u);
+            for (int o = 0, wb = wOff, dr = d + r * dstW; o < outs; o++, wb += taps, dr += dstPlane) {
+                FloatVector a = g00.mul(w[wb + k0]), b = g01.mul(w[wb + k0 + 1]), c = g02.mul(w[wb + k0 + 2]);
+                a = g10.fma(FloatVector.broadcast(S, w[wb + k1]), a);
+                b = g11.fma(FloatVector.broadcast(S, w[wb + k1 + 1]), b);
+                c = g12.fma(FloatVector.broadcast(S, w[wb + k1 + 2]), c);
+                a = g20.fma(FloatVector.broadcast(S, w[wb + k2]), a);
+                b = g21.fma(FloatVector.broadcast(S, w[wb + k2 + 1]), b);
+                c = g22.fma(FloatVector.broadcast(S, w[wb + k2 + 2]), c);
+                a.add(b).add(c).intoArray(dst, dr, md);
+            }
+        }
+    }
+
     /** Three kernel columns, two destination vectors per row. */
     private static void rows3x2(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
         int[] start = rl.start(), ky = rl.ky(), srcRow = rl.srcRow();

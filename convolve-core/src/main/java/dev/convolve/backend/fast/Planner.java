@@ -167,7 +167,7 @@ public final class Planner {
 
     static Choice choose(Kernels k, ConvPlan p) {
         if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
-        if (DepthwiseRows.suits(k, p, "depthwise-rows")) {
+        if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
                     + "weights broadcast; " + DepthwiseRows.describe(k, p) + "; " + k.describe(), DepthwiseRows::run);
