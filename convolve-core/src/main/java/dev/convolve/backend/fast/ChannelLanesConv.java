@@ -341,7 +341,9 @@ final class ChannelLanesConv {
             int xBase = (img * c + g * cg) * xPlane;
             if (!inPlace) {
                 xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-                fill(x, xBase, xp, y0 * stride[0], (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0]);
+                int r0 = y0 * stride[0], r1 = (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0];
+                touchRows(x, xBase, r0, r1);
+                fill(x, xBase, xp, r0, r1);
                 xBase = 0;
             }
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
@@ -387,6 +389,18 @@ final class ChannelLanesConv {
                     for (int j = j0; j < j1; j++) out[d + posOff[j]] = acc[(j - jb) * kb + ch];
                 }
             }
+        }
+
+        /** {@link Touch#lines} over the input rows that {@link #fill} copies for the padded rows {@code [r0, r1)}, in every channel. */
+        private void touchRows(float[] x, int src, int r0, int r1) {
+            int rowFloats = n == 1 ? 1 : xst[0];
+            int a = Math.max(0, r0 + first[0]), e = Math.min(in[0], r1 + first[0]);
+            if (a >= e) return;
+            if (a == 0 && e == in[0]) {
+                Touch.lines(x, src, src + cg * xPlane);
+                return;
+            }
+            for (int ci = 0; ci < cg; ci++) Touch.lines(x, src + ci * xPlane + a * rowFloats, src + ci * xPlane + e * rowFloats);
         }
 
         /**
