@@ -148,11 +148,20 @@ final class GradKernelWide {
             float[] gt = Scratch.floats(Scratch.GRAD, gSize);
             java.util.Arrays.fill(gt, 0, steps * opad, 0f);
             int last = dstAxis[n - 1];
+            GemmKernels gk = GemmKernels.of(kern);
+            int vl = gk.lanes();
             for (int r = 0, nruns = runs.count(); r < nruns; r++) {
                 int s = runs.start(r), l = runs.length(r), d = runs.dst(r);
+                // whole 16x16 blocks (16 positions of a run by up to 16 channels) by block transposes, the rest by scalars
+                int full = last == 1 ? l / vl * vl : 0;
+                for (int oc0 = 0; oc0 < o && full > 0; oc0 += vl) {
+                    int rows = Math.min(vl, o - oc0);
+                    if (d + (oc0 + rows - 1) * qTot + full > g.length) { full = 0; break; }
+                    for (int e = 0; e < full; e += vl) gk.transpose(g, d + oc0 * qTot + e, qTot, rows, gt, (s + e) * opad + oc0, opad, vl, 0);
+                }
                 for (int oc = 0; oc < o; oc++) {
-                    int gi = d + oc * qTot, ti = s * opad + oc;
-                    for (int e = 0; e < l; e++, gi += last, ti += opad) gt[ti] = g[gi];
+                    int gi = d + oc * qTot + full * last, ti = (s + full) * opad + oc;
+                    for (int e = full; e < l; e++, gi += last, ti += opad) gt[ti] = g[gi];
                 }
             }
             int vecs = opad / lanes;

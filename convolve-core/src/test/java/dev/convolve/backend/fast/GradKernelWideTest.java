@@ -1,0 +1,41 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.plan.AxisValues;
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * The kernel gradient with the output channels in the lanes ({@code bcast-o}) against the reference, on planes wide enough
+ * that the output gradient is moved onto the grid by 16x16 block transposes (rows of 16+ positions), with channel counts
+ * that leave partial blocks, strides, padding and one or two spatial axes.
+ */
+class GradKernelWideTest {
+    private static final FastBackend FAST = FastBackend.create();
+
+    /** A random conv whose kernel gradient {@code FAST} plans as {@code bcast-o}. */
+    static RandomConvCase wideCase(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            int n = r.nextInt(1, 4), c = r.nextInt(1, 6), o = new int[] {16, 17, 24, 32, 40, 64}[r.nextInt(6)];
+            boolean oneAxis = r.nextInt(4) == 0;
+            int h = oneAxis ? 1 : r.nextInt(8, 40), w = r.nextInt(16, 70), k = new int[] {1, 3, 5}[r.nextInt(3)];
+            int s = r.nextInt(1, 3), pad = r.nextInt(0, k);
+            ConvOptions opt = oneAxis
+                    ? ConvOptions.defaults().withStrides(AxisValues.of(s)).withPadding(Padding.explicit(new int[] {pad}, new int[] {pad}))
+                    : ConvOptions.defaults().withStrides(AxisValues.of(s, s)).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad}));
+            int[] xs = oneAxis ? new int[] {n, c, w} : new int[] {n, c, h, w}, ks = oneAxis ? new int[] {o, c, k} : new int[] {o, c, k, k};
+            RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, xs), RandomConvCase.values(r.nextLong(), DType.F32, ks), opt);
+            if (rc != null && FAST.explainGradKernel(rc.plan()).algorithm().equals("bcast-o")) return rc;
+        }
+        throw new AssertionError("no bcast-o case from seed " + seed);
+    }
+
+    @Property(tries = 150)
+    void kernelGradientMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkKernel(FAST, wideCase(seed));
+    }
+}
