@@ -310,10 +310,11 @@ final class ShiftedConv {
             int lanes = kern.lanes();
             for (int r = 0, nruns = runs.count(); r < nruns; r++) {
                 int s = runs.start(r), len = runs.length(r), d = runs.dst(r);
-                for (int pos = 0; pos < len; ) {
-                    // whole vectors from the start; then one vector ending at the run's end (or, for a run shorter than a
-                    // vector, one vector from its start of which only the run is stored)
-                    int v = Math.min(nv, (len - pos) / lanes), p0, width;
+                // the run's whole vectors in as few tiles as the widest tile allows, their widths as even as possible (4
+                // vectors with tiles of 3 as 2 + 2, not 3 + 1: a one-vector tile loads as many weights per multiply-add)
+                int vecs = len / lanes, tiles = (vecs + nv - 1) / nv, t = 0;
+                for (int pos = 0; pos < len; t++) {
+                    int v = t < tiles ? vecs / tiles + (t < vecs % tiles ? 1 : 0) : 0, p0, width;
                     if (v >= 1) {
                         p0 = pos;
                         width = v * lanes;
