@@ -166,7 +166,9 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        // engines forced by tests come first
         if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
+        if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
@@ -185,10 +187,7 @@ public final class Planner {
             return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
-        if (DenseConv.suits(p, "dense-matrix")) {
-            return new Choice("dense-matrix", "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
-                    + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
-        }
+        if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         List<SubProblem> subs = SubProblem.of(p);
         if (GemmConv.suits(p, subs)) {
@@ -227,6 +226,11 @@ public final class Planner {
         String reason = "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
                 + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
         return new Choice("shifted-gemm", reason, ShiftedConv::run);
+    }
+
+    private static Choice dense(Kernels k, ConvPlan p) {
+        return new Choice("dense-matrix", "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
+                + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
     }
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {

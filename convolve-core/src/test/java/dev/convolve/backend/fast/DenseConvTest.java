@@ -59,6 +59,23 @@ class DenseConvTest {
         assertEquals(table, DenseConv.links(p), p::toString);
     }
 
+    /** Forced, the dense path runs a one-channel 3x3 conv that depthwise-rows would otherwise take (a case jqwik once drew). */
+    @Test
+    void forcedDenseComesFirst() {
+        Tensor x = RandomConvCase.values(1, DType.F32, new int[] {13, 1, 3, 3});
+        Tensor w = RandomConvCase.values(2, DType.F32, new int[] {3, 1, 3, 3});
+        RandomConvCase c = RandomConvCase.inLayout(3, x, w, ConvOptions.defaults().withStrides(2, 1)
+                .withPadding(Padding.explicit(new int[] {1, 0}, new int[] {1, 0})));
+        assertEquals("depthwise-rows", FAST.explain(c.plan()).algorithm());
+        DenseConv.force = true;
+        try {
+            assertEquals("dense-matrix", FAST.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(FAST, c);
+        } finally {
+            DenseConv.force = false;
+        }
+    }
+
     @Property(tries = 150)
     void denseMatchesReference(@ForAll long seed) {
         DenseConv.force = true;
