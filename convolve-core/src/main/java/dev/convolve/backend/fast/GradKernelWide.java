@@ -146,23 +146,29 @@ final class GradKernelWide {
             if (steps == 0) return;
             // gT[p][o]: the output gradient on the grid, zero elsewhere
             float[] gt = Scratch.floats(Scratch.GRAD, gSize);
-            java.util.Arrays.fill(gt, 0, steps * opad, 0f);
             int last = dstAxis[n - 1];
             GemmKernels gk = GemmKernels.of(kern);
-            int vl = gk.lanes();
+            int vl = gk.lanes(), covered = 0;
+            // channels past o (padding lanes) are only ever zero: cleared here when there are any, never written below
+            if (opad != o) java.util.Arrays.fill(gt, 0, steps * opad, 0f);
             for (int r = 0, nruns = runs.count(); r < nruns; r++) {
                 int s = runs.start(r), l = runs.length(r), d = runs.dst(r);
-                // whole 16x16 blocks (16 positions of a run by up to 16 channels) by block transposes, the rest by scalars
-                int full = last == 1 ? l / vl * vl : 0;
-                for (int oc0 = 0; oc0 < o && full > 0; oc0 += vl) {
+                // the positions between runs are off the grid: zero (this also clears what the run before wrote past its end)
+                if (s > covered) java.util.Arrays.fill(gt, covered * opad, s * opad, 0f);
+                // 16x16 block transposes (16 positions by up to 16 channels), the last one reaching past the run's end: those
+                // rows are the next gap or run, written after this; one scalar per channel and position where a block would
+                // read past the gradient
+                int span = last == 1 ? (l + vl - 1) / vl * vl : 0;
+                if (span > 0 && d + (o - 1) * qTot + span > g.length) span = 0;
+                for (int oc0 = 0; oc0 < o && span > 0; oc0 += vl) {
                     int rows = Math.min(vl, o - oc0);
-                    if (d + (oc0 + rows - 1) * qTot + full > g.length) { full = 0; break; }
-                    for (int e = 0; e < full; e += vl) gk.transpose(g, d + oc0 * qTot + e, qTot, rows, gt, (s + e) * opad + oc0, opad, vl, 0);
+                    for (int e = 0; e < span; e += vl) gk.transpose(g, d + oc0 * qTot + e, qTot, rows, gt, (s + e) * opad + oc0, opad, vl, 0);
                 }
-                for (int oc = 0; oc < o; oc++) {
-                    int gi = d + oc * qTot + full * last, ti = (s + full) * opad + oc;
-                    for (int e = full; e < l; e++, gi += last, ti += opad) gt[ti] = g[gi];
+                for (int oc = 0; oc < o && span == 0; oc++) {
+                    int gi = d + oc * qTot, ti = s * opad + oc;
+                    for (int e = 0; e < l; e++, gi += last, ti += opad) gt[ti] = g[gi];
                 }
+                covered = s + l;
             }
             int vecs = opad / lanes;
             for (int ov = 0; ov < vecs; ov += nv) {
