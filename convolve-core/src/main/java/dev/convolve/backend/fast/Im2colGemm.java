@@ -66,6 +66,12 @@ final class Im2colGemm {
         /** Item {@code i} is phase {@code itemPhase[i]}, items of a phase group-major then column block. */
         final int[] itemStart;
         final float[] ap;
+        /**
+         * Per phase: one output position per image whose reduction rows are consecutive floats of the image (an output plane
+         * of 1x1 over the whole input, such as MNIST's last conv), so a panel is a 16x16 block transpose of 16 images' rows
+         * ({@link #packRows}) instead of one gather per 16 columns.
+         */
+        final boolean[] rowsOfImages;
 
         Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w) {
             this.kern = kern; this.x = x;
@@ -81,8 +87,12 @@ final class Im2colGemm {
             gemm = new Gemm[ph];
             kc = new int[ph]; nc = new int[ph]; jBlocks = new int[ph]; apOff = new int[ph]; itemStart = new int[ph + 1];
             int apSize = 0;
+            rowsOfImages = new boolean[ph];
             for (int s = 0; s < ph; s++) {
                 Im2colGeometry.Phase f = geo.phases[s];
+                boolean rows = f.q == 1 && GemmKernels.of(kern).lanes() == kern.lanes();
+                for (int r = 0; r < f.k && rows; r++) rows = f.zmask[r] == 0 && f.ext[r * f.extLen] == f.ext[0] + r;
+                rowsOfImages[s] = rows;
                 int cols = batch * f.q;
                 gemm[s] = Gemm.choose(GemmKernels.of(kern), og, cols);
                 kc[s] = Gemm.reductionBlock(f.k, KC_MAX);
@@ -119,6 +129,24 @@ final class Im2colGemm {
             }
         }
 
+        /**
+         * A panel of {@link #rowsOfImages}: column {@code col0 + e} is image {@code col0 + e}, reduction row {@code kk} its float
+         * at {@code from + kk}; {@code dst[d + kk*w + e]} for {@code kk < kc}, {@code e < w}, zero past {@code valid}. Whole blocks
+         * of 16 images by 16 rows are block transposes, the rest single floats.
+         */
+        private void packRows(int from, int kc, int col0, int valid, int w, float[] dst, int d) {
+            GemmKernels gk = GemmKernels.of(kern);
+            int vl = gk.lanes(), stride = geo.imgStride, kFull = kc / vl * vl;
+            for (int e0 = 0; e0 < w; e0 += vl) {
+                int imgs = Math.max(0, Math.min(vl, valid - e0)), src = (col0 + e0) * stride + from, kk = 0;
+                if (imgs == vl) for (; kk < kFull; kk += vl) gk.transpose(x, src + kk, stride, vl, dst, d + kk * w + e0, w, vl, 0);
+                for (; kk < kc; kk++) {
+                    int o = d + kk * w + e0;
+                    for (int l = 0; l < vl; l++) dst[o + l] = l < imgs ? x[src + l * stride + kk] : 0f;
+                }
+            }
+        }
+
         void run(float[] out) {
             long work = 0;
             for (Im2colGeometry.Phase f : geo.phases) work += (long) o * f.k * batch * f.q;
@@ -139,7 +167,8 @@ final class Im2colGemm {
             for (int k0 = 0; k0 < k; k0 += kcs) {
                 int kcA = Math.min(kcs, k - k0);
                 for (int pj = 0; pj < ncA; pj += nr) {
-                    pack.panel(x, geo.imgStride, xOff, f.ext, f.extLen, f.zmask, q, k0, kcA, j0 + pj, Math.min(nr, ncA - pj),
+                    if (rowsOfImages[s]) packRows(xOff + f.ext[0] + k0, kcA, j0 + pj, Math.min(nr, ncA - pj), gm.panelWidth(pj, ncA), buf, pj * kcA);
+                    else pack.panel(x, geo.imgStride, xOff, f.ext, f.extLen, f.zmask, q, k0, kcA, j0 + pj, Math.min(nr, ncA - pj),
                             gm.panelWidth(pj, ncA), buf, pj * kcA);
                 }
                 gm.multiply(ap, apOff[s] + gi * og * k + og * k0, og, kcA, buf, 0, ncA, buf, cOff, ncA, k0 > 0);
