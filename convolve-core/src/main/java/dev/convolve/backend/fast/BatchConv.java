@@ -132,12 +132,15 @@ final class BatchConv {
             Threads.parallelFor(groups * blocks * cg, threads, this::transform);
             // 2. every sub-problem, items = (group, block, slice of grid points); output phases go through the stage
             boolean phases = false;
-            for (SubProblem sp : subs) phases |= !contiguous(sp);
-            stage = phases ? Scratch.floats(Scratch.OUT, blocks * groups * oblocks * mr * qTot * nr) : null;
             long covered = 0;
-            for (SubProblem sp : subs) covered += sp.gridSize();
+            for (SubProblem sp : subs) {
+                phases |= !sp.coversOutput(p.outSize());
+                covered += sp.gridSize();
+            }
+            int stageSize = blocks * groups * oblocks * mr * qTot * nr;
+            stage = phases ? Scratch.floats(Scratch.OUT, stageSize) : null;
             // outputs that no phase reaches (input dilation beyond the kernel's reach) are zero: clear the reused stage first
-            if (stage != null && covered < qTot) java.util.Arrays.fill(stage, 0, blocks * groups * oblocks * mr * qTot * nr, 0f);
+            if (stage != null && covered < qTot) java.util.Arrays.fill(stage, 0, stageSize, 0f);
             for (SubProblem sp : subs) {
                 int taps = sp.tapCount(), kc = cg * taps;
                 int[] off = new int[kc];
@@ -259,7 +262,7 @@ final class BatchConv {
             int j0 = slice * perSlice, j1 = Math.min((int) sp.gridSize(), j0 + perSlice);
             int lanes = Math.min(nr, outBatch - blk * nr);
             int xBase = (g * blocks + blk) * cg * pTot * nr;
-            if (contiguous(sp)) {
+            if (sp.coversOutput(p.outSize())) {
                 storeTransposed(sp, a, kc, off, g, blk, lanes, xBase, j0, j1);
                 return;
             }
@@ -284,13 +287,6 @@ final class BatchConv {
                     j[i] = 0;
                 }
             }
-        }
-
-        /** Whether grid point {@code j} of {@code sp} is output position {@code j} (no output phases). */
-        private boolean contiguous(SubProblem sp) {
-            int[] q = p.outSize();
-            for (int i = 0; i < n; i++) if (sp.step[i] != 1 || sp.first[i] != 0 || sp.grid[i] != q[i]) return false;
-            return true;
         }
 
         /**

@@ -234,9 +234,7 @@ final class ChannelLanesConv {
                 pd[i] = (grid[i] - 1) * stride[i] + highOff - lowOff + 1;
             }
             inPlace = readsInPlace(sp, in);
-            boolean cont = true;
-            for (int i = 0; i < n; i++) cont &= sp.step[i] == 1 && sp.first[i] == 0 && grid[i] == q[i];
-            contiguous = cont;
+            contiguous = sp.coversOutput(q);
             pst = ShiftedConv.rowMajorStrides(pd);
             xst = ShiftedConv.rowMajorStrides(in);
             lo = new int[n];

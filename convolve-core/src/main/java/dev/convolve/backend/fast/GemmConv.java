@@ -100,11 +100,10 @@ final class GemmConv {
             kPlane = ShiftedConv.product(ks);
             dstAxis = new int[n];
             int first = 0;
-            boolean dense = true, lin = true;
+            boolean dense = sp.coversOutput(q), lin = true;
             for (int i = 0; i < n; i++) {
                 dstAxis[i] = sp.step[i] * qst[i];
                 first += sp.first[i] * qst[i];
-                dense &= sp.step[i] == 1 && sp.first[i] == 0 && grid[i] == q[i];
             }
             dstFirst = first;
             kOff = new int[taps];

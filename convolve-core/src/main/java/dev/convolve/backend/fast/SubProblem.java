@@ -153,6 +153,12 @@ final class SubProblem {
         return g;
     }
 
+    /** Whether grid point {@code j} is output position {@code j} on every axis ({@code q}: the output size): no output phases. */
+    boolean coversOutput(int[] q) {
+        for (int i = 0; i < n; i++) if (step[i] != 1 || first[i] != 0 || grid[i] != q[i]) return false;
+        return true;
+    }
+
     /**
      * True when the input itself can serve as the phase plane: unit stride, no read before index 0 or past the
      * end on any axis, so no copy is needed (rows of the input then carry {@code inSize - grid} unused columns).
