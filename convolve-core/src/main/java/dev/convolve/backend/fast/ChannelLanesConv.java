@@ -170,11 +170,19 @@ final class ChannelLanesConv {
         for (int j0 = 0; j0 < rows; j0 += lanes) {
             int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
             for (int k0 = 0; k0 < kFull; k0 += lanes) {
-                if (gk.lanes() == lanes) gk.transpose(w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
-                else ScalarGemmKernels.transposeBlock(lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb, lanes, 0);
+                transpose(gk, lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb);
             }
             for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
         }
+    }
+
+    /**
+     * A {@code lanes x lanes} block transpose of {@code rows} source rows ({@link GemmKernels#transpose} with one group): by
+     * {@code gk} when its vectors have this engine's lane count, else by the scalar block transpose.
+     */
+    private static void transpose(GemmKernels gk, int lanes, float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride) {
+        if (gk.lanes() == lanes) gk.transpose(src, s, sStride, rows, dst, d, dStride, lanes, 0);
+        else ScalarGemmKernels.transposeBlock(lanes, src, s, sStride, rows, dst, d, dStride, lanes, 0);
     }
 
     /** Floats of the {@code [position][channel]} block that a run of tiles fills before it is transposed out: 64 KB (see {@link #chunkFloats}). */
@@ -367,8 +375,7 @@ final class ChannelLanesConv {
             for (int j = 0; j < cnt; j += lanes) {
                 int r = Math.min(lanes, cnt - j);
                 for (int ch = 0; ch < full; ch += lanes) {
-                    if (gk.lanes() == lanes) gk.transpose(acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
-                    else ScalarGemmKernels.transposeBlock(lanes, acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot, lanes, 0);
+                    transpose(gk, lanes, acc, j * kb + ch, kb, r, out, dst + ch * qTot + j, qTot);
                 }
             }
             for (int ch = full; ch < rows; ch++) for (int j = 0; j < cnt; j++) out[dst + ch * qTot + j] = acc[j * kb + ch];

@@ -36,9 +36,14 @@ final class DepthwiseRows {
         if (!Planner.enabled(algorithm) || p.spatialRank() != 2 || p.batchGroups() != 1) return false;
         int c = p.channels();
         if (c < 2 || p.featureGroups() != c || p.kernelChannels() != 1 || p.outChannels() != c) return false;
+        if (p.kernelSize()[1] > 3 && c >= k.lanes()) return false;
+        return narrowRows(k, p);
+    }
+
+    /** No input dilation, and input and output rows of at most {@code 2*lanes - 1} columns (read as at most two vectors). */
+    private static boolean narrowRows(Kernels k, ConvPlan p) {
         int[] ld = p.inputDilation(), sp = p.spatial(), q = p.outSize();
         int max = 2 * k.lanes() - 1;
-        if (p.kernelSize()[1] > 3 && c >= k.lanes()) return false;
         return ld[0] == 1 && ld[1] == 1 && q[0] >= 1 && q[1] >= 1 && sp[1] <= max && q[1] <= max;
     }
 
@@ -57,10 +62,7 @@ final class DepthwiseRows {
         if (!Planner.enabled("depthwise-rows") || p.spatialRank() != 2 || p.batchGroups() != 1) return false;
         int c = p.channels();
         if (p.kernelChannels() != 1 || p.featureGroups() != c || p.outChannels() <= c) return false;
-        if (p.kernelSize()[0] != 3 || p.kernelSize()[1] != 3) return false;
-        int[] ld = p.inputDilation(), sp = p.spatial(), q = p.outSize();
-        int max = 2 * k.lanes() - 1;
-        return ld[0] == 1 && ld[1] == 1 && q[0] >= 1 && q[1] >= 1 && sp[1] <= max && q[1] <= max;
+        return p.kernelSize()[0] == 3 && p.kernelSize()[1] == 3 && narrowRows(k, p);
     }
 
     /**

@@ -90,7 +90,7 @@ final class Im2colGemm {
             rowsOfImages = new boolean[ph];
             for (int s = 0; s < ph; s++) {
                 Im2colGeometry.Phase f = geo.phases[s];
-                boolean rows = f.q == 1 && GemmKernels.of(kern).lanes() == kern.lanes();
+                boolean rows = f.q == 1;
                 for (int r = 0; r < f.k && rows; r++) rows = f.zmask[r] == 0 && f.ext[r * f.extLen] == f.ext[0] + r;
                 rowsOfImages[s] = rows;
                 int cols = batch * f.q;
