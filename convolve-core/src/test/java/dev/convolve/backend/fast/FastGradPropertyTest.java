@@ -78,7 +78,7 @@ class FastGradPropertyTest {
         Tensor magnitude = REF.convGradKernel(p, c.input().asType(DType.F64).abs(), g.asType(DType.F64).abs()).asType(DType.F32);
         long terms = (long) p.outBatch();
         for (int v : p.outSize()) terms *= v;
-        double factor = fast instanceof FastBackend fb ? Close.algorithmFactor(fb.explainGradKernel(p).algorithm()) : 1.0;
+        double factor = fast instanceof FastBackend fb ? Close.algorithmFactor(fb.explainGradKernel(p).algorithm(), terms) : 1.0;
         Close.check(expected, actual, magnitude, factor * Close.tolerance(DType.F32, terms), "grad kernel, " + c);
     }
 
@@ -89,7 +89,7 @@ class FastGradPropertyTest {
         Tensor actual = fast.convGradInput(p, c.kernel(), g);
         Tensor magnitude = REF.convGradInput(p, c.kernel().asType(DType.F64).abs(), g.asType(DType.F64).abs()).asType(DType.F32);
         long terms = (long) p.outChannels() * Canonical.product(p.kernelSize());
-        double factor = fast instanceof FastBackend fb ? Close.algorithmFactor(fb.explainGradInput(p).algorithm()) : 1.0;
+        double factor = fast instanceof FastBackend fb ? Close.algorithmFactor(fb.explainGradInput(p).algorithm(), terms) : 1.0;
         Close.check(expected, actual, magnitude, factor * Close.tolerance(DType.F32, terms), "grad input, " + c);
     }
 }
