@@ -60,6 +60,10 @@ final class BenchConvCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", paramLabel = "MS", description = "Least warm-up per shape and direction, until the JIT has settled (default ${DEFAULT-VALUE}).")
     int warmupMs = 2000;
 
+    @Option(names = "--reuse-output", description = {"Forward convs write into one output kept across calls (Conv.convInto), as a loop over",
+            "frames or batches can, instead of a fresh tensor per call (whose memory the JVM zeroes first)."})
+    boolean reuseOutput;
+
     @Option(names = "--peak", paramLabel = "GFLOPS", description = "The ceiling for percent of peak; measured with 'bench peak' when not given.")
     Double peak;
 
@@ -83,7 +87,7 @@ final class BenchConvCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "# backend: %s; %d thread(s); peak %.1f GFLOP/s (%s); median of %d samples of %d ms",
                     backend, threads, ceiling, peak != null ? "given" : "measured in Java", rounds, sampleMs));
         }
-        ConvBench.run(new ConvBench.Options(list, backward, threads, compare, rounds, sampleMs / 1000.0, ceiling, warmupMs / 1000.0), backend,
+        ConvBench.run(new ConvBench.Options(list, backward, threads, compare, rounds, sampleMs / 1000.0, ceiling, warmupMs / 1000.0, reuseOutput), backend,
                 new BenchTable(out, json, compare));
         return 0;
     }

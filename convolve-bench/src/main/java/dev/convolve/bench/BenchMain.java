@@ -32,6 +32,6 @@ public final class BenchMain {
         double peak = System.getProperty("peak") != null ? Double.parseDouble(System.getProperty("peak")) : Peak.gflops(threads);
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("# backend %s, peak %.1f GFLOP/s on %d thread(s)%n", b, peak, threads);
-        ConvBench.run(new ConvBench.Options(cases, backward, threads, torch, rounds, 0.1, peak, 2.0), b, new BenchTable(out, false, torch));
+        ConvBench.run(new ConvBench.Options(cases, backward, threads, torch, rounds, 0.1, peak, 2.0, false), b, new BenchTable(out, false, torch));
     }
 }

@@ -26,9 +26,11 @@ public final class ConvBench {
      * @param sampleSeconds length of one sample
      * @param peakGflops    the ceiling for "percent of peak" (NaN: not shown)
      * @param warmupSeconds the least warm-up per case and direction (the JIT needs a second or two)
+     * @param reuseOutput   forward convs write into one output kept across calls ({@code Backend.convInto}, as a loop over video
+     *                      frames would) instead of a fresh tensor per call, whose memory the JVM zeroes first
      */
     public record Options(List<BenchCase> cases, boolean backward, int threads, boolean compare, int rounds, double sampleSeconds, double peakGflops,
-                          double warmupSeconds) {
+                          double warmupSeconds, boolean reuseOutput) {
         public Options {
             cases = List.copyOf(cases);
             if (threads < 1) throw new IllegalArgumentException("bench: --threads must be at least 1, got " + threads);
@@ -60,6 +62,7 @@ public final class ConvBench {
                 torch = TorchRunner.start(o.threads());
                 sink.note("PyTorch " + torch.version() + " via " + TorchRunner.PYTHON + ", " + o.threads() + " thread(s), samples interleaved with ours");
             }
+            if (o.reuseOutput()) sink.note("forward convs write into one output kept across calls (Conv.convInto); forward+backward allocates its results");
             int id = 0;
             for (BenchCase c : o.cases()) {
                 id++;
@@ -79,7 +82,7 @@ public final class ConvBench {
     }
 
     private static Measurement measure(BenchCase c, int id, boolean backward, Backend backend, TorchRunner torch, Options o) throws IOException {
-        Workload w = Workload.of(c, backward, backend);
+        Workload w = Workload.of(c, backward, backend, o.reuseOutput());
         Workload.warmUp(w, o.warmupSeconds());
         double[] ours = new double[o.rounds()];
         double[] theirs = new double[o.rounds()];
@@ -92,7 +95,8 @@ public final class ConvBench {
         double gflops = flops / us / 1e3;
         double pct = c.kind() == BenchCase.Kind.CONV ? 100 * gflops / o.peakGflops() : Double.NaN;
         double tus = torch == null ? Double.NaN : median(theirs) * 1e6;
-        return new Measurement(c, backward ? "forward+backward" : "forward", w.algorithm(), us, gflops, pct, tus, tus / us);
+        boolean reused = o.reuseOutput() && !backward && c.kind() == BenchCase.Kind.CONV;
+        return new Measurement(c, backward ? "forward+backward" : "forward", w.algorithm(), us, gflops, pct, tus, tus / us, reused);
     }
 
     static double median(double[] v) {

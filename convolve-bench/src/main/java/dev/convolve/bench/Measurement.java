@@ -6,12 +6,16 @@ import java.util.Locale;
  * One row of a benchmark run: our median time for a case and direction, what it means in GFLOP/s and in percent
  * of the measured peak, and PyTorch's median from the same run when it was compared (NaN otherwise).
  *
- * @param ratio PyTorch's time divided by ours: above 1 means we are faster
+ * @param ratio         PyTorch's time divided by ours: above 1 means we are faster
+ * @param outputReused  our forward conv wrote into one output kept across calls instead of a fresh one
  */
 public record Measurement(BenchCase benchCase, String direction, String algorithm, double micros, double gflops, double percentOfPeak,
-                          double torchMicros, double ratio) {
+                          double torchMicros, double ratio, boolean outputReused) {
 
-    /** One JSON object on one line: case, direction, algorithm, micros, gflops, percent_of_peak, and the PyTorch figures when present. */
+    /**
+     * One JSON object on one line: case, direction, algorithm, micros, gflops, percent_of_peak, the PyTorch figures when present,
+     * and {@code "output":"reused"} when the output was kept across calls.
+     */
     public String toJson() {
         StringBuilder b = new StringBuilder();
         b.append("{\"case\":\"").append(benchCase.name()).append("\",\"shape\":\"").append(benchCase.shape()).append("\",\"direction\":\"")
@@ -21,6 +25,7 @@ public record Measurement(BenchCase benchCase, String direction, String algorith
             b.append(",\"torch_micros\":").append(num(torchMicros)).append(",\"torch_gflops\":").append(num(torchGflops()))
                     .append(",\"ratio\":").append(num(ratio));
         }
+        if (outputReused) b.append(",\"output\":\"reused\"");
         return b.append('}').toString();
     }
 

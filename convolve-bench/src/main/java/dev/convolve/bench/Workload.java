@@ -33,13 +33,18 @@ final class Workload implements Runnable {
     /** True when the case has a forward+backward measurement on our side. */
     static boolean hasBackward(BenchCase c) { return true; }
 
-    static Workload of(BenchCase c, boolean backward, Backend backend) {
+    /** {@code reuseOutput}: a forward conv writes into one output made here ({@link Backend#convInto}). */
+    static Workload of(BenchCase c, boolean backward, Backend backend, boolean reuseOutput) {
         Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, c.input());
         switch (c.kind()) {
             case CONV -> {
                 Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.1, c.kernel());
                 ConvPlan plan = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), c.convOptions());
                 String alg = Explain.conv(backend, plan);
+                if (!backward && reuseOutput) {
+                    Tensor out = Tensor.zeros(plan.outputType(), plan.outputShape().dims());
+                    return new Workload(() -> sink += backend.convInto(plan, x, w, out).size(), alg);
+                }
                 if (!backward) return new Workload(() -> sink += backend.conv(plan, x, w).size(), alg);
                 Tensor ones = Tensor.ones(DType.F32, plan.outputShape().dims());
                 String algB = alg + " | dx: " + Explain.gradInput(backend, plan) + " | dw: " + Explain.gradKernel(backend, plan);

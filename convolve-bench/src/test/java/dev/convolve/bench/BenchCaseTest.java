@@ -2,6 +2,7 @@ package dev.convolve.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +56,12 @@ class BenchCaseTest {
     @Test
     void jsonCarriesTheRequiredKeys() {
         BenchCase c = BenchCases.named("mnist-l1-b256");
-        String j = new Measurement(c, "forward", "flat", 100, 36.1, 15.7, 200, 2.0).toJson();
+        String j = new Measurement(c, "forward", "flat", 100, 36.1, 15.7, 200, 2.0, false).toJson();
         for (String key : new String[] {"\"case\":", "\"direction\":", "\"micros\":", "\"gflops\":", "\"torch_micros\":", "\"ratio\":"}) {
             assertTrue(j.contains(key), j);
         }
+        assertFalse(j.contains("\"output\""), j);
+        String reused = new Measurement(c, "forward", "flat", 100, 36.1, 15.7, 200, 2.0, true).toJson();
+        assertTrue(reused.endsWith(",\"output\":\"reused\"}"), reused);
     }
 }

@@ -15,6 +15,19 @@ public interface Backend {
     /** The convolution of the plan: returns a tensor of {@code plan.outputShape()} and {@code plan.outputType()}. */
     Tensor conv(ConvPlan plan, Tensor input, Tensor kernel);
 
+    /**
+     * {@link #conv} written into {@code out}, which the caller has checked has {@code plan.outputShape()} and
+     * {@code plan.outputType()} and shares no storage with the operands (as {@code Conv.convInto} does); returns {@code out}.
+     * For callers that run one conv many times, like OpenCV's {@code dst} or BoofCV's output images: a fresh result's memory is
+     * zeroed by the JVM first, which costs as much as a fast conv's own stores on large outputs. The default computes
+     * {@link #conv} and copies it; a backend may write in place.
+     */
+    default Tensor convInto(ConvPlan plan, Tensor input, Tensor kernel, Tensor out) {
+        Tensor r = conv(plan, input, kernel);
+        System.arraycopy(r.data(), 0, out.data(), 0, r.size());
+        return out;
+    }
+
     /** A window reduction; the result has {@code plan.outputShape()} and the input's type. Padding holds the reduction's identity. */
     Tensor window(WindowPlan plan, WindowReduction op, Tensor input);
 

@@ -33,6 +33,35 @@ public final class Conv {
         return Backends.current().conv(plan, input, kernel);
     }
 
+    /**
+     * {@link #conv} written into {@code out}, which is returned: for loops that convolve many inputs of one shape (video
+     * frames, batches) and keep one output buffer, like OpenCV's {@code dst}. A fresh result's memory is zeroed by the JVM
+     * before the conv writes it, which on large outputs costs as much as the conv's own stores; {@code out} is not.
+     * {@code out}'s previous contents are overwritten.
+     *
+     * @throws IllegalArgumentException for an invalid conv (as {@link #conv}), when {@code out} does not have the result's
+     *     shape and type, or when it shares its storage with {@code input} or {@code kernel}
+     */
+    public static Tensor convInto(Tensor input, Tensor kernel, ConvOptions options, Tensor out) {
+        ConvPlan plan = plan(input, kernel, options);
+        checkOut("conv", plan, input, kernel, out);
+        return Backends.current().convInto(plan, input, kernel, out);
+    }
+
+    /** The checks of {@link #convInto} on {@code out}, with {@code op} naming the operation in the message. */
+    static void checkOut(String op, ConvPlan plan, Tensor input, Tensor kernel, Tensor out) {
+        if (out == null) throw new IllegalArgumentException(op + ": out must be a tensor, but is null");
+        if (out.dtype() != plan.outputType() || !out.shape().equals(plan.outputShape())) {
+            throw new IllegalArgumentException(op + ": out must have the result's shape and type " + plan.outputType() + plan.outputShape()
+                    + ", but is " + out.dtype() + out.shape() + ", for input " + input.dtype() + input.shape() + " and kernel "
+                    + kernel.dtype() + kernel.shape());
+        }
+        if (out.data() == input.data() || out.data() == kernel.data()) {
+            throw new IllegalArgumentException(op + ": out must not share its storage with the " + (out.data() == input.data() ? "input" : "kernel")
+                    + " (the conv reads it while writing out), for out " + out.dtype() + out.shape());
+        }
+    }
+
     /** {@link #conv} with Nx's defaults (stride 1, valid padding). */
     public static Tensor conv(Tensor input, Tensor kernel) { return conv(input, kernel, ConvOptions.defaults()); }
 

@@ -18,10 +18,14 @@ final class Canonical {
     static Tensor result(ConvPlan p, float[] out) {
         Tensor t = Tensor.wrap(DType.F32, p.canonicalOutputShape(), out);
         int[] perm = p.outputPermutation();
-        boolean identity = true;
-        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
-        if (!identity) t = t.transpose(inverse(perm));
+        if (!identity(perm)) t = t.transpose(inverse(perm));
         return p.outputType() == DType.F32 ? t : t.asType(p.outputType());
+    }
+
+    /** True when {@code perm} keeps every axis in place. */
+    static boolean identity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) if (perm[i] != i) return false;
+        return true;
     }
 
     static int[] inverse(int[] perm) {

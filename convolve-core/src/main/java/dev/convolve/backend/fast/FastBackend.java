@@ -73,6 +73,24 @@ public final class FastBackend implements Backend {
     }
 
     /**
+     * {@link #conv} into {@code out}: f32 results in the canonical layout are computed in place, zeroed first only when the
+     * engine does not store every output element ({@link FullWrite}); others are computed and copied.
+     */
+    @Override
+    public Tensor convInto(ConvPlan p, Tensor input, Tensor kernel, Tensor out) {
+        if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE || p.outputType() != DType.F32 || !Canonical.identity(p.outputPermutation())) {
+            return Backend.super.convInto(p, input, kernel, out);
+        }
+        float[] x = Canonical.f32(input, p.inputPermutation());
+        float[] w = Canonical.f32(kernel, p.kernelPermutation());
+        float[] o = out.floatData();
+        Planner.Choice c = Planner.choose(kernels, p);
+        if (!FullWrite.of(c, p)) java.util.Arrays.fill(o, 0f);
+        c.run(kernels, p, x, w, o);
+        return out;
+    }
+
+    /**
      * Gradient with respect to the kernel: f32 (and exactly representable types) by the planner's choice
      * ({@link Planner#chooseGradKernel}, which {@link #explainGradKernel} reports), others as
      * the default conv form.

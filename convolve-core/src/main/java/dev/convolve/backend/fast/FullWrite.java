@@ -1,0 +1,33 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.plan.ConvPlan;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Whether a forward engine stores every element of the output, so that {@link FastBackend#convInto} can hand it a used
+ * buffer without zeroing it first. The engines below store each output they compute (the first reduction block stores,
+ * later ones add); none of them visits an output position that no tap reaches, and with input dilation some positions get
+ * no tap at all (their output phase has no sub-problem), so those plans are zeroed first whatever the engine.
+ * {@code FullWriteTest} runs every engine into outputs filled with NaN.
+ */
+final class FullWrite {
+    private FullWrite() {}
+
+    private static final Set<String> ENGINES = Set.of("gemm", "shifted-gemm", "winograd-4x4", "channel-lanes", "batch-lanes",
+            "im2col-gemm", "dense-matrix", "depthwise", "depthwise-blocked", "depthwise-rows");
+
+    static boolean of(Planner.Choice c, ConvPlan p) {
+        return ENGINES.contains(c.algorithm()) && everyOutputHasTaps(p);
+    }
+
+    /** True when the sub-problems' grids cover the whole output: every output position has a tap inside the input. */
+    static boolean everyOutputHasTaps(ConvPlan p) {
+        List<SubProblem> subs = SubProblem.of(p);
+        long covered = 0;
+        for (SubProblem sp : subs) covered += sp.gridSize();
+        long all = 1;
+        for (int v : p.outSize()) all *= v;
+        return !subs.isEmpty() && covered == all;
+    }
+}
