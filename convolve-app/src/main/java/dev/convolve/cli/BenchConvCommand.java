@@ -60,8 +60,8 @@ final class BenchConvCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", paramLabel = "MS", description = "Least warm-up per shape and direction, until the JIT has settled (default ${DEFAULT-VALUE}).")
     int warmupMs = 2000;
 
-    @Option(names = "--reuse-output", description = {"Forward convs write into one output kept across calls (Conv.convInto), as a loop over",
-            "frames or batches can, instead of a fresh tensor per call (whose memory the JVM zeroes first)."})
+    @Option(names = "--reuse-output", description = "Forward convs write into one output kept across calls (Conv.convInto), as a loop over "
+            + "frames or batches can, instead of a fresh tensor per call (whose memory the JVM zeroes first).")
     boolean reuseOutput;
 
     @Option(names = "--peak", paramLabel = "GFLOPS", description = "The ceiling for percent of peak; measured with 'bench peak' when not given.")
