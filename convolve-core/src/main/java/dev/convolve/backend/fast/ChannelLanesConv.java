@@ -71,15 +71,18 @@ final class ChannelLanesConv {
      * 0.91x), stride 1 (64x3x32x32 -> 16, 32, 64: 0.74-0.88x; the transposes cost too much against 27 multiply-adds per
      * output) and 16 output channels (one broadcast per multiply-add: 8x16x64x64 -> 16 s2 0.87x).
      */
-    static boolean suits(Kernels k, ConvPlan p) {
+    static boolean suits(Kernels k, ConvPlan p) { return suits(k, p, SubProblem.of(p)); }
+
+    /** {@link #suits(Kernels, ConvPlan)} with the plan's sub-problems already computed ({@code SubProblem.of(p)}). */
+    static boolean suits(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
         long q = Canonical.product(p.outSize());
-        if (q == 0 || SubProblem.of(p).isEmpty()) return false;
+        if (q == 0 || subs.isEmpty()) return false;
         if (force) return true;
         boolean strided = inputDilated(p);
         for (int v : p.strides()) strided |= v > 1;
         int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes));
-        for (SubProblem sp : SubProblem.of(p)) if (sp.gridSize() < tile) return false;
+        for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
         int[] out = p.outSize();
         return strided && og >= 2 * lanes && og % lanes == 0
                 && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);

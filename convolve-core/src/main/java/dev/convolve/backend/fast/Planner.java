@@ -166,84 +166,88 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
+        // the sub-problems once: several rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
+        List<SubProblem> subs = SubProblem.of(p);
         // engines forced by tests come first
-        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
+        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
         if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
-            return new Choice("depthwise-rows", "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
+            return new Choice("depthwise-rows", () -> "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
                     + "weights broadcast; " + DepthwiseRows.describe(k, p) + "; " + k.describe(), DepthwiseRows::run);
         }
         if (DepthwiseBlocked.suits(k, p, "depthwise-blocked")) {
-            return new Choice("depthwise-blocked", "depthwise on small planes: per (image, block of channels), the planes copied into one "
+            return new Choice("depthwise-blocked", () -> "depthwise on small planes: per (image, block of channels), the planes copied into one "
                     + "zero-padded block with the channels in the vector lanes, each output vector a sum of taps (weights in registers), "
                     + "transposed back; " + DepthwiseBlocked.describe(k, p) + "; " + k.describe(), DepthwiseBlocked::run);
         }
         if (Depthwise.suits(p, "depthwise")) {
-            return new Choice("depthwise", "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
+            return new Choice("depthwise", () -> "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
                     + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
         }
         if (Winograd.suits(p)) {
-            return new Choice("winograd-4x4", "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
+            return new Choice("winograd-4x4", () -> "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels: Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
-        if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
-        List<SubProblem> subs = SubProblem.of(p);
+        if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
         if (GemmConv.suits(p, subs)) {
             boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
             long cols = subs.get(0).gridSize() * (across ? p.outBatch() : 1);
-            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, cols));
-            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
-            return new Choice("gemm", "1x1 kernel: packed GEMM [O x C] x [C x positions] "
+            return new Choice("gemm", () -> {
+                Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, cols));
+                String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+                return "1x1 kernel: packed GEMM [O x C] x [C x positions] "
                     + (across ? "over the whole batch (small planes: column blocks run across images)" : "per image")
                     + ", weights packed once, input blocks packed for "
-                    + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(), GemmConv::run);
+                    + "the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe();
+            }, GemmConv::run);
         }
         if (Im2colGemm.suits(k, p, subs)) {
-            long q = subs.get(0).gridSize();
-            Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, q * p.outBatch()));
-            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation), each over its own taps";
-            return new Choice("im2col-gemm", "small planes (" + q + " outputs per image" + (subs.size() == 1 ? "" : " and phase") + ") and batch "
+            return new Choice("im2col-gemm", () -> {
+                long q = subs.get(0).gridSize();
+                Gemm g = Gemm.choose(GemmKernels.of(k), p.outChannels() / p.featureGroups(), (int) Math.min(Integer.MAX_VALUE, q * p.outBatch()));
+                String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation), each over its own taps";
+                return "small planes (" + q + " outputs per image" + (subs.size() == 1 ? "" : " and phase") + ") and batch "
                     + p.outBatch() + ": one packed GEMM per group [O x C*taps] x [C*taps x batch*positions] over the whole batch, im2col "
-                    + "blocks gathered for the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe(),
-                    (kk, pp, x, w, out) -> new Im2colGemm.Job(kk, pp, subs, x, w).run(out));
+                    + "blocks gathered for the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe();
+            }, (kk, pp, x, w, out) -> new Im2colGemm.Job(kk, pp, subs, x, w).run(out));
         }
         if (BatchConv.suits(k, p, subs)) {
-            int groups = p.featureGroups();
-            int[] t = BatchConv.chooseTile(k, p.outChannels() / groups, p.outBatch());
-            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
-            return new Choice("batch-lanes", "small planes (at most " + BatchConv.MAX_GRID + " outputs per image) and batch " + p.outBatch()
-                    + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe(),
-                    (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
+            return new Choice("batch-lanes", () -> {
+                int[] t = BatchConv.chooseTile(k, p.outChannels() / p.featureGroups(), p.outBatch());
+                String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+                return "small planes (at most " + BatchConv.MAX_GRID + " outputs per image) and batch " + p.outBatch()
+                    + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe();
+            }, (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
         }
-        if (ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
-        int groups = Math.max(p.featureGroups(), p.batchGroups());
-        int og = p.outChannels() / groups;
-        int mr = ShiftedConv.chooseRows(og);
-        String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
-        boolean direct = !subs.isEmpty() && subs.get(0).readsInputDirectly();
-        String reason = "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
-                + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
-        return new Choice("shifted-gemm", reason, ShiftedConv::run);
+        if (ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
+        return new Choice("shifted-gemm", () -> {
+            int mr = ShiftedConv.chooseRows(p.outChannels() / Math.max(p.featureGroups(), p.batchGroups()));
+            String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
+            boolean direct = !subs.isEmpty() && subs.get(0).readsInputDirectly();
+            return "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
+                    + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
+        }, ShiftedConv::run);
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {
-        return new Choice("dense-matrix", "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
+        return new Choice("dense-matrix", () -> "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
                 + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
     }
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {
-        int og = p.outChannels() / p.featureGroups();
-        int nv = ChannelLanesConv.vectors(og, k.lanes());
-        int[] q = p.outSize();
-        boolean phases = ChannelLanesConv.inputDilated(p);
-        String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ";
-        String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
-        String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
-        return new Choice("channel-lanes", what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
-                + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x " + nv * k.lanes() + " channels, "
-                + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe(),
-                ChannelLanesConv::run);
+        return new Choice("channel-lanes", () -> {
+            int og = p.outChannels() / p.featureGroups();
+            int nv = ChannelLanesConv.vectors(og, k.lanes());
+            int[] q = p.outSize();
+            boolean phases = ChannelLanesConv.inputDilated(p);
+            String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), " : "strided, ";
+            String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
+            String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
+            return what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
+                    + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv) + " positions x " + nv * k.lanes() + " channels, "
+                    + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe();
+        }, ChannelLanesConv::run);
     }
 }
