@@ -26,7 +26,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * JMH: the conv rows of the standard table ({@link BenchCases}), forward and forward+backward, on the backend
  * {@code Backends.current()} chooses (the fast one by default) with {@code threads} threads. Run with
- * {@code -prof gc} to see the allocation per call (the result tensors, and nothing else in steady state).
+ * {@code -prof gc} to see the allocation per call (the result tensors, and nothing else in steady state); {@code forwardInto}
+ * writes into one output kept across calls ({@code Backend.convInto}), so what it allocates is the per-call overhead alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +48,7 @@ public class ConvBenchmark {
 
     Backend backend;
     ConvPlan plan;
-    Tensor x, w, ones;
+    Tensor x, w, ones, out;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,11 +60,17 @@ public class ConvBenchmark {
         w = Tensor.randomNormal(2, DType.F32, 0, 0.1, c.kernel());
         plan = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), c.convOptions());
         ones = Tensor.ones(DType.F32, plan.outputShape().dims());
+        out = Tensor.zeros(plan.outputType(), plan.outputShape().dims());
     }
 
     @Benchmark
     public Tensor forward() {
         return backend.conv(plan, x, w);
+    }
+
+    @Benchmark
+    public Tensor forwardInto() {
+        return backend.convInto(plan, x, w, out);
     }
 
     @Benchmark
