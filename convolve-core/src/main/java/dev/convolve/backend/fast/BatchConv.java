@@ -11,7 +11,7 @@ import java.util.List;
  * images, so that tap {@code (c, t)} of output position {@code j} is the contiguous vector block at
  * {@code ((c * P + pos(j, t)) * nr}: the same shifted GEMM tile, with images instead of positions in the lanes.
  * Strides and input-dilation phases need no copies here, only one padding that covers every sub-problem; the
- * result is moved back to {@code [N][O][Q...]} by block transposes (output phases through a staging copy of the output).
+ * result is moved back to {@code [N][O][Q...]} by block transposes (output phases through per-thread slabs of the output).
  */
 final class BatchConv {
     private BatchConv() {}
@@ -72,14 +72,6 @@ final class BatchConv {
         final int[] lowPad, padded, pst, in, qst, kst;
         final boolean featureGroups;
         float[] xb;
-        /**
-         * Output phases (input dilation): every tile's rows as {@code [block][group][row][position][nr images]}, moved to the
-         * output by block transposes at the end. Storing each phase's points straight to {@code [N][O][Q...]} took one scalar
-         * store per (row, image, point), each to another image's lines: measured single-threaded (CPU time, 2026-11-24) the
-         * input gradient of 64x32x28x28 -> 64 3x3 s2 took 8.13 ms that way against 6.81 ms staged, 32x128x28x28 -> 128 s2
-         * 33.8 against 26.2 ms, mnist-l2 309 against 244 µs.
-         */
-        float[] stage;
 
         Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out) {
             this.kern = kern; this.p = p; this.subs = subs; this.x = x; this.w = w; this.out = out;
@@ -130,66 +122,139 @@ final class BatchConv {
             int perBlock = cg * pTot * nr;
             xb = Scratch.floats(Scratch.AUX, groups * blocks * perBlock + nr);
             Threads.parallelFor(groups * blocks * cg, threads, this::transform);
-            // 2. every sub-problem, items = (group, block, slice of grid points); output phases go through the stage
+            // 2. every sub-problem, items = (group, block, slice of grid points); output phases go through slabs of the output
             boolean phases = false;
             long covered = 0;
             for (SubProblem sp : subs) {
                 phases |= !sp.coversOutput(p.outSize());
                 covered += sp.gridSize();
             }
-            int stageSize = blocks * groups * oblocks * mr * qTot * nr;
-            stage = phases ? Scratch.floats(Scratch.OUT, stageSize) : null;
-            // outputs that no phase reaches (input dilation beyond the kernel's reach) are zero: clear the reused stage first
-            if (stage != null && covered < qTot) java.util.Arrays.fill(stage, 0, stageSize, 0f);
-            for (SubProblem sp : subs) {
-                int taps = sp.tapCount(), kc = cg * taps;
-                int[] off = new int[kc];
-                int[] kOff = new int[taps];
-                int[] u = new int[n];
-                for (int tp = 0; tp < taps; tp++) {
-                    int ko = 0, po = 0;
-                    for (int i = 0; i < n; i++) {
-                        ko += sp.taps[i][u[i]] * kst[i];
-                        po += (sp.offset[i][u[i]] + lowPad[i]) * pst[i];
-                    }
-                    kOff[tp] = ko;
-                    for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po) * nr;
-                    for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
-                }
-                // packed kernel, rows padded with zeros: a[g][ob][k][mr]
-                float[] a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
-                for (int g = 0; g < groups; g++) {
-                    for (int ob = 0; ob < oblocks; ob++) {
-                        int base = (g * oblocks + ob) * kc * mr;
-                        for (int m = 0; m < mr; m++) {
-                            int oc = ob * mr + m;
-                            if (oc >= og) {
-                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
-                            continue;
-                        }
-                            int wBase = (g * og + oc) * cg * kPlane;
-                            for (int ci = 0; ci < cg; ci++) {
-                                for (int tp = 0; tp < taps; tp++) a[base + (ci * taps + tp) * mr + m] = w[wBase + ci * kPlane + kOff[tp]];
-                            }
-                        }
-                    }
-                }
+            // the packed kernels of all sub-problems, rows padded with zeros: a[g][ob][k][mr] each
+            int[][] offs = new int[subs.size()][];
+            int[] aOff = new int[subs.size()];
+            int aTot = 0;
+            for (int si = 0; si < subs.size(); si++) {
+                aOff[si] = aTot;
+                aTot += groups * oblocks * cg * subs.get(si).tapCount() * mr;
+            }
+            float[] a = Scratch.floats(Scratch.PACK, aTot);
+            for (int si = 0; si < subs.size(); si++) offs[si] = pack(subs.get(si), a, aOff[si]);
+            if (phases) {
+                runSlabs(threads, a, aOff, offs, covered < qTot);
+                return;
+            }
+            for (int si = 0; si < subs.size(); si++) {
+                SubProblem sp = subs.get(si);
+                int[] off = offs[si];
+                int a0 = aOff[si], kc = off.length;
                 int grid = (int) sp.gridSize();
                 int slices = Math.max(1, Math.min(grid, (4 * threads + groups * blocks - 1) / (groups * blocks)));
                 int perSlice = (grid + slices - 1) / slices;
                 int items = groups * blocks * ((grid + perSlice - 1) / perSlice);
                 int slicesReal = (grid + perSlice - 1) / perSlice;
-                Threads.parallelFor(items, threads, idx -> item(sp, a, off, kc, idx, slicesReal, perSlice));
+                Threads.parallelFor(items, threads, idx -> item(sp, a, a0, off, kc, idx, slicesReal, perSlice));
             }
-            if (stage != null) Threads.parallelFor(blocks * groups * og, threads, this::unstage);
         }
 
-        /** Row {@code r} of group {@code g} and block {@code blk} from {@link #stage} to the images' output rows. */
-        private void unstage(int idx) {
-            int r = idx % og, rest = idx / og, g = rest % groups, blk = rest / groups;
-            int lanes = Math.min(nr, outBatch - blk * nr);
-            int sRow = (((blk * groups + g) * oblocks * mr + r) * qTot) * nr;
-            rowOut(stage, sRow, qTot, lanes, blk * nr * o * qTot + (g * og + r) * qTot);
+        /**
+         * Packs the kernel of {@code sp} into {@code a[a0 ..]} as {@code [g][ob][k][mr]} (rows past {@code og} zero) and returns
+         * the input offset of each reduction step {@code k = (c, tap)} in a block of {@link #xb}.
+         */
+        private int[] pack(SubProblem sp, float[] a, int a0) {
+            int taps = sp.tapCount(), kc = cg * taps;
+            int[] off = new int[kc];
+            int[] kOff = new int[taps];
+            int[] u = new int[n];
+            for (int tp = 0; tp < taps; tp++) {
+                int ko = 0, po = 0;
+                for (int i = 0; i < n; i++) {
+                    ko += sp.taps[i][u[i]] * kst[i];
+                    po += (sp.offset[i][u[i]] + lowPad[i]) * pst[i];
+                }
+                kOff[tp] = ko;
+                for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po) * nr;
+                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
+            }
+            for (int g = 0; g < groups; g++) {
+                for (int ob = 0; ob < oblocks; ob++) {
+                    int base = a0 + (g * oblocks + ob) * kc * mr;
+                    for (int m = 0; m < mr; m++) {
+                        int oc = ob * mr + m;
+                        if (oc >= og) {
+                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                            continue;
+                        }
+                        int wBase = (g * og + oc) * cg * kPlane;
+                        for (int ci = 0; ci < cg; ci++) {
+                            for (int tp = 0; tp < taps; tp++) a[base + (ci * taps + tp) * mr + m] = w[wBase + ci * kPlane + kOff[tp]];
+                        }
+                    }
+                }
+            }
+            return off;
+        }
+
+        /**
+         * Output phases (input dilation): items are (group, block, slab of output rows along the first axis). Each item runs
+         * every phase's grid points that land in its slab, into a per-thread copy of the slab {@code [row][position][image]},
+         * and moves the slab to the output by block transposes while it is still in the cache. Before, every phase stored into
+         * one staging copy of the whole output, moved out at the end. Measured single-threaded (CPU time, 2026-11-24, the two
+         * builds alternating, a noisy machine): the input gradients of 64x32x28x28 -> 64 3x3 s2 7287/7572/8735 against
+         * 6772/7099/8835 µs, of 64x64x14x14 -> 128 6536/6548/6923 against 6492/6881/6428 µs, mnist-l1 355/297/308 against
+         * 298/300/294 µs: as fast or a few percent faster, and the working copy is 256 KB per thread instead of the output's
+         * size (which the thread then kept).
+         */
+        private void runSlabs(int threads, float[] a, int[] aOff, int[][] offs, boolean gaps) {
+            int[] q = p.outSize();
+            int rowFloats = qst[0] * nr * oblocks * mr;
+            int rows = Math.max(1, Math.min(q[0], SLAB_FLOATS / Math.max(1, rowFloats)));
+            int pairs = groups * blocks;
+            int want = (2 * threads + pairs - 1) / pairs;
+            if ((q[0] + rows - 1) / rows < want) rows = Math.max(1, q[0] / want);
+            int slabRows = rows, slabs = (q[0] + rows - 1) / rows;
+            Threads.parallelFor(pairs * slabs, threads, idx -> slab(idx % slabs, idx / slabs, slabRows, a, aOff, offs, gaps));
+        }
+
+        /** Floats of one slab of the output in [row][position][image] form: about a quarter of the L2 cache. */
+        static final int SLAB_FLOATS = 64 * 1024;
+
+        private void slab(int sIdx, int pair, int slabRows, float[] a, int[] aOff, int[][] offs, boolean gaps) {
+            int blk = pair % blocks, g = pair / blocks;
+            int q0 = p.outSize()[0], r0 = sIdx * slabRows, r1 = Math.min(q0, r0 + slabRows);
+            int span = (r1 - r0) * qst[0], ldc = span * nr, lanes = Math.min(nr, outBatch - blk * nr);
+            float[] buf = Scratch.floats(Scratch.PART, oblocks * mr * ldc);
+            // outputs that no phase reaches (input dilation beyond the kernel's reach) are zero
+            if (gaps) java.util.Arrays.fill(buf, 0, oblocks * mr * ldc, 0f);
+            int xBase = (g * blocks + blk) * cg * pTot * nr;
+            int[] j = new int[n];
+            for (int si = 0; si < subs.size(); si++) {
+                SubProblem sp = subs.get(si);
+                int[] off = offs[si];
+                int kc = off.length;
+                // grid rows j0 with r0 <= step*j0 + first < r1
+                int lo = Math.max(0, Math.ceilDiv(r0 - sp.first[0], sp.step[0])), hi = Math.min(sp.grid[0], Math.ceilDiv(r1 - sp.first[0], sp.step[0]));
+                if (lo >= hi) continue;
+                int inner = 1;
+                for (int i = 1; i < n; i++) inner *= sp.grid[i];
+                java.util.Arrays.fill(j, 0);
+                j[0] = lo;
+                for (int jf = lo * inner, je = hi * inner; jf < je; jf++) {
+                    int pos = 0, dq = -r0 * qst[0];
+                    for (int i = 0; i < n; i++) {
+                        pos += j[i] * sp.stride[i] * pst[i];
+                        dq += (sp.step[i] * j[i] + sp.first[i]) * qst[i];
+                    }
+                    for (int ob = 0; ob < oblocks; ob++) {
+                        kern.gemm(mr, nv, a, aOff[si] + (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + dq) * nr, ldc);
+                    }
+                    for (int i = n - 1; i >= 0; i--) {
+                        if (++j[i] < sp.grid[i]) break;
+                        j[i] = 0;
+                    }
+                }
+            }
+            int imgStride = o * qTot;
+            for (int r = 0; r < og; r++) rowOut(buf, r * ldc, span, lanes, blk * nr * imgStride + (g * og + r) * qTot + r0 * qst[0]);
         }
 
         /**
@@ -254,7 +319,7 @@ final class BatchConv {
             }
         }
 
-        private void item(SubProblem sp, float[] a, int[] off, int kc, int idx, int slices, int perSlice) {
+        private void item(SubProblem sp, float[] a, int a0, int[] off, int kc, int idx, int slices, int perSlice) {
             // the slice is the slowest index: items taken at the same time belong to different blocks of images, so two threads
             // never write the same output lines (slices of one block share them: 16 positions are one cache line)
             int slice = idx / (groups * blocks), rest = idx % (groups * blocks);
@@ -262,31 +327,7 @@ final class BatchConv {
             int j0 = slice * perSlice, j1 = Math.min((int) sp.gridSize(), j0 + perSlice);
             int lanes = Math.min(nr, outBatch - blk * nr);
             int xBase = (g * blocks + blk) * cg * pTot * nr;
-            if (sp.coversOutput(p.outSize())) {
-                storeTransposed(sp, a, kc, off, g, blk, lanes, xBase, j0, j1);
-                return;
-            }
-            // an output phase: each tile's rows go to the stage at the point's output position (vector stores), moved out at the end
-            int[] j = new int[n];
-            for (int i = n - 1, r = j0; i >= 0; i--) {
-                j[i] = r % sp.grid[i];
-                r /= sp.grid[i];
-            }
-            int sBase = (blk * groups + g) * oblocks * mr * qTot;
-            for (int jf = j0; jf < j1; jf++) {
-                int pos = 0, dq = 0;
-                for (int i = 0; i < n; i++) {
-                    pos += j[i] * sp.stride[i] * pst[i];
-                    dq += (sp.step[i] * j[i] + sp.first[i]) * qst[i];
-                }
-                for (int ob = 0; ob < oblocks; ob++) {
-                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, stage, (sBase + ob * mr * qTot + dq) * nr, qTot * nr);
-                }
-                for (int i = n - 1; i >= 0; i--) {
-                    if (++j[i] < sp.grid[i]) break;
-                    j[i] = 0;
-                }
-            }
+            storeTransposed(sp, a, a0, kc, off, g, blk, lanes, xBase, j0, j1);
         }
 
         /**
@@ -294,7 +335,7 @@ final class BatchConv {
          * each row's points moved to the images' output rows by 16x16 block transposes (16 points of one image and channel are
          * one vector store), instead of one scalar store per (row, image, point).
          */
-        private void storeTransposed(SubProblem sp, float[] a, int kc, int[] off, int g, int blk, int lanes, int xBase, int j0, int j1) {
+        private void storeTransposed(SubProblem sp, float[] a, int a0, int kc, int[] off, int g, int blk, int lanes, int xBase, int j0, int j1) {
             int span = j1 - j0, ldc = span * nr, imgStride = o * qTot;
             float[] buf = Scratch.floats(Scratch.PART, oblocks * mr * ldc);
             int[] j = new int[n];
@@ -306,7 +347,7 @@ final class BatchConv {
                 int pos = 0;
                 for (int i = 0; i < n; i++) pos += j[i] * sp.stride[i] * pst[i];
                 for (int ob = 0; ob < oblocks; ob++) {
-                    kern.gemm(mr, nv, a, (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + jf - j0) * nr, ldc);
+                    kern.gemm(mr, nv, a, a0 + (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + jf - j0) * nr, ldc);
                 }
                 for (int i = n - 1; i >= 0; i--) {
                     if (++j[i] < sp.grid[i]) break;
