@@ -124,11 +124,7 @@ final class BatchConv {
             Threads.parallelFor(groups * blocks * cg, threads, this::transform);
             // 2. every sub-problem, items = (group, block, slice of grid points); output phases go through slabs of the output
             boolean phases = false;
-            long covered = 0;
-            for (SubProblem sp : subs) {
-                phases |= !sp.coversOutput(p.outSize());
-                covered += sp.gridSize();
-            }
+            for (SubProblem sp : subs) phases |= !sp.coversOutput(p.outSize());
             // the packed kernels of all sub-problems, rows padded with zeros: a[g][ob][k][mr] each
             int[][] offs = new int[subs.size()][];
             int[] aOff = new int[subs.size()];
@@ -140,7 +136,7 @@ final class BatchConv {
             float[] a = Scratch.floats(Scratch.PACK, aTot);
             for (int si = 0; si < subs.size(); si++) offs[si] = pack(subs.get(si), a, aOff[si]);
             if (phases) {
-                runSlabs(threads, a, aOff, offs, covered < qTot);
+                runSlabs(threads, a, aOff, offs, !SubProblem.coverEveryOutput(subs, p.outSize()));
                 return;
             }
             for (int si = 0; si < subs.size(); si++) {

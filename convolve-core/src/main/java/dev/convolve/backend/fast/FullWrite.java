@@ -1,7 +1,6 @@
 package dev.convolve.backend.fast;
 
 import dev.convolve.plan.ConvPlan;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,11 +22,6 @@ final class FullWrite {
 
     /** True when the sub-problems' grids cover the whole output: every output position has a tap inside the input. */
     static boolean everyOutputHasTaps(ConvPlan p) {
-        List<SubProblem> subs = SubProblem.of(p);
-        long covered = 0;
-        for (SubProblem sp : subs) covered += sp.gridSize();
-        long all = 1;
-        for (int v : p.outSize()) all *= v;
-        return !subs.isEmpty() && covered == all;
+        return SubProblem.coverEveryOutput(SubProblem.of(p), p.outSize());
     }
 }

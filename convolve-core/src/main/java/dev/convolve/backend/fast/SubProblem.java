@@ -153,6 +153,18 @@ final class SubProblem {
         return g;
     }
 
+    /**
+     * Whether the grids of {@code subs} (a plan's sub-problems) together cover every output position ({@code q}: the output
+     * size), so that every output has a tap inside the input; false with none. With input dilation, an output phase that
+     * no tap reaches has no sub-problem.
+     */
+    static boolean coverEveryOutput(List<SubProblem> subs, int[] q) {
+        long covered = 0, all = 1;
+        for (SubProblem sp : subs) covered += sp.gridSize();
+        for (int v : q) all *= v;
+        return !subs.isEmpty() && covered == all;
+    }
+
     /** Whether grid point {@code j} is output position {@code j} on every axis ({@code q}: the output size): no output phases. */
     boolean coversOutput(int[] q) {
         for (int i = 0; i < n; i++) if (step[i] != 1 || first[i] != 0 || grid[i] != q[i]) return false;
