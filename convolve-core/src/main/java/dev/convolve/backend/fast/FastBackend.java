@@ -65,10 +65,8 @@ public final class FastBackend implements Backend {
     @Override
     public Tensor conv(ConvPlan p, Tensor input, Tensor kernel) {
         if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE) return reference.conv(p, input, kernel);
-        float[] x = Canonical.f32(input, p.inputPermutation());
-        float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] out = new float[p.outputShape().size()];
-        Planner.choose(kernels, p).run(kernels, p, x, w, out);
+        runF32(p, input, kernel, out, true);
         return Canonical.result(p, out);
     }
 
@@ -81,13 +79,20 @@ public final class FastBackend implements Backend {
         if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE || p.outputType() != DType.F32 || !Canonical.identity(p.outputPermutation())) {
             return Backend.super.convInto(p, input, kernel, out);
         }
+        runF32(p, input, kernel, out.floatData(), false);
+        return out;
+    }
+
+    /**
+     * The planner's engine on the operands as canonical f32 arrays, into the canonical f32 {@code out}; an {@code out} that is
+     * not {@code zeroed} is cleared first unless the engine stores every output element ({@link FullWrite}).
+     */
+    private void runF32(ConvPlan p, Tensor input, Tensor kernel, float[] out, boolean zeroed) {
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
-        float[] o = out.floatData();
         Planner.Choice c = Planner.choose(kernels, p);
-        if (!FullWrite.of(c, p)) java.util.Arrays.fill(o, 0f);
-        c.run(kernels, p, x, w, o);
-        return out;
+        if (!zeroed && !FullWrite.of(c, p)) java.util.Arrays.fill(out, 0f);
+        c.run(kernels, p, x, w, out);
     }
 
     /**
