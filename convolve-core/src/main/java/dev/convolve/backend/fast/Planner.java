@@ -166,10 +166,8 @@ public final class Planner {
     }
 
     static Choice choose(Kernels k, ConvPlan p) {
-        // the sub-problems once: several rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
-        List<SubProblem> subs = SubProblem.of(p);
         // engines forced by tests come first
-        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
+        if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", () -> "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
@@ -190,6 +188,8 @@ public final class Planner {
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
         }
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
+        // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
+        List<SubProblem> subs = SubProblem.of(p);
         if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
         if (GemmConv.suits(p, subs)) {
             boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
