@@ -142,14 +142,14 @@ final class BatchConv {
             for (int si = 0; si < subs.size(); si++) {
                 SubProblem sp = subs.get(si);
                 int[] off = offs[si];
-                int a0 = aOff[si], kc = off.length;
+                int a0 = aOff[si];
                 int grid = (int) sp.gridSize();
                 int slices = slices(grid, threads);
                 int even = (grid + slices - 1) / slices;
                 int perSlice = slices > 1 && grid >= 16 * slices ? (even + 15) / 16 * 16 : even;
                 int items = groups * blocks * ((grid + perSlice - 1) / perSlice);
                 int slicesReal = (grid + perSlice - 1) / perSlice;
-                Threads.parallelFor(items, threads, idx -> item(sp, a, a0, off, kc, idx, slicesReal, perSlice));
+                Threads.parallelFor(items, threads, idx -> item(sp, a, a0, off, idx, slicesReal, perSlice));
             }
         }
 
@@ -235,32 +235,14 @@ final class BatchConv {
             // outputs that no phase reaches (input dilation beyond the kernel's reach) are zero
             if (gaps) java.util.Arrays.fill(buf, 0, oblocks * mr * ldc, 0f);
             int xBase = (g * blocks + blk) * cg * pTot * nr;
-            int[] j = new int[n];
             for (int si = 0; si < subs.size(); si++) {
                 SubProblem sp = subs.get(si);
-                int[] off = offs[si];
-                int kc = off.length;
                 // grid rows j0 with r0 <= step*j0 + first < r1
                 int lo = Math.max(0, Math.ceilDiv(r0 - sp.first[0], sp.step[0])), hi = Math.min(sp.grid[0], Math.ceilDiv(r1 - sp.first[0], sp.step[0]));
                 if (lo >= hi) continue;
                 int inner = 1;
                 for (int i = 1; i < n; i++) inner *= sp.grid[i];
-                java.util.Arrays.fill(j, 0);
-                j[0] = lo;
-                for (int jf = lo * inner, je = hi * inner; jf < je; jf++) {
-                    int pos = 0, dq = -r0 * qst[0];
-                    for (int i = 0; i < n; i++) {
-                        pos += j[i] * sp.stride[i] * pst[i];
-                        dq += (sp.step[i] * j[i] + sp.first[i]) * qst[i];
-                    }
-                    for (int ob = 0; ob < oblocks; ob++) {
-                        kern.gemm(mr, nv, a, aOff[si] + (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + dq) * nr, ldc);
-                    }
-                    for (int i = n - 1; i >= 0; i--) {
-                        if (++j[i] < sp.grid[i]) break;
-                        j[i] = 0;
-                    }
-                }
+                tiles(sp, a, aOff[si], offs[si], g, xBase, lo * inner, hi * inner, buf, span, r0 * qst[0]);
             }
             int imgStride = o * qTot;
             for (int r = 0; r < og; r++) rowOut(buf, r * ldc, span, lanes, blk * nr * imgStride + (g * og + r) * qTot + r0 * qst[0]);
@@ -328,7 +310,7 @@ final class BatchConv {
             }
         }
 
-        private void item(SubProblem sp, float[] a, int a0, int[] off, int kc, int idx, int slices, int perSlice) {
+        private void item(SubProblem sp, float[] a, int a0, int[] off, int idx, int slices, int perSlice) {
             // the slice is the slowest index: items taken at the same time belong to different blocks of images, so two threads
             // never write the same output lines (slices of one block share them: 16 positions are one cache line)
             int slice = idx / (groups * blocks), rest = idx % (groups * blocks);
@@ -336,7 +318,7 @@ final class BatchConv {
             int j0 = slice * perSlice, j1 = Math.min((int) sp.gridSize(), j0 + perSlice);
             int lanes = Math.min(nr, outBatch - blk * nr);
             int xBase = (g * blocks + blk) * cg * pTot * nr;
-            storeTransposed(sp, a, a0, kc, off, g, blk, lanes, xBase, j0, j1);
+            storeTransposed(sp, a, a0, off, g, blk, lanes, xBase, j0, j1);
         }
 
         /**
@@ -344,26 +326,39 @@ final class BatchConv {
          * each row's points moved to the images' output rows by 16x16 block transposes (16 points of one image and channel are
          * one vector store), instead of one scalar store per (row, image, point).
          */
-        private void storeTransposed(SubProblem sp, float[] a, int a0, int kc, int[] off, int g, int blk, int lanes, int xBase, int j0, int j1) {
+        private void storeTransposed(SubProblem sp, float[] a, int a0, int[] off, int g, int blk, int lanes, int xBase, int j0, int j1) {
             int span = j1 - j0, ldc = span * nr, imgStride = o * qTot;
             float[] buf = Scratch.floats(Scratch.PART, oblocks * mr * ldc);
+            // grid point j is output position j here
+            tiles(sp, a, a0, off, g, xBase, j0, j1, buf, span, j0);
+            for (int r = 0; r < og; r++) rowOut(buf, r * ldc, span, lanes, blk * nr * imgStride + (g * og + r) * qTot + j0);
+        }
+
+        /**
+         * The tiles of grid points {@code [jf0, jf1)} of {@code sp} into {@code buf} as {@code [row][point][image]} with
+         * {@code span} points per row: each point at its output position (flat, {@code [Q...]}) minus {@code base}.
+         */
+        private void tiles(SubProblem sp, float[] a, int a0, int[] off, int g, int xBase, int jf0, int jf1, float[] buf, int span, int base) {
+            int kc = off.length, ldc = span * nr;
             int[] j = new int[n];
-            for (int i = n - 1, r = j0; i >= 0; i--) {
+            for (int i = n - 1, r = jf0; i >= 0; i--) {
                 j[i] = r % sp.grid[i];
                 r /= sp.grid[i];
             }
-            for (int jf = j0; jf < j1; jf++) {
-                int pos = 0;
-                for (int i = 0; i < n; i++) pos += j[i] * sp.stride[i] * pst[i];
+            for (int jf = jf0; jf < jf1; jf++) {
+                int pos = 0, dq = -base;
+                for (int i = 0; i < n; i++) {
+                    pos += j[i] * sp.stride[i] * pst[i];
+                    dq += (sp.step[i] * j[i] + sp.first[i]) * qst[i];
+                }
                 for (int ob = 0; ob < oblocks; ob++) {
-                    kern.gemm(mr, nv, a, a0 + (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + jf - j0) * nr, ldc);
+                    kern.gemm(mr, nv, a, a0 + (g * oblocks + ob) * kc * mr, mr, kc, xb, xBase + pos * nr, off, 0, buf, (ob * mr * span + dq) * nr, ldc);
                 }
                 for (int i = n - 1; i >= 0; i--) {
                     if (++j[i] < sp.grid[i]) break;
                     j[i] = 0;
                 }
             }
-            for (int r = 0; r < og; r++) rowOut(buf, r * ldc, span, lanes, blk * nr * imgStride + (g * og + r) * qTot + j0);
         }
     }
 }
