@@ -50,8 +50,8 @@ final class ChannelLanesConv {
     }
 
     /**
-     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), no
-     * batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
+     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), or
+     * unstrided 1x1 convs on small planes ({@link #smallPointwise}), no batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
      * input value feeds two or more multiply-adds), at least one register tile of positions per image and phase, and output
      * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels
      * per group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on
@@ -83,9 +83,31 @@ final class ChannelLanesConv {
         for (int v : p.strides()) strided |= v > 1;
         int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes));
         for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
+        if (og < 2 * lanes || og % lanes != 0) return false;
+        if (!strided) return smallPointwise(p, q, lanes, tile);
         int[] out = p.outSize();
-        return strided && og >= 2 * lanes && og % lanes == 0
-                && (out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS);
+        return out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS;
+    }
+
+    /** The largest planes of unstrided 1x1 convs planned here (10x10; from 11x11 {@link GemmConv} is level or faster). */
+    static final int MAX_POINTWISE_PLANE = 100;
+
+    /**
+     * An unstrided 1x1 conv on a small plane ({@code q} positions, {@code tile} positions per register tile) that
+     * {@link GemmConv} serves badly: at most {@link #MAX_POINTWISE_PLANE} positions, not a whole number of vectors (its
+     * columns run across images, and each plane's columns are a masked copy), and at most an eighth of the tiles' positions
+     * past the plane's end. Measured 2026-11-24 single-threaded (CPU time, the two engines alternating in one JVM) against
+     * gemm: 32x512x7x7 -> 512 8.25 against 8.87 ms, 8x2048x7x7 -> 512 8.10 / 9.77, 8x512x7x7 -> 2048 8.71 / 10.1,
+     * 64x64x7x7 -> 64 0.35 / 0.45, 64x16x7x7 -> 64 0.16 / 0.23, 32x128x10x10 -> 128 1.21 / 1.38, 64x256x5x5 -> 256
+     * 2.34 / 2.45; on 2 threads 1x512x7x7 -> 512 0.23 / 0.46 ms and 8x2048x7x7 -> 512 4.25 / 5.69. Left to gemm: planes of
+     * whole vectors (64x32x8x8 -> 128 0.60 / 0.44 ms), more waste (64x256x6x6 -> 256 3.67 / 3.56, 128x256x3x3 -> 256
+     * 2.32 / 1.98) and larger planes (64x128x11x11 -> 64 level, 64x64x14x14 -> 256 6.56 / 5.75, 8x256x28x28 -> 256
+     * 9.24 / 8.36).
+     */
+    static boolean smallPointwise(ConvPlan p, long q, int lanes, int tile) {
+        if (!pointwise(p) || q > MAX_POINTWISE_PLANE || q % lanes == 0) return false;
+        long covered = (q + tile - 1) / tile * tile;
+        return 8 * (covered - q) <= q;
     }
 
     /** True with input dilation: the input gradient of a strided conv, run as output phases. */
@@ -119,8 +141,8 @@ final class ChannelLanesConv {
     static boolean pointwise(ConvPlan p) { return Canonical.product(p.kernelSize()) == 1; }
 
     /**
-     * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, or the input
-     * gradients of strided ones). Other plans come after the batch engines: with a batch of 32+ and small phase grids,
+     * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, the input
+     * gradients of strided ones, or small planes). Other plans come after the batch engines: with a batch of 32+ and small phase grids,
      * batch-lanes measured as fast or faster on input gradients (64x64x14x14 -> 128 s2: channel-lanes 0.90-0.96x, the
      * 5x5 form of 64x32x28x28 -> 64 0.83-0.91x, only 64x32x28x28 -> 64 3x3 1.05-1.12x).
      */

@@ -1,6 +1,7 @@
 package dev.convolve.backend.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convolve.plan.ConvOptions;
 import dev.convolve.plan.ConvPlan;
@@ -68,7 +69,15 @@ class ChannelLanesConvTest {
         assertEquals(cl, algorithm(plan(64, 3, 64, 64, 32, 3, 2, 1)), "rows of 32");
         assertEquals(cl, algorithm(plan(8, 128, 224, 224, 128, 3, 2, 1)), "rows of 112 with 16+ input channels");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
-        assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided");
+        assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided on 14x14");
+        String small = Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm";
+        assertEquals(small, algorithm(plan(32, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7");
+        assertEquals(small, algorithm(plan(1, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7, one image");
+        assertEquals(small, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");
+        assertEquals(small, algorithm(plan(64, 256, 5, 5, 256, 1, 1, 0)), "1x1 unstrided on 5x5: 3 of 28 tile positions wasted");
+        assertEquals(small, FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "input gradient of a 1x1 conv on 7x7");
+        assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
+                || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason());
         assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 1, 2, 0)).algorithm(),
                 "input gradient of a strided 1x1 conv");
@@ -80,6 +89,10 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 16, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 64, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
+        assertEquals("gemm", algorithm(plan(64, 32, 8, 8, 128, 1, 1, 0)), "1x1 on a plane of whole vectors");
+        assertEquals("gemm", algorithm(plan(64, 256, 6, 6, 256, 1, 1, 0)), "1x1 on 6x6: 6 of 42 tile positions wasted");
+        assertEquals("gemm", algorithm(plan(64, 128, 11, 11, 64, 1, 1, 0)), "1x1 on 11x11");
+        assertEquals("gemm", algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs: tiles of 12 positions");
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
         assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
         assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile: the conv matrix");
