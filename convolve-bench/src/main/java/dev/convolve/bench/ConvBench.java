@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Runs a benchmark table: for each case and direction, our median time over several rounds and, with
  * {@link Options#compare}, PyTorch's median from samples interleaved with ours (ours, PyTorch, ours, ...), so
- * both see the same machine load.
+ * both see the same machine load, each sample after a pause of {@link #SETTLE_MS} in which the other side's threads
+ * go idle.
  */
 public final class ConvBench {
     private ConvBench() {}
@@ -60,7 +61,8 @@ public final class ConvBench {
         try {
             if (o.compare()) {
                 torch = TorchRunner.start(o.threads());
-                sink.note("PyTorch " + torch.version() + " via " + TorchRunner.PYTHON + ", " + o.threads() + " thread(s), samples interleaved with ours");
+                sink.note("PyTorch " + torch.version() + " via " + TorchRunner.PYTHON + ", " + o.threads() + " thread(s), samples interleaved with ours, each after a "
+                        + SETTLE_MS + " ms pause");
             }
             if (o.reuseOutput()) sink.note("forward convs write into one output kept across calls (Conv.convInto); forward+backward allocates its results");
             int id = 0;
@@ -87,8 +89,12 @@ public final class ConvBench {
         double[] ours = new double[o.rounds()];
         double[] theirs = new double[o.rounds()];
         for (int r = 0; r < o.rounds(); r++) {
+            if (torch != null) settle();
             ours[r] = Workload.secondsPerCall(w, o.sampleSeconds());
-            if (torch != null) theirs[r] = torch.secondsPerCall(id, c, backward, o.sampleSeconds());
+            if (torch != null) {
+                settle();
+                theirs[r] = torch.secondsPerCall(id, c, backward, o.sampleSeconds());
+            }
         }
         double us = median(ours) * 1e6;
         double flops = c.flops() * (backward ? (c.kind() == BenchCase.Kind.CONV ? 3 : 2) : 1);
@@ -97,6 +103,22 @@ public final class ConvBench {
         double tus = torch == null ? Double.NaN : median(theirs) * 1e6;
         boolean reused = o.reuseOutput() && !backward && c.kind() == BenchCase.Kind.CONV;
         return new Measurement(c, backward ? "forward+backward" : "forward", w.algorithm(), us, gflops, pct, tus, tus / us, reused);
+    }
+
+    /**
+     * The pause before each sample when PyTorch runs beside us, so that the other side's idle threads have gone to sleep:
+     * PyTorch's OpenMP workers spin for about 9 ms after its last call (measured: 9 ms of CPU time over a 200 ms sleep
+     * after a 1x1 conv), which took 3-6% from our next sample on the 1x1 rows (pointwise-28x28 4.48-4.52 against
+     * 4.22-4.23 ms with the pause); ours spin for 50 µs.
+     */
+    static final long SETTLE_MS = 30;
+
+    static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static double median(double[] v) {
