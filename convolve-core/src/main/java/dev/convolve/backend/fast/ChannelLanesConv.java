@@ -50,8 +50,9 @@ final class ChannelLanesConv {
     }
 
     /**
-     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}), or
-     * unstrided 1x1 convs on small planes ({@link #smallPointwise}), no batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
+     * Convs with strides or input dilation (the input gradients of strided convs, as output phases: {@link SubProblem}),
+     * unstrided 1x1 convs on small planes ({@link #smallPointwise}) or unstrided convs with many multiply-adds per output
+     * ({@link #manyTaps}), no batch groups, with whole vectors of output channels per group, at least two ({@code og >= 2*lanes}: each broadcast
      * input value feeds two or more multiply-adds), at least one register tile of positions per image and phase, and output
      * rows (the last spatial axis) of at most {@link #MAX_ROW} positions or {@link #MIN_LONG_ROW_CHANNELS}+ input channels
      * per group. The flat walk of {@link ShiftedConv} (positions in the lanes, over copied stride phases) wastes lanes on
@@ -84,10 +85,38 @@ final class ChannelLanesConv {
         int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes));
         for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
         if (og < 2 * lanes || og % lanes != 0) return false;
-        if (!strided) return smallPointwise(p, q, lanes, tile);
+        if (!strided) return smallPointwise(p, q, lanes, tile) || manyTaps(p, og, lanes);
         int[] out = p.outSize();
         return out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS;
     }
+
+    /** Input channels per group from which unstrided convs with more than one tap are planned here ({@link #manyTaps}). */
+    static final int MIN_UNSTRIDED_CHANNELS = 32;
+
+    /**
+     * An unstrided conv with more than one tap (those that {@link Planner} gives none of Winograd, the depthwise, dense and
+     * batch engines: kernels of 5x5 and up, dilated kernels, 1-D and 3-D ones), at least four vectors of output channels
+     * per group (the 7-position tile) and {@link #MIN_UNSTRIDED_CHANNELS}+ input channels: the multiply-adds per output
+     * (channels times taps) then outweigh the block transposes, and the register tile reads its weights in order where
+     * the flat walk of {@link ShiftedConv} reads every tap's shifted rows. Measured 2026-11-24 single-threaded (CPU time,
+     * the two engines alternating in one JVM) against shifted-gemm: 5x5 16x128x14x14 -> 128 23.8 against 34.0 ms,
+     * 16x64x16x16 -> 64 8.0 / 11.3, 8x64x56x56 -> 64 48.2 / 57.9; 7x7 8x64x28x28 -> 64 23.4 / 27.4; 3x3 with dilation 2
+     * 8x64x28x28 -> 64 4.56 / 5.15, dilation 4 8x128x28x28 -> 128 17.5 / 23.7. Left to shifted-gemm: fewer channels
+     * (5x5 8x16x64x64 -> 64 16.7 / 15.8, 32x8x32x32 -> 32 4.51 / 4.20, 8x3x64x64 -> 64 6.4 / 3.7) and 32 output channels
+     * (tiles of 12 positions; 5x5 8x32x64x64 -> 32 18.2 / 15.6), and rows longer than {@link #MAX_UNSTRIDED_ROW}.
+     */
+    static boolean manyTaps(ConvPlan p, int og, int lanes) {
+        int[] out = p.outSize();
+        return Canonical.product(p.kernelSize()) > 1 && og >= 4 * lanes && p.kernelChannels() >= MIN_UNSTRIDED_CHANNELS
+                && out[out.length - 1] <= MAX_UNSTRIDED_ROW;
+    }
+
+    /**
+     * The longest output rows of {@link #manyTaps}: the flat walk is level or ahead on longer rows (5x5 8x64x64x64 -> 64
+     * 61.9 against 60.4 ms, 2x64x112x112 -> 64 47.9 / 46.5, 3x3 with dilation 2 at rows of 224 153 / 144, 1-D rows of
+     * 4096 level).
+     */
+    static final int MAX_UNSTRIDED_ROW = 56;
 
     /** The largest planes of unstrided 1x1 convs planned here (10x10; from 11x11 {@link GemmConv} is level or faster). */
     static final int MAX_POINTWISE_PLANE = 100;

@@ -245,7 +245,9 @@ public final class Planner {
             boolean strided = false;
             for (int v : p.strides()) strided |= v > 1;
             String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), "
-                    : strided ? "strided, " : "1x1 on a small plane (" + Canonical.product(q) + " positions), ";
+                    : strided ? "strided, "
+                    : ChannelLanesConv.pointwise(p) ? "1x1 on a small plane (" + Canonical.product(q) + " positions), "
+                    : "unstrided, " + p.kernelChannels() + " input channels x " + Canonical.product(p.kernelSize()) + " taps per output, ";
             String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
             String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
             return what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "

@@ -76,6 +76,15 @@ class ChannelLanesConvTest {
         assertEquals(small, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");
         assertEquals(small, algorithm(plan(64, 256, 5, 5, 256, 1, 1, 0)), "1x1 unstrided on 5x5: 3 of 28 tile positions wasted");
         assertEquals(small, FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "input gradient of a 1x1 conv on 7x7");
+        String many = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
+        assertEquals(many, algorithm(plan(16, 128, 14, 14, 128, 5, 1, 2)), "5x5 unstrided, 128 channels");
+        assertEquals(many, algorithm(plan(8, 64, 56, 56, 64, 5, 1, 2)), "5x5 unstrided, rows of 56");
+        assertEquals(many, FAST.explainGradInput(plan(16, 128, 14, 14, 128, 5, 1, 2)).algorithm(), "input gradient of a 5x5 unstrided conv");
+        ConvPlan dilated = ConvPlan.of(Shape.of(8, 64, 28, 28), DType.F32, Shape.of(64, 64, 3, 3), DType.F32,
+                ConvOptions.defaults().withKernelDilation(2).withPadding(Padding.explicit(new int[] {2, 2}, new int[] {2, 2})));
+        assertEquals(many, algorithm(dilated), "3x3 with dilation 2 (no Winograd)");
+        assertTrue(FAST.explain(plan(16, 128, 14, 14, 128, 5, 1, 2)).reason().contains("128 input channels x 25 taps per output")
+                || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(16, 128, 14, 14, 128, 5, 1, 2)).reason());
         assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
                 || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason());
         assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
@@ -90,6 +99,9 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(64, 3, 32, 32, 64, 3, 1, 1)), "stride 1");
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 16, 3, 2, 1)), "one vector of output channels");
         assertEquals("gemm", algorithm(plan(64, 32, 8, 8, 128, 1, 1, 0)), "1x1 on a plane of whole vectors");
+        assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 64, 5, 1, 2)), "5x5 unstrided, 16 input channels");
+        assertEquals("shifted-gemm", algorithm(plan(8, 32, 48, 48, 32, 5, 1, 2)), "5x5 unstrided, 32 output channels");
+        assertEquals("shifted-gemm", algorithm(plan(8, 64, 64, 64, 64, 5, 1, 2)), "5x5 unstrided, rows of 64");
         assertEquals("gemm", algorithm(plan(64, 256, 6, 6, 256, 1, 1, 0)), "1x1 on 6x6: 6 of 42 tile positions wasted");
         assertEquals("gemm", algorithm(plan(64, 128, 11, 11, 64, 1, 1, 0)), "1x1 on 11x11");
         assertEquals("gemm", algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs: tiles of 12 positions");
