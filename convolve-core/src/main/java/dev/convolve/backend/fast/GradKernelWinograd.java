@@ -88,24 +88,34 @@ final class GradKernelWinograd {
             int rowsPad = (opad + mr - 1) / mr * mr;
             int part = XI * rowsPad * cpad;
             float[] partials = Scratch.floats(Scratch.PART, workers * part);
-            java.util.Arrays.fill(partials, 0, workers * part, 0f);
             Threads.parallelFor(workers, workers, wk -> {
+                java.util.Arrays.fill(partials, wk * part, (wk + 1) * part, 0f);
                 for (int b = wk; b < blocks; b += workers) block(b, partials, wk * part, rowsPad);
             });
-            // dW[o][c] = A^T (sum of partials) A, 16 input channels at a time
+            // the sums and the inverse transform per output channel on every thread (on the calling thread alone, with the
+            // partials cleared there too, they took 10% of 32x512x7x7 -> 512 on two threads: 33.8 -> 30.5 ms)
+            Threads.parallelFor(o, threads, oc -> output(oc, partials, part, workers, rowsPad, dw));
+        }
+
+        /**
+         * Output channel {@code oc} of the kernel gradient: the workers' partial sums of its rows added into the first
+         * worker's, in worker order, then {@code dW[oc][c] = A^T (sum) A}, 16 input channels at a time.
+         */
+        private void output(int oc, float[] partials, int part, int workers, int rowsPad, float[] dw) {
+            for (int wk = 1; wk < workers; wk++) {
+                for (int xi = 0; xi < XI; xi++) {
+                    int r = (xi * rowsPad + oc) * cpad, src = wk * part + r;
+                    for (int i = 0; i < cpad; i++) partials[r + i] += partials[src + i];
+                }
+            }
             float[] tmp = Scratch.floats(Scratch.TILE, 36 * lanes);
             float[] y = Scratch.floats(Scratch.OUT, 9 * lanes);
-            for (int wk = 1; wk < workers; wk++) {
-                for (int i = 0; i < part; i++) partials[i] += partials[wk * part + i];
-            }
-            for (int oc = 0; oc < o; oc++) {
-                for (int k = 0; k < cb; k++) {
-                    kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
-                    int chans = Math.min(lanes, c - k * lanes);
-                    for (int l = 0; l < chans; l++) {
-                        int d = (oc * c + k * lanes + l) * 9;
-                        for (int t = 0; t < 9; t++) dw[d + t] += y[t * lanes + l];
-                    }
+            for (int k = 0; k < cb; k++) {
+                kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                int chans = Math.min(lanes, c - k * lanes);
+                for (int l = 0; l < chans; l++) {
+                    int d = (oc * c + k * lanes + l) * 9;
+                    for (int t = 0; t < 9; t++) dw[d + t] += y[t * lanes + l];
                 }
             }
         }
