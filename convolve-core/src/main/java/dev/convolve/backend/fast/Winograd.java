@@ -124,14 +124,14 @@ final class Winograd {
             // U[xi][c][opad] = G g G^T, vectorised over output channels
             u = Scratch.floats(Scratch.PACK, XI * cpad * opad);
             float[] gt = Scratch.floats(Scratch.PART, c * 9 * opad);
-            // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
-            // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms)
-            Threads.parallelFor(c, threads, ci -> {
+            for (int ci = 0; ci < c; ci++) {
                 for (int t = 0; t < 9; t++) {
                     int d = (ci * 9 + t) * opad;
                     for (int oc = 0; oc < o; oc++) gt[d + oc] = w[(oc * c + ci) * 9 + t];
                     for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
                 }
+            }
+            Threads.parallelFor(c, threads, ci -> {
                 float[] tmp = Scratch.floats(Scratch.TILE, 18 * lanes);
                 for (int ov = 0; ov < opad; ov += lanes) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
             });
