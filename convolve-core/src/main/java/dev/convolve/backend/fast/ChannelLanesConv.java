@@ -16,7 +16,8 @@ import dev.convolve.plan.ConvPlan;
  * over each block the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed
  * into {@code [N][O][Q...]} by 16x16 block transposes (an output phase's positions are stored one by one). Items are
  * (image, group, part): with fewer (image, group) pairs than four per thread, each image is split along its first
- * output axis and each part copies only the input rows it reads.
+ * output axis and each part copies only the input rows it reads, or, when the input is read in place and there are
+ * several blocks of output channels, into ranges of those blocks (each part then reads only its blocks' weights).
  */
 final class ChannelLanesConv {
     private ChannelLanesConv() {}
@@ -253,7 +254,7 @@ final class ChannelLanesConv {
         final Tiles tiles;
         final Kernels kern;
         final GemmKernels gk;
-        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, rowLen, block;
+        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, channelParts, rowLen, block;
         final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
         final int kChunk;
@@ -343,7 +344,12 @@ final class ChannelLanesConv {
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * cPlane + tapOff[t];
             // few (image, group) items: each image split along its first grid axis, so that every thread has work
             int items = batch * groups, want = 4 * Threads.threads();
-            parts = items >= want ? 1 : Math.min(grid[0], (want + items - 1) / items);
+            // read in place (nothing copied per item) with several blocks of output channels: split by those instead, so
+            // that each item reads only its blocks' weights (one image 512 -> 512 1x1 at 7x7: seven row parts read all
+            // 1 MB of weights each)
+            boolean byChannels = items < want && inPlace && blocks >= 2;
+            channelParts = byChannels ? Math.min(blocks, (want + items - 1) / items) : 1;
+            parts = items >= want || byChannels ? 1 : Math.min(grid[0], (want + items - 1) / items);
             block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero; by all threads when they are big
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
@@ -390,12 +396,16 @@ final class ChannelLanesConv {
 
         void run(float[] x, float[] out) {
             long work = (long) batch * o * gTot * kc;
-            Threads.parallelFor(batch * groups * parts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
+            Threads.parallelFor(batch * groups * parts * channelParts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
         }
 
-        /** Item {@code it}: part {@code it % parts} (a range of the first grid axis) of image and group {@code it / parts}. */
+        /**
+         * Item {@code it}: channel part {@code it % channelParts} (a range of the blocks of output channels) of part
+         * {@code (it / channelParts) % parts} (a range of the first grid axis) of image and group {@code it / channelParts / parts}.
+         */
         private void item(int it, float[] x, float[] out) {
-            int part = it % parts, ig = it / parts, img = ig / groups, g = ig % groups;
+            int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts, img = ig / groups, g = ig % groups;
+            int b0 = (int) ((long) blocks * cp / channelParts), b1 = (int) ((long) blocks * (cp + 1) / channelParts);
             int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
             if (y0 >= y1) return;
             float[] xp = x;
@@ -411,7 +421,7 @@ final class ChannelLanesConv {
             int j1 = y1 * rowLen;
             for (int jb = y0 * rowLen; jb < j1; jb += block) {
                 int je = Math.min(j1, jb + block);
-                for (int b = 0; b < blocks; b++) {
+                for (int b = b0; b < b1; b++) {
                     int wOff = (g * blocks + b) * kc * kb;
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);

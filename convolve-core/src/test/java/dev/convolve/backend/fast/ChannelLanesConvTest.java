@@ -143,6 +143,30 @@ class ChannelLanesConvTest {
     }
 
     /**
+     * Few images read in place with several blocks of output channels: the items split an image's channel blocks instead
+     * of its rows (one image 64 -> 256 at 7x7 is four items of one block each), against the reference.
+     */
+    @Test
+    void fewImagesReadInPlaceSplitTheirChannelBlocks() {
+        int[][] shapes = {{1, 64, 7, 7, 256, 1, 1, 0}, {2, 48, 9, 9, 128, 1, 2, 0}, {1, 32, 15, 15, 96, 3, 2, 0}, {3, 40, 6, 6, 80, 1, 1, 0},
+            {1, 24, 5, 5, 160, 1, 1, 0}};
+        ChannelLanesConv.force = true;
+        try {
+            for (int[] v : shapes) {
+                ConvPlan p = plan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+                assertTrue(ChannelLanesConv.readsInPlace(p), p::toString);
+                RandomConvCase cs = RandomConvCase.inLayout(v[4], RandomConvCase.values(v[1], DType.F32, new int[] {v[0], v[1], v[2], v[3]}),
+                        RandomConvCase.values(v[4] + 7L, DType.F32, new int[] {v[4], v[1], v[5], v[5]}),
+                        ConvOptions.defaults().withStrides(new int[] {v[6], v[6]}));
+                FastConvPropertyTest.check(FAST, cs);
+                FastConvPropertyTest.check(SCALAR, cs);
+            }
+        } finally {
+            ChannelLanesConv.force = false;
+        }
+    }
+
+    /**
      * Weights of at least {@link GemmConv#PARALLEL_PACK} floats (packed by all threads, by block transposes with a
      * scalar tail of the reduction), against the reference.
      */
