@@ -124,18 +124,23 @@ final class Winograd {
             // U[xi][c][opad] = G g G^T, vectorised over output channels
             u = Scratch.floats(Scratch.PACK, XI * cpad * opad);
             float[] gt = Scratch.floats(Scratch.PART, c * 9 * opad);
-            for (int ci = 0; ci < c; ci++) {
-                for (int t = 0; t < 9; t++) {
-                    int d = (ci * 9 + t) * opad;
-                    for (int oc = 0; oc < o; oc++) gt[d + oc] = w[(oc * c + ci) * 9 + t];
-                    for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
-                }
-            }
+            // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
+            // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms)
             Threads.parallelFor(c, threads, ci -> {
+                gatherTaps(ci, gt);
                 float[] tmp = Scratch.floats(Scratch.TILE, 18 * lanes);
                 for (int ov = 0; ov < opad; ov += lanes) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
             });
             Threads.parallelFor(items, threads, this::item);
+        }
+
+        /** Input channel {@code ci}'s taps of every kernel, {@code gt[(ci*9 + t)*opad + oc]}, zero past the output channels. */
+        private void gatherTaps(int ci, float[] gt) {
+            for (int t = 0; t < 9; t++) {
+                int d = (ci * 9 + t) * opad;
+                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[(oc * c + ci) * 9 + t];
+                for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
+            }
         }
 
         /** Image {@code n}, channel block {@code k} ({@code idx = n*cb + k}) into {@code xb}. */
