@@ -95,8 +95,9 @@ final class ChannelLanesConv {
     static final int MIN_UNSTRIDED_CHANNELS = 32;
 
     /**
-     * An unstrided conv with more than one tap (those that {@link Planner} gives none of Winograd, the depthwise, dense and
-     * batch engines: kernels of 5x5 and up, dilated kernels, 1-D and 3-D ones), at least four vectors of output channels
+     * An unstrided 2-D conv with more than one tap (those that {@link Planner} gives none of Winograd, the depthwise, dense
+     * and batch engines: kernels of 5x5 and up, dilated or grouped kernels; 1-D and 3-D convs were not measured and stay
+     * with shifted-gemm), at least four vectors of output channels
      * per group (the 7-position tile) and {@link #MIN_UNSTRIDED_CHANNELS}+ input channels: the multiply-adds per output
      * (channels times taps) then outweigh the block transposes, and the register tile reads its weights in order where
      * the flat walk of {@link ShiftedConv} reads every tap's shifted rows. Measured 2026-11-24 single-threaded (CPU time,
@@ -109,7 +110,7 @@ final class ChannelLanesConv {
      */
     static boolean manyTaps(ConvPlan p, int og, int lanes) {
         int[] out = p.outSize();
-        return Canonical.product(p.kernelSize()) > 1 && og >= 4 * lanes && p.kernelChannels() >= MIN_UNSTRIDED_CHANNELS
+        return p.spatialRank() == 2 && Canonical.product(p.kernelSize()) > 1 && og >= 4 * lanes && p.kernelChannels() >= MIN_UNSTRIDED_CHANNELS
                 && out[out.length - 1] <= MAX_UNSTRIDED_ROW;
     }
 

@@ -105,6 +105,9 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(8, 16, 64, 64, 64, 5, 1, 2)), "5x5 unstrided, 16 input channels");
         assertEquals("shifted-gemm", algorithm(plan(8, 32, 48, 48, 32, 5, 1, 2)), "5x5 unstrided, 32 output channels");
         assertEquals("shifted-gemm", algorithm(plan(8, 64, 64, 64, 64, 5, 1, 2)), "5x5 unstrided, rows of 64");
+        ConvPlan threeD = ConvPlan.of(Shape.of(2, 64, 8, 16, 16), DType.F32, Shape.of(64, 64, 3, 3, 3), DType.F32,
+                ConvOptions.defaults().withPadding(Padding.explicit(new int[] {1, 1, 1}, new int[] {1, 1, 1})));
+        assertEquals("shifted-gemm", algorithm(threeD), "3-D unstrided (not measured here)");
         assertEquals("gemm", algorithm(plan(64, 256, 6, 6, 256, 1, 1, 0)), "1x1 on 6x6: 6 of 42 tile positions wasted");
         assertEquals("gemm", algorithm(plan(64, 128, 11, 11, 64, 1, 1, 0)), "1x1 on 11x11");
         assertEquals("gemm", algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs: tiles of 12 positions");
