@@ -125,7 +125,9 @@ final class Winograd {
             u = Scratch.floats(Scratch.PACK, XI * cpad * opad);
             float[] gt = Scratch.floats(Scratch.PART, c * 9 * opad);
             // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
-            // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms)
+            // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms).
+            // Keep the gather a method of its own: written inside this lambda, the same loop made WinogradTest fail in about
+            // half the runs, even on one thread, and never with C1 only (a suspected C2 miscompile; commit a72d229).
             Threads.parallelFor(c, threads, ci -> {
                 gatherTaps(ci, gt);
                 float[] tmp = Scratch.floats(Scratch.TILE, 18 * lanes);
