@@ -44,7 +44,8 @@ final class GradKernelGemm {
         boolean pointwise = Canonical.product(p.kernelSize()) == 1 && og >= 8 && p.kernelChannels() >= 8;
         boolean smallPlanes = q <= SMALL_PLANE && (long) p.outBatch() * q >= 256 && og >= 8 && cols >= 64;
         boolean wideMidPlanes = q <= MID_PLANE && og >= WIDE_OUT && cols >= 64;
-        return pointwise || smallPlanes || wideMidPlanes;
+        boolean wideGroups = p.featureGroups() > 1 && og >= WIDE_GROUP && cols >= 64;
+        return pointwise || smallPlanes || wideMidPlanes || wideGroups;
     }
 
     /** Output planes up to this many positions count as small. */
@@ -59,6 +60,16 @@ final class GradKernelGemm {
      * (8x128x56x56 -> 256, 43 ms).
      */
     static final int MID_PLANE = 256, WIDE_OUT = 256;
+
+    /**
+     * Output channels per group from which grouped convs (not depthwise) take the GEMM: {@code bcast-o} takes no groups, and
+     * {@code dot} falls behind on wide groups. Measured 2026-11-24 on two threads (same JVM, alternating), 3x3 kernel
+     * gradients: 8x256x28x28 in 4 groups of 64 16.0 against 41.2 ms ({@code dot}), 8x128x28x28 in 2 groups 8.4 / 20.2,
+     * 8x512x14x14 in 8 groups 7.3 / 16.9, 8x256x56x56 in 4 groups 62 / 137, 8x128x28x28 -> 256 in 4 groups (32 in, 64 out)
+     * 7.9 / 12.4; narrower groups stay with {@code dot} (32 per group at 56x56 12.8 / 10.9, 16 per group 4.0 / 2.7, 4 per
+     * group 4.1 / 1.0).
+     */
+    static final int WIDE_GROUP = 64;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         new Job(kern, p, x, g).run(dw);

@@ -52,6 +52,9 @@ class PlannerTest {
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 56, 56, 256, 3, 2, 1, 1)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
         assertEquals("depthwise-blocked-dw", FAST.explainGradKernel(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
+        // grouped: the GEMM from 64 output channels per group (bcast-o takes no groups), dot below
+        assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
+        assertEquals("dot", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 2)).algorithm());
     }
 
     @Test
