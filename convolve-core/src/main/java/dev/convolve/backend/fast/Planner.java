@@ -242,10 +242,8 @@ public final class Planner {
             int nv = ChannelLanesConv.vectors(og, k.lanes());
             int[] q = p.outSize();
             boolean phases = ChannelLanesConv.inputDilated(p);
-            boolean strided = false;
-            for (int v : p.strides()) strided |= v > 1;
             String what = phases ? SubProblem.of(p).size() + " output phases (input dilation), "
-                    : strided ? "strided, "
+                    : anyAbove1(p.strides()) ? "strided, "
                     : ChannelLanesConv.pointwise(p) ? "1x1 on a small plane (" + Canonical.product(q) + " positions), "
                     : "unstrided, " + p.kernelChannels() + " input channels x " + Canonical.product(p.kernelSize()) + " taps per output, ";
             String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
