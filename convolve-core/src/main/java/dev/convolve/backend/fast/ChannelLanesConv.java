@@ -22,6 +22,9 @@ import dev.convolve.plan.ConvPlan;
 final class ChannelLanesConv {
     private ChannelLanesConv() {}
 
+    /** The engine's name in {@link Planner}'s choices. */
+    static final String NAME = "channel-lanes";
+
     /** Tests force this engine on every plan it can compute. */
     static volatile boolean force;
 
@@ -30,6 +33,12 @@ final class ChannelLanesConv {
         int lanes();
 
         void tile(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add);
+
+        /**
+         * Every other output position: {@code out[d + ch*stride + 2*i] = t[ch*L + i]} for the {@code L = lanes()} channel
+         * rows of {@code t} and {@code i < cnt <= L}; the floats between are left as they are (another output phase's).
+         */
+        void spreadPairs(float[] t, int cnt, float[] out, int d, int stride);
     }
 
     /** Positions per tile for {@code nv} vectors (the accumulators fill 24 of 32 registers). */
@@ -77,7 +86,7 @@ final class ChannelLanesConv {
 
     /** {@link #suits(Kernels, ConvPlan)} with the plan's sub-problems already computed ({@code SubProblem.of(p)}). */
     static boolean suits(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
-        if (!Planner.enabled("channel-lanes") || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
+        if (!Planner.enabled(NAME) || p.batchGroups() > 1 || p.spatialRank() < 1) return false;
         long q = Canonical.product(p.outSize());
         if (q == 0 || subs.isEmpty()) return false;
         if (force) return true;
@@ -174,11 +183,20 @@ final class ChannelLanesConv {
 
     /**
      * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, the input
-     * gradients of strided ones, or small planes). Other plans come after the batch engines: with a batch of 32+ and small phase grids,
-     * batch-lanes measured as fast or faster on input gradients (64x64x14x14 -> 128 s2: channel-lanes 0.90-0.96x, the
-     * 5x5 form of 64x32x28x28 -> 64 0.83-0.91x, only 64x32x28x28 -> 64 3x3 1.05-1.12x).
+     * gradients of strided ones, or small planes), and the input gradients of 2-D stride-2 convs with 128+ output
+     * channels per group, whose phases interleave by twos ({@link Job#spread}). Measured 2026-11-24 on one thread (CPU
+     * time, the builds alternating) against batch-lanes, which the batch of 32+ chose before: 32x128x28x28 -> 128 3x3 s2
+     * 21.8-22.1 against 22.7-23.2 ms. Left to the batch engines: 64 output channels (64x64x14x14 -> 128 3x3 s2: 6.36-6.54
+     * against 6.22-6.24 ms) and 32 (64x32x28x28 -> 64 3x3 s2, two threads: 4.26 against 3.75 ms).
      */
-    static boolean first(ConvPlan p) { return pointwise(p); }
+    static boolean first(Kernels k, ConvPlan p) { return pointwise(p) || pairedPhases(p, p.outChannels() / p.featureGroups(), k.lanes()); }
+
+    /** A 2-D input gradient of a stride-2 conv (input dilation 2, unit stride) with {@code og >= 8*lanes} output channels per group. */
+    static boolean pairedPhases(ConvPlan p, int og, int lanes) {
+        if (p.spatialRank() != 2 || og < 8 * lanes) return false;
+        for (int i = 0; i < 2; i++) if (p.inputDilation()[i] != 2 || p.strides()[i] != 1) return false;
+        return true;
+    }
 
     /** Vectors of output channels per tile for {@code og} channels: the fewest padded vectors, then the widest tile (at most 4). */
     static int vectors(int og, int lanes) {
@@ -199,9 +217,139 @@ final class ChannelLanesConv {
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         java.util.List<SubProblem> subs = SubProblem.of(p);
-        // output phases (input dilation) take some taps each: pack every tap once, and let each phase copy its rows
-        float[] all = subs.size() > 1 ? packAllTaps(kern, p, w) : null;
-        for (SubProblem sp : subs) new Job(kern, p, sp, w, all).run(x, out);
+        if (subs.size() == 1) {
+            new Job(kern, p, subs.get(0), w, null, 0, null).run(x, out);
+            return;
+        }
+        // output phases (input dilation) take some taps each: pack every tap once, and copy each phase's rows from it
+        float[] all = packAllTaps(kern, p, w);
+        runPhases(kern, p, subs, x, out, (packed, base, tapK) -> {
+            int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
+            int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kTaps = (int) Canonical.product(p.kernelSize());
+            for (int s = 0; s < tapK.length; s++) {
+                int taps = tapK[s].length, from = s;
+                Threads.parallelFor(groups * blocks, (long) base[tapK.length] >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
+                        gb -> copyTaps(kern, all, gb, cg, kTaps, kb, tapK[from], packed, base[from] + gb * cg * taps * kb));
+            }
+        });
+    }
+
+    /** Packs every phase's weights into {@code packed}, phase {@code s} at {@code base[s]}, given each phase's kernel taps. */
+    @FunctionalInterface
+    private interface PhasePacker {
+        void pack(float[] packed, int[] base, int[][] tapK);
+    }
+
+    /**
+     * Output phases (input dilation: the input gradient of a strided conv) together: an item (image, group, part) runs every
+     * phase in turn, so that the output lines the phases share (their positions interleave) are still cached when the next
+     * phase writes its floats into them. One phase after the other over all images wrote each line once per phase from
+     * memory (the scattered stores were a third of 64x32x28x28 -> 64 s2's input gradient on one thread).
+     */
+    private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
+        int np = subs.size(), lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
+        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, m = rows(vectors(og, lanes));
+        int[][] tapK = new int[np][];
+        int[] base = new int[np + 1], rowBase = new int[np + 1], posBase = new int[np + 1], kBase = new int[np + 1];
+        for (int s = 0; s < np; s++) {
+            SubProblem sp = subs.get(s);
+            tapK[s] = kernelTaps(sp, p.kernelSize());
+            base[s + 1] = base[s] + groups * blocks * cg * tapK[s].length * kb;
+            rowBase[s + 1] = rowBase[s] + (int) sp.gridSize() + m - 1;
+            posBase[s + 1] = posBase[s] + (int) sp.gridSize();
+            kBase[s + 1] = kBase[s] + cg * tapK[s].length;
+        }
+        float[] packed = Scratch.floats(Scratch.PACK, base[np]);
+        packer.pack(packed, base, tapK);
+        int[] rowOff = Scratch.ints(Scratch.TILE, rowBase[np]), posOff = Scratch.ints(Scratch.OUT, posBase[np]), koff = Scratch.ints(Scratch.AUX, kBase[np]);
+        Job[] jobs = new Job[np];
+        long work = 0;
+        boolean inPlace = true;
+        int minGrid = Integer.MAX_VALUE;
+        for (int s = 0; s < np; s++) {
+            jobs[s] = new Job(kern, p, subs.get(s), null, packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s]));
+            work += (long) jobs[s].batch * jobs[s].o * jobs[s].gTot * jobs[s].kc;
+            inPlace &= jobs[s].inPlace;
+            minGrid = Math.min(minGrid, jobs[s].grid[0]);
+        }
+        // the split of Job's constructor, with one count of parts for every phase
+        int batch = p.outBatch(), items = batch * groups, want = 4 * Threads.threads();
+        boolean byChannels = items < want && inPlace && blocks >= 2;
+        int channelParts = byChannels ? Math.min(blocks, (want + items - 1) / items) : 1;
+        int parts = items >= want || byChannels ? 1 : Math.min(minGrid, (want + items - 1) / items);
+        Threads.parallelFor(items * parts * channelParts, ShiftedConv.threadsFor(work), it -> {
+            int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
+            for (Job j : jobs) j.work(ig / groups, ig % groups, part, parts, cp, channelParts, x, out);
+        });
+    }
+
+    /** Where a phase's offsets live in arrays shared by every phase ({@link #runPhases}). */
+    record Offsets(int[] rowOff, int rowBase, int[] posOff, int posBase, int[] koff, int kBase) {}
+
+    /** Block {@code gb = g*blocks + b}'s rows of one phase (its taps {@code tapK}) from {@link #packAllTaps}'s every-tap layout. */
+    private static void copyTaps(Kernels kern, float[] all, int gb, int cg, int kTaps, int kb, int[] tapK, float[] dst, int base) {
+        int from = gb * cg * kTaps * kb, taps = tapK.length;
+        for (int ci = 0; ci < cg; ci++) {
+            for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (ci * taps + t) * kb, kb);
+        }
+    }
+
+    /**
+     * {@link #run} for the conv {@code gp} of an input gradient ({@link Planner#gradInputPlan}) given the FORWARD conv's
+     * kernel {@code wf} ({@code [G*og][cg][taps]} of the forward conv, whose output channels are {@code gp}'s reduction
+     * channels) instead of {@code gp}'s own kernel (that kernel with its channels swapped and its taps reversed): the
+     * weights of every output phase are packed straight from {@code wf} in one pass, instead of the flip, the packing of
+     * every tap and a copy per phase (24% of 8x256x14x14 -> 512 s2's input gradient on one thread).
+     */
+    static void runFromForward(Kernels kern, ConvPlan gp, float[] x, float[] wf, float[] out) {
+        java.util.List<SubProblem> subs = SubProblem.of(gp);
+        int lanes = tiles(kern).lanes(), groups = gp.featureGroups(), og = gp.outChannels() / groups, cg = gp.kernelChannels();
+        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kTaps = (int) Canonical.product(gp.kernelSize());
+        PhasePacker packer = (packed, base, tapK) -> Threads.parallelFor(groups * cg, (long) base[tapK.length] >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
+                item -> packFromForward(wf, item / cg, item % cg, og, cg, kTaps, kb, blocks, tapK, base, packed));
+        if (subs.size() > 1) {
+            runPhases(kern, gp, subs, x, out, packer);
+            return;
+        }
+        int[][] tapK = {kernelTaps(subs.get(0), gp.kernelSize())};
+        int[] base = {0, groups * blocks * cg * tapK[0].length * kb};
+        float[] packed = Scratch.floats(Scratch.PACK, base[1]);
+        packer.pack(packed, base, tapK);
+        new Job(kern, gp, subs.get(0), null, packed, 0, null).run(x, out);
+    }
+
+    /**
+     * Reduction channel {@code ci} of group {@code g} of every phase's packed weights ({@code [group][block][c][tap][kb]} at
+     * {@code base[phase]}) from the forward kernel: {@code gp}'s weight of output channel {@code oc}, channel {@code ci} and
+     * tap {@code t} is {@code wf[((g*cg + ci)*og + oc)*kTaps + kTaps - 1 - t]}, so one channel's weights are the
+     * {@code [og][kTaps]} block at {@code (g*cg + ci)*og*kTaps}, read with the stride of the taps.
+     */
+    private static void packFromForward(float[] wf, int g, int ci, int og, int cg, int kTaps, int kb, int blocks, int[][] tapK, int[] base, float[] dst) {
+        int src = (g * cg + ci) * og * kTaps;
+        for (int s = 0; s < tapK.length; s++) {
+            int taps = tapK[s].length, kc = cg * taps;
+            for (int b = 0; b < blocks; b++) {
+                int rows = Math.min(kb, og - b * kb), from = src + b * kb * kTaps;
+                for (int t = 0; t < taps; t++) {
+                    int d = base[s] + ((g * blocks + b) * kc + ci * taps + t) * kb, tk = from + kTaps - 1 - tapK[s][t];
+                    for (int j = 0; j < rows; j++) dst[d + j] = wf[tk + j * kTaps];
+                    for (int j = rows; j < kb; j++) dst[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Per tap of a sub-problem, in its order: the tap's index in the whole kernel (row-major over {@code ks}). */
+    static int[] kernelTaps(SubProblem sp, int[] ks) {
+        int n = sp.n, taps = sp.tapCount();
+        int[] tapK = new int[taps], kst = ShiftedConv.rowMajorStrides(ks), u = new int[n];
+        for (int t = 0; t < taps; t++) {
+            int kk = 0;
+            for (int i = 0; i < n; i++) kk += sp.taps[i][u[i]] * kst[i];
+            tapK[t] = kk;
+            for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
+        }
+        return tapK;
     }
 
     /** The weights of every tap in the layout of {@link Job#wp} ({@code [group][block][c][tap][kb]}), in {@link Scratch#GRAD}. */
@@ -258,11 +406,15 @@ final class ChannelLanesConv {
         final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, channelParts, rowLen, block;
         final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
-        final int kChunk;
-        final boolean inPlace, contiguous;
+        final int kChunk, wBase, rowBase, posBase, kBase;
+        final boolean inPlace, contiguous, pairs;
 
-        /** {@code all}: every tap's weights packed by {@link #packAllTaps} (for output phases), or null. */
-        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w, float[] all) {
+        /**
+         * {@code packed}: this sub-problem's weights already packed at {@code packedBase} ({@link #runPhases},
+         * {@link #runFromForward}; {@code w} unused), or null to pack them from {@code w}; {@code at}: where its offsets go in
+         * arrays shared with the other phases ({@link #runPhases}), or null for arrays of its own.
+         */
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w, float[] packed, int packedBase, Offsets at) {
             this.kern = kern;
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
@@ -300,6 +452,7 @@ final class ChannelLanesConv {
             }
             inPlace = readsInPlace(sp, in);
             contiguous = sp.coversOutput(q);
+            pairs = !contiguous && sp.step[n - 1] == 2 && og % lanes == 0;
             pst = ShiftedConv.rowMajorStrides(pd);
             xst = ShiftedConv.rowMajorStrides(in);
             lo = new int[n];
@@ -312,8 +465,11 @@ final class ChannelLanesConv {
             int[] ost = inPlace ? xst : pst, qst = ShiftedConv.rowMajorStrides(q);
             int cPlane = inPlace ? xPlane : pTot;
             tileRows = gTot + m - 1; // a tile starting at any grid point reads m offsets
-            rowOff = Scratch.ints(Scratch.TILE, tileRows);
-            posOff = contiguous ? null : Scratch.ints(Scratch.OUT, gTot);
+            rowBase = at == null ? 0 : at.rowBase();
+            posBase = at == null ? 0 : at.posBase();
+            kBase = at == null ? 0 : at.kBase();
+            rowOff = at == null ? Scratch.ints(Scratch.TILE, tileRows) : at.rowOff();
+            posOff = contiguous ? null : at == null ? Scratch.ints(Scratch.OUT, gTot) : at.posOff();
             int[] u = new int[n];
             for (int j = 0; j < gTot; j++) {
                 int off = 0, pos = 0;
@@ -321,28 +477,24 @@ final class ChannelLanesConv {
                     off += u[i] * stride[i] * ost[i];
                     pos += (sp.step[i] * u[i] + sp.first[i]) * qst[i];
                 }
-                rowOff[j] = off;
-                if (posOff != null) posOff[j] = pos;
+                rowOff[rowBase + j] = off;
+                if (posOff != null) posOff[posBase + j] = pos;
                 for (int i = n - 1; i >= 0 && ++u[i] == grid[i]; i--) u[i] = 0;
             }
-            for (int j = gTot; j < tileRows; j++) rowOff[j] = rowOff[gTot - 1];
+            for (int j = gTot; j < tileRows; j++) rowOff[rowBase + j] = rowOff[rowBase + gTot - 1];
             // per tap of the sub-problem: its read offset (from the plane's first index) and its index in the whole kernel
-            int[] tapOff = new int[taps], tapK = new int[taps], kst = ShiftedConv.rowMajorStrides(ks);
+            int[] tapOff = new int[taps], tapK = kernelTaps(sp, ks);
             u = new int[n];
             for (int t = 0; t < taps; t++) {
-                int off = 0, kk = 0;
-                for (int i = 0; i < n; i++) {
-                    off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i];
-                    kk += sp.taps[i][u[i]] * kst[i];
-                }
+                int off = 0;
+                for (int i = 0; i < n; i++) off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i];
                 tapOff[t] = off;
-                tapK[t] = kk;
                 for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
             // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
-            koff = Scratch.ints(Scratch.AUX, kc);
-            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[ci * taps + t] = ci * cPlane + tapOff[t];
+            koff = at == null ? Scratch.ints(Scratch.AUX, kc) : at.koff();
+            for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[kBase + ci * taps + t] = ci * cPlane + tapOff[t];
             // few (image, group) items: each image split along its first grid axis, so that every thread has work
             int items = batch * groups, want = 4 * Threads.threads();
             // read in place (nothing copied per item) with several blocks of output channels: split by those instead, so
@@ -353,13 +505,18 @@ final class ChannelLanesConv {
             parts = items >= want || byChannels ? 1 : Math.min(grid[0], (want + items - 1) / items);
             block = Math.max(1, blockFloats / kb / m) * m;
             // weights [group][block][k = (c, tap)][kb], rows past og zero; by all threads when they are big
+            if (packed != null) {
+                wp = packed;
+                wBase = packedBase;
+                return;
+            }
+            wBase = 0;
             wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
             boolean whole = everyTap(taps, kTaps, tapK);
             long elements = (long) groups * blocks * kc * kb;
             Threads.parallelFor(groups * blocks, elements >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, gb -> {
                 int g = gb / blocks, b = gb % blocks;
                 if (whole) packBlock(gk, lanes, w, g, b, og, kc, kb, blocks, wp);
-                else if (all != null) copyTaps(all, g, b, kTaps, tapK, wp);
                 else packTaps(w, g, b, kTaps, tapK, wp);
             });
         }
@@ -369,14 +526,6 @@ final class ChannelLanesConv {
             if (taps != kTaps) return false;
             for (int t = 0; t < taps; t++) if (tapK[t] != t) return false;
             return true;
-        }
-
-        /** Block {@code b} of group {@code g} from every tap's packed weights ({@link #packAllTaps}): one row of {@code kb} per step. */
-        private void copyTaps(float[] all, int g, int b, int kTaps, int[] tapK, float[] dst) {
-            int base = (g * blocks + b) * kc * kb, from = (g * blocks + b) * cg * kTaps * kb;
-            for (int ci = 0; ci < cg; ci++) {
-                for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (ci * taps + t) * kb, kb);
-            }
         }
 
         /** Block {@code b} of group {@code g} for a sub-problem with some of the kernel's taps (an output phase): one by one. */
@@ -405,8 +554,13 @@ final class ChannelLanesConv {
          * {@code (it / channelParts) % parts} (a range of the first grid axis) of image and group {@code it / channelParts / parts}.
          */
         private void item(int it, float[] x, float[] out) {
-            int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts, img = ig / groups, g = ig % groups;
-            int b0 = (int) ((long) blocks * cp / channelParts), b1 = (int) ((long) blocks * (cp + 1) / channelParts);
+            int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
+            work(ig / groups, ig % groups, part, parts, cp, channelParts, x, out);
+        }
+
+        /** Image {@code img}, group {@code g}: part {@code part} of {@code parts} of the first grid axis, channel part {@code cp} of {@code cps}. */
+        void work(int img, int g, int part, int parts, int cp, int cps, float[] x, float[] out) {
+            int b0 = (int) ((long) blocks * cp / cps), b1 = (int) ((long) blocks * (cp + 1) / cps);
             int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
             if (y0 >= y1) return;
             float[] xp = x;
@@ -423,10 +577,10 @@ final class ChannelLanesConv {
             for (int jb = y0 * rowLen; jb < j1; jb += block) {
                 int je = Math.min(j1, jb + block);
                 for (int b = b0; b < b1; b++) {
-                    int wOff = (g * blocks + b) * kc * kb;
+                    int wOff = wBase + (g * blocks + b) * kc * kb;
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);
-                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, j, koff, k0, k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
+                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + k0, kBase + k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
                     int dst = (img * o + g * og + b * kb) * qTot, rows = Math.min(kb, og - b * kb);
                     if (contiguous) store(acc, je - jb, rows, out, dst + jb);
@@ -453,12 +607,35 @@ final class ChannelLanesConv {
          * positions are written together (one float per channel row at a time aliases in the cache when a plane is 4 KB).
          */
         private void scatter(float[] acc, int jb, int je, int rows, float[] out, int dst) {
+            if (pairs) {
+                spread(acc, jb, je, rows, out, dst);
+                return;
+            }
             for (int j0 = jb; j0 < je; j0 += 16) {
                 int j1 = Math.min(je, j0 + 16);
                 for (int ch = 0; ch < rows; ch++) {
                     int d = dst + ch * qTot;
-                    for (int j = j0; j < j1; j++) out[d + posOff[j]] = acc[(j - jb) * kb + ch];
+                    for (int j = j0; j < j1; j++) out[d + posOff[posBase + j]] = acc[(j - jb) * kb + ch];
                 }
+            }
+        }
+
+        /**
+         * {@link #scatter} for phases whose positions are every other output along the last axis (the input gradient of a
+         * stride-2 conv): per run of up to {@code lanes} grid points in one row and {@code lanes} channels, a block transpose
+         * into {@code t[channel][position]}, then vector stores of the even lanes ({@link Tiles#spreadPairs}). The scalar
+         * stores took a third of 64x32x28x28 -> 64 s2's input gradient on one thread.
+         */
+        private void spread(float[] acc, int jb, int je, int rows, float[] out, int dst) {
+            float[] t = Scratch.floats(Scratch.OUT, lanes * lanes);
+            int rowLast = grid[n - 1];
+            for (int j0 = jb; j0 < je; ) {
+                int j1 = Math.min(Math.min(je, (j0 / rowLast + 1) * rowLast), j0 + lanes), cnt = j1 - j0, p = dst + posOff[posBase + j0];
+                for (int ch = 0; ch < rows; ch += lanes) {
+                    transpose(gk, lanes, acc, (j0 - jb) * kb + ch, kb, cnt, t, 0, lanes);
+                    tiles.spreadPairs(t, cnt, out, p + ch * qTot, qTot);
+                }
+                j0 = j1;
             }
         }
 
@@ -535,6 +712,11 @@ final class ChannelLanesConv {
 
         @Override
         public int lanes() { return lanes; }
+
+        @Override
+        public void spreadPairs(float[] t, int cnt, float[] out, int d, int stride) {
+            for (int ch = 0; ch < lanes; ch++) for (int i = 0; i < cnt; i++) out[d + ch * stride + 2 * i] = t[ch * lanes + i];
+        }
 
         @Override
         public void tile(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {

@@ -26,9 +26,14 @@ final class GradInput {
         ConvPlan gp = Planner.gradInputPlan(p);
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        float[] wf = flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize()));
         float[] dx = new float[gp.outputShape().size()];
-        Planner.choose(kern, gp).run(kern, gp, g, wf, dx);
+        Planner.Choice choice = Planner.choose(kern, gp);
+        if (choice.algorithm().equals(ChannelLanesConv.NAME)) {
+            // packs its weights straight from the forward kernel: no flipped copy
+            ChannelLanesConv.runFromForward(kern, gp, g, w, dx);
+        } else {
+            choice.run(kern, gp, g, flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize())), dx);
+        }
         return inInputLayout(p, dx);
     }
 

@@ -190,7 +190,7 @@ public final class Planner {
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);
-        if (ChannelLanesConv.first(p) && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
+        if (ChannelLanesConv.first(k, p) && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
         if (GemmConv.suits(p, subs)) {
             boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
             long cols = subs.get(0).gridSize() * (across ? p.outBatch() : 1);
@@ -237,7 +237,7 @@ public final class Planner {
     }
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {
-        return new Choice("channel-lanes", () -> {
+        return new Choice(ChannelLanesConv.NAME, () -> {
             int og = p.outChannels() / p.featureGroups();
             int nv = ChannelLanesConv.vectors(og, k.lanes());
             int[] q = p.outSize();

@@ -6,6 +6,7 @@ w = out.append
 w("""package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,9 +19,23 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelLanesVector implements ChannelLanesConv.Tiles {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** The even lanes: where {@code expand} puts a vector's first half. */
+    private static final VectorMask<Float> EVEN = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
 
     @Override
     public int lanes() { return L; }
+
+    @Override
+    public void spreadPairs(float[] t, int cnt, float[] out, int d, int stride) {
+        int half = L / 2;
+        VectorMask<Float> lo = EVEN.and(S.indexInRange(0, 2 * cnt)), hi = EVEN.and(S.indexInRange(0, 2 * (cnt - half)));
+        for (int ch = 0; ch < L; ch++) {
+            FloatVector v = FloatVector.fromArray(S, t, ch * L);
+            int o = d + ch * stride;
+            v.expand(EVEN).intoArray(out, o, lo);
+            if (cnt > half) v.slice(half).expand(EVEN).intoArray(out, o + L, hi);
+        }
+    }
 
     @Override
     public void tile(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {

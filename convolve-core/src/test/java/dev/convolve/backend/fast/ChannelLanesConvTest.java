@@ -91,6 +91,7 @@ class ChannelLanesConvTest {
         assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
                 || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason());
         assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
+        assertEquals(cl, FAST.explainGradInput(plan(32, 128, 28, 28, 128, 3, 2, 1)).algorithm(), "stride 2, 128 input channels: paired phases before batch-lanes");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 1, 2, 0)).algorithm(),
                 "input gradient of a strided 1x1 conv");
     }
@@ -114,7 +115,9 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
         assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
         assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile: the conv matrix");
-        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "a batch of 64: batch-lanes first");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 32, 28, 28, 64, 3, 2, 1)).algorithm(), "a batch of 64, 32 input channels: batch-lanes first");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "a batch of 64, 64 input channels: batch-lanes first");
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 3, 1)).algorithm(), "stride 3: no paired phases, batch-lanes first");
     }
 
     /**
@@ -142,6 +145,36 @@ class ChannelLanesConvTest {
             FastGradPropertyTest.checkInput(FAST, cs);
         } finally {
             ChannelLanesConv.force = false;
+        }
+    }
+
+    /**
+     * Input gradients of stride-2 convs with whole vectors of input channels per group (16 to 80), the case whose output
+     * phases interleave by twos and are stored by vector transposes and even-lane stores ({@code Job.spread}): runs cut by
+     * grid rows, by the end of a position block (one tile per block in a third of the tries) and at any count up to 16;
+     * odd and even sizes, padding on one side, kernel dilation, groups; vector and scalar tiles, against the reference.
+     */
+    @Property(tries = 60)
+    void stride2InputGradientsMatchReference(@ForAll long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int[] cs = {16, 32, 48, 64, 80};
+        int groups = r.nextInt(4) == 0 ? 2 : 1, c = cs[r.nextInt(cs.length)] * groups, o = (1 + r.nextInt(40)) * groups, batch = 1 + r.nextInt(3);
+        int h = 3 + r.nextInt(34), w = 3 + r.nextInt(34), k = 1 + r.nextInt(5), d = r.nextInt(4) == 0 ? 2 : 1;
+        int padLo = r.nextInt(k), padHi = r.nextInt(3) == 0 ? 0 : r.nextInt(k);
+        ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {2, 2}).withKernelDilation(new int[] {d, 1})
+                .withPadding(Padding.explicit(new int[] {padLo, padHi}, new int[] {padHi, padLo})).withFeatureGroupSize(groups);
+        RandomConvCase cs2 = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, h, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c / groups, k, k}), opt);
+        if (cs2 == null) return;
+        int savedBlock = ChannelLanesConv.blockFloats;
+        if (seed % 3 == 0) ChannelLanesConv.blockFloats = 1;
+        ChannelLanesConv.force = true;
+        try {
+            FastGradPropertyTest.checkInput(FAST, cs2);
+            FastGradPropertyTest.checkInput(SCALAR, cs2);
+        } finally {
+            ChannelLanesConv.force = false;
+            ChannelLanesConv.blockFloats = savedBlock;
         }
     }
 
@@ -176,7 +209,7 @@ class ChannelLanesConvTest {
     @Property(tries = 8)
     void bigWeightsMatchReference(@ForAll long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        int og = r.nextBoolean() ? 64 : 128, c = 60 + r.nextInt(30), h = 5 + r.nextInt(8), w = 5 + r.nextInt(8);
+        int og = r.nextBoolean() ? 64 : 128, c = r.nextBoolean() ? 64 + 16 * r.nextInt(3) : 60 + r.nextInt(30), h = 5 + r.nextInt(8), w = 5 + r.nextInt(8);
         org.junit.jupiter.api.Assertions.assertTrue((long) og * c * 9 >= GemmConv.PARALLEL_PACK);
         ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {2, 2}).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
         RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {1 + r.nextInt(2), c, h, w}),
@@ -186,6 +219,8 @@ class ChannelLanesConvTest {
         try {
             FastConvPropertyTest.check(FAST, cs);
             FastConvPropertyTest.check(SCALAR, cs);
+            // its input gradient: every phase's weights packed straight from this kernel by all threads
+            FastGradPropertyTest.checkInput(FAST, cs);
         } finally {
             ChannelLanesConv.force = false;
         }
