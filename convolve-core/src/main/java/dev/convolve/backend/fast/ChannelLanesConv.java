@@ -170,11 +170,7 @@ final class ChannelLanesConv {
     }
 
     static boolean readsInPlace(SubProblem sp, int[] in) {
-        for (int i = 0; i < sp.n; i++) {
-            int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
-            for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
-            if (lowOff < 0 || (sp.grid[i] - 1) * sp.stride[i] + highOff >= in[i]) return false;
-        }
+        for (int i = 0; i < sp.n; i++) if (lowOffset(sp, i) < 0 || planeEnd(sp, i) > in[i]) return false;
         return true;
     }
 
@@ -262,16 +258,24 @@ final class ChannelLanesConv {
         float[] packed = Scratch.floats(Scratch.PACK, base[np]);
         packer.pack(packed, base, tapK);
         int[] rowOff = Scratch.ints(Scratch.TILE, rowBase[np]), posOff = Scratch.ints(Scratch.OUT, posBase[np]), koff = Scratch.ints(Scratch.AUX, kBase[np]);
+        // the padded plane that covers every phase's reads: each item copies an image into it once for all phases
+        int n = p.spatialRank();
+        int[][] plane = new int[2][n];
+        for (int i = 0; i < n; i++) {
+            int lo = Integer.MAX_VALUE, end = Integer.MIN_VALUE;
+            for (SubProblem sp : subs) { lo = Math.min(lo, lowOffset(sp, i)); end = Math.max(end, planeEnd(sp, i)); }
+            plane[0][i] = lo;
+            plane[1][i] = end - lo;
+        }
         Job[] jobs = new Job[np];
         long work = 0;
-        boolean inPlace = true;
         int minGrid = Integer.MAX_VALUE;
         for (int s = 0; s < np; s++) {
-            jobs[s] = new Job(kern, p, subs.get(s), null, packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s]));
+            jobs[s] = new Job(kern, p, subs.get(s), null, packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s], plane));
             work += (long) jobs[s].batch * jobs[s].o * jobs[s].gTot * jobs[s].kc;
-            inPlace &= jobs[s].inPlace;
             minGrid = Math.min(minGrid, jobs[s].grid[0]);
         }
+        boolean inPlace = jobs[0].inPlace;
         // the split of Job's constructor, with one count of parts for every phase
         int batch = p.outBatch(), items = batch * groups, want = 4 * Threads.threads();
         boolean byChannels = items < want && inPlace && blocks >= 2;
@@ -279,12 +283,30 @@ final class ChannelLanesConv {
         int parts = items >= want || byChannels ? 1 : Math.min(minGrid, (want + items - 1) / items);
         Threads.parallelFor(items * parts * channelParts, ShiftedConv.threadsFor(work), it -> {
             int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
-            for (Job j : jobs) j.work(ig / groups, ig % groups, part, parts, cp, channelParts, x, out);
+            float[] xp = inPlace ? x : jobs[0].fillShared(ig / groups, ig % groups, part, parts, jobs, x);
+            for (Job j : jobs) j.work(ig / groups, ig % groups, part, parts, cp, channelParts, x, xp, out);
         });
     }
 
-    /** Where a phase's offsets live in arrays shared by every phase ({@link #runPhases}). */
-    record Offsets(int[] rowOff, int rowBase, int[] posOff, int posBase, int[] koff, int kBase) {}
+    /**
+     * Where a phase's offsets live in arrays shared by every phase ({@link #runPhases}), and the padded plane they all read:
+     * {@code plane[0]} its first input index per axis, {@code plane[1]} its size.
+     */
+    record Offsets(int[] rowOff, int rowBase, int[] posOff, int posBase, int[] koff, int kBase, int[][] plane) {}
+
+    /** The smallest input index any tap of {@code sp} reads along axis {@code i}. */
+    static int lowOffset(SubProblem sp, int i) {
+        int low = Integer.MAX_VALUE;
+        for (int a : sp.offset[i]) low = Math.min(low, a);
+        return low;
+    }
+
+    /** One past the largest input index any tap of {@code sp} reads along axis {@code i}. */
+    static int planeEnd(SubProblem sp, int i) {
+        int high = Integer.MIN_VALUE;
+        for (int a : sp.offset[i]) high = Math.max(high, a);
+        return (sp.grid[i] - 1) * sp.stride[i] + high + 1;
+    }
 
     /** Block {@code gb = g*blocks + b}'s rows of one phase (its taps {@code tapK}) from {@link #packAllTaps}'s every-tap layout. */
     private static void copyTaps(Kernels kern, float[] all, int gb, int cg, int kTaps, int kb, int[] tapK, float[] dst, int base) {
@@ -442,15 +464,22 @@ final class ChannelLanesConv {
             int kTaps = ShiftedConv.product(ks);
             kc = cg * taps;
             // the padded planes span exactly the input indices the taps read; in place when those all lie inside the input
-            pd = new int[n];
-            first = new int[n];
-            for (int i = 0; i < n; i++) {
-                int lowOff = Integer.MAX_VALUE, highOff = Integer.MIN_VALUE;
-                for (int a : sp.offset[i]) { lowOff = Math.min(lowOff, a); highOff = Math.max(highOff, a); }
-                first[i] = lowOff;
-                pd[i] = (grid[i] - 1) * stride[i] + highOff - lowOff + 1;
+            if (at != null && at.plane() != null) {
+                // one padded plane for every phase (runPhases fills it once per item)
+                first = at.plane()[0];
+                pd = at.plane()[1];
+                boolean inside = true;
+                for (int i = 0; i < n; i++) inside &= first[i] >= 0 && first[i] + pd[i] <= in[i];
+                inPlace = inside;
+            } else {
+                pd = new int[n];
+                first = new int[n];
+                for (int i = 0; i < n; i++) {
+                    first[i] = lowOffset(sp, i);
+                    pd[i] = planeEnd(sp, i) - first[i];
+                }
+                inPlace = readsInPlace(sp, in);
             }
-            inPlace = readsInPlace(sp, in);
             contiguous = sp.coversOutput(q);
             pairs = !contiguous && sp.step[n - 1] == 2 && og % lanes == 0;
             pst = ShiftedConv.rowMajorStrides(pd);
@@ -555,22 +584,50 @@ final class ChannelLanesConv {
          */
         private void item(int it, float[] x, float[] out) {
             int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
-            work(ig / groups, ig % groups, part, parts, cp, channelParts, x, out);
+            work(ig / groups, ig % groups, part, parts, cp, channelParts, x, null, out);
         }
 
-        /** Image {@code img}, group {@code g}: part {@code part} of {@code parts} of the first grid axis, channel part {@code cp} of {@code cps}. */
-        void work(int img, int g, int part, int parts, int cp, int cps, float[] x, float[] out) {
+        /** The padded rows {@code [r0, r1)} that part {@code part} of {@code parts} reads (empty when the part has no grid rows). */
+        private int[] fillRows(int part, int parts) {
+            int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
+            return y0 >= y1 ? null : new int[] {y0 * stride[0], (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0]};
+        }
+
+        /** The padded plane shared by {@code jobs} (this one's geometry): the rows every job's part reads, copied once. */
+        float[] fillShared(int img, int g, int part, int parts, Job[] jobs, float[] x) {
+            int r0 = Integer.MAX_VALUE, r1 = Integer.MIN_VALUE;
+            for (Job j : jobs) {
+                int[] r = j.fillRows(part, parts);
+                if (r != null) { r0 = Math.min(r0, r[0]); r1 = Math.max(r1, r[1]); }
+            }
+            float[] xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
+            if (r0 >= r1) return xp;
+            int xBase = (img * c + g * cg) * xPlane;
+            touchRows(x, xBase, r0, r1);
+            fill(x, xBase, xp, r0, r1);
+            return xp;
+        }
+
+        /**
+         * Image {@code img}, group {@code g}: part {@code part} of {@code parts} of the first grid axis, channel part {@code cp} of
+         * {@code cps}; {@code filled}: the padded plane already copied for this item ({@link #fillShared}), or null.
+         */
+        void work(int img, int g, int part, int parts, int cp, int cps, float[] x, float[] filled, float[] out) {
             int b0 = (int) ((long) blocks * cp / cps), b1 = (int) ((long) blocks * (cp + 1) / cps);
             int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
             if (y0 >= y1) return;
             float[] xp = x;
             int xBase = (img * c + g * cg) * xPlane;
             if (!inPlace) {
-                xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-                int r0 = y0 * stride[0], r1 = (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0];
-                touchRows(x, xBase, r0, r1);
-                fill(x, xBase, xp, r0, r1);
                 xBase = 0;
+                if (filled != null) {
+                    xp = filled;
+                } else {
+                    xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
+                    int[] r = fillRows(part, parts);
+                    touchRows(x, (img * c + g * cg) * xPlane, r[0], r[1]);
+                    fill(x, (img * c + g * cg) * xPlane, xp, r[0], r[1]);
+                }
             }
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
             int j1 = y1 * rowLen;
