@@ -238,9 +238,10 @@ final class ChannelLanesConv {
 
     /**
      * Output phases (input dilation: the input gradient of a strided conv) together: an item (image, group, part) runs every
-     * phase in turn, so that the output lines the phases share (their positions interleave) are still cached when the next
-     * phase writes its floats into them. One phase after the other over all images wrote each line once per phase from
-     * memory (the scattered stores were a third of 64x32x28x28 -> 64 s2's input gradient on one thread).
+     * phase in turn over one padded plane that covers every phase's reads, copied once per item (each phase copied its own
+     * before: four copies per image for stride 2; 8x128x28x28 -> 256 3x3 s2's input gradient on one thread 10.1-10.2 ->
+     * 9.7 ms). The phases also write the output lines they share while those are cached, but that alone measured no faster
+     * (64x32x28x28 -> 64: 9.2-9.4 against 9.5-10.1 ms).
      */
     private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
         int np = subs.size(), lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
@@ -587,18 +588,21 @@ final class ChannelLanesConv {
             work(ig / groups, ig % groups, part, parts, cp, channelParts, x, null, out);
         }
 
-        /** The padded rows {@code [r0, r1)} that part {@code part} of {@code parts} reads (empty when the part has no grid rows). */
-        private int[] fillRows(int part, int parts) {
+        /** The first padded row that part {@code part} of {@code parts} reads (with {@link #fillEnd}; no rows when not below it). */
+        private int fillStart(int part, int parts) { return (int) ((long) grid[0] * part / parts) * stride[0]; }
+
+        /** One past the last padded row that part {@code part} of {@code parts} reads. */
+        private int fillEnd(int part, int parts) {
             int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
-            return y0 >= y1 ? null : new int[] {y0 * stride[0], (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0]};
+            return y0 >= y1 ? Integer.MIN_VALUE : (y1 - 1) * stride[0] + pd[0] - (grid[0] - 1) * stride[0];
         }
 
         /** The padded plane shared by {@code jobs} (this one's geometry): the rows every job's part reads, copied once. */
         float[] fillShared(int img, int g, int part, int parts, Job[] jobs, float[] x) {
             int r0 = Integer.MAX_VALUE, r1 = Integer.MIN_VALUE;
             for (Job j : jobs) {
-                int[] r = j.fillRows(part, parts);
-                if (r != null) { r0 = Math.min(r0, r[0]); r1 = Math.max(r1, r[1]); }
+                int e = j.fillEnd(part, parts);
+                if (e != Integer.MIN_VALUE) { r0 = Math.min(r0, j.fillStart(part, parts)); r1 = Math.max(r1, e); }
             }
             float[] xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
             if (r0 >= r1) return xp;
@@ -624,9 +628,9 @@ final class ChannelLanesConv {
                     xp = filled;
                 } else {
                     xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-                    int[] r = fillRows(part, parts);
-                    touchRows(x, (img * c + g * cg) * xPlane, r[0], r[1]);
-                    fill(x, (img * c + g * cg) * xPlane, xp, r[0], r[1]);
+                    int r0 = fillStart(part, parts), r1 = fillEnd(part, parts);
+                    touchRows(x, (img * c + g * cg) * xPlane, r0, r1);
+                    fill(x, (img * c + g * cg) * xPlane, xp, r0, r1);
                 }
             }
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
