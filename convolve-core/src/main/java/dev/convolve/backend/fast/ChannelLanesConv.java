@@ -240,8 +240,8 @@ final class ChannelLanesConv {
      * Output phases (input dilation: the input gradient of a strided conv) together: an item (image, group, part) runs every
      * phase in turn over one padded plane that covers every phase's reads, copied once per item (each phase copied its own
      * before: four copies per image for stride 2; 8x128x28x28 -> 256 3x3 s2's input gradient on one thread 10.1-10.2 ->
-     * 9.7 ms). The phases also write the output lines they share while those are cached, but that alone measured no faster
-     * (64x32x28x28 -> 64: 9.2-9.4 against 9.5-10.1 ms).
+     * 9.7 ms). The phases also write the output lines they share while those are cached; that alone measured little if
+     * anything (64x32x28x28 -> 64: 9.2-9.4 against 9.5-10.1 ms, two JVMs each).
      */
     private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
         int np = subs.size(), lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
