@@ -179,17 +179,18 @@ final class ChannelLanesConv {
 
     /**
      * True when {@link Planner} asks this engine before the GEMM and batch engines: 1x1 kernels (strided, the input
-     * gradients of strided ones, or small planes), and the input gradients of 2-D stride-2 convs with 128+ output
-     * channels per group, whose phases interleave by twos ({@link Job#spread}). Measured 2026-11-24 on one thread (CPU
-     * time, the builds alternating) against batch-lanes, which the batch of 32+ chose before: 32x128x28x28 -> 128 3x3 s2
-     * 21.8-22.1 against 22.7-23.2 ms. Left to the batch engines: 64 output channels (64x64x14x14 -> 128 3x3 s2: 6.36-6.54
-     * against 6.22-6.24 ms) and 32 (64x32x28x28 -> 64 3x3 s2, two threads: 4.26 against 3.75 ms).
+     * gradients of strided ones, or small planes), and the input gradients of 2-D stride-2 convs with 64+ output channels
+     * per group (4 vectors: the 7-position tile), whose phases interleave by twos ({@link Job#spread}) and share one padded
+     * plane. Measured 2026-11-24 against batch-lanes, which the batch of 32+ chose before (same JVM, alternating, median
+     * of 5): 32x128x28x28 -> 128 3x3 s2 21.8-22.1 against 22.7-23.2 ms on one thread; 64x64x14x14 -> 128 3x3 s2 5.65-5.76
+     * against 6.32-6.49 ms on one thread, 2.98-3.02 against 3.46-3.49 ms on two. Left to the batch engines: 32 output
+     * channels (tiles of 12 positions; 64x32x28x28 -> 64 3x3 s2: 6.93-6.94 against 6.25-6.44 ms on one thread).
      */
     static boolean first(Kernels k, ConvPlan p) { return pointwise(p) || pairedPhases(p, p.outChannels() / p.featureGroups(), k.lanes()); }
 
-    /** A 2-D input gradient of a stride-2 conv (input dilation 2, unit stride) with {@code og >= 8*lanes} output channels per group. */
+    /** A 2-D input gradient of a stride-2 conv (input dilation 2, unit stride) with {@code og >= 4*lanes} output channels per group. */
     static boolean pairedPhases(ConvPlan p, int og, int lanes) {
-        if (p.spatialRank() != 2 || og < 8 * lanes) return false;
+        if (p.spatialRank() != 2 || og < 4 * lanes) return false;
         for (int i = 0; i < 2; i++) if (p.inputDilation()[i] != 2 || p.strides()[i] != 1) return false;
         return true;
     }
