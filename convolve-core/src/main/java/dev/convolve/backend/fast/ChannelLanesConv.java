@@ -12,10 +12,9 @@ import dev.convolve.plan.ConvPlan;
  * tap reads the padding), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
  * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m}
  * positions times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv}
- * weight vectors per step; a tile inside one output row of a 2-D conv whose first or last rows read padding leaves out
- * the tap rows that read only padding. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB);
+ * weight vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB);
  * over each block the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed
- * into {@code [N][O][Q...]} by 16x16 block transposes (an output phase's positions are stored at their interleaved places). Items are
+ * into {@code [N][O][Q...]} by 16x16 block transposes (an output phase's positions are stored one by one). Items are
  * (image, group, part): with fewer (image, group) pairs than four per thread, each image is split along its first
  * output axis and each part copies only the input rows it reads, or, when the input is read in place and there are
  * several blocks of output channels, into ranges of those blocks (each part then reads only its blocks' weights).
@@ -34,12 +33,6 @@ final class ChannelLanesConv {
         int lanes();
 
         void tile(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add);
-
-        /**
-         * {@link #tile} over some reduction steps only: {@code k = ks[i]} for {@code i0 <= i < i1}, input at
-         * {@code koff[k]}, weights at {@code w[wBase + k*nv*L ..]} (the steps whose taps read only padding left out).
-         */
-        void tileSome(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int[] ks, int i0, int i1, float[] w, int wBase, float[] c, int cOff, boolean add);
 
         /**
          * Every other output position: {@code out[d + ch*stride + 2*i] = t[ch*L + i]} for the {@code L = lanes()} channel
@@ -438,19 +431,6 @@ final class ChannelLanesConv {
         final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
         final int kChunk, wBase, rowBase, posBase, kBase;
-        /**
-         * 2-D sub-problems with padding: per grid row, the bit set of its tap rows (indices into {@code sp.taps[0]}) that read
-         * the input; {@code someSteps[mask]}: the reduction steps (indices into {@link #koff}) of those tap rows, for the masks
-         * that leave some out (null when every row reads with every tap row). Register tiles inside one such row skip the
-         * other steps: they would multiply the padding's zeros. Measured 2026-11-24 on one thread (CPU time, same build with
-         * and without, alternating JVMs): 5x5 16x128x14x14 -> 128 23.4-23.8 -> 21.7-21.8 ms, 3x3 s2 8x256x14x14 -> 512
-         * 9.12-9.25 -> 8.77-8.96 ms, 64x64x14x14 -> 128 4.84 -> 4.71-4.76 ms, 64x32x28x28 -> 64 5.23-5.35 -> 5.16-5.17 ms;
-         * two threads, 7x7 8x64x28x28 -> 64 12.2 -> 11.6-11.7 ms. The step lists cost {@code cg * taps} ints per distinct
-         * mask and call.
-         */
-        final int[] rowMask;
-        final int[][] someSteps;
-        final int stepsPerChannelRow;
         final boolean inPlace, contiguous, pairs;
 
         /**
@@ -546,26 +526,6 @@ final class ChannelLanesConv {
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
             koff = at == null ? Scratch.ints(Scratch.AUX, kc) : at.koff();
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[kBase + ci * taps + t] = ci * cPlane + tapOff[t];
-            // tap rows that read only padding, per grid row (2-D only)
-            int tr = n == 2 ? sp.taps[0].length : 0, full = (1 << Math.min(tr, 30)) - 1;
-            int[] masks = null;
-            int[][] some = null;
-            if (tr > 1 && tr <= 30) {
-                for (int y = 0; y < grid[0]; y++) {
-                    int mk = 0;
-                    for (int ur = 0; ur < tr; ur++) {
-                        int r = y * stride[0] + sp.offset[0][ur];
-                        if (r >= 0 && r < in[0]) mk |= 1 << ur;
-                    }
-                    if (mk == 0 || mk == full) continue;
-                    if (masks == null) { masks = new int[grid[0]]; java.util.Arrays.fill(masks, full); some = new int[full + 1][]; }
-                    masks[y] = mk;
-                    if (some[mk] == null) some[mk] = stepsOf(mk, tr, taps, cg, kBase);
-                }
-            }
-            rowMask = masks;
-            someSteps = some;
-            stepsPerChannelRow = tr > 0 ? taps / tr : taps;
             // few (image, group) items: each image split along its first grid axis, so that every thread has work
             int items = batch * groups, want = 4 * Threads.threads();
             // read in place (nothing copied per item) with several blocks of output channels: split by those instead, so
@@ -590,17 +550,6 @@ final class ChannelLanesConv {
                 if (whole) packBlock(gk, lanes, w, g, b, og, kc, kb, blocks, wp);
                 else packTaps(w, g, b, kTaps, tapK, wp);
             });
-        }
-
-        /** The reduction steps ({@code kBase + c*taps + t}) whose tap row {@code t / (taps/tr)} is in {@code mask}, in order. */
-        private static int[] stepsOf(int mask, int tr, int taps, int cg, int kBase) {
-            int perRow = taps / tr, rows = Integer.bitCount(mask);
-            int[] ks = new int[cg * rows * perRow];
-            int i = 0;
-            for (int ci = 0; ci < cg; ci++) {
-                for (int t = 0; t < taps; t++) if ((mask >> (t / perRow) & 1) != 0) ks[i++] = kBase + ci * taps + t;
-            }
-            return ks;
         }
 
         /** Whether a sub-problem's taps are all the kernel's taps, in order (its weights are the kernel's rows as they are). */
@@ -638,15 +587,6 @@ final class ChannelLanesConv {
         private void item(int it, float[] x, float[] out) {
             int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
             work(ig / groups, ig % groups, part, parts, cp, channelParts, x, null, out);
-        }
-
-        /**
-         * The tap rows that a register tile from grid point {@code j} reads with, when it lies in one grid row that skips some
-         * ({@link #rowMask}), else 0 (every step).
-         */
-        private int tileMask(int j) {
-            int y0 = j / rowLen, y1 = Math.min(gTot - 1, j + m - 1) / rowLen;
-            return y0 == y1 && someSteps[rowMask[y0]] != null ? rowMask[y0] : 0;
         }
 
         /** The first padded row that part {@code part} of {@code parts} reads (with {@link #fillEnd}; no rows when not below it). */
@@ -702,16 +642,7 @@ final class ChannelLanesConv {
                     int wOff = wBase + (g * blocks + b) * kc * kb;
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);
-                        for (int j = jb; j < je; j += m) {
-                            int mk = rowMask == null ? 0 : tileMask(j);
-                            if (mk == 0) {
-                                tiles.tile(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + k0, kBase + k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
-                            } else {
-                                // chunks hold whole channels, and each channel has stepsPerChannelRow steps per tap row in the mask
-                                int per = Integer.bitCount(mk) * stepsPerChannelRow, c0 = k0 / taps, c1 = k1 / taps;
-                                tiles.tileSome(nv, m, xp, xBase, rowOff, rowBase + j, koff, someSteps[mk], c0 * per, c1 * per, wp, wOff - kBase * kb, acc, (j - jb) * kb, k0 > 0);
-                            }
-                        }
+                        for (int j = jb; j < je; j += m) tiles.tile(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + k0, kBase + k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                     }
                     int dst = (img * o + g * og + b * kb) * qTot, rows = Math.min(kb, og - b * kb);
                     if (contiguous) store(acc, je - jb, rows, out, dst + jb);
@@ -847,20 +778,6 @@ final class ChannelLanesConv {
         @Override
         public void spreadPairs(float[] t, int cnt, float[] out, int d, int stride) {
             for (int ch = 0; ch < lanes; ch++) for (int i = 0; i < cnt; i++) out[d + ch * stride + 2 * i] = t[ch * lanes + i];
-        }
-
-        @Override
-        public void tileSome(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int[] ks, int i0, int i1, float[] w, int wBase, float[] c, int cOff, boolean add) {
-            int kb = nv * lanes;
-            if (!add) java.util.Arrays.fill(c, cOff, cOff + m * kb, 0f);
-            for (int i = i0; i < i1; i++) {
-                int k = ks[i], wi = wBase + k * kb, o = koff[k];
-                for (int r = 0; r < m; r++) {
-                    float a = x[xBase + rowOff[ro + r] + o];
-                    int ci = cOff + r * kb;
-                    for (int j = 0; j < kb; j++) c[ci + j] += a * w[wi + j];
-                }
-            }
         }
 
         @Override

@@ -45,32 +45,16 @@ for nv, m in TILES:
 w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors");
         }
     }
-
-    @Override
-    public void tileSome(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int[] ks, int i0, int i1, float[] w, int wBase, float[] c, int cOff, boolean add) {
-        switch (nv * 100 + m) {""")
-for nv, m in TILES:
-    w(f"            case {nv * 100 + m} -> s{nv}x{m}(x, xBase, rowOff, ro, koff, ks, i0, i1, w, wBase, c, cOff, add);")
-w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors");
-        }
-    }
 """)
-for nv, m, some in [(nv, m, some) for nv, m in TILES for some in (False, True)]:
-    if some:
-        w(f"    private static void s{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int[] ks, int i0, int i1, float[] w, int wBase, float[] c, int cOff, boolean add) {{")
-    else:
-        w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
+for nv, m in TILES:
+    w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
     for i in range(m):
         w(f"        int x{i} = xBase + rowOff[ro + {i}];")
     for i in range(m):
         for v in range(nv):
             w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
-    if some:
-        w("        for (int i = i0; i < i1; i++) {")
-        w("            int k = ks[i], o = koff[k], wi = wBase + k * " + str(nv) + " * L;")
-    else:
-        w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
-        w("            int o = koff[k];")
+    w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
+    w("            int o = koff[k];")
     for v in range(nv):
         w(f"            FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
     for i in range(m):
