@@ -214,22 +214,42 @@ final class ChannelLanesConv {
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         java.util.List<SubProblem> subs = SubProblem.of(p);
+        Layout l = Layout.of(kern, p);
         if (subs.size() == 1) {
-            new Job(kern, p, subs.get(0), w, null, 0, null).run(x, out);
+            // one sub-problem: its weights straight from the kernel (by block transposes when it has every tap in order)
+            GemmKernels gk = GemmKernels.of(kern);
+            runPhases(kern, p, subs, x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[1]),
+                    gb -> packTaps(gk, l, w, gb, tapK[0], packed)));
             return;
         }
         // output phases (input dilation) take some taps each: pack every tap once, and copy each phase's rows from it
-        float[] all = packAllTaps(kern, p, w);
+        float[] all = packAllTaps(kern, l, w);
         runPhases(kern, p, subs, x, out, (packed, base, tapK) -> {
-            int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
-            int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kTaps = (int) Canonical.product(p.kernelSize());
             for (int s = 0; s < tapK.length; s++) {
-                int taps = tapK[s].length, from = s;
-                Threads.parallelFor(groups * blocks, (long) base[tapK.length] >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
-                        gb -> copyTaps(kern, all, gb, cg, kTaps, kb, tapK[from], packed, base[from] + gb * cg * taps * kb));
+                int from = s;
+                Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[tapK.length]),
+                        gb -> copyTaps(kern, l, all, gb, tapK[from], packed, base[from] + gb * l.cg() * tapK[from].length * l.kb()));
             }
         });
     }
+
+    /**
+     * The channel blocking of a plan: {@code lanes} per vector, {@code groups}, {@code og} output and {@code cg} input
+     * channels per group, {@code kb} output channels per block ({@code nv} whole vectors) and {@code blocks} blocks per
+     * group, {@code kTaps} taps in the kernel.
+     */
+    record Layout(int lanes, int groups, int og, int cg, int kb, int blocks, int kTaps) {
+        static Layout of(Kernels kern, ConvPlan p) {
+            int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, kb = vectors(og, lanes) * lanes;
+            return new Layout(lanes, groups, og, p.kernelChannels(), kb, (og + kb - 1) / kb, (int) Canonical.product(p.kernelSize()));
+        }
+
+        /** Floats of packed weights with {@code taps} taps per input channel ({@code [group][block][c][tap][kb]}). */
+        int packedFloats(int taps) { return groups * blocks * cg * taps * kb; }
+    }
+
+    /** Threads for packing {@code floats} weights: all of them when the weights are big. */
+    private static int packThreads(long floats) { return floats >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1; }
 
     /** Packs every phase's weights into {@code packed}, phase {@code s} at {@code base[s]}, given each phase's kernel taps. */
     @FunctionalInterface
@@ -245,14 +265,14 @@ final class ChannelLanesConv {
      * anything (64x32x28x28 -> 64: 9.2-9.4 against 9.5-10.1 ms, two JVMs each).
      */
     private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
-        int np = subs.size(), lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, cg = p.kernelChannels();
-        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, m = rows(vectors(og, lanes));
+        Layout l = Layout.of(kern, p);
+        int np = subs.size(), groups = l.groups(), cg = l.cg(), blocks = l.blocks(), m = rows(l.kb() / l.lanes());
         int[][] tapK = new int[np][];
         int[] base = new int[np + 1], rowBase = new int[np + 1], posBase = new int[np + 1], kBase = new int[np + 1];
         for (int s = 0; s < np; s++) {
             SubProblem sp = subs.get(s);
             tapK[s] = kernelTaps(sp, p.kernelSize());
-            base[s + 1] = base[s] + groups * blocks * cg * tapK[s].length * kb;
+            base[s + 1] = base[s] + l.packedFloats(tapK[s].length);
             rowBase[s + 1] = rowBase[s] + (int) sp.gridSize() + m - 1;
             posBase[s + 1] = posBase[s] + (int) sp.gridSize();
             kBase[s + 1] = kBase[s] + cg * tapK[s].length;
@@ -273,12 +293,14 @@ final class ChannelLanesConv {
         long work = 0;
         int minGrid = Integer.MAX_VALUE;
         for (int s = 0; s < np; s++) {
-            jobs[s] = new Job(kern, p, subs.get(s), null, packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s], plane));
+            jobs[s] = new Job(kern, p, subs.get(s), packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s], plane));
             work += (long) jobs[s].batch * jobs[s].o * jobs[s].gTot * jobs[s].kc;
             minGrid = Math.min(minGrid, jobs[s].grid[0]);
         }
         boolean inPlace = jobs[0].inPlace;
-        // the split of Job's constructor, with one count of parts for every phase
+        // few (image, group) items: each image split along its first grid axis, so that every thread has work; or, read in
+        // place (nothing copied per item) with several blocks of output channels, by those blocks instead, so that each item
+        // reads only its blocks' weights (one image 512 -> 512 1x1 at 7x7: seven row parts read all 1 MB of weights each)
         int batch = p.outBatch(), items = batch * groups, want = 4 * Threads.threads();
         boolean byChannels = items < want && inPlace && blocks >= 2;
         int channelParts = byChannels ? Math.min(blocks, (want + items - 1) / items) : 1;
@@ -311,8 +333,8 @@ final class ChannelLanesConv {
     }
 
     /** Block {@code gb = g*blocks + b}'s rows of one phase (its taps {@code tapK}) from {@link #packAllTaps}'s every-tap layout. */
-    private static void copyTaps(Kernels kern, float[] all, int gb, int cg, int kTaps, int kb, int[] tapK, float[] dst, int base) {
-        int from = gb * cg * kTaps * kb, taps = tapK.length;
+    private static void copyTaps(Kernels kern, Layout l, float[] all, int gb, int[] tapK, float[] dst, int base) {
+        int cg = l.cg(), kTaps = l.kTaps(), kb = l.kb(), from = gb * cg * kTaps * kb, taps = tapK.length;
         for (int ci = 0; ci < cg; ci++) {
             for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (ci * taps + t) * kb, kb);
         }
@@ -326,20 +348,10 @@ final class ChannelLanesConv {
      * every tap and a copy per phase (24% of 8x256x14x14 -> 512 s2's input gradient on one thread).
      */
     static void runFromForward(Kernels kern, ConvPlan gp, float[] x, float[] wf, float[] out) {
-        java.util.List<SubProblem> subs = SubProblem.of(gp);
-        int lanes = tiles(kern).lanes(), groups = gp.featureGroups(), og = gp.outChannels() / groups, cg = gp.kernelChannels();
-        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kTaps = (int) Canonical.product(gp.kernelSize());
-        PhasePacker packer = (packed, base, tapK) -> Threads.parallelFor(groups * cg, (long) base[tapK.length] >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
-                item -> packFromForward(wf, item / cg, item % cg, og, cg, kTaps, kb, blocks, tapK, base, packed));
-        if (subs.size() > 1) {
-            runPhases(kern, gp, subs, x, out, packer);
-            return;
-        }
-        int[][] tapK = {kernelTaps(subs.get(0), gp.kernelSize())};
-        int[] base = {0, groups * blocks * cg * tapK[0].length * kb};
-        float[] packed = Scratch.floats(Scratch.PACK, base[1]);
-        packer.pack(packed, base, tapK);
-        new Job(kern, gp, subs.get(0), null, packed, 0, null).run(x, out);
+        Layout l = Layout.of(kern, gp);
+        int cg = l.cg();
+        runPhases(kern, gp, SubProblem.of(gp), x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * cg, packThreads(base[tapK.length]),
+                item -> packFromForward(wf, item / cg, item % cg, l.og(), cg, l.kTaps(), l.kb(), l.blocks(), tapK, base, packed)));
     }
 
     /**
@@ -377,15 +389,45 @@ final class ChannelLanesConv {
     }
 
     /** The weights of every tap in the layout of {@link Job#wp} ({@code [group][block][c][tap][kb]}), in {@link Scratch#GRAD}. */
-    private static float[] packAllTaps(Kernels kern, ConvPlan p, float[] w) {
-        int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups;
-        int kb = vectors(og, lanes) * lanes, blocks = (og + kb - 1) / kb, kc = p.kernelChannels() * (int) Canonical.product(p.kernelSize());
-        float[] all = Scratch.floats(Scratch.GRAD, groups * blocks * kc * kb);
+    private static float[] packAllTaps(Kernels kern, Layout l, float[] w) {
+        int size = l.packedFloats(l.kTaps()), blocks = l.blocks();
+        float[] all = Scratch.floats(Scratch.GRAD, size);
         GemmKernels gk = GemmKernels.of(kern);
-        long elements = (long) groups * blocks * kc * kb;
-        Threads.parallelFor(groups * blocks, elements >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1,
-                gb -> packBlock(gk, lanes, w, gb / blocks, gb % blocks, og, kc, kb, blocks, all));
+        Threads.parallelFor(l.groups() * blocks, packThreads(size),
+                gb -> packBlock(gk, l.lanes(), w, gb / blocks, gb % blocks, l.og(), l.cg() * l.kTaps(), l.kb(), blocks, all));
         return all;
+    }
+
+    /**
+     * Block {@code gb = g*blocks + b} of the weights of a sub-problem with the kernel's taps {@code tapK} (indices into the
+     * whole kernel), straight from the kernel {@code w}: by {@link #packBlock} when they are every tap in order, else one by
+     * one.
+     */
+    private static void packTaps(GemmKernels gk, Layout l, float[] w, int gb, int[] tapK, float[] dst) {
+        int g = gb / l.blocks(), b = gb % l.blocks(), og = l.og(), cg = l.cg(), kb = l.kb(), kTaps = l.kTaps(), taps = tapK.length, kc = cg * taps;
+        if (everyTap(kTaps, tapK)) {
+            packBlock(gk, l.lanes(), w, g, b, og, kc, kb, l.blocks(), dst);
+            return;
+        }
+        int base = gb * kc * kb;
+        for (int j = 0; j < kb; j++) {
+            int oc = b * kb + j;
+            if (oc >= og) {
+                for (int k = 0; k < kc; k++) dst[base + k * kb + j] = 0f;
+            } else {
+                int src = (g * og + oc) * cg * kTaps;
+                for (int ci = 0; ci < cg; ci++) {
+                    for (int t = 0; t < taps; t++) dst[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
+                }
+            }
+        }
+    }
+
+    /** Whether a sub-problem's taps are all the kernel's taps, in order (its weights are the kernel's rows as they are). */
+    private static boolean everyTap(int kTaps, int[] tapK) {
+        if (tapK.length != kTaps) return false;
+        for (int t = 0; t < kTaps; t++) if (tapK[t] != t) return false;
+        return true;
     }
 
     /**
@@ -419,26 +461,26 @@ final class ChannelLanesConv {
 
     /**
      * One sub-problem ({@link SubProblem}: the whole conv without input dilation, else one output phase) ready to run. Its grid
-     * point {@code j} reads input index {@code j*stride + offset} per axis, so the padded planes start at the smallest offset
-     * and span {@code (grid - 1)*stride + (largest - smallest offset) + 1}; its outputs are contiguous without input dilation
-     * (block transposes) and interleaved with the other phases' otherwise (stored one by one).
+     * point {@code j} reads input index {@code j*stride + offset} per axis, so the padded plane starts at the smallest offset
+     * of any phase and spans to one past the largest index any phase reads ({@link #runPhases}); its outputs are
+     * contiguous without input dilation (block transposes) and interleaved with the other phases' otherwise (stride 2:
+     * {@link #spread}; else one by one).
      */
     static final class Job {
         final Tiles tiles;
         final Kernels kern;
         final GemmKernels gk;
-        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, parts, channelParts, rowLen, block;
+        final int n, groups, og, cg, c, o, batch, lanes, nv, kb, m, blocks, taps, kc, qTot, gTot, xPlane, pTot, tileRows, rowLen, block;
         final int[] in, pd, first, grid, stride, rowOff, koff, posOff, xst, pst, lo, hi;
         final float[] wp;
         final int kChunk, wBase, rowBase, posBase, kBase;
         final boolean inPlace, contiguous, pairs;
 
         /**
-         * {@code packed}: this sub-problem's weights already packed at {@code packedBase} ({@link #runPhases},
-         * {@link #runFromForward}; {@code w} unused), or null to pack them from {@code w}; {@code at}: where its offsets go in
-         * arrays shared with the other phases ({@link #runPhases}), or null for arrays of its own.
+         * {@code packed}: this sub-problem's weights, packed at {@code packedBase}; {@code at}: where its offsets go in the
+         * arrays it shares with the other phases, and the padded plane they all read ({@link #runPhases}).
          */
-        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] w, float[] packed, int packedBase, Offsets at) {
+        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] packed, int packedBase, Offsets at) {
             this.kern = kern;
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
@@ -455,7 +497,7 @@ final class ChannelLanesConv {
             blocks = (og + kb - 1) / kb;
             m = rows(nv);
             in = p.spatial();
-            int[] q = p.outSize(), ks = p.kernelSize();
+            int[] q = p.outSize();
             grid = sp.grid;
             stride = sp.stride;
             xPlane = ShiftedConv.product(in);
@@ -463,25 +505,14 @@ final class ChannelLanesConv {
             gTot = (int) sp.gridSize();
             rowLen = gTot / grid[0];
             taps = sp.tapCount();
-            int kTaps = ShiftedConv.product(ks);
             kc = cg * taps;
-            // the padded planes span exactly the input indices the taps read; in place when those all lie inside the input
-            if (at != null && at.plane() != null) {
-                // one padded plane for every phase (runPhases fills it once per item)
-                first = at.plane()[0];
-                pd = at.plane()[1];
-                boolean inside = true;
-                for (int i = 0; i < n; i++) inside &= first[i] >= 0 && first[i] + pd[i] <= in[i];
-                inPlace = inside;
-            } else {
-                pd = new int[n];
-                first = new int[n];
-                for (int i = 0; i < n; i++) {
-                    first[i] = lowOffset(sp, i);
-                    pd[i] = planeEnd(sp, i) - first[i];
-                }
-                inPlace = readsInPlace(sp, in);
-            }
+            // the padded plane spans the input indices every phase's taps read (runPhases fills it once per item); read in
+            // place when those all lie inside the input
+            first = at.plane()[0];
+            pd = at.plane()[1];
+            boolean inside = true;
+            for (int i = 0; i < n; i++) inside &= first[i] >= 0 && first[i] + pd[i] <= in[i];
+            inPlace = inside;
             contiguous = sp.coversOutput(q);
             pairs = !contiguous && sp.step[n - 1] == 2 && og % lanes == 0;
             pst = ShiftedConv.rowMajorStrides(pd);
@@ -496,11 +527,11 @@ final class ChannelLanesConv {
             int[] ost = inPlace ? xst : pst, qst = ShiftedConv.rowMajorStrides(q);
             int cPlane = inPlace ? xPlane : pTot;
             tileRows = gTot + m - 1; // a tile starting at any grid point reads m offsets
-            rowBase = at == null ? 0 : at.rowBase();
-            posBase = at == null ? 0 : at.posBase();
-            kBase = at == null ? 0 : at.kBase();
-            rowOff = at == null ? Scratch.ints(Scratch.TILE, tileRows) : at.rowOff();
-            posOff = contiguous ? null : at == null ? Scratch.ints(Scratch.OUT, gTot) : at.posOff();
+            rowBase = at.rowBase();
+            posBase = at.posBase();
+            kBase = at.kBase();
+            rowOff = at.rowOff();
+            posOff = contiguous ? null : at.posOff();
             int[] u = new int[n];
             for (int j = 0; j < gTot; j++) {
                 int off = 0, pos = 0;
@@ -514,7 +545,7 @@ final class ChannelLanesConv {
             }
             for (int j = gTot; j < tileRows; j++) rowOff[rowBase + j] = rowOff[rowBase + gTot - 1];
             // per tap of the sub-problem: its read offset (from the plane's first index) and its index in the whole kernel
-            int[] tapOff = new int[taps], tapK = kernelTaps(sp, ks);
+            int[] tapOff = new int[taps];
             u = new int[n];
             for (int t = 0; t < taps; t++) {
                 int off = 0;
@@ -524,69 +555,11 @@ final class ChannelLanesConv {
             }
             // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
-            koff = at == null ? Scratch.ints(Scratch.AUX, kc) : at.koff();
+            koff = at.koff();
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[kBase + ci * taps + t] = ci * cPlane + tapOff[t];
-            // few (image, group) items: each image split along its first grid axis, so that every thread has work
-            int items = batch * groups, want = 4 * Threads.threads();
-            // read in place (nothing copied per item) with several blocks of output channels: split by those instead, so
-            // that each item reads only its blocks' weights (one image 512 -> 512 1x1 at 7x7: seven row parts read all
-            // 1 MB of weights each)
-            boolean byChannels = items < want && inPlace && blocks >= 2;
-            channelParts = byChannels ? Math.min(blocks, (want + items - 1) / items) : 1;
-            parts = items >= want || byChannels ? 1 : Math.min(grid[0], (want + items - 1) / items);
             block = Math.max(1, blockFloats / kb / m) * m;
-            // weights [group][block][k = (c, tap)][kb], rows past og zero; by all threads when they are big
-            if (packed != null) {
-                wp = packed;
-                wBase = packedBase;
-                return;
-            }
-            wBase = 0;
-            wp = Scratch.floats(Scratch.PACK, groups * blocks * kc * kb);
-            boolean whole = everyTap(taps, kTaps, tapK);
-            long elements = (long) groups * blocks * kc * kb;
-            Threads.parallelFor(groups * blocks, elements >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, gb -> {
-                int g = gb / blocks, b = gb % blocks;
-                if (whole) packBlock(gk, lanes, w, g, b, og, kc, kb, blocks, wp);
-                else packTaps(w, g, b, kTaps, tapK, wp);
-            });
-        }
-
-        /** Whether a sub-problem's taps are all the kernel's taps, in order (its weights are the kernel's rows as they are). */
-        private static boolean everyTap(int taps, int kTaps, int[] tapK) {
-            if (taps != kTaps) return false;
-            for (int t = 0; t < taps; t++) if (tapK[t] != t) return false;
-            return true;
-        }
-
-        /** Block {@code b} of group {@code g} for a sub-problem with some of the kernel's taps (an output phase): one by one. */
-        private void packTaps(float[] w, int g, int b, int kTaps, int[] tapK, float[] dst) {
-            int base = (g * blocks + b) * kc * kb;
-            for (int j = 0; j < kb; j++) {
-                int oc = b * kb + j;
-                if (oc >= og) {
-                    for (int k = 0; k < kc; k++) dst[base + k * kb + j] = 0f;
-                } else {
-                    int src = (g * og + oc) * cg * kTaps;
-                    for (int ci = 0; ci < cg; ci++) {
-                        for (int t = 0; t < taps; t++) dst[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
-                    }
-                }
-            }
-        }
-
-        void run(float[] x, float[] out) {
-            long work = (long) batch * o * gTot * kc;
-            Threads.parallelFor(batch * groups * parts * channelParts, ShiftedConv.threadsFor(work), it -> item(it, x, out));
-        }
-
-        /**
-         * Item {@code it}: channel part {@code it % channelParts} (a range of the blocks of output channels) of part
-         * {@code (it / channelParts) % parts} (a range of the first grid axis) of image and group {@code it / channelParts / parts}.
-         */
-        private void item(int it, float[] x, float[] out) {
-            int cp = it % channelParts, rest = it / channelParts, part = rest % parts, ig = rest / parts;
-            work(ig / groups, ig % groups, part, parts, cp, channelParts, x, null, out);
+            wp = packed;
+            wBase = packedBase;
         }
 
         /** The first padded row that part {@code part} of {@code parts} reads (with {@link #fillEnd}; no rows when not below it). */
@@ -615,25 +588,15 @@ final class ChannelLanesConv {
 
         /**
          * Image {@code img}, group {@code g}: part {@code part} of {@code parts} of the first grid axis, channel part {@code cp} of
-         * {@code cps}; {@code filled}: the padded plane already copied for this item ({@link #fillShared}), or null.
+         * {@code cps}; {@code filled}: the padded plane copied for this item ({@link #fillShared}), unless the input is read in
+         * place.
          */
         void work(int img, int g, int part, int parts, int cp, int cps, float[] x, float[] filled, float[] out) {
             int b0 = (int) ((long) blocks * cp / cps), b1 = (int) ((long) blocks * (cp + 1) / cps);
             int y0 = (int) ((long) grid[0] * part / parts), y1 = (int) ((long) grid[0] * (part + 1) / parts);
             if (y0 >= y1) return;
-            float[] xp = x;
-            int xBase = (img * c + g * cg) * xPlane;
-            if (!inPlace) {
-                xBase = 0;
-                if (filled != null) {
-                    xp = filled;
-                } else {
-                    xp = Scratch.floats(Scratch.SRC, cg * pTot + 1);
-                    int r0 = fillStart(part, parts), r1 = fillEnd(part, parts);
-                    touchRows(x, (img * c + g * cg) * xPlane, r0, r1);
-                    fill(x, (img * c + g * cg) * xPlane, xp, r0, r1);
-                }
-            }
+            float[] xp = inPlace ? x : filled;
+            int xBase = inPlace ? (img * c + g * cg) * xPlane : 0;
             float[] acc = Scratch.floats(Scratch.TILE, block * kb);
             int j1 = y1 * rowLen;
             for (int jb = y0 * rowLen; jb < j1; jb += block) {
