@@ -1,6 +1,6 @@
 """Writes ChannelLanesVector.java (the register tiles of ChannelLanesConv) next to this script: python3 gen_channel_lanes.py"""
 import os
-TILES = [(1, 24), (2, 12), (3, 8), (4, 6), (4, 7)]
+TILES = [(1, 24), (2, 12), (3, 8), (4, 7)]  # positions per tile: ChannelLanesConv.rows
 out = []
 w = out.append
 w("""package dev.convolve.backend.fast;
@@ -45,26 +45,54 @@ for nv, m in TILES:
 w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors");
         }
     }
-""")
+
+    @Override
+    public void tileRuns(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int runs, int runLen, int runStride, float[] w, int wOff, float[] c, int cOff, boolean add) {
+        switch (nv * 100 + m) {""")
 for nv, m in TILES:
-    w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
+    w(f"            case {nv * 100 + m} -> r{nv}x{m}(x, xBase, rowOff, ro, koff, k0, runs, runLen, runStride, w, wOff, c, cOff, add);")
+w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors");
+        }
+    }
+""")
+def tile_method(nv, m, runs):
+    """t{nv}x{m}: steps k0..k1; r{nv}x{m} (runs): runLen steps from k0 + r*runStride for each run r (weights alike)."""
+    if runs:
+        w(f"    private static void r{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int runs, int runLen, int runStride, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
+    else:
+        w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
     for i in range(m):
         w(f"        int x{i} = xBase + rowOff[ro + {i}];")
     for i in range(m):
         for v in range(nv):
             w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
-    w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
-    w("            int o = koff[k];")
+    ind = "        "
+    if runs:
+        w(f"        for (int r = 0; r < runs; r++) {{")
+        w(f"            int ka = k0 + r * runStride, kz = ka + runLen;")
+        w(f"            for (int k = ka, wi = wOff + r * runStride * {nv} * L; k < kz; k++, wi += {nv} * L) {{")
+        ind = "            "
+    else:
+        w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
+    w(f"{ind}    int o = koff[k];")
     for v in range(nv):
-        w(f"            FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
+        w(f"{ind}    FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
     for i in range(m):
-        w(f"            FloatVector a{i} = FloatVector.broadcast(S, x[x{i} + o]);")
+        w(f"{ind}    FloatVector a{i} = FloatVector.broadcast(S, x[x{i} + o]);")
         for v in range(nv):
-            w(f"            c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
-    w("        }")
+            w(f"{ind}    c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
+    w(f"{ind}}}")
+    if runs:
+        w("        }")
     for i in range(m):
         for v in range(nv):
             w(f"        c{i}_{v}.intoArray(c, cOff + {(i * nv + v)} * L);")
     w("    }\n")
+
+
+for nv, m in TILES:
+    tile_method(nv, m, False)
+for nv, m in TILES:
+    tile_method(nv, m, True)
 w("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ChannelLanesVector.java"), "w").write("\n".join(out) + "\n")

@@ -20,6 +20,8 @@ class ChannelLanesConvTest {
     @Property(tries = 200)
     void forcedMatchesReference(@ForAll long seed) {
         ChannelLanesConv.force = true;
+        boolean savedSkip = ChannelLanesConv.skipRows;
+        ChannelLanesConv.skipRows = seed % 5 != 0;
         try {
             RandomConvCase c = RandomConvCase.of(seed, false);
             FastConvPropertyTest.check(FAST, c);
@@ -28,19 +30,23 @@ class ChannelLanesConvTest {
             if (seed % 2 == 0) FastGradPropertyTest.checkInput(FAST, c);
         } finally {
             ChannelLanesConv.force = false;
+            ChannelLanesConv.skipRows = savedSkip;
         }
     }
 
     /**
-     * One channel per reduction chunk and one tile per position block: the tiles accumulate onto the partial sums of the chunks
-     * before, and every block (ending anywhere inside a tile, or inside a part of a split image) is transposed out on its own.
+     * One channel per reduction chunk (or a few) and one tile per position block: the tiles accumulate onto the partial sums
+     * of the chunks before, and every block (ending anywhere inside a tile, or inside a part of a split image) is transposed
+     * out on its own; the tiles in rows that read padding skip its tap rows in each chunk, or not.
      */
     @Property(tries = 100)
     void chunkedReductionMatchesReference(@ForAll long seed) {
         ChannelLanesConv.force = true;
         int saved = ChannelLanesConv.chunkFloats, savedBlock = ChannelLanesConv.blockFloats;
-        ChannelLanesConv.chunkFloats = 1;
+        boolean savedSkip = ChannelLanesConv.skipRows;
+        ChannelLanesConv.chunkFloats = seed % 3 == 0 ? 1 + (int) Math.floorMod(seed, 2000L) : 1;
         ChannelLanesConv.blockFloats = 1;
+        ChannelLanesConv.skipRows = seed % 4 != 0;
         try {
             RandomConvCase c = RandomConvCase.of(seed, false);
             FastConvPropertyTest.check(FAST, c);
@@ -49,6 +55,7 @@ class ChannelLanesConvTest {
             ChannelLanesConv.force = false;
             ChannelLanesConv.chunkFloats = saved;
             ChannelLanesConv.blockFloats = savedBlock;
+            ChannelLanesConv.skipRows = savedSkip;
         }
     }
 
@@ -58,6 +65,22 @@ class ChannelLanesConvTest {
     }
 
     private static String algorithm(ConvPlan p) { return FAST.explain(p).algorithm(); }
+
+    /** The tap rows that each grid row reads the input with: the register tiles in the others' rows skip them. */
+    @Test
+    void tilesInRowsThatReadPaddingSkipItsTapRows() {
+        int[][] five = ChannelLanesConv.Job.readingRows(SubProblem.of(plan(16, 128, 14, 14, 128, 5, 1, 2)).get(0), 14);
+        assertEquals("[2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(five[0]));
+        assertEquals("[5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3]", java.util.Arrays.toString(five[1]));
+        int[][] strided = ChannelLanesConv.Job.readingRows(SubProblem.of(plan(8, 256, 14, 14, 512, 3, 2, 1)).get(0), 14);
+        assertEquals("[1, 0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(strided[0]));
+        assertEquals("[3, 3, 3, 3, 3, 3, 3]", java.util.Arrays.toString(strided[1]));
+        // padding wider than the kernel: the first and last grid rows read nothing
+        int[][] wide = ChannelLanesConv.Job.readingRows(SubProblem.of(plan(1, 1, 3, 3, 1, 3, 1, 3)).get(0), 3);
+        assertEquals("[0, 2, 1, 0, 0, 0, 0]", java.util.Arrays.toString(wide[0]));
+        assertEquals("[0, 3, 3, 3, 2, 1, 0]", java.util.Arrays.toString(wide[1]));
+        assertEquals(null, ChannelLanesConv.Job.readingRows(SubProblem.of(plan(8, 64, 14, 14, 64, 3, 1, 0)).get(0), 14), "no padding");
+    }
 
     @Test
     void plannedForStridedLayersWithShortRows() {
