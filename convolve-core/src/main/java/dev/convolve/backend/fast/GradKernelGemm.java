@@ -54,12 +54,12 @@ final class GradKernelGemm {
     /**
      * Planes up to this many positions with {@link #WIDE_OUT}+ output channels per group also take the GEMM: {@code bcast-o}
      * holds a few vectors of output channels in registers and reads the input again for every block of them. Measured (one
-     * thread, CPU time, 2026-11-24) on stride-2 3x3 layers with 196 outputs per image: 8x128x28x28 -> 256 11.9 -> 10.6 ms,
-     * 8x256x28x28 -> 512 47.0 -> 38.2 ms; with 64 or 128 output channels {@code bcast-o} stays ahead (64x32x28x28 -> 64 7.0
-     * against 7.3 ms, 32x128x28x28 -> 128 22.5 against 23.9 ms), and at 784 outputs per image the two are level
-     * (8x128x56x56 -> 256, 43 ms).
+     * thread, CPU time, 2026-11-24, after {@code bcast-o} moved to the channel-lanes tiles over the grid points only) on
+     * stride-2 3x3 layers with 196 outputs per image: 8x256x28x28 -> 512 38.9 against 40.4 ms ({@code bcast-o}); with 256
+     * output channels {@code bcast-o} is ahead (8x128x28x28 -> 256 9.6-10.0 against 10.4 ms, 16x128x28x28 -> 256 19.2-19.4
+     * against 20.4-20.7 ms), and at 784 outputs per image it stays ahead.
      */
-    static final int MID_PLANE = 256, WIDE_OUT = 256;
+    static final int MID_PLANE = 256, WIDE_OUT = 512;
 
     /**
      * Output channels per group from which grouped convs (not depthwise) take the GEMM: {@code bcast-o} takes no groups, and

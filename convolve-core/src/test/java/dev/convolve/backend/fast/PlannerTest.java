@@ -46,8 +46,9 @@ class PlannerTest {
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 28, 28, 64, 3, 2, 1, 1)).algorithm());
-        // 196 outputs per image: the GEMM from 256 output channels, bcast-o below; bcast-o again at 784 outputs per image
-        assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 128, 28, 28, 256, 3, 2, 1, 1)).algorithm());
+        // 196 outputs per image: the GEMM from 512 output channels, bcast-o below; bcast-o again at 784 outputs per image
+        assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 512, 3, 2, 1, 1)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 28, 28, 256, 3, 2, 1, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(32, 128, 28, 28, 128, 3, 2, 1, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 56, 56, 256, 3, 2, 1, 1)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
