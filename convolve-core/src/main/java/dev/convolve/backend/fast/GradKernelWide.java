@@ -6,7 +6,8 @@ import dev.convolve.plan.ConvPlan;
 /**
  * The kernel gradient for layers with many output channels, with the output channels in the vector lanes:
  * {@code dW^T[(c, t)][o] = sum_k src[pos[k] + off[c, t]] * gT[k][o]} over the grid points {@code k}, where {@code src}
- * is the input in the forward pass's phase planes, {@code pos[k]} grid point {@code k}'s place in them, and {@code gT}
+ * is the input copied with its padding (the rows that a band of grid rows reads), {@code pos[k]} the place where grid
+ * point {@code k}'s window starts (strides included), and {@code gT}
  * the output gradient transposed, one row per grid point, in blocks of {@code kb} channels. Each step of the reduction
  * is {@code nv} vector loads of a gradient row and one broadcast input value per (channel, tap) of the tile: the register
  * tiles of {@link ChannelLanesConv} ({@link ChannelLanesConv.Tiles#tile}), with the (channel, tap) pairs in the place of
@@ -14,7 +15,8 @@ import dev.convolve.plan.ConvPlan;
  * accumulators stay in registers over a whole item; threads keep partial sums of their own, added up at the end.
  * The steps are the grid points only: walking the plane positions between them (the padding columns) instead, with the
  * gradient zero there, took 37 ms against 24 for 5x5 16x128x14x14 -> 128 on one thread (196 grid points, 252 positions
- * per image).
+ * per image). The strides are in {@code pos}, so the input is copied as it is (its stride phases, deinterleaved, took a
+ * quarter of 64x32x28x28 -> 64 s2's time).
  */
 final class GradKernelWide {
     private GradKernelWide() {}
@@ -34,9 +36,8 @@ final class GradKernelWide {
         final float[] x, g;
         final ChannelLanesConv.Tiles tiles;
         final int n, o, opad, c, batch, taps, cols, rowsTile, nv, kb, blocks, colBlocks, lanes;
-        final int[] grid, dstAxis, kOff, colOff;
-        final PhasePlanes planes;
-        final int rows, cntMax, imageChunks, bands, xPlane, qTot, dstImg, dstFirst, kPlane;
+        final int[] grid, dstAxis, kOff, colOff, in, xst, low, bd, bst;
+        final int rows, cntMax, imageChunks, bands, xPlane, qTot, dstImg, dstFirst, kPlane, planeSize;
 
         Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] g) {
             this.kern = kern; this.sp = sp; this.x = x; this.g = g;
@@ -55,8 +56,9 @@ final class GradKernelWide {
             rowsTile = ChannelLanesConv.rows(nv);
             colBlocks = (cols + rowsTile - 1) / rowsTile;
             grid = sp.grid.clone();
-            int[] in = p.spatial(), q = p.outSize(), ks = p.kernelSize();
-            int[] xst = ShiftedConv.rowMajorStrides(in);
+            in = p.spatial();
+            int[] q = p.outSize(), ks = p.kernelSize();
+            xst = ShiftedConv.rowMajorStrides(in);
             xPlane = ShiftedConv.product(in);
             int[] qst = ShiftedConv.rowMajorStrides(q);
             qTot = ShiftedConv.product(q);
@@ -71,49 +73,59 @@ final class GradKernelWide {
             dstFirst = first;
             dstImg = o * qTot;
 
+            // the copied input: per axis from the smallest offset any tap reads, over what a band of r grid rows reads
+            low = new int[n];
+            int[] ext = new int[n];
+            for (int i = 0; i < n; i++) {
+                low[i] = ChannelLanesConv.lowOffset(sp, i);
+                ext[i] = ChannelLanesConv.planeEnd(sp, i) - (grid[i] - 1) * sp.stride[i] - low[i];
+            }
             int threads = Threads.threads();
-            int combos = sp.combos();
-            int rowFloats = 1;
-            for (int i = 1; i < n; i++) rowFloats *= grid[i] + sp.span[i];
-            long perImage = (long) (c * combos + opad) * (grid[0] + sp.span[0]) * rowFloats;
-            int budget = 2 * ShiftedConv.itemBudgetFloats;
-            int cnt, r;
-            if (perImage <= budget) {
-                r = grid[0];
+            long others = 1, gridOthers = 1;
+            for (int i = 1; i < n; i++) {
+                others *= (long) (grid[i] - 1) * sp.stride[i] + ext[i];
+                gridOthers *= grid[i];
+            }
+            int budget = 2 * ShiftedConv.itemBudgetFloats, r = grid[0];
+            while (r > 1 && bandFloats(r, ext[0], sp.stride[0], others, gridOthers) > budget) r--;
+            long perImage = bandFloats(grid[0], ext[0], sp.stride[0], others, gridOthers);
+            int cnt = 1;
+            if (r == grid[0]) {
                 cnt = (int) Math.max(1, Math.min(batch, budget / perImage));
                 cnt = Math.max(1, Math.min(cnt, (batch + 2 * threads - 1) / (2 * threads)));
-            } else {
-                cnt = 1;
-                long perRow = (long) (c * combos + opad) * rowFloats;
-                r = (int) Math.max(1, Math.min(grid[0], budget / perRow - sp.span[0]));
             }
             rows = r;
             bands = (grid[0] + r - 1) / r;
             cntMax = cnt;
             imageChunks = (batch + cnt - 1) / cnt;
-            planes = new PhasePlanes(n, sp.stride, sp.lowShift, sp.span, sp.inSize, sp.phases, grid, xst, r, cnt, c, lanes);
+            bd = new int[n];
+            for (int i = 0; i < n; i++) bd[i] = ((i == 0 ? r : grid[i]) - 1) * sp.stride[i] + ext[i];
+            bst = ShiftedConv.rowMajorStrides(bd);
+            planeSize = ShiftedConv.product(bd);
 
             kOff = new int[taps];
-            int[] combo = new int[taps], shiftOff = new int[taps];
+            int[] tapOff = new int[taps];
             int[] u = new int[n];
             for (int t = 0; t < taps; t++) {
-                int ko = 0, cb = 0, so = 0;
+                int ko = 0, so = 0;
                 for (int i = 0; i < n; i++) {
                     ko += sp.taps[i][u[i]] * kst[i];
-                    cb = cb * sp.phases[i].length + sp.tapPhase[i][u[i]];
-                    so += sp.shift[i][u[i]] * planes.pitch[i];
+                    so += (sp.offset[i][u[i]] - low[i]) * bst[i];
                 }
                 kOff[t] = ko;
-                combo[t] = cb;
-                shiftOff[t] = so;
+                tapOff[t] = so;
                 for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
             colOff = new int[colBlocks * rowsTile];
             for (int k = 0; k < colOff.length; k++) {
                 int col = Math.min(k, cols - 1);
-                int ci = col / taps, t = col % taps;
-                colOff[k] = ci * planes.chanStride + combo[t] * planes.comboStride + shiftOff[t];
+                colOff[k] = col / taps * planeSize + tapOff[col % taps];
             }
+        }
+
+        /** Floats an item copies for one image and a band of {@code r} grid rows: its input (all channels) and its gradient. */
+        private long bandFloats(int r, int ext0, int stride0, long others, long gridOthers) {
+            return (long) c * ((long) (r - 1) * stride0 + ext0) * others + (long) opad * r * gridOthers;
         }
 
         int items() { return imageChunks * bands; }
@@ -145,15 +157,29 @@ final class GradKernelWide {
             int band = idx % bands, chunk = idx / bands;
             int b0 = chunk * cntMax, cnt = Math.min(cntMax, batch - b0);
             int j0 = band * rows, rowsA = Math.min(rows, grid[0] - j0);
-            float[] src = Scratch.floats(Scratch.SRC, planes.size);
-            planes.fill(kern, x, b0 * c * xPlane, c * xPlane, xPlane, c, cnt, j0, rowsA, 0f, src);
-            Runs runs = Runs.of(n, cnt, planes.planeSize, planes.pitch, grid, rowsA, dstAxis, dstImg, b0 * dstImg + dstFirst + j0 * dstAxis[0]);
-            int nruns = runs.count(), steps = 0;
-            for (int r = 0; r < nruns; r++) steps += runs.length(r);
+            float[] src = Scratch.floats(Scratch.SRC, cnt * c * planeSize);
+            copyBand(b0, cnt, j0, src);
+            // the grid points in order, a run along the last axis at a time: pos[k] where point k's window starts in src; per
+            // run its first point's place in the gradient
+            int lastAxis = n - 1, runLen = n == 1 ? rowsA : grid[lastAxis], nruns = cnt * (n == 1 ? 1 : rowsA), steps;
+            for (int i = 1; i < lastAxis; i++) nruns *= grid[i];
+            steps = nruns * runLen;
             if (steps == 0) return;
-            // pos[k]: grid point k's place in the planes
-            int[] pos = Scratch.ints(Scratch.AUX, steps);
-            for (int r = 0, k = 0; r < nruns; r++) for (int e = 0, s = runs.start(r), l = runs.length(r); e < l; e++) pos[k++] = s + e;
+            int[] pos = Scratch.ints(Scratch.AUX, steps), runDst = Scratch.ints(Scratch.OUT, nruns);
+            int[] v = new int[n];
+            for (int rn = 0, k = 0; rn < nruns; rn++) {
+                // v: the run's image (v[0] over cnt when n == 1, else the image is rn / (runs per image)) and leading coordinates
+                int perImage = nruns / cnt, li = rn / perImage, rest = rn % perImage, at = li * c * planeSize, d = (b0 + li) * dstImg + dstFirst + j0 * dstAxis[0];
+                for (int i = lastAxis - 1; i >= 0; i--) {
+                    int ext = i == 0 ? rowsA : grid[i];
+                    v[i] = rest % ext;
+                    rest /= ext;
+                    at += v[i] * sp.stride[i] * bst[i];
+                    d += v[i] * dstAxis[i];
+                }
+                runDst[rn] = d;
+                for (int e = 0, step = sp.stride[lastAxis] * bst[lastAxis]; e < runLen; e++) pos[k++] = at + e * step;
+            }
             // gT[block][k][kb]: the output gradient at the grid points, blocks bs rows apart (room for the transposes below to
             // reach past the last step); the lanes of channels past o are left as they are: they only reach partial sums of
             // those channels, which are never read
@@ -162,7 +188,7 @@ final class GradKernelWide {
             float[] gt = Scratch.floats(Scratch.GRAD, blocks * bs * kb);
             int last = dstAxis[n - 1];
             for (int r = 0, k0 = 0; r < nruns; r++) {
-                int l = runs.length(r), d = runs.dst(r);
+                int l = runLen, d = runDst[r];
                 // 16x16 block transposes (16 grid points by up to 16 channels), the last one reaching past the run's end: those
                 // rows are the next run's, written after this (or past the last step); one scalar per channel and point where a
                 // block would read past the gradient, or the points are not adjacent in it
@@ -183,6 +209,42 @@ final class GradKernelWide {
                 for (int cb = 0; cb < colBlocks; cb++) {
                     tiles.tile(nv, rowsTile, src, 0, colOff, cb * rowsTile, pos, 0, steps, gt, b * bs * kb, partials,
                             partBase + (b * colsPad + cb * rowsTile) * kb, true);
+                }
+            }
+        }
+
+        /**
+         * Images {@code [b0, b0 + cnt)} of the input into {@code src} ({@code [image][channel][bd]}): the indices that grid rows
+         * {@code [j0, j0 + rows)} read, from {@link #low} per axis, zero outside the input.
+         */
+        private void copyBand(int b0, int cnt, int j0, float[] src) {
+            int last = n - 1, rowLen = bd[last], rowCount = planeSize / rowLen;
+            // the input index of a row's first float, and the floats [a, e) of a row that lie in the input
+            int lo = low[last] + (n == 1 ? j0 * sp.stride[0] : 0);
+            int a = Math.min(rowLen, Math.max(0, -lo)), e = Math.max(a, Math.min(rowLen, in[last] - lo));
+            int[] t = new int[n];
+            for (int li = 0; li < cnt; li++) {
+                for (int ci = 0; ci < c; ci++) {
+                    int from = ((b0 + li) * c + ci) * xPlane, to = (li * c + ci) * planeSize;
+                    java.util.Arrays.fill(t, 0);
+                    for (int row = 0; row < rowCount; row++, to += rowLen) {
+                        // the input row of this row's leading coordinates t, if any
+                        int at = from;
+                        boolean inside = true;
+                        for (int i = 0; i < last && inside; i++) {
+                            int xi = (i == 0 ? j0 * sp.stride[0] : 0) + low[i] + t[i];
+                            inside = xi >= 0 && xi < in[i];
+                            at += xi * xst[i];
+                        }
+                        if (!inside) {
+                            java.util.Arrays.fill(src, to, to + rowLen, 0f);
+                        } else {
+                            java.util.Arrays.fill(src, to, to + a, 0f);
+                            System.arraycopy(x, at + lo + a, src, to + a, e - a);
+                            java.util.Arrays.fill(src, to + e, to + rowLen, 0f);
+                        }
+                        for (int i = last - 1; i >= 0 && ++t[i] == bd[i]; i--) t[i] = 0;
+                    }
                 }
             }
         }

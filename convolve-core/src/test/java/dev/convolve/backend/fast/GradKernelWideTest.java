@@ -36,6 +36,23 @@ class GradKernelWideTest {
         throw new AssertionError("no bcast-o case from seed " + seed);
     }
 
+    /**
+     * Long 1-D signals, whose items are bands of the signal (each copies the stretch its grid points read, from a place
+     * that depends on the band), with strides, dilation and padding, against the reference.
+     */
+    @Property(tries = 12)
+    void longSignalsInBandsMatchReference(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = r.nextInt(1, 3), c = r.nextInt(24, 40), o = new int[] {48, 64}[r.nextInt(2)], w = r.nextInt(4000, 8000), k = new int[] {3, 9}[r.nextInt(2)];
+        int s = r.nextInt(1, 3), d = r.nextInt(1, 3), pad = r.nextInt(0, k);
+        ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(s)).withKernelDilation(AxisValues.of(d))
+                .withPadding(Padding.explicit(new int[] {pad}, new int[] {k - 1 - pad}));
+        RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, k}), opt);
+        org.junit.jupiter.api.Assertions.assertEquals("bcast-o", FAST.explainGradKernel(rc.plan()).algorithm());
+        FastGradPropertyTest.checkKernel(FAST, rc);
+    }
+
     @Property(tries = 150)
     void kernelGradientMatchesReference(@ForAll long seed) {
         RandomConvCase c = wideCase(seed);
