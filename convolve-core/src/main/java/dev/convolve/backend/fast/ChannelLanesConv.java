@@ -502,8 +502,9 @@ final class ChannelLanesConv {
         /**
          * Per grid row {@code y} along the first axis, the tap rows {@code [rowLo[y], rowHi[y])} that read the input (the
          * others read only padding's zeros), null when every grid row reads with all of them: a tile inside such rows runs
-         * over those steps of each channel ({@link Tiles#tileRuns}), which skips 16% of a 5x5 conv's multiply-adds on 14x14
-         * and 9% of a stride-2 3x3's onto 7x7. {@code perRow}: taps per tap row.
+         * over those steps of each channel ({@link Tiles#tileRuns}), which skips 8.6% of a 5x5 conv's multiply-adds on 14x14
+         * (the padding's columns, as many again, stay) and 4.8% of a stride-2 3x3's onto 7x7. {@code perRow}: taps per tap
+         * row.
          */
         final int[] rowLo, rowHi;
         final int perRow;
