@@ -503,11 +503,11 @@ final class ChannelLanesConv {
          * Per grid row {@code y} along the first axis, the tap rows {@code [rowLo[y], rowHi[y])} that read the input (the
          * others read only padding's zeros), null when every grid row reads with all of them: a tile inside such rows runs
          * over those steps of each channel ({@link Tiles#tileRuns}), which skips 8.6% of a 5x5 conv's multiply-adds on 14x14
-         * (the padding's columns, as many again, stay) and 4.8% of a stride-2 3x3's onto 7x7. {@code perRow}: taps per tap
-         * row.
+         * (the padding's columns, as many again, stay) and 4.8% of a stride-2 3x3's onto 7x7. {@code tapRows}: taps along
+         * the first axis, {@code perRow}: taps per tap row.
          */
         final int[] rowLo, rowHi;
-        final int perRow;
+        final int tapRows, perRow;
 
         /**
          * {@code packed}: this sub-problem's weights, packed at {@code packedBase}; {@code at}: where its offsets go in the
@@ -588,9 +588,9 @@ final class ChannelLanesConv {
             }
             // reduction chunks of whole channels whose weights stay in the L2 cache
             kChunk = Math.max(1, chunkFloats / kb / taps) * taps;
-            int tr = n >= 2 ? sp.taps[0].length : 1;
-            perRow = taps / tr;
-            int[][] reading = tr > 1 && !inPlace && skipRows ? readingRows(sp, in[0]) : null;
+            tapRows = n >= 2 ? sp.taps[0].length : 1;
+            perRow = taps / tapRows;
+            int[][] reading = tapRows > 1 && !inPlace && skipRows ? readingRows(sp, in[0]) : null;
             rowLo = reading == null ? null : reading[0];
             rowHi = reading == null ? null : reading[1];
             koff = at.koff();
@@ -665,14 +665,15 @@ final class ChannelLanesConv {
                     for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);
                         for (int j = jb; j < je; j += m) {
-                            if (rowLo == null) {
-                                tiles.tile(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + k0, kBase + k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
-                                continue;
+                            // the tap rows [a, e) that any grid row of the tile reads the input with
+                            int a = 0, e = tapRows;
+                            if (rowLo != null) {
+                                int ya = j / rowLen, yb = Math.min(gTot - 1, j + m - 1) / rowLen;
+                                a = rowLo[ya];
+                                e = rowHi[ya];
+                                for (int y = ya + 1; y <= yb; y++) { a = Math.min(a, rowLo[y]); e = Math.max(e, rowHi[y]); }
                             }
-                            // the tap rows that any grid row of the tile reads the input with
-                            int ya = j / rowLen, yb = Math.min(gTot - 1, j + m - 1) / rowLen, a = rowLo[ya], e = rowHi[ya];
-                            for (int y = ya + 1; y <= yb; y++) { a = Math.min(a, rowLo[y]); e = Math.max(e, rowHi[y]); }
-                            if (e - a == taps / perRow) {
+                            if (e - a == tapRows) {
                                 tiles.tile(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + k0, kBase + k1, wp, wOff + k0 * kb, acc, (j - jb) * kb, k0 > 0);
                             } else {
                                 int skip = a * perRow;
