@@ -160,40 +160,32 @@ final class GradKernelWide {
             int j0 = band * rows, rowsA = Math.min(rows, grid[0] - j0);
             float[] src = Scratch.floats(Scratch.SRC, cnt * c * planeSize);
             copyBand(b0, cnt, j0, src);
-            // the grid points in order, a run along the last axis at a time: pos[k] where point k's window starts in src; per
-            // run its first point's place in the gradient
-            int lastAxis = n - 1, runLen = n == 1 ? rowsA : grid[lastAxis], nruns = cnt * (n == 1 ? 1 : rowsA), steps;
-            for (int i = 1; i < lastAxis; i++) nruns *= grid[i];
-            steps = nruns * runLen;
+            // the grid points in order, a run along the last axis at a time
+            int lastAxis = n - 1, runLen = n == 1 ? rowsA : grid[lastAxis], perImage = n == 1 ? 1 : rowsA;
+            for (int i = 1; i < lastAxis; i++) perImage *= grid[i];
+            int nruns = cnt * perImage, steps = nruns * runLen;
             if (steps == 0) return;
-            int[] pos = Scratch.ints(Scratch.AUX, steps), runDst = Scratch.ints(Scratch.OUT, nruns);
-            int[] v = new int[n];
-            for (int rn = 0, k = 0; rn < nruns; rn++) {
-                // v: the run's image (v[0] over cnt when n == 1, else the image is rn / (runs per image)) and leading coordinates
-                int perImage = nruns / cnt, li = rn / perImage, rest = rn % perImage, at = li * c * planeSize, d = (b0 + li) * dstImg + dstFirst + j0 * dstAxis[0];
-                for (int i = lastAxis - 1; i >= 0; i--) {
-                    int ext = i == 0 ? rowsA : grid[i];
-                    v[i] = rest % ext;
-                    rest /= ext;
-                    at += v[i] * sp.stride[i] * bst[i];
-                    d += v[i] * dstAxis[i];
-                }
-                runDst[rn] = d;
-                for (int e = 0, step = sp.stride[lastAxis] * bst[lastAxis]; e < runLen; e++) pos[k++] = at + e * step;
-            }
-            // gT[block][k][kb]: the output gradient at the grid points, blocks bs rows apart (room for the transposes below to
-            // reach past the last step); the lanes of channels past o are left as they are: they only reach partial sums of
-            // those channels, which are never read
+            // pos[k]: where grid point k's window starts in src; gT[block][k][kb]: the output gradient at the grid points,
+            // blocks bs rows apart (room for the transposes below to reach past the last step); the lanes of channels past o
+            // are left as they are: they only reach partial sums of those channels, which are never read
             GemmKernels gk = GemmKernels.of(kern);
-            int vl = gk.lanes(), bs = steps + vl;
+            int vl = gk.lanes(), bs = steps + vl, last = dstAxis[lastAxis], step = sp.stride[lastAxis] * bst[lastAxis];
+            int[] pos = Scratch.ints(Scratch.AUX, steps);
             float[] gt = Scratch.floats(Scratch.GRAD, blocks * bs * kb);
-            int last = dstAxis[n - 1];
-            for (int r = 0, k0 = 0; r < nruns; r++) {
-                int l = runLen, d = runDst[r];
+            for (int rn = 0, k0 = 0; rn < nruns; rn++, k0 += runLen) {
+                // the run's image and leading coordinates: its first point's place in src (at) and in the gradient (d)
+                int li = rn / perImage, rest = rn % perImage, at = li * c * planeSize, d = (b0 + li) * dstImg + dstFirst + j0 * dstAxis[0];
+                for (int i = lastAxis - 1; i >= 0; i--) {
+                    int ext = i == 0 ? rowsA : grid[i], v = rest % ext;
+                    rest /= ext;
+                    at += v * sp.stride[i] * bst[i];
+                    d += v * dstAxis[i];
+                }
+                for (int e = 0; e < runLen; e++) pos[k0 + e] = at + e * step;
                 // 16x16 block transposes (16 grid points by up to 16 channels), the last one reaching past the run's end: those
                 // rows are the next run's, written after this (or past the last step); one scalar per channel and point where a
                 // block would read past the gradient, or the points are not adjacent in it
-                int span = last == 1 && vl == lanes ? (l + vl - 1) / vl * vl : 0;
+                int span = last == 1 && vl == lanes ? (runLen + vl - 1) / vl * vl : 0;
                 if (span > 0 && d + (o - 1) * qTot + span > g.length) span = 0;
                 for (int oc0 = 0; oc0 < o && span > 0; oc0 += vl) {
                     int rows = Math.min(vl, o - oc0), to = (oc0 / kb * bs + k0) * kb + oc0 % kb;
@@ -201,9 +193,8 @@ final class GradKernelWide {
                 }
                 for (int oc = 0; oc < o && span == 0; oc++) {
                     int gi = d + oc * qTot, ti = (oc / kb * bs + k0) * kb + oc % kb;
-                    for (int e = 0; e < l; e++, gi += last, ti += kb) gt[ti] = g[gi];
+                    for (int e = 0; e < runLen; e++, gi += last, ti += kb) gt[ti] = g[gi];
                 }
-                k0 += l;
             }
             int colsPad = colBlocks * rowsTile;
             for (int b = 0; b < blocks; b++) {
