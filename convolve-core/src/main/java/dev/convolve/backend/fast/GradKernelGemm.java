@@ -35,17 +35,27 @@ final class GradKernelGemm {
      * Chosen for 1x1 kernels (B is the transposed input) with enough output channels per group for the tile, and for small
      * output planes (at most {@link #SMALL_PLANE} positions) with a big batch, at least 8 rows and 64 columns (mnist-l2, 8 x 36,
      * measured 1.7x slower than {@code dot}; mnist-l3 and l4, 16 x 72 and 16 x 144, 1.5-2x faster than {@code bcast-o}).
+     *
+     * <p>Grouped convs (not depthwise) with a vector of output channels per group or more take the GEMM only for 1x1 kernels
+     * and from {@link #WIDE_OUT} channels per group on planes of up to {@link #MID_PLANE} positions: {@code bcast-o} runs the others one group at a time. Measured
+     * 2026-11-24 on one thread (CPU time, the two alternating in one JVM), 3x3 kernel gradients against the GEMM:
+     * 8x256x28x28 in 4 groups 20.2 against 30.8 ms (two threads 11.0 / 16.4), 8x128x28x28 in 2 groups 10.0 / 15.2, 8x512x14x14
+     * in 8 groups 11.2 / 15.0, 8x128x28x28 -> 256 in 4 groups 11.3 / 15.1, 8x256x56x56 in 4 groups 81 / 184, small planes
+     * 32x512x7x7 in 8 groups 13.5 / 15.7 and 64x256x8x8 in 4 groups 14.9 / 19.7; against {@code dot} (which narrower groups
+     * took before): 8x128x56x56 in 4 and 8 groups 23.6 / 40.0 and 15.1 / 20.2, 8x64x28x28 in 2 groups 3.0 / 6.1, 8x64x56x56
+     * in 2 groups 11.6 / 21.4, 8x256x28x28 in 16 groups 7.9 / 9.8, 5x5 8x32x56x56 in 2 groups 9.4 / 12.3. The GEMM stays
+     * ahead on grouped 1x1 kernels (8x1024x14x14 in 32 groups 3.4 against 5.3 ms).
      */
-    static boolean suits(ConvPlan p) {
+    static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(p)) return false;
         if (force) return true;
         int og = p.outChannels() / p.featureGroups(), cols = p.kernelChannels() * (int) Canonical.product(p.kernelSize());
         long q = Canonical.product(p.outSize());
         boolean pointwise = Canonical.product(p.kernelSize()) == 1 && og >= 8 && p.kernelChannels() >= 8;
-        boolean smallPlanes = q <= SMALL_PLANE && (long) p.outBatch() * q >= 256 && og >= 8 && cols >= 64;
+        boolean smallPlanes = q <= SMALL_PLANE && (long) p.outBatch() * q >= 256 && og >= 8 && cols >= 64
+                && (p.featureGroups() == 1 || og < k.lanes());
         boolean wideMidPlanes = q <= MID_PLANE && og >= WIDE_OUT && cols >= 64;
-        boolean wideGroups = p.featureGroups() > 1 && og >= WIDE_GROUP && cols >= 64;
-        return pointwise || smallPlanes || wideMidPlanes || wideGroups;
+        return pointwise || smallPlanes || wideMidPlanes;
     }
 
     /** Output planes up to this many positions count as small. */
@@ -61,15 +71,6 @@ final class GradKernelGemm {
      */
     static final int MID_PLANE = 256, WIDE_OUT = 512;
 
-    /**
-     * Output channels per group from which grouped convs (not depthwise) take the GEMM: {@code bcast-o} takes no groups, and
-     * {@code dot} falls behind on wide groups. Measured 2026-11-24 on two threads (same JVM, alternating), 3x3 kernel
-     * gradients: 8x256x28x28 in 4 groups of 64 16.0 against 41.2 ms ({@code dot}), 8x128x28x28 in 2 groups 8.4 / 20.2,
-     * 8x512x14x14 in 8 groups 7.3 / 16.9, 8x256x56x56 in 4 groups 62 / 137, 8x128x28x28 -> 256 in 4 groups (32 in, 64 out)
-     * 7.9 / 12.4; narrower groups stay with {@code dot} (32 per group at 56x56 12.8 / 10.9, 16 per group 4.0 / 2.7, 4 per
-     * group 4.1 / 1.0).
-     */
-    static final int WIDE_GROUP = 64;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         new Job(kern, p, x, g).run(dw);

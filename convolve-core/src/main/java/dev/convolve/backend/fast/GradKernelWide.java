@@ -17,18 +17,21 @@ import dev.convolve.plan.ConvPlan;
  * gradient zero there, took 37 ms against 24 for 5x5 16x128x14x14 -> 128 on one thread (196 grid points, 252 positions
  * per image). The strides are in {@code pos}, so the input is copied as it is with its padding: deinterleaving it into
  * stride phases was a quarter of 64x32x28x28 -> 64 s2's samples, the plain copy is 14% (one thread: 5.9 against 6.1-6.2
- * ms).
+ * ms). Feature groups run one after another, each over all threads, as a conv of their own channels.
  */
 final class GradKernelWide {
     private GradKernelWide() {}
 
-    /** Without groups, and with enough output channels to fill the lanes. */
+    /** Without batch groups, and with enough output channels per feature group to fill the lanes. */
     static boolean suits(Kernels k, ConvPlan p) {
-        return p.featureGroups() == 1 && p.batchGroups() == 1 && p.outChannels() >= k.lanes() && Planner.enabled("bcast-o");
+        return p.batchGroups() == 1 && p.outChannels() / p.featureGroups() >= k.lanes() && Planner.enabled("bcast-o");
     }
 
+    /** Each feature group in turn (its input channels, output gradient channels and rows of {@code dw}), each over all threads. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
-        for (SubProblem sp : SubProblem.of(p)) new Job(kern, p, sp, x, g).run(dw);
+        for (SubProblem sp : SubProblem.of(p)) {
+            for (int gi = 0; gi < p.featureGroups(); gi++) new Job(kern, p, sp, gi, x, g).run(dw);
+        }
     }
 
     static final class Job {
@@ -36,23 +39,26 @@ final class GradKernelWide {
         final SubProblem sp;
         final float[] x, g;
         final ChannelLanesConv.Tiles tiles;
-        final int n, o, opad, c, batch, taps, cols, rowsTile, nv, kb, blocks, colBlocks, lanes;
+        /** {@code o} and {@code c}: all output and input channels; {@code og} and {@code cg} those of group {@code group}. */
+        final int n, o, og, opad, c, cg, group, batch, taps, cols, rowsTile, nv, kb, blocks, colBlocks, lanes;
         final int[] grid, dstAxis, kOff, colOff, in, xst, low, bd, bst;
         final int rows, cntMax, imageChunks, bands, xPlane, qTot, dstImg, dstFirst, kPlane, planeSize;
 
-        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] x, float[] g) {
-            this.kern = kern; this.sp = sp; this.x = x; this.g = g;
+        Job(Kernels kern, ConvPlan p, SubProblem sp, int group, float[] x, float[] g) {
+            this.kern = kern; this.sp = sp; this.x = x; this.g = g; this.group = group;
             n = sp.n;
             tiles = ChannelLanesConv.tiles(kern);
             lanes = tiles.lanes();
             o = p.outChannels();
             c = p.channels();
+            og = o / p.featureGroups();
+            cg = p.kernelChannels();
             batch = p.outBatch();
             taps = sp.tapCount();
-            cols = c * taps;
-            nv = ChannelLanesConv.vectors(o, lanes);
+            cols = cg * taps;
+            nv = ChannelLanesConv.vectors(og, lanes);
             kb = nv * lanes;
-            blocks = (o + kb - 1) / kb;
+            blocks = (og + kb - 1) / kb;
             opad = blocks * kb;
             rowsTile = ChannelLanesConv.rows(nv);
             colBlocks = (cols + rowsTile - 1) / rowsTile;
@@ -71,7 +77,7 @@ final class GradKernelWide {
                 dstAxis[i] = sp.step[i] * qst[i];
                 first += sp.first[i] * qst[i];
             }
-            dstFirst = first;
+            dstFirst = first + group * og * qTot;
             dstImg = o * qTot;
 
             // the copied input: per axis from the smallest offset any tap reads, over what a band of r grid rows reads
@@ -126,7 +132,7 @@ final class GradKernelWide {
 
         /** Floats an item copies for one image and a band of {@code r} grid rows: its input (all channels) and its gradient. */
         private long bandFloats(int r, int ext0, int stride0, long others, long gridOthers) {
-            return (long) c * ((long) (r - 1) * stride0 + ext0) * others + (long) opad * r * gridOthers;
+            return (long) cg * ((long) (r - 1) * stride0 + ext0) * others + (long) opad * r * gridOthers;
         }
 
         int items() { return imageChunks * bands; }
@@ -145,11 +151,11 @@ final class GradKernelWide {
             int colsPad = colBlocks * rowsTile;
             for (int col = 0; col < cols; col++) {
                 int ci = col / taps, t = col % taps;
-                for (int oc = 0; oc < o; oc++) {
+                for (int oc = 0; oc < og; oc++) {
                     int at = ((oc / kb) * colsPad + col) * kb + oc % kb;
                     float s = 0;
                     for (int wk = 0; wk < workers; wk++) s += partials[wk * part + at];
-                    dw[(oc * c + ci) * kPlane + kOff[t]] += s;
+                    dw[((group * og + oc) * cg + ci) * kPlane + kOff[t]] += s;
                 }
             }
         }
@@ -158,7 +164,7 @@ final class GradKernelWide {
             int band = idx % bands, chunk = idx / bands;
             int b0 = chunk * cntMax, cnt = Math.min(cntMax, batch - b0);
             int j0 = band * rows, rowsA = Math.min(rows, grid[0] - j0);
-            float[] src = Scratch.floats(Scratch.SRC, cnt * c * planeSize);
+            float[] src = Scratch.floats(Scratch.SRC, cnt * cg * planeSize);
             copyBand(b0, cnt, j0, src);
             // the grid points in order, a run along the last axis at a time
             int lastAxis = n - 1, runLen = n == 1 ? rowsA : grid[lastAxis], perImage = n == 1 ? 1 : rowsA;
@@ -174,7 +180,7 @@ final class GradKernelWide {
             float[] gt = Scratch.floats(Scratch.GRAD, blocks * bs * kb);
             for (int rn = 0, k0 = 0; rn < nruns; rn++, k0 += runLen) {
                 // the run's image and leading coordinates: its first point's place in src (at) and in the gradient (d)
-                int li = rn / perImage, rest = rn % perImage, at = li * c * planeSize, d = (b0 + li) * dstImg + dstFirst + j0 * dstAxis[0];
+                int li = rn / perImage, rest = rn % perImage, at = li * cg * planeSize, d = (b0 + li) * dstImg + dstFirst + j0 * dstAxis[0];
                 for (int i = lastAxis - 1; i >= 0; i--) {
                     int ext = i == 0 ? rowsA : grid[i], v = rest % ext;
                     rest /= ext;
@@ -186,12 +192,12 @@ final class GradKernelWide {
                 // rows are the next run's, written after this (or past the last step); one scalar per channel and point where a
                 // block would read past the gradient, or the points are not adjacent in it
                 int span = last == 1 && vl == lanes ? (runLen + vl - 1) / vl * vl : 0;
-                if (span > 0 && d + (o - 1) * qTot + span > g.length) span = 0;
-                for (int oc0 = 0; oc0 < o && span > 0; oc0 += vl) {
-                    int rows = Math.min(vl, o - oc0), to = (oc0 / kb * bs + k0) * kb + oc0 % kb;
+                if (span > 0 && d + (og - 1) * qTot + span > g.length) span = 0;
+                for (int oc0 = 0; oc0 < og && span > 0; oc0 += vl) {
+                    int rows = Math.min(vl, og - oc0), to = (oc0 / kb * bs + k0) * kb + oc0 % kb;
                     for (int e = 0; e < span; e += vl) gk.transpose(g, d + oc0 * qTot + e, qTot, rows, gt, to + e * kb, kb, vl, 0);
                 }
-                for (int oc = 0; oc < o && span == 0; oc++) {
+                for (int oc = 0; oc < og && span == 0; oc++) {
                     int gi = d + oc * qTot, ti = (oc / kb * bs + k0) * kb + oc % kb;
                     for (int e = 0; e < runLen; e++, gi += last, ti += kb) gt[ti] = g[gi];
                 }
@@ -216,8 +222,8 @@ final class GradKernelWide {
             int a = Math.min(rowLen, Math.max(0, -lo)), e = Math.max(a, Math.min(rowLen, in[last] - lo));
             int[] t = new int[n];
             for (int li = 0; li < cnt; li++) {
-                for (int ci = 0; ci < c; ci++) {
-                    int from = ((b0 + li) * c + ci) * xPlane, to = (li * c + ci) * planeSize;
+                for (int ci = 0; ci < cg; ci++) {
+                    int from = ((b0 + li) * c + group * cg + ci) * xPlane, to = (li * cg + ci) * planeSize;
                     java.util.Arrays.fill(t, 0);
                     for (int row = 0; row < rowCount; row++, to += rowLen) {
                         // the input row of this row's leading coordinates t, if any

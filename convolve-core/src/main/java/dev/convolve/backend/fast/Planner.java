@@ -92,7 +92,7 @@ public final class Planner {
             return new Choice("dense-matrix-dw", () -> "tiny planes: the gradient of the conv matrix as one packed GEMM [C*positions x batch] x "
                     + "[batch x O*positions], folded onto the taps; " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::gradKernel);
         }
-        if (GradKernelGemm.suits(p)) {
+        if (GradKernelGemm.suits(k, p)) {
             return new Choice("gemm-dw", () -> {
                 GradKernelGemm.Job j = new GradKernelGemm.Job(k, p, new float[0], new float[0]);
                 return "kernel gradient as one packed GEMM per group over the whole batch: [O x batch*positions] x [batch*positions x C*taps], "
@@ -101,7 +101,8 @@ public final class Planner {
             }, GradKernelGemm::run);
         }
         if (GradKernelWide.suits(k, p)) {
-            return new Choice("bcast-o", () -> "kernel gradient with the " + p.outChannels() + " output channels in the vector lanes: broadcast "
+            return new Choice("bcast-o", () -> "kernel gradient with the " + (p.featureGroups() > 1 ? p.outChannels() / p.featureGroups()
+                    + " output channels of each of " + p.featureGroups() + " groups (one group at a time)" : p.outChannels() + " output channels") + " in the vector lanes: broadcast "
                     + "input x gradient rows, accumulated in registers over the positions; " + k.describe(), GradKernelWide::run);
         }
         int groups = Math.max(p.featureGroups(), p.batchGroups());

@@ -11,8 +11,8 @@ import net.jqwik.api.Property;
 /**
  * The kernel gradient with the output channels in the lanes ({@code bcast-o}) against the reference, on planes wide enough
  * that the output gradient is moved onto the grid by 16x16 block transposes (rows of 16+ positions), with channel counts
- * that leave partial vectors and one or two blocks of channels (96: two blocks of three vectors), strides, padding and one
- * or two spatial axes; vector and scalar tiles.
+ * that leave partial vectors and one or two blocks of channels (96: two blocks of three vectors), strides, padding, one
+ * or two spatial axes and two or three feature groups; vector and scalar tiles.
  */
 class GradKernelWideTest {
     private static final FastBackend FAST = FastBackend.create();
@@ -22,14 +22,18 @@ class GradKernelWideTest {
     static RandomConvCase wideCase(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int attempt = 0; attempt < 10_000; attempt++) {
+            // feature groups (each o output channels, c input channels) in a third of the cases
+            int groups = r.nextInt(3) == 0 ? r.nextInt(2, 4) : 1;
             int n = r.nextInt(1, 4), c = r.nextInt(1, 6), o = new int[] {16, 17, 24, 32, 40, 64, 96, 128}[r.nextInt(8)];
             boolean oneAxis = r.nextInt(4) == 0;
             int h = oneAxis ? 1 : r.nextInt(8, 40), w = r.nextInt(16, 70), k = new int[] {1, 3, 5}[r.nextInt(3)];
             int s = r.nextInt(1, 3), pad = r.nextInt(0, k);
-            ConvOptions opt = oneAxis
+            ConvOptions opt = (oneAxis
                     ? ConvOptions.defaults().withStrides(AxisValues.of(s)).withPadding(Padding.explicit(new int[] {pad}, new int[] {pad}))
-                    : ConvOptions.defaults().withStrides(AxisValues.of(s, s)).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad}));
-            int[] xs = oneAxis ? new int[] {n, c, w} : new int[] {n, c, h, w}, ks = oneAxis ? new int[] {o, c, k} : new int[] {o, c, k, k};
+                    : ConvOptions.defaults().withStrides(AxisValues.of(s, s)).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad})))
+                    .withFeatureGroupSize(groups);
+            int ci = c * groups, oi = o * groups;
+            int[] xs = oneAxis ? new int[] {n, ci, w} : new int[] {n, ci, h, w}, ks = oneAxis ? new int[] {oi, c, k} : new int[] {oi, c, k, k};
             RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, xs), RandomConvCase.values(r.nextLong(), DType.F32, ks), opt);
             if (rc != null && FAST.explainGradKernel(rc.plan()).algorithm().equals("bcast-o")) return rc;
         }
