@@ -53,10 +53,14 @@ class PlannerTest {
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 56, 56, 256, 3, 2, 1, 1)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
         assertEquals("depthwise-blocked-dw", FAST.explainGradKernel(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
-        // grouped: bcast-o one group at a time from a vector of output channels per group, the GEMM for 1x1 kernels, dot below
-        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
-        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 2)).algorithm());
-        assertEquals("bcast-o", FAST.explainGradKernel(plan(32, 512, 7, 7, 512, 3, 1, 1, 8)).algorithm());
+        // grouped, one group at a time: Winograd for 3x3 stride 1 with 16+ channels per group, else bcast-o from a vector of
+        // output channels per group, the GEMM for 1x1 kernels, dot below
+        assertEquals("winograd-4x4", FAST.explain(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
+        assertEquals("winograd-4x4", FAST.explainGradInput(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
+        assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
+        assertEquals("winograd-dw", FAST.explainGradKernel(plan(32, 512, 7, 7, 512, 3, 1, 1, 8)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 256, 28, 28, 512, 3, 2, 1, 4)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 5, 1, 2, 2)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 1024, 14, 14, 1024, 1, 1, 0, 32)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 8)).algorithm());
     }

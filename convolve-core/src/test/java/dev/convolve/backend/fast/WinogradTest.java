@@ -15,26 +15,31 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
-/** The Winograd path (3x3, stride 1, 16+ channels) against the reference: odd sizes, any padding, layouts, tile edges. */
+/** The Winograd path (3x3, stride 1, 16+ channels per group) against the reference: odd sizes, any padding, layouts, groups, tile edges. */
 class WinogradTest {
     private static final Backend REF = Backends.reference();
     private static final FastBackend FAST = FastBackend.create();
     private static final FastBackend SCALAR = FastBackend.scalar();
 
     static RandomConvCase winogradCase(long seed) {
-        return winogradCase(seed, new int[] {16, 17, 24, 33}, new int[] {16, 19, 32, 40});
+        return winogradCase(seed, new int[] {16, 17, 24, 33}, new int[] {16, 19, 32, 40}, true);
     }
 
-    static RandomConvCase winogradCase(long seed, int[] cs, int[] os) {
-        SplittableRandom r = new SplittableRandom(seed);
+    /**
+     * A random case with {@code c} input and {@code o} output channels per group from {@code cs} and {@code os}; with
+     * {@code grouped}, two or three feature groups in a quarter of the cases (drawn from a stream of their own, so that a
+     * seed gives the same case as before groups were drawn when it has none).
+     */
+    static RandomConvCase winogradCase(long seed, int[] cs, int[] os, boolean grouped) {
+        SplittableRandom r = new SplittableRandom(seed), rg = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
         while (true) {
-            int c = cs[r.nextInt(cs.length)], o = os[r.nextInt(os.length)];
+            int c = cs[r.nextInt(cs.length)], o = os[r.nextInt(os.length)], groups = grouped && rg.nextInt(4) == 0 ? rg.nextInt(2, 4) : 1;
             int n = r.nextInt(1, 4), h = r.nextInt(4, 24), w = r.nextInt(4, 24);
             int[] lo = {r.nextInt(-1, 3), r.nextInt(-1, 3)}, hi = {r.nextInt(-1, 3), r.nextInt(-1, 3)};
-            ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(lo, hi));
+            ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(lo, hi)).withFeatureGroupSize(groups);
             if (r.nextInt(4) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
-            Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w});
-            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 3, 3});
+            Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c * groups, h, w});
+            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o * groups, c, 3, 3});
             RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
             if (rc != null && Winograd.suits(rc.plan())) return rc;
         }
@@ -50,7 +55,7 @@ class WinogradTest {
     /** Channels enough that U outgrows the L2 cache: big blocks of tiles ({@code Winograd.Job.blockTiles}). */
     @Property(tries = 8)
     void manyChannelsMatchReference(@ForAll long seed) {
-        RandomConvCase c = winogradCase(seed, new int[] {81, 96, 100}, new int[] {90, 97, 112});
+        RandomConvCase c = winogradCase(seed, new int[] {81, 96, 100}, new int[] {90, 97, 112}, true);
         assertTrue(Winograd.Job.blockTiles(96, 96, 6) > 48);
         FastConvPropertyTest.check(FAST, c);
     }
@@ -68,7 +73,7 @@ class WinogradTest {
      */
     @Test
     void winogradKernelGradientFoundCaseIsWithinWinogradTolerance() {
-        RandomConvCase c = winogradCase(-21774098860204L);
+        RandomConvCase c = winogradCase(-21774098860204L, new int[] {16, 17, 24, 33}, new int[] {16, 19, 32, 40}, false);
         assertEquals("winograd-dw", FAST.explainGradKernel(c.plan()).algorithm());
         FastGradPropertyTest.checkKernel(FAST, c);
     }
@@ -79,7 +84,7 @@ class WinogradTest {
      */
     @Test
     void winogradKernelGradientOverOneTileIsWithinWinogradTolerance() {
-        RandomConvCase c = winogradCase(2970L);
+        RandomConvCase c = winogradCase(2970L, new int[] {16, 17, 24, 33}, new int[] {16, 19, 32, 40}, false);
         assertEquals("f32[1][32][4][4]", c.plan().outputType() + "" + c.plan().outputShape());
         assertEquals("winograd-dw", FAST.explainGradKernel(c.plan()).algorithm());
         FastGradPropertyTest.checkKernel(FAST, c);
