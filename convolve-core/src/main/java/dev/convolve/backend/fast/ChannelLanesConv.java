@@ -137,7 +137,8 @@ final class ChannelLanesConv {
      * the two engines alternating in one JVM) against shifted-gemm: 5x5 16x128x14x14 -> 128 23.8 against 34.0 ms,
      * 16x64x16x16 -> 64 8.0 / 11.3, 8x64x56x56 -> 64 48.2 / 57.9; 7x7 8x64x28x28 -> 64 23.4 / 27.4; 3x3 with dilation 2
      * 8x64x28x28 -> 64 4.56 / 5.15, dilation 4 8x128x28x28 -> 128 17.5 / 23.7; grouped 3x3 8x256x28x28 -> 256 in 4 groups
-     * 18.8 / 20.1, 8x128x56x56 -> 128 in 2 groups 37.5 / 44.7. Left to shifted-gemm: fewer channels
+     * 18.8 / 20.1, 8x128x56x56 -> 128 in 2 groups 37.5 / 44.7 (grouped 3x3 convs with 16+ channels per group are Winograd's
+     * since, {@link Winograd#suits}). Left to shifted-gemm: fewer channels
      * (5x5 8x16x64x64 -> 64 16.7 / 15.8, 32x8x32x32 -> 32 4.51 / 4.20, 8x3x64x64 -> 64 6.4 / 3.7) and 32 output channels
      * (tiles of 12 positions; 5x5 8x32x64x64 -> 32 18.2 / 15.6), and rows longer than {@link #MAX_UNSTRIDED_ROW}.
      */

@@ -106,9 +106,9 @@ class ChannelLanesConvTest {
         ConvPlan dilated = ConvPlan.of(Shape.of(8, 64, 28, 28), DType.F32, Shape.of(64, 64, 3, 3), DType.F32,
                 ConvOptions.defaults().withKernelDilation(2).withPadding(Padding.explicit(new int[] {2, 2}, new int[] {2, 2})));
         assertEquals(many, algorithm(dilated), "3x3 with dilation 2 (no Winograd)");
-        ConvPlan grouped = ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 64, 3, 3), DType.F32,
-                ConvOptions.defaults().withFeatureGroupSize(4).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1})));
-        assertEquals(many, algorithm(grouped), "3x3 in 4 groups of 64 channels (no Winograd)");
+        ConvPlan grouped = ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 64, 5, 5), DType.F32,
+                ConvOptions.defaults().withFeatureGroupSize(4).withPadding(Padding.explicit(new int[] {2, 2}, new int[] {2, 2})));
+        assertEquals(many, algorithm(grouped), "5x5 in 4 groups of 64 channels");
         assertTrue(FAST.explain(plan(16, 128, 14, 14, 128, 5, 1, 2)).reason().contains("128 input channels x 25 taps per output")
                 || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(16, 128, 14, 14, 128, 5, 1, 2)).reason());
         assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
