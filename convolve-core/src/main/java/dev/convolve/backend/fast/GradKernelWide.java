@@ -130,7 +130,7 @@ final class GradKernelWide {
             }
         }
 
-        /** Floats an item copies for one image and a band of {@code r} grid rows: its input (all channels) and its gradient. */
+        /** Floats an item copies for one image and a band of {@code r} grid rows: its input (the group's channels) and its gradient. */
         private long bandFloats(int r, int ext0, int stride0, long others, long gridOthers) {
             return (long) cg * ((long) (r - 1) * stride0 + ext0) * others + (long) opad * r * gridOthers;
         }
