@@ -37,14 +37,16 @@ final class GradKernelGemm {
      * measured 1.7x slower than {@code dot}; mnist-l3 and l4, 16 x 72 and 16 x 144, 1.5-2x faster than {@code bcast-o}).
      *
      * <p>Grouped convs (not depthwise) with a vector of output channels per group or more take the GEMM only for 1x1 kernels
-     * and from {@link #WIDE_OUT} channels per group on planes of up to {@link #MID_PLANE} positions: {@code bcast-o} runs the others one group at a time. Measured
-     * 2026-11-24 on one thread (CPU time, the two alternating in one JVM), 3x3 kernel gradients against the GEMM:
-     * 8x256x28x28 in 4 groups 20.2 against 30.8 ms (two threads 11.0 / 16.4), 8x128x28x28 in 2 groups 10.0 / 15.2, 8x512x14x14
-     * in 8 groups 11.2 / 15.0, 8x128x28x28 -> 256 in 4 groups 11.3 / 15.1, 8x256x56x56 in 4 groups 81 / 184, small planes
-     * 32x512x7x7 in 8 groups 13.5 / 15.7 and 64x256x8x8 in 4 groups 14.9 / 19.7; against {@code dot} (which narrower groups
-     * took before): 8x128x56x56 in 4 and 8 groups 23.6 / 40.0 and 15.1 / 20.2, 8x64x28x28 in 2 groups 3.0 / 6.1, 8x64x56x56
-     * in 2 groups 11.6 / 21.4, 8x256x28x28 in 16 groups 7.9 / 9.8, 5x5 8x32x56x56 in 2 groups 9.4 / 12.3. The GEMM stays
-     * ahead on grouped 1x1 kernels (8x1024x14x14 in 32 groups 3.4 against 5.3 ms).
+     * and from {@link #WIDE_OUT} channels per group on planes of up to {@link #MID_PLANE} positions: {@code bcast-o} runs the
+     * others one group at a time. Measured 2026-11-24 on one thread (CPU time, the two alternating in one JVM), 3x3 kernel
+     * gradients against the GEMM (the stride-1 ones are {@code winograd-dw}'s since, {@link GradKernelWinograd#suits}):
+     * 8x256x28x28 in 4 groups 20.2 against 30.8 ms (two threads 11.0 / 16.4), 8x128x28x28 in 2 groups 10.0 / 15.2,
+     * 8x512x14x14 in 8 groups 11.2 / 15.0, 8x128x28x28 -> 256 in 4 groups 11.3 / 15.1, 8x256x56x56 in 4 groups 81 / 184,
+     * small planes 32x512x7x7 in 8 groups 13.5 / 15.7 and 64x256x8x8 in 4 groups 14.9 / 19.7; against {@code dot} (which
+     * narrower groups took before): 8x128x56x56 in 4 and 8 groups 23.6 / 40.0 and 15.1 / 20.2, 8x64x28x28 in 2 groups 3.0 /
+     * 6.1, 8x64x56x56 in 2 groups 11.6 / 21.4, 8x256x28x28 in 16 groups 7.9 / 9.8, 8x256x28x28 -> 512 s2 in 16 groups 4.6 /
+     * 7.4, 5x5 8x32x56x56 in 2 groups 9.4 / 12.3. The GEMM stays ahead on grouped 1x1 kernels (8x1024x14x14 in 32 groups 3.4
+     * against 5.3 ms).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(p)) return false;
@@ -70,7 +72,6 @@ final class GradKernelGemm {
      * against 20.4-20.7 ms), and at 784 outputs per image it stays ahead.
      */
     static final int MID_PLANE = 256, WIDE_OUT = 512;
-
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         new Job(kern, p, x, g).run(dw);

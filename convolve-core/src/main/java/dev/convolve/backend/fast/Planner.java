@@ -101,9 +101,10 @@ public final class Planner {
             }, GradKernelGemm::run);
         }
         if (GradKernelWide.suits(k, p)) {
-            return new Choice("bcast-o", () -> "kernel gradient with the " + (p.featureGroups() > 1 ? p.outChannels() / p.featureGroups()
-                    + " output channels of each of " + p.featureGroups() + " groups (one group at a time)" : p.outChannels() + " output channels") + " in the vector lanes: broadcast "
-                    + "input x gradient rows, accumulated in registers over the positions; " + k.describe(), GradKernelWide::run);
+            return new Choice("bcast-o", () -> "kernel gradient with the " + (p.featureGroups() > 1
+                    ? p.outChannels() / p.featureGroups() + " output channels of each of " + p.featureGroups() + " groups (one group at a time)"
+                    : p.outChannels() + " output channels") + " in the vector lanes: broadcast input x gradient rows, accumulated in "
+                    + "registers over the positions; " + k.describe(), GradKernelWide::run);
         }
         int groups = Math.max(p.featureGroups(), p.batchGroups());
         return new Choice("dot", () -> "kernel gradient as dot products over the positions (lanes along the reduction), "
