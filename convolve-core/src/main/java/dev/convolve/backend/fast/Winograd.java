@@ -26,7 +26,9 @@ final class Winograd {
      * transforms are amortised. Grouped, measured 2026-11-24 on one thread (CPU time, against channel-lanes in the same JVM):
      * 8x256x28x28 in 4 groups 8.5 against 19.6 ms (two threads 5.6 / 10.4), its input gradient 9.3 / 19.0, 8x128x28x28 in 2
      * groups 4.2 / 9.2, 8x512x14x14 in 8 groups 6.5 / 9.6, 8x128x56x56 in 4 groups 13.6 / 25.8, 8x64x56x56 in 4 groups 5.2 /
-     * 6.5, 32x512x7x7 in 8 groups 7.2 / 10.4, 8x256x28x28 in 16 groups 5.6 / 6.7.
+     * 6.5, 32x512x7x7 in 8 groups 7.2 / 10.4, 8x256x28x28 in 16 groups 5.6 / 6.7, 1x128x28x28 in 4 groups 0.46 / 0.67.
+     * Each group pays its own kernel transform and three parallel loops, so groups with little work stay with the direct
+     * engines ({@link #MIN_GROUP_WORK}).
      */
     static boolean suits(ConvPlan p) {
         if (p.spatialRank() != 2 || p.batchGroups() != 1) return false;
@@ -34,8 +36,19 @@ final class Winograd {
         for (int i = 0; i < 2; i++) {
             if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
         }
-        return p.kernelChannels() >= 16 && p.outChannels() / p.featureGroups() >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-4x4");
+        int cg = p.kernelChannels(), og = p.outChannels() / p.featureGroups();
+        long tiles = (long) p.batch() * ((q[0] + TILE - 1) / TILE) * ((q[1] + TILE - 1) / TILE);
+        if (p.featureGroups() > 1 && tiles * cg * og < MIN_GROUP_WORK) return false;
+        return cg >= 16 && og >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-4x4");
     }
+
+    /**
+     * The least tiles x input x output channels per group for which grouped convs take this engine. Measured 2026-11-24 on
+     * one thread (CPU time) against shifted-gemm: 1x256x14x14 in 16 groups (16 tiles x 16 x 16) 296 against 252 µs,
+     * 1x512x7x7 in 8 groups (4 x 64 x 64) 816 against 708 µs, 4x256x14x14 in 16 groups (64 x 16 x 16) 676 against 588 µs on
+     * two threads; 1x128x28x28 in 4 groups (49 x 32 x 32) 460 against 668 µs.
+     */
+    static final long MIN_GROUP_WORK = 32768;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         for (int g = 0; g < p.featureGroups(); g++) new Job(kern, p, g, x, w, out).run();

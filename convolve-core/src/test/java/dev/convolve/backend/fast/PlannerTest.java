@@ -59,6 +59,10 @@ class PlannerTest {
         assertEquals("winograd-4x4", FAST.explainGradInput(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 3, 1, 1, 4)).algorithm());
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(32, 512, 7, 7, 512, 3, 1, 1, 8)).algorithm());
+        // little work per group (16 tiles of 16 channels each way): the direct engines; the kernel gradient stays Winograd's
+        assertEquals("shifted-gemm", FAST.explain(plan(1, 256, 14, 14, 256, 3, 1, 1, 16)).algorithm());
+        assertEquals("winograd-4x4", FAST.explain(plan(1, 128, 28, 28, 128, 3, 1, 1, 4)).algorithm());
+        assertEquals("winograd-dw", FAST.explainGradKernel(plan(1, 256, 14, 14, 256, 3, 1, 1, 16)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 256, 28, 28, 512, 3, 2, 1, 4)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 5, 1, 2, 2)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 1024, 14, 14, 1024, 1, 1, 0, 32)).algorithm());
