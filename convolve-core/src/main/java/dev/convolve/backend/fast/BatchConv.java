@@ -74,6 +74,11 @@ final class BatchConv {
         float[] xb;
 
         Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out) {
+            this(kern, p, subs, x, w, out, 0);
+        }
+
+        /** {@code nvForced > 0}: blocks of {@code nvForced} vectors of images, whatever tile the output channels would pick. */
+        Job(Kernels kern, ConvPlan p, List<SubProblem> subs, float[] x, float[] w, float[] out, int nvForced) {
             this.kern = kern; this.p = p; this.subs = subs; this.x = x; this.w = w; this.out = out;
             n = p.spatialRank();
             featureGroups = p.featureGroups() > 1;
@@ -83,7 +88,7 @@ final class BatchConv {
             cg = p.kernelChannels();
             c = p.channels();
             outBatch = p.outBatch();
-            int[] t = chooseTile(kern, og, outBatch);
+            int[] t = nvForced > 0 ? new int[] {1, nvForced} : chooseTile(kern, og, outBatch);
             mr = t[0];
             nv = t[1];
             nr = nv * kern.lanes();
@@ -118,10 +123,7 @@ final class BatchConv {
             for (SubProblem sp : subs) work += sp.gridSize() * sp.tapCount();
             work *= (long) groups * oblocks * mr * cg * blocks * nr;
             int threads = ShiftedConv.threadsFor(work);
-            // 1. the input as [group][block][channel][padded position][nr images]
-            int perBlock = cg * pTot * nr;
-            xb = Scratch.floats(Scratch.AUX, groups * blocks * perBlock + nr);
-            Threads.parallelFor(groups * blocks * cg, threads, this::transform);
+            transformInput(threads);
             // 2. every sub-problem, items = (group, block, slice of grid points); output phases go through slabs of the output
             boolean phases = false;
             for (SubProblem sp : subs) phases |= !sp.coversOutput(p.outSize());
@@ -151,6 +153,20 @@ final class BatchConv {
                 int slicesReal = (grid + perSlice - 1) / perSlice;
                 Threads.parallelFor(items, threads, idx -> item(sp, a, a0, off, idx, slicesReal, perSlice));
             }
+        }
+
+        /**
+         * Step 1, the input as {@code xb = [group][block][channel][padded position][nr images]} (images past the batch zero), in
+         * this thread's {@link Scratch#AUX} buffer, on up to {@code threads} threads.
+         */
+        void transformInput(int threads) {
+            allocateInput();
+            Threads.parallelFor(groups * blocks * cg, threads, this::transform);
+        }
+
+        /** {@link #xb}, its contents undefined until {@link #transform} has run for every (group, block, channel). */
+        void allocateInput() {
+            xb = Scratch.floats(Scratch.AUX, groups * blocks * cg * pTot * nr + nr);
         }
 
         /**
@@ -269,7 +285,8 @@ final class BatchConv {
             }
         }
 
-        private void transform(int idx) {
+        /** Channel {@code idx % cg} of block {@code idx / cg % blocks} of group {@code idx / (cg * blocks)} into {@link #xb}. */
+        void transform(int idx) {
             int ci = idx % cg, rest = idx / cg;
             int blk = rest % blocks, g = rest / blocks;
             int d0 = ((g * blocks + blk) * cg + ci) * pTot * nr;

@@ -42,7 +42,11 @@ class PlannerTest {
         assertEquals("im2col-gemm", FAST.explain(plan(256, 16, 2, 2, 10, 3, 2, 1, 1)).algorithm());
         assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
         assertEquals("dense-matrix-dw", FAST.explainGradKernel(plan(256, 16, 4, 4, 16, 3, 2, 1, 1)).algorithm());
-        assertEquals("dot", FAST.explainGradKernel(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(plan(256, 8, 7, 7, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(plan(256, 4, 14, 14, 8, 5, 2, 2, 1)).algorithm());
+        assertEquals("gemm-dw", FAST.explainGradKernel(plan(256, 16, 2, 2, 10, 3, 2, 1, 1)).algorithm());
+        assertEquals("gemm-dw", FAST.explainGradKernel(plan(128, 32, 8, 8, 64, 3, 2, 1, 1)).algorithm());
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 28, 28, 64, 3, 2, 1, 1)).algorithm());
@@ -51,7 +55,7 @@ class PlannerTest {
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 28, 28, 256, 3, 2, 1, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(32, 128, 28, 28, 128, 3, 2, 1, 1)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 128, 56, 56, 256, 3, 2, 1, 1)).algorithm());
-        assertEquals("dot", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
         assertEquals("depthwise-blocked-dw", FAST.explainGradKernel(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
         // grouped, one group at a time: Winograd for 3x3 stride 1 with 16+ channels per group, else bcast-o from a vector of
         // output channels per group, the GEMM for 1x1 kernels, dot below

@@ -1,0 +1,57 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.plan.AxisValues;
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * The kernel gradient with the batch in the lanes ({@code batch-lanes-dw}) against the reference: forced on random plans
+ * (every option but input dilation and batch groups, which it does not take: those fall to the other engines), and as
+ * planned on MNIST-like layers with batches that leave a partial block of images, channel counts that leave partial tiles,
+ * strides, padding, kernel dilation and feature groups; vector and scalar tiles.
+ */
+class GradKernelBatchTest {
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    @Property(tries = 150)
+    void forcedMatchesReference(@ForAll long seed) {
+        GradKernelBatch.force = true;
+        try {
+            RandomConvCase c = RandomConvCase.bigBatch(seed);
+            FastGradPropertyTest.checkKernel(FAST, c);
+            if (seed % 3 == 0) FastGradPropertyTest.checkKernel(SCALAR, c);
+            FastGradPropertyTest.checkKernel(FAST, RandomConvCase.of(seed, false));
+        } finally {
+            GradKernelBatch.force = false;
+        }
+    }
+
+    /** A random conv whose kernel gradient {@code backend} plans as {@code batch-lanes-dw}. */
+    static RandomConvCase plannedCase(FastBackend backend, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            int groups = r.nextInt(4) == 0 ? r.nextInt(2, 4) : 1;
+            int n = new int[] {128, 130, 200, 256}[r.nextInt(4)], c = r.nextInt(1, 9), o = new int[] {1, 3, 4, 7, 8, 13, 16, 24}[r.nextInt(8)];
+            int h = r.nextInt(4, 20), w = r.nextInt(4, 20), k = new int[] {1, 2, 3, 5}[r.nextInt(4)];
+            int s = r.nextInt(1, 3), d = r.nextInt(4) == 0 ? 2 : 1, pad = r.nextInt(0, k);
+            ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(s, s)).withKernelDilation(AxisValues.of(d, d))
+                    .withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, k - 1 - pad})).withFeatureGroupSize(groups);
+            int ci = c * groups, oi = o * groups;
+            RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, ci, h, w}),
+                    RandomConvCase.values(r.nextLong(), DType.F32, new int[] {oi, c, k, k}), opt);
+            if (rc != null && backend.explainGradKernel(rc.plan()).algorithm().equals(GradKernelBatch.NAME)) return rc;
+        }
+        throw new AssertionError("no batch-lanes-dw case from seed " + seed);
+    }
+
+    @Property(tries = 60)
+    void plannedMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkKernel(FAST, plannedCase(FAST, seed));
+        if (seed % 4 == 0) FastGradPropertyTest.checkKernel(SCALAR, plannedCase(SCALAR, seed));
+    }
+}
