@@ -29,11 +29,14 @@ final class GradKernelBatch {
     /** Tests force this engine on every plan it can compute. */
     static volatile boolean force;
 
-    /** The register tiles: {@code out[outOff + i*ldo + j] = sum_{s0 <= s < s1} sum_l g[gBase + i*gRow + s*L + l] * x[xBase + xCol[xco+j] + xStep[s] + l]}. */
+    /**
+     * The register tiles: the vector {@code acc[accOff + (i*ldo + j)*L + l]} becomes
+     * {@code sum_{s0 <= s < s1} g[gBase + i*gRow + s*L + l] * x[xBase + xCol[xco+j] + xStep[s] + l]}, for lanes {@code l < L}.
+     */
     interface Tiles {
         int lanes();
 
-        void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] out, int outOff, int ldo);
+        void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] acc, int accOff, int ldo);
     }
 
     private static final Tiles VECTOR = loadVector();
@@ -127,7 +130,8 @@ final class GradKernelBatch {
         int parts = Math.max(threads > 1 ? 2 * threads : 1, (int) Math.min(blocks, (bytesPerBlock * blocks + PART_BYTES - 1) / PART_BYTES));
         int perPart = (blocks + Math.min(blocks, parts) - 1) / Math.min(blocks, parts);
         int nParts = (blocks + perPart - 1) / perPart, sums = o * cols;
-        float[] part = Scratch.floats(Scratch.PART, nParts * sums);
+        // per part, the vector sums [O][cols][L], added up across parts and lanes at the end
+        float[] part = Scratch.floats(Scratch.PART, nParts * sums * lanes);
         Threads.parallelFor(nParts, threads, pi -> {
             int b0 = pi * perPart, b1 = Math.min(blocks, b0 + perPart);
             for (int grp = 0; grp < groups; grp++) for (int blk = b0; blk < b1; blk++) for (int ci = 0; ci < cg; ci++) in.transform((grp * blocks + blk) * cg + ci);
@@ -139,7 +143,7 @@ final class GradKernelBatch {
                     int mr = Math.min(MR, og - o0), oc = grp * og + o0;
                     for (int c0 = 0; c0 < cols; c0 += NC) {
                         tl.tile(mr, Math.min(NC, cols - c0), gb, oc * steps * lanes, steps * lanes, xb, grp * blocks * cg * pTot * lanes, xCol, c0,
-                                xStep, s0, s1, part, pi * sums + oc * cols + c0, cols);
+                                xStep, s0, s1, part, (pi * sums + oc * cols + c0) * lanes, cols);
                     }
                 }
             }
@@ -148,7 +152,10 @@ final class GradKernelBatch {
         for (int oc = 0; oc < o; oc++) {
             for (int col = 0; col < cols; col++) {
                 float s = 0;
-                for (int pi = 0; pi < nParts; pi++) s += part[pi * sums + oc * cols + col];
+                for (int pi = 0; pi < nParts; pi++) {
+                    int a = (pi * sums + oc * cols + col) * lanes;
+                    for (int l = 0; l < lanes; l++) s += part[a + l];
+                }
                 dw[oc * cg * kPlane + (col / taps) * kPlane + kIdx[col % taps]] = s;
             }
         }
@@ -180,16 +187,15 @@ final class GradKernelBatch {
         public int lanes() { return lanes; }
 
         @Override
-        public void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] out, int outOff, int ldo) {
+        public void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] acc, int accOff, int ldo) {
             for (int i = 0; i < mr; i++) {
                 for (int jc = 0; jc < nc; jc++) {
-                    float s = 0;
-                    int xo = xBase + xCol[xco + jc];
+                    int a = accOff + (i * ldo + jc) * lanes, xo = xBase + xCol[xco + jc];
+                    java.util.Arrays.fill(acc, a, a + lanes, 0f);
                     for (int st = s0; st < s1; st++) {
                         int gp = gBase + i * gRow + st * lanes, xp = xo + xStep[st];
-                        for (int l = 0; l < lanes; l++) s += g[gp + l] * x[xp + l];
+                        for (int l = 0; l < lanes; l++) acc[a + l] += g[gp + l] * x[xp + l];
                     }
-                    out[outOff + i * ldo + jc] = s;
                 }
             }
         }
