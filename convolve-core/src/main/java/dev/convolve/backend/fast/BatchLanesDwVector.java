@@ -18,6 +18,13 @@ final class BatchLanesDwVector implements GradKernelBatch.Tiles {
     public int lanes() { return L; }
 
     @Override
+    public float sumLanes(float[] acc, int off, int count, int stride) {
+        FloatVector v = FloatVector.fromArray(S, acc, off);
+        for (int i = 1; i < count; i++) v = v.add(FloatVector.fromArray(S, acc, off + i * stride));
+        return v.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    @Override
     public void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] acc, int accOff, int ldo) {
         switch (mr * 8 + nc) {
             case 9 -> t1x1(g, gBase, gRow, x, xBase, xCol, xco, xStep, s0, s1, acc, accOff, ldo);

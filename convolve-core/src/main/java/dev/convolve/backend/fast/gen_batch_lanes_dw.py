@@ -23,6 +23,13 @@ final class BatchLanesDwVector implements GradKernelBatch.Tiles {
     public int lanes() { return L; }
 
     @Override
+    public float sumLanes(float[] acc, int off, int count, int stride) {
+        FloatVector v = FloatVector.fromArray(S, acc, off);
+        for (int i = 1; i < count; i++) v = v.add(FloatVector.fromArray(S, acc, off + i * stride));
+        return v.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    @Override
     public void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] acc, int accOff, int ldo) {
         switch (mr * 8 + nc) {""")
 TILES = [(m, n) for m in range(1, ROWS + 1) for n in range(1, COLS + 1) if m * n <= ACC]
