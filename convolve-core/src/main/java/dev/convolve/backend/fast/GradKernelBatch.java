@@ -61,7 +61,7 @@ final class GradKernelBatch {
     static final long PART_BYTES = 1 << 20;
 
     /** Output positions per image up to which the engine is chosen. */
-    static final int MAX_GRID = 256;
+    static final int MAX_GRID = 1024;
 
     /** Computes the plan at all: no batch groups, no input dilation (one sub-problem: the output's grid). */
     static boolean supports(ConvPlan p) {
@@ -71,21 +71,24 @@ final class GradKernelBatch {
     }
 
     /**
-     * Chosen for output planes of 5 to {@link #MAX_GRID} positions with a batch of eight vectors or more (the batch fills the
-     * lanes, the planes would not) and at most two vectors of output channels per group. Measured 2026-11-24 on one thread
-     * (CPU time, median of 5) against the engine chosen before: mnist-l3 (256x8x7x7 -> 16 3x3 s2) 198 against 362 µs
-     * ({@code gemm-dw}), mnist-l2 (256x4x14x14 -> 8) 196 / 396 ({@code dot}), its 5x5 form 332 / 1294, mnist-l1 (256x1x28x28
-     * -> 4) 173 / 241, 128x8x10x10 -> 16 181 / 281, 256x16x14x14 -> 32 s2 1.90 / 2.36 ms, LeNet's 256x6x14x14 -> 16 5x5 1.52
-     * / 2.25 ms. Left to the others: 64 output channels ({@code gemm-dw}: 128x32x8x8 -> 64 s2 1.10 against 1.67 ms), planes
-     * of 4 positions or fewer ({@code dense-matrix-dw} level on mnist-l4, {@code gemm-dw} 38 against 46 µs on mnist-l5's
-     * single position: too few steps per tile for the sums across lanes).
+     * Chosen for output planes of at most {@link #MAX_GRID} positions with a batch of two vectors or more (the batch fills the
+     * lanes, the planes would not) and at most two vectors of output channels per group. Measured 2026-11-24 against the
+     * engine chosen before, one thread (CPU time, median of 5-7, the two in one JVM): mnist-l3 (256x8x7x7 -> 16 3x3 s2) 198
+     * against 362 µs ({@code gemm-dw}), mnist-l2 (256x4x14x14 -> 8) 196 / 396 ({@code dot}), its 5x5 form 332 / 1294, mnist-l1
+     * (256x1x28x28 -> 4) 173 / 241, 128x8x10x10 -> 16 181 / 281, 256x16x14x14 -> 32 s2 1.90 / 2.36 ms, LeNet's 256x6x14x14 ->
+     * 16 5x5 1.52 / 2.25 ms; after the vector sums (one part per thread), forced against the others: mnist-l4 134 / 182 µs
+     * ({@code dense-matrix-dw}), mnist-l5 (one output position) 37 / 42 ({@code gemm-dw}), 64x8x7x7 -> 16 s2 46 / 84, 32x8x7x7
+     * 24 / 46, 64x4x16x16 -> 8 182 / 250, 64x3x32x32 -> 16 1.15 / 1.92 ms; on two threads (wall clock, 9 samples) 64x3x32x32
+     * -> 16 573 / 1198 µs, -> 32 1263 / 1529, 256x1x28x28 -> 8 522 / 554. Left to the others: 64 output channels
+     * ({@code gemm-dw}: 128x32x8x8 -> 64 s2 1.08 against 1.12 ms on one thread, 0.59 / 0.67 on two) and planes above 1024
+     * positions (32x3x64x64 -> 32: 1.05x on one thread, 0.74x on two).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(p)) return false;
         if (force) return true;
         long q = Canonical.product(p.outSize());
         int og = p.outChannels() / p.featureGroups();
-        return q > 4 && q <= MAX_GRID && p.outBatch() >= 8 * k.lanes() && og <= 2 * k.lanes();
+        return q <= MAX_GRID && p.outBatch() >= 2 * k.lanes() && og <= 2 * k.lanes();
     }
 
     /** Computes {@code dw} (canonical {@code [O][I][K...]}, zeroed) from canonical {@code x} and {@code g}. */

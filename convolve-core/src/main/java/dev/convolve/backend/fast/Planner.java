@@ -88,7 +88,7 @@ public final class Planner {
                     + "over the tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(),
                     GradKernelWinograd::run);
         }
-        if (GradKernelBatch.suits(k, p)) {
+        if (!DenseConv.force && GradKernelBatch.suits(k, p)) {
             return new Choice(GradKernelBatch.NAME, () -> "small planes, big batch: dot products with the images in the vector lanes, the input "
                     + "in the forward pass's batch-lanes layout and the gradient as [O][image block][position][lanes], register tiles of up "
                     + "to " + GradKernelBatch.MR + " output channels x " + GradKernelBatch.NC + " (channel, tap) columns; " + k.describe(),
