@@ -13,9 +13,9 @@ import java.util.List;
  * register tile of {@code mr} rows times {@code nc} columns loads {@code mr + nc} vectors for {@code mr * nc} multiply-adds per
  * step and sums across the lanes once at the end. No im2col is built (any stride, padding or kernel dilation is in the
  * offsets), and no lanes are spent on plane edges, unlike {@code dot} (positions in the lanes) and {@code gemm-dw} (which
- * gathers the input into a transposed im2col matrix element by element). Items are (group, tile, part of the steps): with
- * few tiles the steps are cut into parts, each writing partial sums of its own that are added in part order at the end, so
- * the result does not depend on scheduling.
+ * gathers the input into a transposed im2col matrix element by element). Items are parts of the batch, one per thread: each
+ * copies its own blocks and writes vector sums of its own, added in part order at the end, so the result does not depend on
+ * scheduling.
  */
 final class GradKernelBatch {
     private GradKernelBatch() {}
@@ -84,11 +84,23 @@ final class GradKernelBatch {
      * positions (32x3x64x64 -> 32: 1.05x on one thread, 0.74x on two).
      */
     static boolean suits(Kernels k, ConvPlan p) {
-        if (!supports(p)) return false;
+        if (!supports(p) || !fitsArrays(k, p)) return false;
         if (force) return true;
         long q = Canonical.product(p.outSize());
         int og = p.outChannels() / p.featureGroups();
         return q <= MAX_GRID && p.outBatch() >= 2 * k.lanes() && og <= 2 * k.lanes();
+    }
+
+    /**
+     * The copies' sizes fit Java arrays: the input in blocks of images with its padding (at most the input, both paddings and
+     * the kernel's reach per axis) and the gradient in blocks.
+     */
+    static boolean fitsArrays(Kernels k, ConvPlan p) {
+        long batch = ((long) p.outBatch() + k.lanes() - 1) / k.lanes() * k.lanes(), padded = 1;
+        int[] in = p.spatial(), ks = p.kernelSize(), kd = p.kernelDilation(), lo = p.padLow(), hi = p.padHigh();
+        for (int i = 0; i < in.length; i++) padded *= in[i] + Math.abs((long) lo[i]) + Math.abs((long) hi[i]) + (ks[i] - 1L) * kd[i] + 1;
+        long xb = batch * p.channels() * padded, gb = batch * p.outChannels() * Canonical.product(p.outSize());
+        return Math.max(xb, gb) < Integer.MAX_VALUE / 2;
     }
 
     /** Computes {@code dw} (canonical {@code [O][I][K...]}, zeroed) from canonical {@code x} and {@code g}. */
@@ -118,7 +130,7 @@ final class GradKernelBatch {
             for (int ci = 0; ci < cg; ci++) xCol[ci * taps + tp] = (ci * pTot + po) * lanes;
             for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
         }
-        int[] xStep = new int[steps];
+        int[] xStep = Scratch.ints(Scratch.AUX, steps);
         int[] j = new int[n];
         for (int q = 0; q < qTot; q++) {
             int pos = 0;

@@ -54,4 +54,13 @@ class GradKernelBatchTest {
         FastGradPropertyTest.checkKernel(FAST, plannedCase(FAST, seed));
         if (seed % 4 == 0) FastGradPropertyTest.checkKernel(SCALAR, plannedCase(SCALAR, seed));
     }
+
+    /** A batch whose copies would not fit a Java array goes to the other engines (no overflowing offsets). */
+    @org.junit.jupiter.api.Test
+    void hugeBatchesAreLeftToTheOthers() {
+        VectorKernels k = new VectorKernels();
+        org.junit.jupiter.api.Assertions.assertTrue(GradKernelBatch.suits(k, PlannerTest.plan(256, 8, 7, 7, 16, 3, 2, 1, 1)));
+        org.junit.jupiter.api.Assertions.assertFalse(GradKernelBatch.suits(k, PlannerTest.plan(1 << 22, 8, 7, 7, 16, 3, 2, 1, 1)));
+        org.junit.jupiter.api.Assertions.assertFalse(GradKernelBatch.suits(k, PlannerTest.plan(1 << 19, 8, 14, 14, 16, 3, 2, 1, 1)));
+    }
 }
