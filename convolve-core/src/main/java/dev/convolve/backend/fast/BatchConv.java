@@ -290,7 +290,6 @@ final class BatchConv {
             int ci = idx % cg, rest = idx / cg;
             int blk = rest % blocks, g = rest / blocks;
             int d0 = ((g * blocks + blk) * cg + ci) * pTot * nr;
-            java.util.Arrays.fill(xb, d0, d0 + pTot * nr, 0f);
             int inChan = (featureGroups ? g * cg : 0) + ci;
             int lanes = Math.min(nr, outBatch - blk * nr);
             // 1. the plane of up to nr images as [position][nr images]: 16x16 block transposes (a vector of lanes images by a
@@ -299,6 +298,8 @@ final class BatchConv {
             GemmKernels gk = GemmKernels.of(kern);
             int vl = gk.lanes(), span = (xPlane + vl - 1) / vl * vl;
             float[] t = Scratch.floats(Scratch.GRAD, span * nr);
+            // the lanes past the batch are zero (GradKernelBatch multiplies them by a zero gradient: no NaN from old contents)
+            if (lanes < nr) java.util.Arrays.fill(t, 0, span * nr, 0f);
             int sStride = c * xPlane;
             for (int v = 0; v * vl < lanes; v++) {
                 int rows = Math.min(vl, lanes - v * vl), s0 = ((blk * nr + v * vl) * c + inChan) * xPlane;
@@ -312,19 +313,22 @@ final class BatchConv {
                     }
                 }
             }
-            // 2. rows of positions into the padded layout
+            // 2. rows of positions into the padded layout (rows in increasing order), zeros only between and around them
             int[] ix = new int[n];
-            int last = in[n - 1];
+            int last = in[n - 1], end = d0;
             for (int e = 0; e < xPlane; e += last) {
                 int pp = 0;
                 for (int i = 0; i < n - 1; i++) pp += (ix[i] + lowPad[i]) * pst[i];
                 pp += lowPad[n - 1];
+                java.util.Arrays.fill(xb, end, d0 + pp * nr, 0f);
                 kern.copy(t, e * nr, xb, d0 + pp * nr, last * nr);
+                end = d0 + (pp + last) * nr;
                 for (int i = n - 2; i >= 0; i--) {
                     if (++ix[i] < in[i]) break;
                     ix[i] = 0;
                 }
             }
+            java.util.Arrays.fill(xb, end, d0 + pTot * nr, 0f);
         }
 
         private void item(SubProblem sp, float[] a, int a0, int[] off, int idx, int slices, int perSlice) {

@@ -63,4 +63,33 @@ class GradKernelBatchTest {
         org.junit.jupiter.api.Assertions.assertFalse(GradKernelBatch.suits(k, PlannerTest.plan(1 << 22, 8, 7, 7, 16, 3, 2, 1, 1)));
         org.junit.jupiter.api.Assertions.assertFalse(GradKernelBatch.suits(k, PlannerTest.plan(1 << 19, 8, 14, 14, 16, 3, 2, 1, 1)));
     }
+
+    /**
+     * The lanes past the batch hold zeros, not another image's values: with a batch of 130 (two lanes of the last block used)
+     * the last block's first channel is copied right after the previous block's last channel, so a NaN in that channel of an
+     * image in lane 5 (image 117) must not reach lane 5 of the last block (no image there): the first channel's kernel
+     * gradient stays finite and equal to the reference's (the last channel's is NaN in both).
+     */
+    @org.junit.jupiter.api.Test
+    void lanesPastTheBatchAreZero() {
+        dev.convolve.backend.Threads.sequential(() -> {
+            ConvOptions opt = ConvOptions.defaults().withStrides(AxisValues.of(2, 2)).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
+            float[] x = RandomConvCase.values(4, DType.F32, new int[] {130, 8, 7, 7}).toFloatArray();
+            for (int i = 0; i < 49; i++) x[(117 * 8 + 7) * 49 + i] = Float.NaN;
+            dev.convolve.tensor.Tensor xt = dev.convolve.tensor.Tensor.wrap(DType.F32, dev.convolve.tensor.Shape.of(130, 8, 7, 7), x);
+            RandomConvCase c = RandomConvCase.inLayout(3, xt, RandomConvCase.values(5, DType.F32, new int[] {16, 8, 3, 3}), opt);
+            org.junit.jupiter.api.Assertions.assertEquals(GradKernelBatch.NAME, FAST.explainGradKernel(c.plan()).algorithm());
+            dev.convolve.tensor.Tensor g = FastGradPropertyTest.gradOut(c);
+            float[] got = FAST.convGradKernel(c.plan(), c.input(), g).toFloatArray();
+            float[] want = dev.convolve.backend.Backends.reference().convGradKernel(c.plan(), c.input(), g).toFloatArray();
+            for (int o = 0; o < 16; o++) {
+                for (int t = 0; t < 9; t++) {
+                    int i = (o * 8) * 9 + t;
+                    org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(got[i]), "dw[" + o + "][0][" + t + "] = " + got[i]);
+                    org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-3 * (1 + Math.abs(want[i])), "dw[" + o + "][0][" + t + "]");
+                    org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(got[(o * 8 + 7) * 9 + t]));
+                }
+            }
+        });
+    }
 }
