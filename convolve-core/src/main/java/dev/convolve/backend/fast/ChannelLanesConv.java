@@ -68,15 +68,7 @@ final class ChannelLanesConv {
     /** Positions per tile for {@code nv} vectors (the accumulators fill 24 of 32 registers). */
     static int rows(int nv) { return nv == 1 ? 24 : nv == 2 ? 12 : nv == 3 ? 8 : 7; }
 
-    private static final Tiles VECTOR = loadVector();
-
-    private static Tiles loadVector() {
-        try {
-            return (Tiles) Class.forName("dev.convolve.backend.fast.ChannelLanesVector").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
+    private static final Tiles VECTOR = Simd.loadVector("dev.convolve.backend.fast.ChannelLanesVector", Tiles.class);
 
     /** The tiles matching {@code k}: the Vector API tiles with {@link VectorKernels}, the scalar ones otherwise. */
     static Tiles tiles(Kernels k) {

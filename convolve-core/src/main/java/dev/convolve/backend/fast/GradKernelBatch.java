@@ -42,15 +42,7 @@ final class GradKernelBatch {
         void tile(int mr, int nc, float[] g, int gBase, int gRow, float[] x, int xBase, int[] xCol, int xco, int[] xStep, int s0, int s1, float[] acc, int accOff, int ldo);
     }
 
-    private static final Tiles VECTOR = loadVector();
-
-    private static Tiles loadVector() {
-        try {
-            return (Tiles) Class.forName("dev.convolve.backend.fast.BatchLanesDwVector").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
+    private static final Tiles VECTOR = Simd.loadVector("dev.convolve.backend.fast.BatchLanesDwVector", Tiles.class);
 
     /** The tiles matching {@code k}: the Vector API tiles with {@link VectorKernels}, the scalar ones otherwise. */
     static Tiles tiles(Kernels k) {

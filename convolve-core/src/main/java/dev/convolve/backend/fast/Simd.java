@@ -14,6 +14,18 @@ final class Simd {
     /** The kernels chosen and, when they are the scalar ones, why (null otherwise). */
     record Choice(Kernels kernels, String whyScalar) {}
 
+    /**
+     * The Vector API class {@code className} implementing {@code type} (register tiles of one engine, generated), made with its
+     * no-argument constructor, or null when it cannot be loaded (no Vector API module): the engine then uses its scalar tiles.
+     */
+    static <T> T loadVector(String className, Class<T> type) {
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     static Choice choose() {
         String want = System.getProperty("convolve.simd", System.getenv().getOrDefault("CONVOLVE_SIMD", "auto")).trim().toLowerCase(Locale.ROOT);
         if (want.equals("false") || want.equals("off") || want.equals("scalar")) {
