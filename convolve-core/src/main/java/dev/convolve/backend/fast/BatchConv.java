@@ -182,6 +182,27 @@ final class BatchConv {
         }
 
         /**
+         * Per tap of {@code sp}: its offset in a padded plane of {@link #xb} (in positions, returned) and its index in a kernel
+         * plane (into {@code kOff}).
+         */
+        int[] tapPositions(SubProblem sp, int[] kOff) {
+            int taps = sp.tapCount();
+            int[] po = new int[taps];
+            int[] u = new int[n];
+            for (int tp = 0; tp < taps; tp++) {
+                int ko = 0, pp = 0;
+                for (int i = 0; i < n; i++) {
+                    ko += sp.taps[i][u[i]] * kst[i];
+                    pp += (sp.offset[i][u[i]] + lowPad[i]) * pst[i];
+                }
+                kOff[tp] = ko;
+                po[tp] = pp;
+                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
+            }
+            return po;
+        }
+
+        /**
          * Packs the kernel of {@code sp} into {@code a[a0 ..]} as {@code [g][ob][k][mr]} (rows past {@code og} zero) and returns
          * the input offset of each reduction step {@code k = (c, tap)} in a block of {@link #xb}.
          */
@@ -189,17 +210,8 @@ final class BatchConv {
             int taps = sp.tapCount(), kc = cg * taps;
             int[] off = new int[kc];
             int[] kOff = new int[taps];
-            int[] u = new int[n];
-            for (int tp = 0; tp < taps; tp++) {
-                int ko = 0, po = 0;
-                for (int i = 0; i < n; i++) {
-                    ko += sp.taps[i][u[i]] * kst[i];
-                    po += (sp.offset[i][u[i]] + lowPad[i]) * pst[i];
-                }
-                kOff[tp] = ko;
-                for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po) * nr;
-                for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
-            }
+            int[] po = tapPositions(sp, kOff);
+            for (int tp = 0; tp < taps; tp++) for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po[tp]) * nr;
             for (int g = 0; g < groups; g++) {
                 for (int ob = 0; ob < oblocks; ob++) {
                     int base = a0 + (g * oblocks + ob) * kc * mr;

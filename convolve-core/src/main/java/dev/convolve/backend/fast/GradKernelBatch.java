@@ -111,17 +111,8 @@ final class GradKernelBatch {
         // the offsets: column (c, t) and step (block, q) in a group's part of xb
         int[] xCol = new int[cols];
         int[] kIdx = new int[taps];
-        int[] u = new int[n];
-        for (int tp = 0; tp < taps; tp++) {
-            int ko = 0, po = 0;
-            for (int i = 0; i < n; i++) {
-                ko += sp.taps[i][u[i]] * in.kst[i];
-                po += (sp.offset[i][u[i]] + in.lowPad[i]) * in.pst[i];
-            }
-            kIdx[tp] = ko;
-            for (int ci = 0; ci < cg; ci++) xCol[ci * taps + tp] = (ci * pTot + po) * lanes;
-            for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
-        }
+        int[] po = in.tapPositions(sp, kIdx);
+        for (int tp = 0; tp < taps; tp++) for (int ci = 0; ci < cg; ci++) xCol[ci * taps + tp] = (ci * pTot + po[tp]) * lanes;
         int[] xStep = Scratch.ints(Scratch.AUX, steps);
         int[] j = new int[n];
         for (int q = 0; q < qTot; q++) {
