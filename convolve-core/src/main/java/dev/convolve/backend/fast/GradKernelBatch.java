@@ -129,8 +129,8 @@ final class GradKernelBatch {
         // part per thread (mnist-l3 on two threads: 96-111 µs, against 107-150 with two parts per thread), more when a part's
         // copies would take more than PART_BYTES.
         long bytesPerBlock = 4L * (groups * cg * pTot + o * qTot) * lanes;
-        int parts = Math.max(threads, (int) Math.min(blocks, (bytesPerBlock * blocks + PART_BYTES - 1) / PART_BYTES));
-        int perPart = (blocks + Math.min(blocks, parts) - 1) / Math.min(blocks, parts);
+        int parts = (int) Math.min(blocks, Math.max(threads, (bytesPerBlock * blocks + PART_BYTES - 1) / PART_BYTES));
+        int perPart = (blocks + parts - 1) / parts;
         int nParts = (blocks + perPart - 1) / perPart, sums = o * cols;
         // per part, the vector sums [O][cols][L], added up across parts and lanes at the end
         float[] part = Scratch.floats(Scratch.PART, nParts * sums * lanes);

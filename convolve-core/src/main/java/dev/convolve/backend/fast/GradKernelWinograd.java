@@ -24,12 +24,7 @@ final class GradKernelWinograd {
      * in 4 groups 3.8 / 7.5, 32x512x7x7 in 8 groups 7.3 / 12.3.
      */
     static boolean suits(ConvPlan p) {
-        if (p.spatialRank() != 2 || p.batchGroups() != 1) return false;
-        int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), q = p.outSize();
-        for (int i = 0; i < 2; i++) {
-            if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
-        }
-        return p.kernelChannels() >= 16 && p.outChannels() / p.featureGroups() >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-dw");
+        return Winograd.shapeFits(p) && Planner.enabled("winograd-dw");
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {

@@ -31,15 +31,25 @@ final class Winograd {
      * engines ({@link #MIN_GROUP_WORK}).
      */
     static boolean suits(ConvPlan p) {
+        if (!shapeFits(p)) return false;
+        int[] q = p.outSize();
+        int cg = p.kernelChannels(), og = p.outChannels() / p.featureGroups();
+        long tiles = (long) p.batch() * ((q[0] + TILE - 1) / TILE) * ((q[1] + TILE - 1) / TILE);
+        if (p.featureGroups() > 1 && tiles * cg * og < MIN_GROUP_WORK) return false;
+        return Planner.enabled("winograd-4x4");
+    }
+
+    /**
+     * The shape both Winograd engines take (this one and {@link GradKernelWinograd}): 2-D, 3x3, unit stride and dilations, no
+     * batch groups, 16+ channels per feature group each way, output planes of at least one 4x4 tile.
+     */
+    static boolean shapeFits(ConvPlan p) {
         if (p.spatialRank() != 2 || p.batchGroups() != 1) return false;
         int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), q = p.outSize();
         for (int i = 0; i < 2; i++) {
             if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
         }
-        int cg = p.kernelChannels(), og = p.outChannels() / p.featureGroups();
-        long tiles = (long) p.batch() * ((q[0] + TILE - 1) / TILE) * ((q[1] + TILE - 1) / TILE);
-        if (p.featureGroups() > 1 && tiles * cg * og < MIN_GROUP_WORK) return false;
-        return cg >= 16 && og >= 16 && q[0] >= 4 && q[1] >= 4 && Planner.enabled("winograd-4x4");
+        return p.kernelChannels() >= 16 && p.outChannels() / p.featureGroups() >= 16 && q[0] >= 4 && q[1] >= 4;
     }
 
     /**
