@@ -4,10 +4,11 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * The kernel gradient of 3x3 stride-1 convs by Winograd's F(3x3, 4x4): per 4x4 tile of the output gradient {@code g}
- * and the 6x6 input patch under it, {@code dW += A^T [(G g G^T) . (B^T d B)] A}. Summed over tiles and images this
- * is 36 GEMMs {@code M[xi] (O x C) = sum_tiles Gt[xi][tile][O]^T V[xi][tile][C]}, then one output transform per
- * (output, input) channel pair: 4x fewer multiply-adds than the direct sum. Input and gradient are copied into blocks
+ * The kernel gradient of 3x3 (5x5) stride-1 convs by Winograd's F(3x3, 4x4) (F(5x5, 2x2)): per 4x4 (2x2) tile of the output
+ * gradient {@code g} and the 6x6 input patch under it, {@code dW += A^T [(G g G^T) . (B^T d B)] A}. Summed over tiles and
+ * images this is 36 GEMMs {@code M[xi] (O x C) = sum_tiles Gt[xi][tile][O]^T V[xi][tile][C]}, then one output transform per
+ * (output, input) channel pair: 4x (2.8x) fewer multiply-adds than the direct sum. Both use the six points of
+ * {@link Winograd}, so the input transform is the forward's. Input and gradient are copied into blocks
  * of 16 channels first (as {@link Winograd} does), so every transform loads contiguous vectors; threads keep partial
  * sums of {@code M} of their own. Feature groups run one after another, each over all threads, as a conv of their own
  * channels.
@@ -15,7 +16,7 @@ import dev.convolve.plan.ConvPlan;
 final class GradKernelWinograd {
     private GradKernelWinograd() {}
 
-    static final int ALPHA = 6, TILE = 4, XI = ALPHA * ALPHA;
+    static final int ALPHA = 6, XI = ALPHA * ALPHA;
 
     /**
      * 2-D, 3x3, unit stride and dilations, no batch groups, 16+ channels per feature group each way. Grouped, measured
@@ -25,6 +26,17 @@ final class GradKernelWinograd {
      */
     static boolean suits(ConvPlan p) {
         return Winograd.shapeFits(p) && Planner.enabled("winograd-dw");
+    }
+
+    /**
+     * 5x5 kernels: the shapes of {@link Winograd#shapeFits5}, any size. Measured 2026-11-25 on one thread (CPU time, against the
+     * engine chosen without it): 16x128x14x14 -> 128 pad 2 13.2 against 25.3 ms (two threads 8.9 / 14.3), 8x64x56x56 -> 64 31.6
+     * / 48.9, 64x32x4x4 -> 64 0.82 / 1.83, 8x16x28x28 -> 256 12.7 / 13.8, 4x128x28x28 in 4 groups 4.3 / 7.5, and at the smallest,
+     * 1x16x8x8 -> 16, 18 / 32 µs; 8x16x32x32 -> 64 3.6 / 4.2, 8x64x64x64 -> 16 16.8 / 23.4. Slower on one shape measured:
+     * 8x16x64x64 -> 64, 17.9 / 16.8 ms.
+     */
+    static boolean suits5(ConvPlan p) {
+        return Winograd.shapeFits5(p) && Planner.enabled("winograd-5x5-dw");
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
@@ -38,6 +50,8 @@ final class GradKernelWinograd {
         final float[] x, g;
         /** {@code c} and {@code o}: the channels of feature group {@code group}; {@code cAll} and {@code oAll}: all of them. */
         final int c, cb, cpad, o, ob, opad, cAll, oAll, group, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, mr, nv, tb;
+        /** The kernel's size ({@code r x r}, 3 or 5), its taps, and the gradient's tile ({@code tile x tile}, 4 or 2). */
+        final int r, taps, tile;
         final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
         final int[] off;
         float[] xb, gb;
@@ -58,13 +72,16 @@ final class GradKernelWinograd {
             int[] in = p.spatial(), q = p.outSize(), lo = p.padLow();
             h = in[0]; wd = in[1]; q0 = q[0]; q1 = q[1];
             lo0 = lo[0]; lo1 = lo[1];
-            th = (q0 + TILE - 1) / TILE;
-            tw = (q1 + TILE - 1) / TILE;
-            wp = tw * TILE + 2;
-            hp = th * TILE + 2;
+            r = p.kernelSize()[0];
+            taps = r * r;
+            tile = Winograd.tile(r);
+            th = (q0 + tile - 1) / tile;
+            tw = (q1 + tile - 1) / tile;
+            wp = tw * tile + r - 1;
+            hp = th * tile + r - 1;
             plane = hp * wp * lanes;
-            gw = tw * TILE;
-            gh = th * TILE;
+            gw = tw * tile;
+            gh = th * tile;
             gplane = gh * gw * lanes;
             // GEMM tile over (output channel rows) x (input channel vectors)
             int v = 4;
@@ -114,13 +131,14 @@ final class GradKernelWinograd {
                 }
             }
             float[] tmp = Scratch.floats(Scratch.TILE, 36 * lanes);
-            float[] y = Scratch.floats(Scratch.OUT, 9 * lanes);
+            float[] y = Scratch.floats(Scratch.OUT, taps * lanes);
             for (int k = 0; k < cb; k++) {
-                kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                if (r == 3) kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                else kern.wino52Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
                 int chans = Math.min(lanes, c - k * lanes);
                 for (int l = 0; l < chans; l++) {
-                    int d = ((group * o + oc) * c + k * lanes + l) * 9;
-                    for (int t = 0; t < 9; t++) dw[d + t] += y[t * lanes + l];
+                    int d = ((group * o + oc) * c + k * lanes + l) * taps;
+                    for (int t = 0; t < taps; t++) dw[d + t] += y[t * lanes + l];
                 }
             }
         }
@@ -146,10 +164,13 @@ final class GradKernelWinograd {
             int perImage = th * tw;
             for (int k = 0; k < count; k++) {
                 int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                int xBase = n * cb * plane + (ti * TILE * wp + tj * TILE) * lanes;
+                int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
                 for (int kc = 0; kc < cb; kc++) kern.wino4InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
-                int gBase = n * ob * gplane + (ti * TILE * gw + tj * TILE) * lanes;
-                for (int ko = 0; ko < ob; ko++) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+                int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
+                for (int ko = 0; ko < ob; ko++) {
+                    if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+                    else kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+                }
             }
             // tiles past count: zero gradient rows, so they add nothing
             for (int xi = 0; xi < XI; xi++) java.util.Arrays.fill(gt, xi * tb * opad + count * opad, (xi + 1) * tb * opad, 0f);

@@ -90,6 +90,26 @@ interface Kernels {
      */
     void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
 
+    /**
+     * Winograd F(2x2, 5x5) kernel transform {@code U = G g G^T} (G 6x5, the same six points as F(4x4, 3x3)) for
+     * {@link #lanes()} filters: tap t ({@code 0..24}) at {@code g[gOff + t*tStride]}; {@code U} stored as by {@link #wino4Kernel}.
+     * {@code tmp} holds at least 30 vectors.
+     */
+    void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+
+    /** Winograd F(2x2, 5x5) output transform {@code Y = A^T M A} (A^T 2x6) of 36 vectors {@code m[mOff + xi*mStride]} into 4 vectors {@code y[(a*2+b)*L]}. */
+    void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
+    /**
+     * Winograd F(5x5, 2x2) (kernel gradient of 5x5 convs) transform of a 2x2 tile of the output gradient for {@link #lanes()}
+     * channels: element {@code (y, x)} is the vector {@code g[base + y*rowStride + x*L ..]}; writes {@code G g G^T} (6x6, G 6x2)
+     * as 36 vectors at {@code out[oOff + xi*oStride]}. {@code tmp} holds at least 12 vectors.
+     */
+    void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride);
+
+    /** Winograd F(5x5, 2x2) output transform {@code A^T M A} (A^T 5x6) of 36 vectors {@code m[mOff + xi*mStride]} into 25 vectors {@code y[(a*5+b)*L]}; {@code tmp} holds 30 vectors. */
+    void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
     /** {@link #deinterleave} of {@code rows} rows: row {@code r} reads from {@code xi + r*xStep} and writes at {@code dEven/dOdd + r*dStep}. */
     void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep);
 

@@ -88,6 +88,11 @@ public final class Planner {
                     + "over the tiles (4x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(),
                     GradKernelWinograd::run);
         }
+        if (GradKernelWinograd.suits5(p)) {
+            return new Choice("winograd-5x5-dw", () -> "5x5, stride 1: Winograd F(5x5, 2x2) over 2x2 tiles of the output gradient, 36 GEMMs summed "
+                    + "over the tiles (2.8x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(),
+                    GradKernelWinograd::run);
+        }
         if (!DenseConv.force && GradKernelBatch.suits(k, p)) {
             return new Choice(GradKernelBatch.NAME, () -> "small planes, big batch: dot products with the images in the vector lanes, the input "
                     + "in the forward pass's batch-lanes layout and the gradient as [O][image block][position][lanes], register tiles of up "
@@ -195,6 +200,12 @@ public final class Planner {
             return new Choice("winograd-4x4", () -> "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
                     + (p.featureGroups() > 1 ? " in " + p.featureGroups() + " groups (one at a time)" : "") + ": Winograd F(4x4, 3x3), 36 GEMMs of "
                     + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
+        }
+        if (Winograd.suits5(p)) {
+            return new Choice("winograd-5x5", () -> "5x5, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
+                    + (p.featureGroups() > 1 ? " in " + p.featureGroups() + " groups (one at a time)" : "") + ": Winograd F(2x2, 5x5), 36 GEMMs of "
+                    + "[O x C] x [C x tiles] (2.8x fewer multiply-adds), 6x6 patches read from a zero-padded copy in blocks of "
+                    + k.lanes() + " channels; " + k.describe(), Winograd::run);
         }
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)

@@ -231,5 +231,72 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    private static final float[][] G5 = {{0.25f, 0, 0, 0, 0}, {-1f / 6, -1f / 6, -1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6, 1f / 6, -1f / 6},
+            {1f / 24, 1f / 12, 1f / 6, 1f / 3, 2f / 3}, {1f / 24, -1f / 12, 1f / 6, -1f / 3, 2f / 3}, {0, 0, 0, 0, 1}};
+    private static final float[][] AT2 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
+
+    @Override
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 5; a++) {
+                        for (int b = 0; b < 5; b++) s += G5[i][a] * g[gOff + (a * 5 + b) * tStride + l] * G5[j][b];
+                    }
+                    u[uOff + (i * 6 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT2[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT2[b][j];
+                    }
+                    y[(a * 2 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
+    private static final float[][] G2 = {{0.25f, 0}, {-1f / 6, -1f / 6}, {-1f / 6, 1f / 6}, {1f / 24, 1f / 12}, {1f / 24, -1f / 12}, {0, 1}};
+    private static final float[][] AT5 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 0}, {0, 1, 1, 16, 16, 1}};
+
+    @Override
+    public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 2; a++) {
+                        for (int b = 0; b < 2; b++) s += G2[i][a] * g[base + a * rowStride + b * L + l] * G2[j][b];
+                    }
+                    out[oOff + (i * 6 + j) * oStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 5; a++) {
+                for (int b = 0; b < 5; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 6; i++) {
+                        for (int j = 0; j < 6; j++) s += AT5[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT5[b][j];
+                    }
+                    y[(a * 5 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
 }

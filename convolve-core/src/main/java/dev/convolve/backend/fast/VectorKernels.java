@@ -5636,4 +5636,128 @@ final class VectorKernels implements Kernels, GemmKernels {
         store8(h2, u, uOff + (i * 6 + 5) * uStride, halfStride);
     }
 
+    @Override
+    public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) output25Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 2; a++) output25Row(tmp, a, y);
+    }
+
+    private static void output25Column(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 6 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 6 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 6 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 6 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 6 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2).add(m5))).intoArray(tmp, (1 * 6 + s) * L);
+    }
+
+    private static void output25Row(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 2 + 0) * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2).add(t5))).intoArray(y, (a * 2 + 1) * L);
+    }
+
+    @Override
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 5; j++) kernel25Column(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride, halfStride);
+    }
+
+    private static void kernel25Column(float[] g, int at, int tStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * 5 * tStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * 5 * tStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * 5 * tStride);
+        FloatVector g3 = FloatVector.fromArray(S, g, at + 3 * 5 * tStride);
+        FloatVector g4 = FloatVector.fromArray(S, g, at + 4 * 5 * tStride);
+        g0.mul(0.25f).intoArray(tmp, (0 * 5 + j) * L);
+        g4.fma(FloatVector.broadcast(S, -1f / 6), g3.fma(FloatVector.broadcast(S, -1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6))))).intoArray(tmp, (1 * 5 + j) * L);
+        g4.fma(FloatVector.broadcast(S, -1f / 6), g3.fma(FloatVector.broadcast(S, 1f / 6), g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6))))).intoArray(tmp, (2 * 5 + j) * L);
+        g4.fma(FloatVector.broadcast(S, 2f / 3), g3.fma(FloatVector.broadcast(S, 1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24))))).intoArray(tmp, (3 * 5 + j) * L);
+        g4.fma(FloatVector.broadcast(S, 2f / 3), g3.fma(FloatVector.broadcast(S, -1f / 3), g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24))))).intoArray(tmp, (4 * 5 + j) * L);
+        g4.intoArray(tmp, (5 * 5 + j) * L);
+    }
+
+    private static void kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 5 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 5 + 1) * L);
+        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 5 + 2) * L);
+        FloatVector h3 = FloatVector.fromArray(S, tmp, (i * 5 + 3) * L);
+        FloatVector h4 = FloatVector.fromArray(S, tmp, (i * 5 + 4) * L);
+        store8(h0.mul(0.25f), u, uOff + (i * 6 + 0) * uStride, halfStride);
+        store8(h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, -1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))))), u, uOff + (i * 6 + 1) * uStride, halfStride);
+        store8(h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, 1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))))), u, uOff + (i * 6 + 2) * uStride, halfStride);
+        store8(h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, 1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))))), u, uOff + (i * 6 + 3) * uStride, halfStride);
+        store8(h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, -1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))))), u, uOff + (i * 6 + 4) * uStride, halfStride);
+        store8(h4, u, uOff + (i * 6 + 5) * uStride, halfStride);
+    }
+
+    @Override
+    public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 2; j++) grad52Column(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) grad52Row(tmp, i, out, oOff, oStride);
+    }
+
+    private static void grad52Column(float[] g, int at, int rowStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * rowStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * rowStride);
+        g0.mul(0.25f).intoArray(tmp, (0 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6)).intoArray(tmp, (1 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6)).intoArray(tmp, (2 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24)).intoArray(tmp, (3 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24)).intoArray(tmp, (4 * 2 + j) * L);
+        g1.intoArray(tmp, (5 * 2 + j) * L);
+    }
+
+    private static void grad52Row(float[] tmp, int i, float[] out, int oOff, int oStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 2 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 2 + 1) * L);
+        h0.mul(0.25f).intoArray(out, oOff + (i * 6 + 0) * oStride);
+        h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6)).intoArray(out, oOff + (i * 6 + 1) * oStride);
+        h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6)).intoArray(out, oOff + (i * 6 + 2) * oStride);
+        h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24)).intoArray(out, oOff + (i * 6 + 3) * oStride);
+        h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24)).intoArray(out, oOff + (i * 6 + 4) * oStride);
+        h1.intoArray(out, oOff + (i * 6 + 5) * oStride);
+    }
+
+    @Override
+    public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kg52Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 5; a++) kg52Row(tmp, a, y);
+    }
+
+    private static void kg52Column(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 6 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 6 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 6 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 6 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 6 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, (0 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))).intoArray(tmp, (1 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2))).intoArray(tmp, (2 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, -8f), m3.fma(FloatVector.broadcast(S, 8f), m1.sub(m2))).intoArray(tmp, (3 * 6 + s) * L);
+        m4.fma(FloatVector.broadcast(S, 16f), m3.fma(FloatVector.broadcast(S, 16f), m1.add(m2).add(m5))).intoArray(tmp, (4 * 6 + s) * L);
+    }
+
+    private static void kg52Row(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 5 + 0) * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 5 + 1) * L);
+        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))).intoArray(y, (a * 5 + 2) * L);
+        t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2))).intoArray(y, (a * 5 + 3) * L);
+        t4.fma(FloatVector.broadcast(S, 16f), t3.fma(FloatVector.broadcast(S, 16f), t1.add(t2).add(t5))).intoArray(y, (a * 5 + 4) * L);
+    }
+
 }

@@ -4,9 +4,11 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * 3x3 convolutions with stride 1 by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray): each 4x4 block of
- * outputs ("tile") comes from a 6x6 input patch, and in the transformed domain the conv is 36 independent GEMMs
- * {@code M[xi] (tiles x O) = V[xi] (tiles x C) * U[xi] (C x O)}, 4x fewer multiply-adds than the direct form.
+ * 3x3 and 5x5 convolutions with stride 1 by Winograd's minimal filtering (Lavin and Gray), F(4x4, 3x3) and F(2x2, 5x5):
+ * each 4x4 (or 2x2) block of outputs ("tile") comes from a 6x6 input patch, and in the transformed domain the conv is 36
+ * independent GEMMs {@code M[xi] (tiles x O) = V[xi] (tiles x C) * U[xi] (C x O)}, 4x (2.8x) fewer multiply-adds than the
+ * direct form. Both use the same six interpolation points (0, 1, -1, 2, -2 and infinity), hence the same input transform
+ * {@code B^T}; only the kernel transform {@code G} (6x3 or 6x5) and the output transform {@code A^T} (4x6 or 2x6) differ.
  *
  * <p>Layout: the input is first copied, with its zero padding, into blocks of 16 channels
  * ({@code [n][c/16][row][col][16]}, the conversion counted in the time), so that the patch element {@code (r, s)} of
@@ -19,7 +21,12 @@ import dev.convolve.plan.ConvPlan;
 final class Winograd {
     private Winograd() {}
 
-    static final int ALPHA = 6, TILE = 4, XI = ALPHA * ALPHA;
+    static final int ALPHA = 6, XI = ALPHA * ALPHA;
+
+    /** The output tile of F(m x m, r x r) with six points: {@code m = 7 - r} (4 for 3x3, 2 for 5x5). */
+    static int tile(int r) {
+        return ALPHA + 1 - r;
+    }
 
     /**
      * 2-D, 3x3, unit stride and dilations, no batch groups, and 16+ channels per feature group each way, so that the
@@ -34,9 +41,28 @@ final class Winograd {
         if (!shapeFits(p)) return false;
         int[] q = p.outSize();
         int cg = p.kernelChannels(), og = p.outChannels() / p.featureGroups();
-        long tiles = (long) p.batch() * ((q[0] + TILE - 1) / TILE) * ((q[1] + TILE - 1) / TILE);
+        long tiles = (long) p.batch() * ((q[0] + 3) / 4) * ((q[1] + 3) / 4);
         if (p.featureGroups() > 1 && tiles * cg * og < MIN_GROUP_WORK) return false;
         return Planner.enabled("winograd-4x4");
+    }
+
+    /**
+     * F(2x2, 5x5): 2-D, 5x5, unit stride and dilations, no batch groups, 32+ input and 16+ output channels per feature
+     * group, output planes of at least 2x2, and {@link #MIN_GROUP_WORK} per group even without groups. Measured 2026-11-25 on
+     * one thread (CPU time, against the engine chosen without it): 16x128x14x14 -> 128 pad 2 13.8 against 22.5 ms (two
+     * threads 8.3 / 11.6), 8x64x56x56 -> 64 27.3 / 47.7, 8x64x64x64 -> 64 39.2 / 61.4, 8x32x64x64 -> 64 27.4 / 31.1, 64x32x4x4
+     * -> 64 0.92 / 2.81, 8x32x7x7 -> 32 unpadded 0.09 / 0.76, 8x32x48x48 -> 32 7.3 / 9.0, 8x256x14x14 -> 32 5.9 / 9.0,
+     * 8x256x28x28 in 4 groups 27.9 / 47.7. With 16 or 24 input channels (a GEMM reduction of 16-24 per transformed point)
+     * it was level or slower on larger planes: 8x16x64x64 -> 64 19.9 / 16.0, 8x16x32x32 -> 64 4.8 / 4.0, 8x24x64x64 -> 64
+     * 24.4 / 24.5 (faster on 8x16x28x28 -> 256, 11.9 / 14.9). Below the work line 1x32x8x8 -> 32 (16 tiles x 32 x 32) 93 /
+     * 74 µs, above it 1x64x14x14 -> 64 413 / 466 µs.
+     */
+    static boolean suits5(ConvPlan p) {
+        if (!shapeFits5(p) || p.kernelChannels() < 32) return false;
+        int[] q = p.outSize();
+        long tiles = (long) p.batch() * ((q[0] + 1) / 2) * ((q[1] + 1) / 2);
+        if (tiles * p.kernelChannels() * (p.outChannels() / p.featureGroups()) < MIN_GROUP_WORK) return false;
+        return Planner.enabled("winograd-5x5");
     }
 
     /**
@@ -44,12 +70,22 @@ final class Winograd {
      * batch groups, 16+ channels per feature group each way, output planes of at least one 4x4 tile.
      */
     static boolean shapeFits(ConvPlan p) {
+        return shapeFits(p, 3, 4);
+    }
+
+    /** The shape of {@link #suits5} and its kernel gradient: {@link #shapeFits(ConvPlan)} for 5x5 kernels, outputs of 2x2 or more. */
+    static boolean shapeFits5(ConvPlan p) {
+        return shapeFits(p, 5, 2);
+    }
+
+    /** {@link #shapeFits(ConvPlan)} for an {@code r x r} kernel and output planes of at least {@code minOut} each way. */
+    private static boolean shapeFits(ConvPlan p, int r, int minOut) {
         if (p.spatialRank() != 2 || p.batchGroups() != 1) return false;
         int[] k = p.kernelSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), q = p.outSize();
         for (int i = 0; i < 2; i++) {
-            if (k[i] != 3 || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
+            if (k[i] != r || s[i] != 1 || kd[i] != 1 || ld[i] != 1) return false;
         }
-        return p.kernelChannels() >= 16 && p.outChannels() / p.featureGroups() >= 16 && q[0] >= 4 && q[1] >= 4;
+        return p.kernelChannels() >= 16 && p.outChannels() / p.featureGroups() >= 16 && q[0] >= minOut && q[1] >= minOut;
     }
 
     /**
@@ -71,6 +107,8 @@ final class Winograd {
         final float[] x, w, out;
         /** {@code c} and {@code o}: the channels of feature group {@code group}; {@code cAll} and {@code oAll}: all of them. */
         final int c, cb, cpad, o, opad, cAll, oAll, group, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, nv, mr, tb;
+        /** The kernel's size ({@code r x r}, 3 or 5), its taps, and the output tile ({@code tile x tile}, 4 or 2). */
+        final int r, taps, tile;
         final int wp, hp, plane, qTot, tiles, perItem, items;
         final int[] rowOff;
         float[] u, xb;
@@ -90,11 +128,14 @@ final class Winograd {
             int[] in = p.spatial(), q = p.outSize(), lo = p.padLow();
             h = in[0]; wd = in[1]; q0 = q[0]; q1 = q[1];
             lo0 = lo[0]; lo1 = lo[1];
+            r = p.kernelSize()[0];
+            taps = r * r;
+            tile = tile(r);
             qTot = q0 * q1;
-            th = (q0 + TILE - 1) / TILE;
-            tw = (q1 + TILE - 1) / TILE;
-            wp = tw * TILE + 2;
-            hp = th * TILE + 2;
+            th = (q0 + tile - 1) / tile;
+            tw = (q1 + tile - 1) / tile;
+            wp = tw * tile + r - 1;
+            hp = th * tile + r - 1;
             plane = hp * wp * lanes;
             // GEMM tile: as many output-channel vectors as divide O (up to 4), and the rows (tiles) the kernels pair with it
             int vecs = opad / lanes, v = 4;
@@ -156,24 +197,27 @@ final class Winograd {
             Threads.parallelFor(batch * cb, threads, this::block16);
             // U[xi][c][opad] = G g G^T, vectorised over output channels
             u = Scratch.floats(Scratch.PACK, XI * cpad * opad);
-            float[] gt = Scratch.floats(Scratch.PART, c * 9 * opad);
+            float[] gt = Scratch.floats(Scratch.PART, c * taps * opad);
             // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
             // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms).
             // Keep the gather a method of its own: written inside this lambda, the same loop made WinogradTest fail in about
             // half the runs, even on one thread, and never with C1 only (a suspected C2 miscompile; commit a72d229).
             Threads.parallelFor(c, threads, ci -> {
                 gatherTaps(ci, gt);
-                float[] tmp = Scratch.floats(Scratch.TILE, 18 * lanes);
-                for (int ov = 0; ov < opad; ov += lanes) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                float[] tmp = Scratch.floats(Scratch.TILE, 30 * lanes);
+                for (int ov = 0; ov < opad; ov += lanes) {
+                    if (r == 3) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                    else kern.wino25Kernel(gt, ci * 25 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                }
             });
             Threads.parallelFor(items, threads, this::item);
         }
 
-        /** Input channel {@code ci}'s taps of every kernel, {@code gt[(ci*9 + t)*opad + oc]}, zero past the output channels. */
+        /** Input channel {@code ci}'s taps of every kernel, {@code gt[(ci*taps + t)*opad + oc]}, zero past the output channels. */
         private void gatherTaps(int ci, float[] gt) {
-            for (int t = 0; t < 9; t++) {
-                int d = (ci * 9 + t) * opad;
-                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[((group * o + oc) * c + ci) * 9 + t];
+            for (int t = 0; t < taps; t++) {
+                int d = (ci * taps + t) * opad;
+                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[((group * o + oc) * c + ci) * taps + t];
                 for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
             }
         }
@@ -198,9 +242,9 @@ final class Winograd {
                 int count = Math.min(tb, t1 - b0);
                 for (int k = 0; k < count; k++) {
                     int t = b0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                    base[k] = n * cb * plane + (ti * TILE * wp + tj * TILE) * lanes;
-                    dst[k] = (n * oAll + group * o) * qTot + ti * TILE * q1 + tj * TILE;
-                    ext[k] = Math.min(TILE, q0 - ti * TILE) * 8 + Math.min(TILE, q1 - tj * TILE);
+                    base[k] = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+                    dst[k] = (n * oAll + group * o) * qTot + ti * tile * q1 + tj * tile;
+                    ext[k] = Math.min(tile, q0 - ti * tile) * 8 + Math.min(tile, q1 - tj * tile);
                 }
                 block(count, base, dst, ext, v, m, tmp, y);
             }
@@ -223,21 +267,22 @@ final class Winograd {
                     }
                 }
             }
-            // 3. outputs: 16 output channels of one tile per transform; a whole 4x4 tile of 16 channels is stored by one block
-            // transpose (positions to channel planes, rows of 4 to the output rows)
+            // 3. outputs: 16 output channels of one tile per transform; a whole tile of 16 channels is stored by one block
+            // transpose (positions to channel planes, rows of the tile to the output rows)
             boolean blocks = lanes == 16 && gk != null;
             for (int t = 0; t < count; t++) {
                 int e = ext[t], ha = e >> 3, wb = e & 7;
                 for (int ov = 0; ov < opad; ov += lanes) {
-                    kern.wino4Output(m, t * opad + ov, tb * opad, tmp, y);
+                    if (r == 3) kern.wino4Output(m, t * opad + ov, tb * opad, tmp, y);
+                    else kern.wino25Output(m, t * opad + ov, tb * opad, tmp, y);
                     int oEnd = Math.min(lanes, o - ov);
-                    if (blocks && ha == TILE && wb == TILE && oEnd == lanes) {
-                        gk.transpose(y, 0, lanes, 16, out, dst[t] + ov * qTot, qTot, TILE, q1);
+                    if (blocks && ha == tile && wb == tile && oEnd == lanes) {
+                        gk.transpose(y, 0, lanes, tile * tile, out, dst[t] + ov * qTot, qTot, tile, q1);
                         continue;
                     }
                     for (int a = 0; a < ha; a++) {
                         for (int b = 0; b < wb; b++) {
-                            int yo = (a * TILE + b) * lanes, d = dst[t] + ov * qTot + a * q1 + b;
+                            int yo = (a * tile + b) * lanes, d = dst[t] + ov * qTot + a * q1 + b;
                             for (int ol = 0; ol < oEnd; ol++) out[d + ol * qTot] = y[yo + ol];
                         }
                     }

@@ -583,5 +583,85 @@ for k in range(3):
 for j in range(6):
     w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
 w("    }\n")
+# F(2x2, 5x5): the same 6 points, so the same input transform B^T; G 6x5 and A^T 2x6 of their own
+G5 = [["0.25f", None, None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6", "-1f / 6"],
+      ["1f / 24", "1f / 12", "1f / 6", "1f / 3", "2f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3", "2f / 3"], [None, None, None, None, "1f"]]
+AT2 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]]
+w("""    @Override
+    public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) output25Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 2; a++) output25Row(tmp, a, y);
+    }
+""")
+w("    private static void output25Column(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
+for a in range(2):
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT2[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void output25Row(float[] tmp, int a, float[] y) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(2):
+    w("        %s.intoArray(y, (a * 2 + %d) * L);" % (lin(AT2[b], ["t%d" % k for k in range(6)]), b))
+w("    }\n")
+
+w("""    @Override
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 5; j++) kernel25Column(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride, halfStride);
+    }
+""")
+w("    private static void kernel25Column(float[] g, int at, int tStride, float[] tmp, int j) {")
+for k in range(5):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 5 * tStride);" % (k, k))
+for i in range(6):
+    w("        %s.intoArray(tmp, (%d * 5 + j) * L);" % (lin(G5[i], ["g%d" % k for k in range(5)]), i))
+w("    }\n")
+w("    private static void kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
+for k in range(5):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 5 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G5[j], ["h%d" % k for k in range(5)]), j))
+w("    }\n")
+# F(5x5, 2x2) for the kernel gradient of 5x5 convs: a 2x2 tile of the output gradient is the "filter", 5x5 the result
+G2 = [["0.25f", None], ["-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6"], ["1f / 24", "1f / 12"], ["1f / 24", "-1f / 12"], [None, "1f"]]
+AT5 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 0], [0, 1, 1, 16, 16, 1]]
+w("""    @Override
+    public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 2; j++) grad52Column(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 6; i++) grad52Row(tmp, i, out, oOff, oStride);
+    }
+""")
+w("    private static void grad52Column(float[] g, int at, int rowStride, float[] tmp, int j) {")
+for k in range(2):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
+for i in range(6):
+    w("        %s.intoArray(tmp, (%d * 2 + j) * L);" % (lin(G2[i], ["g%d" % k for k in range(2)]), i))
+w("    }\n")
+w("    private static void grad52Row(float[] tmp, int i, float[] out, int oOff, int oStride) {")
+for k in range(2):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 2 + %d) * L);" % (k, k))
+for j in range(6):
+    w("        %s.intoArray(out, oOff + (i * 6 + %d) * oStride);" % (lin(G2[j], ["h%d" % k for k in range(2)]), j))
+w("    }\n")
+w("""    @Override
+    public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 6; s++) kg52Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 5; a++) kg52Row(tmp, a, y);
+    }
+""")
+w("    private static void kg52Column(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(6):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
+for a in range(5):
+    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT5[a], ["m%d" % k for k in range(6)]), a))
+w("    }\n")
+w("    private static void kg52Row(float[] tmp, int a, float[] y) {")
+for k in range(6):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
+for b in range(5):
+    w("        %s.intoArray(y, (a * 5 + %d) * L);" % (lin(AT5[b], ["t%d" % k for k in range(6)]), b))
+w("    }\n")
 w("}")
 print("\n".join(out))

@@ -16,11 +16,28 @@ final class Close {
      * {@code magnitude} is the sum of the absolute values of the terms of each result (same shape).
      */
     static void check(Tensor expected, Tensor actual, Tensor magnitude, double tol, String ctx) {
+        check(expected, actual, magnitude, tol, ctx, false);
+    }
+
+    /**
+     * As above; with {@code meanFloor}, each element's magnitude is taken as at least the mean magnitude of the result. For
+     * Winograd's transforms: they mix the elements of a tile (and a kernel gradient's taps of one channel pair), so the
+     * rounding of a tile's large elements reaches its small ones, even elements with no terms at all (input positions that
+     * no output reads, with negative padding, measured about 1e-6 where the reference has an exact 0). Against their own
+     * magnitude F(5x5, 2x2)'s edge taps measured 5.5x the direct bound; against the mean floor every Winograd transform
+     * stayed under 0.7x (150 random cases each, 2026-11-25).
+     */
+    static void check(Tensor expected, Tensor actual, Tensor magnitude, double tol, String ctx, boolean meanFloor) {
         assertEquals(expected.shape(), actual.shape(), () -> "shape, " + ctx);
         assertEquals(expected.dtype(), actual.dtype(), () -> "type, " + ctx);
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray(), m = magnitude.toDoubleArray();
+        double floor = 0;
+        if (meanFloor) {
+            for (double v : m) floor += v;
+            floor /= Math.max(1, m.length);
+        }
         for (int i = 0; i < e.length; i++) {
-            double bound = tol * m[i] + 1e-30;
+            double bound = tol * Math.max(m[i], floor) + 1e-30;
             if (Double.isNaN(e[i]) != Double.isNaN(a[i]) || !(Math.abs(a[i] - e[i]) <= bound || a[i] == e[i])) {
                 fail("element " + i + ": expected " + e[i] + ", got " + a[i] + " (bound " + bound + ", magnitude " + m[i] + "), " + ctx);
             }
@@ -43,7 +60,12 @@ final class Close {
      * kernel gradient over a single 4x4 output (16 terms, seed 2970 of {@code WinogradTest}) measured 4.0x its direct bound.
      */
     static double algorithmFactor(String algorithm, long terms) {
-        return algorithm.startsWith("winograd") ? 4.0 * Math.max(1.0, 36.0 / Math.max(1, terms)) : 1.0;
+        return mixesTiles(algorithm) ? 4.0 * Math.max(1.0, 36.0 / Math.max(1, terms)) : 1.0;
+    }
+
+    /** True for the Winograd engines, whose error is bounded by their tiles' magnitudes ({@code meanFloor} of {@link #check}). */
+    static boolean mixesTiles(String algorithm) {
+        return algorithm.startsWith("winograd");
     }
 
     /** Tolerance factor for a result type and a reduction of {@code terms} products computed in f32. */

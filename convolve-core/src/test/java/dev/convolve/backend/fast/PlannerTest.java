@@ -25,6 +25,20 @@ class PlannerTest {
     void choosesPerShape() {
         assertEquals("winograd-4x4", FAST.explain(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
         assertEquals("winograd-4x4", FAST.explain(plan(64, 64, 7, 7, 64, 3, 1, 1, 1)).algorithm());
+        // 5x5 stride 1: Winograd F(2x2, 5x5) forward (so also the input gradient) with 32+ input and 16+ output channels above
+        // MIN_GROUP_WORK (16 tiles x 32 x 32 is below), F(5x5, 2x2) for the kernel gradient with 16+ each way; strided 5x5 not
+        // at all
+        assertEquals("winograd-5x5", FAST.explain(plan(16, 128, 14, 14, 128, 5, 1, 2, 1)).algorithm());
+        assertEquals("winograd-5x5", FAST.explainGradInput(plan(16, 128, 14, 14, 128, 5, 1, 2, 1)).algorithm());
+        assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(16, 128, 14, 14, 128, 5, 1, 2, 1)).algorithm());
+        assertEquals("winograd-5x5", FAST.explain(plan(8, 64, 56, 56, 64, 5, 1, 2, 1)).algorithm());
+        assertEquals("winograd-5x5", FAST.explain(plan(8, 32, 7, 7, 32, 5, 1, 0, 1)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(8, 16, 64, 64, 64, 5, 1, 2, 1)).algorithm());
+        assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(8, 16, 32, 32, 64, 5, 1, 2, 1)).algorithm());
+        assertFalse(FAST.explain(plan(1, 32, 8, 8, 32, 5, 1, 2, 1)).algorithm().startsWith("winograd"));
+        assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(1, 32, 8, 8, 32, 5, 1, 2, 1)).algorithm());
+        assertFalse(FAST.explain(plan(8, 64, 28, 28, 64, 5, 2, 2, 1)).algorithm().startsWith("winograd"));
+        assertFalse(FAST.explain(plan(256, 6, 14, 14, 16, 5, 1, 0, 1)).algorithm().startsWith("winograd"));
         assertEquals("gemm", FAST.explain(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
         assertEquals("gemm", FAST.explain(plan(64, 64, 14, 14, 64, 1, 1, 0, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 28, 64, 1, 2, 0, 1)).algorithm());
@@ -70,7 +84,8 @@ class PlannerTest {
         assertEquals("winograd-4x4", FAST.explain(plan(1, 128, 28, 28, 128, 3, 1, 1, 4)).algorithm());
         assertEquals("winograd-dw", FAST.explainGradKernel(plan(1, 256, 14, 14, 256, 3, 1, 1, 16)).algorithm());
         assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 256, 28, 28, 512, 3, 2, 1, 4)).algorithm());
-        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 5, 1, 2, 2)).algorithm());
+        assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 5, 1, 2, 2)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 5, 2, 2, 2)).algorithm());
         assertEquals("gemm-dw", FAST.explainGradKernel(plan(8, 1024, 14, 14, 1024, 1, 1, 0, 32)).algorithm());
         assertEquals("dot", FAST.explainGradKernel(plan(8, 64, 56, 56, 64, 3, 1, 1, 8)).algorithm());
     }

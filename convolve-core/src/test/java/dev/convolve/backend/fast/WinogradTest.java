@@ -31,17 +31,23 @@ class WinogradTest {
      * seed gives the same case as before groups were drawn when it has none).
      */
     static RandomConvCase winogradCase(long seed, int[] cs, int[] os, boolean grouped) {
+        return winogradCase(seed, cs, os, grouped, 3);
+    }
+
+    /** As above with an {@code r x r} kernel (3 or 5) and a case the engine of that size takes. */
+    static RandomConvCase winogradCase(long seed, int[] cs, int[] os, boolean grouped, int size) {
         SplittableRandom r = new SplittableRandom(seed), rg = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
         while (true) {
             int c = cs[r.nextInt(cs.length)], o = os[r.nextInt(os.length)], groups = grouped && rg.nextInt(4) == 0 ? rg.nextInt(2, 4) : 1;
             int n = r.nextInt(1, 4), h = r.nextInt(4, 24), w = r.nextInt(4, 24);
-            int[] lo = {r.nextInt(-1, 3), r.nextInt(-1, 3)}, hi = {r.nextInt(-1, 3), r.nextInt(-1, 3)};
+            int pm = size;
+            int[] lo = {r.nextInt(-1, pm), r.nextInt(-1, pm)}, hi = {r.nextInt(-1, pm), r.nextInt(-1, pm)};
             ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(lo, hi)).withFeatureGroupSize(groups);
             if (r.nextInt(4) == 0) opt = opt.withLayout("NHWC", "HWIO", "NHWC");
             Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c * groups, h, w});
-            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o * groups, c, 3, 3});
+            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o * groups, c, size, size});
             RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
-            if (rc != null && Winograd.suits(rc.plan())) return rc;
+            if (rc != null && (size == 3 ? Winograd.suits(rc.plan()) : Winograd.shapeFits5(rc.plan()))) return rc;
         }
     }
 
@@ -109,6 +115,49 @@ class WinogradTest {
         } finally {
             ShiftedConv.itemBudgetFloats = saved;
         }
+    }
+
+    /** 5x5 cases: 17 input channels only for the kernel gradient (the forward engine takes 32 or more). */
+    static RandomConvCase winograd5Case(long seed) {
+        return winogradCase(seed, new int[] {17, 32, 33, 40}, new int[] {16, 19, 32, 40}, true, 5);
+    }
+
+    /** F(2x2, 5x5): forward, input gradient (planned as the forward conv it runs) and F(5x5, 2x2) kernel gradient. */
+    @Property(tries = 40)
+    void winograd5x5MatchesReference(@ForAll long seed) {
+        RandomConvCase c = winograd5Case(seed);
+        if (Winograd.suits5(c.plan())) assertEquals("winograd-5x5", FAST.explain(c.plan()).algorithm());
+        FastConvPropertyTest.check(FAST, c);
+    }
+
+    @Property(tries = 30)
+    void winograd5x5InputGradientMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkInput(FAST, winograd5Case(seed));
+    }
+
+    @Property(tries = 40)
+    void winograd5x5KernelGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = winograd5Case(seed);
+        assertEquals("winograd-5x5-dw", FAST.explainGradKernel(c.plan()).algorithm());
+        FastGradPropertyTest.checkKernel(FAST, c);
+    }
+
+    @Property(tries = 10)
+    void scalarWinograd5x5MatchesReference(@ForAll long seed) {
+        RandomConvCase c = winograd5Case(seed);
+        FastConvPropertyTest.check(SCALAR, c);
+        FastGradPropertyTest.checkKernel(SCALAR, c);
+    }
+
+    /** The forward's transforms at their most work: batch 16, 128 channels each way, 14x14 planes (the benchmark's 5x5 row). */
+    @Test
+    void inceptionLayerIsWithinTolerance() {
+        ConvOptions o = ConvOptions.defaults().withPadding(Padding.explicit(new int[] {2, 2}, new int[] {2, 2}));
+        Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, 4, 128, 14, 14);
+        Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.1, 128, 128, 5, 5);
+        ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+        assertEquals("winograd-5x5", FAST.explain(p).algorithm());
+        FastConvPropertyTest.check(FAST, new RandomConvCase(0, x, w, o, p));
     }
 
     @Test
