@@ -110,6 +110,19 @@ interface Kernels {
     /** Winograd F(5x5, 2x2) output transform {@code A^T M A} (A^T 5x6) of 36 vectors {@code m[mOff + xi*mStride]} into 25 vectors {@code y[(a*5+b)*L]}; {@code tmp} holds 30 vectors. */
     void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
 
+    /**
+     * Winograd input transform with eight points (0, 1, -1, 2, -2, 1/2, -1/2, infinity), for F(2x2, 7x7): element {@code (r, s)}
+     * of the 8x8 patch is the vector {@code src[base + r*rowStride + s*L ..]}; writes {@code V = B^T d B} as 64 vectors at
+     * {@code v[vOff + xi*vStride]}. {@code tmp} holds at least 128 vectors.
+     */
+    void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride);
+
+    /** Winograd F(2x2, 7x7) kernel transform (G 8x7) for {@link #lanes()} filters, as {@link #wino4Kernel} with 49 taps and 64 elements; {@code tmp} holds 56 vectors. */
+    void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+
+    /** Winograd F(2x2, 7x7) output transform (A^T 2x8) of 64 vectors {@code m[mOff + xi*mStride]} into 4 vectors {@code y[(a*2+b)*L]}. */
+    void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
     /** {@link #deinterleave} of {@code rows} rows: row {@code r} reads from {@code xi + r*xStep} and writes at {@code dEven/dOdd + r*dStep}. */
     void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep);
 

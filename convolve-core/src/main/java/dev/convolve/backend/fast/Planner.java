@@ -207,6 +207,12 @@ public final class Planner {
                     + "[O x C] x [C x tiles] (2.8x fewer multiply-adds), 6x6 patches read from a zero-padded copy in blocks of "
                     + k.lanes() + " channels; " + k.describe(), Winograd::run);
         }
+        if (Winograd.suits7(p)) {
+            return new Choice("winograd-7x7", () -> "7x7, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
+                    + (p.featureGroups() > 1 ? " in " + p.featureGroups() + " groups (one at a time)" : "") + ": Winograd F(2x2, 7x7) with eight "
+                    + "points, 64 GEMMs of [O x C] x [C x tiles] (3x fewer multiply-adds), 8x8 patches read from a zero-padded copy in blocks of "
+                    + k.lanes() + " channels; " + k.describe(), Winograd::run);
+        }
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);

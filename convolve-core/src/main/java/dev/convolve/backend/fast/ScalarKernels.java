@@ -298,5 +298,59 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    private static final float[][] BT8 = {{1, 0, -21f / 4, 0, 21f / 4, 0, -1, 0}, {0, 1, 1, -17f / 4, -17f / 4, 1, 1, 0}, {0, -1, 1, 17f / 4, -17f / 4, -1, 1, 0},
+            {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0}, {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0}, {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
+            {0, -2, 4, 2.5f, -5, -0.5f, 1, 0}, {0, -1, 0, 21f / 4, 0, -21f / 4, 0, 1}};
+    private static final float[][] G7 = {{1, 0, 0, 0, 0, 0, 0}, {-2f / 9, -2f / 9, -2f / 9, -2f / 9, -2f / 9, -2f / 9, -2f / 9},
+            {-2f / 9, 2f / 9, -2f / 9, 2f / 9, -2f / 9, 2f / 9, -2f / 9}, {1f / 90, 1f / 45, 2f / 45, 4f / 45, 8f / 45, 16f / 45, 32f / 45},
+            {1f / 90, -1f / 45, 2f / 45, -4f / 45, 8f / 45, -16f / 45, 32f / 45}, {32f / 45, 16f / 45, 8f / 45, 4f / 45, 2f / 45, 1f / 45, 1f / 90},
+            {32f / 45, -16f / 45, 8f / 45, -4f / 45, 2f / 45, -1f / 45, 1f / 90}, {0, 0, 0, 0, 0, 0, 1}};
+    private static final float[][] AT27 = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
+
+    @Override
+    public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int l = 0; l < L; l++) {
+            for (int r = 0; r < 8; r++) {
+                for (int c = 0; c < 8; c++) {
+                    float s = 0;
+                    for (int i = 0; i < 8; i++) {
+                        for (int j = 0; j < 8; j++) s += BT8[r][i] * src[base + i * rowStride + j * L + l] * BT8[c][j];
+                    }
+                    v[vOff + (r * 8 + c) * vStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 8; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 7; a++) {
+                        for (int b = 0; b < 7; b++) s += G7[i][a] * g[gOff + (a * 7 + b) * tStride + l] * G7[j][b];
+                    }
+                    u[uOff + (i * 8 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 8; i++) {
+                        for (int j = 0; j < 8; j++) s += AT27[a][i] * m[mOff + (i * 8 + j) * mStride + l] * AT27[b][j];
+                    }
+                    y[(a * 2 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
 }

@@ -5760,4 +5760,122 @@ final class VectorKernels implements Kernels, GemmKernels {
         t4.fma(FloatVector.broadcast(S, 16f), t3.fma(FloatVector.broadcast(S, 16f), t1.add(t2).add(t5))).intoArray(y, (a * 5 + 4) * L);
     }
 
+    @Override
+    public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int s = 0; s < 8; s++) input8ColumnAt(src, base + s * L, rowStride, tmp, s);
+        for (int r = 0; r < 8; r++) input8Row(tmp, r, v, vOff, vStride);
+    }
+
+    private static void input8ColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {
+        FloatVector d0 = FloatVector.fromArray(S, src, at + 0 * rowStride);
+        FloatVector d1 = FloatVector.fromArray(S, src, at + 1 * rowStride);
+        FloatVector d2 = FloatVector.fromArray(S, src, at + 2 * rowStride);
+        FloatVector d3 = FloatVector.fromArray(S, src, at + 3 * rowStride);
+        FloatVector d4 = FloatVector.fromArray(S, src, at + 4 * rowStride);
+        FloatVector d5 = FloatVector.fromArray(S, src, at + 5 * rowStride);
+        FloatVector d6 = FloatVector.fromArray(S, src, at + 6 * rowStride);
+        FloatVector d7 = FloatVector.fromArray(S, src, at + 7 * rowStride);
+        d4.fma(FloatVector.broadcast(S, 21f / 4), d2.fma(FloatVector.broadcast(S, -21f / 4), d0.sub(d6))).intoArray(tmp, (64 + 0 * 8 + s) * L);
+        d4.fma(FloatVector.broadcast(S, -17f / 4), d3.fma(FloatVector.broadcast(S, -17f / 4), d1.add(d2).add(d5).add(d6))).intoArray(tmp, (64 + 1 * 8 + s) * L);
+        d4.fma(FloatVector.broadcast(S, -17f / 4), d3.fma(FloatVector.broadcast(S, 17f / 4), d1.neg().add(d2).sub(d5).add(d6))).intoArray(tmp, (64 + 2 * 8 + s) * L);
+        d5.fma(FloatVector.broadcast(S, 2f), d4.fma(FloatVector.broadcast(S, -1.25f), d3.fma(FloatVector.broadcast(S, -2.5f), d2.fma(FloatVector.broadcast(S, 0.25f), d1.fma(FloatVector.broadcast(S, 0.5f), d6))))).intoArray(tmp, (64 + 3 * 8 + s) * L);
+        d5.fma(FloatVector.broadcast(S, -2f), d4.fma(FloatVector.broadcast(S, -1.25f), d3.fma(FloatVector.broadcast(S, 2.5f), d2.fma(FloatVector.broadcast(S, 0.25f), d1.fma(FloatVector.broadcast(S, -0.5f), d6))))).intoArray(tmp, (64 + 4 * 8 + s) * L);
+        d5.fma(FloatVector.broadcast(S, 0.5f), d4.fma(FloatVector.broadcast(S, -5f), d3.fma(FloatVector.broadcast(S, -2.5f), d2.fma(FloatVector.broadcast(S, 4f), d1.fma(FloatVector.broadcast(S, 2f), d6))))).intoArray(tmp, (64 + 5 * 8 + s) * L);
+        d5.fma(FloatVector.broadcast(S, -0.5f), d4.fma(FloatVector.broadcast(S, -5f), d3.fma(FloatVector.broadcast(S, 2.5f), d2.fma(FloatVector.broadcast(S, 4f), d1.fma(FloatVector.broadcast(S, -2f), d6))))).intoArray(tmp, (64 + 6 * 8 + s) * L);
+        d5.fma(FloatVector.broadcast(S, -21f / 4), d3.fma(FloatVector.broadcast(S, 21f / 4), d1.neg().add(d7))).intoArray(tmp, (64 + 7 * 8 + s) * L);
+    }
+
+    private static void input8Row(float[] tmp, int r, float[] v, int vOff, int vStride) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 5) * L);
+        FloatVector t6 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 6) * L);
+        FloatVector t7 = FloatVector.fromArray(S, tmp, (64 + r * 8 + 7) * L);
+        t4.fma(FloatVector.broadcast(S, 21f / 4), t2.fma(FloatVector.broadcast(S, -21f / 4), t0.sub(t6))).intoArray(v, vOff + (r * 8 + 0) * vStride);
+        t4.fma(FloatVector.broadcast(S, -17f / 4), t3.fma(FloatVector.broadcast(S, -17f / 4), t1.add(t2).add(t5).add(t6))).intoArray(v, vOff + (r * 8 + 1) * vStride);
+        t4.fma(FloatVector.broadcast(S, -17f / 4), t3.fma(FloatVector.broadcast(S, 17f / 4), t1.neg().add(t2).sub(t5).add(t6))).intoArray(v, vOff + (r * 8 + 2) * vStride);
+        t5.fma(FloatVector.broadcast(S, 2f), t4.fma(FloatVector.broadcast(S, -1.25f), t3.fma(FloatVector.broadcast(S, -2.5f), t2.fma(FloatVector.broadcast(S, 0.25f), t1.fma(FloatVector.broadcast(S, 0.5f), t6))))).intoArray(v, vOff + (r * 8 + 3) * vStride);
+        t5.fma(FloatVector.broadcast(S, -2f), t4.fma(FloatVector.broadcast(S, -1.25f), t3.fma(FloatVector.broadcast(S, 2.5f), t2.fma(FloatVector.broadcast(S, 0.25f), t1.fma(FloatVector.broadcast(S, -0.5f), t6))))).intoArray(v, vOff + (r * 8 + 4) * vStride);
+        t5.fma(FloatVector.broadcast(S, 0.5f), t4.fma(FloatVector.broadcast(S, -5f), t3.fma(FloatVector.broadcast(S, -2.5f), t2.fma(FloatVector.broadcast(S, 4f), t1.fma(FloatVector.broadcast(S, 2f), t6))))).intoArray(v, vOff + (r * 8 + 5) * vStride);
+        t5.fma(FloatVector.broadcast(S, -0.5f), t4.fma(FloatVector.broadcast(S, -5f), t3.fma(FloatVector.broadcast(S, 2.5f), t2.fma(FloatVector.broadcast(S, 4f), t1.fma(FloatVector.broadcast(S, -2f), t6))))).intoArray(v, vOff + (r * 8 + 6) * vStride);
+        t5.fma(FloatVector.broadcast(S, -21f / 4), t3.fma(FloatVector.broadcast(S, 21f / 4), t1.neg().add(t7))).intoArray(v, vOff + (r * 8 + 7) * vStride);
+    }
+
+    @Override
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 7; j++) kernel27Column(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride, halfStride);
+    }
+
+    private static void kernel27Column(float[] g, int at, int tStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * 7 * tStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * 7 * tStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * 7 * tStride);
+        FloatVector g3 = FloatVector.fromArray(S, g, at + 3 * 7 * tStride);
+        FloatVector g4 = FloatVector.fromArray(S, g, at + 4 * 7 * tStride);
+        FloatVector g5 = FloatVector.fromArray(S, g, at + 5 * 7 * tStride);
+        FloatVector g6 = FloatVector.fromArray(S, g, at + 6 * 7 * tStride);
+        g0.intoArray(tmp, (0 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, -2f / 9), g5.fma(FloatVector.broadcast(S, -2f / 9), g4.fma(FloatVector.broadcast(S, -2f / 9), g3.fma(FloatVector.broadcast(S, -2f / 9), g2.fma(FloatVector.broadcast(S, -2f / 9), g1.fma(FloatVector.broadcast(S, -2f / 9), g0.mul(-2f / 9))))))).intoArray(tmp, (1 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, -2f / 9), g5.fma(FloatVector.broadcast(S, 2f / 9), g4.fma(FloatVector.broadcast(S, -2f / 9), g3.fma(FloatVector.broadcast(S, 2f / 9), g2.fma(FloatVector.broadcast(S, -2f / 9), g1.fma(FloatVector.broadcast(S, 2f / 9), g0.mul(-2f / 9))))))).intoArray(tmp, (2 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, 32f / 45), g5.fma(FloatVector.broadcast(S, 16f / 45), g4.fma(FloatVector.broadcast(S, 8f / 45), g3.fma(FloatVector.broadcast(S, 4f / 45), g2.fma(FloatVector.broadcast(S, 2f / 45), g1.fma(FloatVector.broadcast(S, 1f / 45), g0.mul(1f / 90))))))).intoArray(tmp, (3 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, 32f / 45), g5.fma(FloatVector.broadcast(S, -16f / 45), g4.fma(FloatVector.broadcast(S, 8f / 45), g3.fma(FloatVector.broadcast(S, -4f / 45), g2.fma(FloatVector.broadcast(S, 2f / 45), g1.fma(FloatVector.broadcast(S, -1f / 45), g0.mul(1f / 90))))))).intoArray(tmp, (4 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, 1f / 90), g5.fma(FloatVector.broadcast(S, 1f / 45), g4.fma(FloatVector.broadcast(S, 2f / 45), g3.fma(FloatVector.broadcast(S, 4f / 45), g2.fma(FloatVector.broadcast(S, 8f / 45), g1.fma(FloatVector.broadcast(S, 16f / 45), g0.mul(32f / 45))))))).intoArray(tmp, (5 * 7 + j) * L);
+        g6.fma(FloatVector.broadcast(S, 1f / 90), g5.fma(FloatVector.broadcast(S, -1f / 45), g4.fma(FloatVector.broadcast(S, 2f / 45), g3.fma(FloatVector.broadcast(S, -4f / 45), g2.fma(FloatVector.broadcast(S, 8f / 45), g1.fma(FloatVector.broadcast(S, -16f / 45), g0.mul(32f / 45))))))).intoArray(tmp, (6 * 7 + j) * L);
+        g6.intoArray(tmp, (7 * 7 + j) * L);
+    }
+
+    private static void kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 7 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 7 + 1) * L);
+        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 7 + 2) * L);
+        FloatVector h3 = FloatVector.fromArray(S, tmp, (i * 7 + 3) * L);
+        FloatVector h4 = FloatVector.fromArray(S, tmp, (i * 7 + 4) * L);
+        FloatVector h5 = FloatVector.fromArray(S, tmp, (i * 7 + 5) * L);
+        FloatVector h6 = FloatVector.fromArray(S, tmp, (i * 7 + 6) * L);
+        store8(h0, u, uOff + (i * 8 + 0) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, -2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, -2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, -2f / 9), h0.mul(-2f / 9))))))), u, uOff + (i * 8 + 1) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, 2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, 2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, 2f / 9), h0.mul(-2f / 9))))))), u, uOff + (i * 8 + 2) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, 16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, 1f / 45), h0.mul(1f / 90))))))), u, uOff + (i * 8 + 3) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, -16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, -1f / 45), h0.mul(1f / 90))))))), u, uOff + (i * 8 + 4) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, 1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, 16f / 45), h0.mul(32f / 45))))))), u, uOff + (i * 8 + 5) * uStride, halfStride);
+        store8(h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, -1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, -16f / 45), h0.mul(32f / 45))))))), u, uOff + (i * 8 + 6) * uStride, halfStride);
+        store8(h6, u, uOff + (i * 8 + 7) * uStride, halfStride);
+    }
+
+    @Override
+    public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 8; s++) output27Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 2; a++) output27Row(tmp, a, y);
+    }
+
+    private static void output27Column(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 8 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 8 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 8 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 8 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 8 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 8 * mStride);
+        FloatVector m6 = FloatVector.fromArray(S, m, at + 6 * 8 * mStride);
+        FloatVector m7 = FloatVector.fromArray(S, m, at + 7 * 8 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).add(m5).add(m6).intoArray(tmp, (0 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, -0.5f), m5.fma(FloatVector.broadcast(S, 0.5f), m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2).add(m7))))).intoArray(tmp, (1 * 8 + s) * L);
+    }
+
+    private static void output27Row(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 8 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 8 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 8 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 8 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 8 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 8 + 5) * L);
+        FloatVector t6 = FloatVector.fromArray(S, tmp, (a * 8 + 6) * L);
+        FloatVector t7 = FloatVector.fromArray(S, tmp, (a * 8 + 7) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).add(t5).add(t6).intoArray(y, (a * 2 + 0) * L);
+        t6.fma(FloatVector.broadcast(S, -0.5f), t5.fma(FloatVector.broadcast(S, 0.5f), t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2).add(t7))))).intoArray(y, (a * 2 + 1) * L);
+    }
+
 }

@@ -23,9 +23,14 @@ final class Winograd {
 
     static final int ALPHA = 6, XI = ALPHA * ALPHA;
 
-    /** The output tile of F(m x m, r x r) with six points: {@code m = 7 - r} (4 for 3x3, 2 for 5x5). */
+    /** The transform's size for an {@code r x r} kernel: six points for 3x3 and 5x5, eight for 7x7. */
+    static int alpha(int r) {
+        return r == 7 ? 8 : ALPHA;
+    }
+
+    /** The output tile of F(m x m, r x r): {@code m = alpha - r + 1} (4 for 3x3, 2 for 5x5 and 7x7). */
     static int tile(int r) {
-        return ALPHA + 1 - r;
+        return alpha(r) + 1 - r;
     }
 
     /**
@@ -73,6 +78,18 @@ final class Winograd {
         return shapeFits(p, 3, 4);
     }
 
+    /**
+     * F(2x2, 7x7): 2-D, 7x7, unit stride and dilations, no batch groups, 32+ input and 16+ output channels per feature group,
+     * output planes of at least 2x2, {@link #MIN_GROUP_WORK} per group.
+     */
+    static boolean suits7(ConvPlan p) {
+        if (!shapeFits(p, 7, 2) || p.kernelChannels() < 32) return false;
+        int[] q = p.outSize();
+        long tiles = (long) p.batch() * ((q[0] + 1) / 2) * ((q[1] + 1) / 2);
+        if (tiles * p.kernelChannels() * (p.outChannels() / p.featureGroups()) < MIN_GROUP_WORK) return false;
+        return Planner.enabled("winograd-7x7");
+    }
+
     /** The shape of {@link #suits5} and its kernel gradient: {@link #shapeFits(ConvPlan)} for 5x5 kernels, outputs of 2x2 or more. */
     static boolean shapeFits5(ConvPlan p) {
         return shapeFits(p, 5, 2);
@@ -107,8 +124,8 @@ final class Winograd {
         final float[] x, w, out;
         /** {@code c} and {@code o}: the channels of feature group {@code group}; {@code cAll} and {@code oAll}: all of them. */
         final int c, cb, cpad, o, opad, cAll, oAll, group, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, nv, mr, tb;
-        /** The kernel's size ({@code r x r}, 3 or 5), its taps, and the output tile ({@code tile x tile}, 4 or 2). */
-        final int r, taps, tile;
+        /** The kernel's size ({@code r x r}: 3, 5 or 7), its taps, the output tile ({@code tile x tile}: 4, 2, 2), the transform's size and points. */
+        final int r, taps, tile, alpha, xi;
         final int wp, hp, plane, qTot, tiles, perItem, items;
         final int[] rowOff;
         float[] u, xb;
@@ -131,6 +148,8 @@ final class Winograd {
             r = p.kernelSize()[0];
             taps = r * r;
             tile = tile(r);
+            alpha = alpha(r);
+            xi = alpha * alpha;
             qTot = q0 * q1;
             th = (q0 + tile - 1) / tile;
             tw = (q1 + tile - 1) / tile;
@@ -143,8 +162,8 @@ final class Winograd {
             nv = v;
             mr = kern.bcastRows(nv);
             tiles = batch * th * tw;
-            int tbMax = blockTiles(cpad, opad, mr);
-            perItem = itemTiles(tiles, mr, ShiftedConv.threadsFor((long) XI * c * opad * tiles));
+            int tbMax = blockTiles(xi, cpad, opad, mr);
+            perItem = itemTiles(tiles, mr, ShiftedConv.threadsFor((long) xi * c * opad * tiles));
             items = (tiles + perItem - 1) / perItem;
             // equal blocks inside an item, each at most tbMax tiles
             int nb = (perItem + tbMax - 1) / tbMax;
@@ -161,10 +180,15 @@ final class Winograd {
          * GEMM), so blocks as big as V and M of 2M floats (8 MB) per thread allow.
          */
         static int blockTiles(int cpad, int opad, int mr) {
-            long u = (long) XI * cpad * opad;
-            int byL2 = (192 * 1024) / (XI * (cpad + opad));
+            return blockTiles(XI, cpad, opad, mr);
+        }
+
+        /** {@link #blockTiles(int, int, int)} for {@code xi} transformed points (36, or 64 for F(2x2, 7x7)). */
+        static int blockTiles(int xi, int cpad, int opad, int mr) {
+            long u = (long) xi * cpad * opad;
+            int byL2 = (192 * 1024) / (xi * (cpad + opad));
             if (u <= 256 * 1024) return Math.max(mr, Math.min(8 * mr, byL2 / mr * mr));
-            int byL3 = (int) Math.min(4096, (2L << 20) / ((long) XI * (cpad + opad)));
+            int byL3 = (int) Math.min(4096, (2L << 20) / ((long) xi * (cpad + opad)));
             return Math.max(mr, Math.max(Math.min(8 * mr, byL2), byL3) / mr * mr);
         }
 
@@ -190,13 +214,13 @@ final class Winograd {
         }
 
         void run() {
-            long work = (long) XI * c * opad * tiles;
+            long work = (long) xi * c * opad * tiles;
             int threads = ShiftedConv.threadsFor(work);
             // the input in blocks of 16 channels with its zero padding: [n][cb][hp][wp][16]
             xb = Scratch.floats(Scratch.SRC, batch * cb * plane);
             Threads.parallelFor(batch * cb, threads, this::block16);
             // U[xi][c][opad] = G g G^T, vectorised over output channels
-            u = Scratch.floats(Scratch.PACK, XI * cpad * opad);
+            u = Scratch.floats(Scratch.PACK, xi * cpad * opad);
             float[] gt = Scratch.floats(Scratch.PART, c * taps * opad);
             // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
             // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms).
@@ -204,10 +228,11 @@ final class Winograd {
             // half the runs, even on one thread, and never with C1 only (a suspected C2 miscompile; commit a72d229).
             Threads.parallelFor(c, threads, ci -> {
                 gatherTaps(ci, gt);
-                float[] tmp = Scratch.floats(Scratch.TILE, 30 * lanes);
+                float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
                 for (int ov = 0; ov < opad; ov += lanes) {
                     if (r == 3) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
-                    else kern.wino25Kernel(gt, ci * 25 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                    else if (r == 5) kern.wino25Kernel(gt, ci * 25 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                    else kern.wino27Kernel(gt, ci * 49 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
                 }
             });
             Threads.parallelFor(items, threads, this::item);
@@ -230,9 +255,9 @@ final class Winograd {
 
         private void item(int idx) {
             int t0 = idx * perItem, t1 = Math.min(tiles, t0 + perItem);
-            float[] v = Scratch.floats(Scratch.AUX, XI * tb * cpad);
-            float[] m = Scratch.floats(Scratch.GRAD, XI * tb * opad);
-            float[] tmp = Scratch.floats(Scratch.TILE, 72 * lanes);
+            float[] v = Scratch.floats(Scratch.AUX, xi * tb * cpad);
+            float[] m = Scratch.floats(Scratch.GRAD, xi * tb * opad);
+            float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
             float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
             int[] base = Scratch.ints(Scratch.SRC, tb);
             int[] dst = Scratch.ints(Scratch.TILE, tb);
@@ -253,12 +278,15 @@ final class Winograd {
         private void block(int count, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
             // 1. V[xi][tile][c]: one call per tile and block of 16 channels, contiguous loads
             for (int t = 0; t < count; t++) {
-                for (int k = 0; k < cb; k++) kern.wino4InputBlocked(xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
+                for (int k = 0; k < cb; k++) {
+                    if (alpha == 6) kern.wino4InputBlocked(xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
+                    else kern.wino8InputBlocked(xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
+                }
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
-            if (gk == null) java.util.Arrays.fill(m, 0, XI * tb * opad, 0f);
-            for (int xi = 0; xi < XI; xi++) {
+            if (gk == null) java.util.Arrays.fill(m, 0, this.xi * tb * opad, 0f);
+            for (int xi = 0; xi < this.xi; xi++) {
                 for (int ov = 0; ov < opad; ov += nv * lanes) {
                     for (int r0 = 0; r0 < rows; r0 += mr) {
                         int mOff = (xi * tb + r0) * opad + ov, uOff = xi * cpad * opad + ov;
@@ -274,7 +302,8 @@ final class Winograd {
                 int e = ext[t], ha = e >> 3, wb = e & 7;
                 for (int ov = 0; ov < opad; ov += lanes) {
                     if (r == 3) kern.wino4Output(m, t * opad + ov, tb * opad, tmp, y);
-                    else kern.wino25Output(m, t * opad + ov, tb * opad, tmp, y);
+                    else if (r == 5) kern.wino25Output(m, t * opad + ov, tb * opad, tmp, y);
+                    else kern.wino27Output(m, t * opad + ov, tb * opad, tmp, y);
                     int oEnd = Math.min(lanes, o - ov);
                     if (blocks && ha == tile && wb == tile && oEnd == lanes) {
                         gk.transpose(y, 0, lanes, tile * tile, out, dst[t] + ov * qTot, qTot, tile, q1);

@@ -663,5 +663,68 @@ for k in range(6):
 for b in range(5):
     w("        %s.intoArray(y, (a * 5 + %d) * L);" % (lin(AT5[b], ["t%d" % k for k in range(6)]), b))
 w("    }\n")
+# F(2x2, 7x7): eight points (0, 1, -1, 2, -2, 1/2, -1/2 and infinity), so an 8x8 input transform of its own
+BT8 = [[1, 0, "-21f / 4", 0, "21f / 4", 0, -1, 0], [0, 1, 1, "-17f / 4", "-17f / 4", 1, 1, 0], [0, -1, 1, "17f / 4", "-17f / 4", -1, 1, 0],
+       [0, "0.5f", "0.25f", "-2.5f", "-1.25f", 2, 1, 0], [0, "-0.5f", "0.25f", "2.5f", "-1.25f", -2, 1, 0],
+       [0, 2, 4, "-2.5f", -5, "0.5f", 1, 0], [0, -2, 4, "2.5f", -5, "-0.5f", 1, 0], [0, -1, 0, "21f / 4", 0, "-21f / 4", 0, 1]]
+G7 = [["1f", None, None, None, None, None, None], ["-2f / 9"] * 7, ["-2f / 9", "2f / 9", "-2f / 9", "2f / 9", "-2f / 9", "2f / 9", "-2f / 9"],
+      ["1f / 90", "1f / 45", "2f / 45", "4f / 45", "8f / 45", "16f / 45", "32f / 45"], ["1f / 90", "-1f / 45", "2f / 45", "-4f / 45", "8f / 45", "-16f / 45", "32f / 45"],
+      ["32f / 45", "16f / 45", "8f / 45", "4f / 45", "2f / 45", "1f / 45", "1f / 90"], ["32f / 45", "-16f / 45", "8f / 45", "-4f / 45", "2f / 45", "-1f / 45", "1f / 90"],
+      [None, None, None, None, None, None, "1f"]]
+AT27 = [[1, 1, 1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, "0.5f", "-0.5f", 1]]
+w("""    @Override
+    public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int s = 0; s < 8; s++) input8ColumnAt(src, base + s * L, rowStride, tmp, s);
+        for (int r = 0; r < 8; r++) input8Row(tmp, r, v, vOff, vStride);
+    }
+""")
+w("    private static void input8ColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {")
+for k in range(8):
+    w("        FloatVector d%d = FloatVector.fromArray(S, src, at + %d * rowStride);" % (k, k))
+for r in range(8):
+    w("        %s.intoArray(tmp, (64 + %d * 8 + s) * L);" % (lin(BT8[r], ["d%d" % k for k in range(8)]), r))
+w("    }\n")
+w("    private static void input8Row(float[] tmp, int r, float[] v, int vOff, int vStride) {")
+for k in range(8):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (64 + r * 8 + %d) * L);" % (k, k))
+for c in range(8):
+    w("        %s.intoArray(v, vOff + (r * 8 + %d) * vStride);" % (lin(BT8[c], ["t%d" % k for k in range(8)]), c))
+w("    }\n")
+w("""    @Override
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        for (int j = 0; j < 7; j++) kernel27Column(g, gOff + j * tStride, tStride, tmp, j);
+        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride, halfStride);
+    }
+""")
+w("    private static void kernel27Column(float[] g, int at, int tStride, float[] tmp, int j) {")
+for k in range(7):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 7 * tStride);" % (k, k))
+for i in range(8):
+    w("        %s.intoArray(tmp, (%d * 7 + j) * L);" % (lin(G7[i], ["g%d" % k for k in range(7)]), i))
+w("    }\n")
+w("    private static void kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
+for k in range(7):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 7 + %d) * L);" % (k, k))
+for j in range(8):
+    w("        store8(%s, u, uOff + (i * 8 + %d) * uStride, halfStride);" % (lin(G7[j], ["h%d" % k for k in range(7)]), j))
+w("    }\n")
+w("""    @Override
+    public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 8; s++) output27Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 2; a++) output27Row(tmp, a, y);
+    }
+""")
+w("    private static void output27Column(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(8):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 8 * mStride);" % (k, k))
+for a in range(2):
+    w("        %s.intoArray(tmp, (%d * 8 + s) * L);" % (lin(AT27[a], ["m%d" % k for k in range(8)]), a))
+w("    }\n")
+w("    private static void output27Row(float[] tmp, int a, float[] y) {")
+for k in range(8):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 8 + %d) * L);" % (k, k))
+for b in range(2):
+    w("        %s.intoArray(y, (a * 2 + %d) * L);" % (lin(AT27[b], ["t%d" % k for k in range(8)]), b))
+w("    }\n")
 w("}")
 print("\n".join(out))

@@ -56,6 +56,7 @@ class FullWriteTest {
             // N, C, H, W, O, R, S, stride, pad, groups
             {2, 16, 12, 12, 16, 3, 3, 1, 1, 1},     // winograd-4x4
             {4, 32, 13, 11, 17, 5, 5, 1, 2, 1},     // winograd-5x5 (odd planes: partial 2x2 tiles)
+            {4, 32, 13, 11, 17, 7, 7, 1, 3, 1},     // winograd-7x7
             {2, 32, 9, 9, 24, 1, 1, 1, 0, 1},       // gemm
             {2, 32, 14, 14, 32, 3, 3, 2, 1, 1},     // channel-lanes
             {40, 4, 6, 6, 8, 3, 3, 2, 1, 1},        // batch-lanes
@@ -76,7 +77,7 @@ class FullWriteTest {
             seen.add(ch.algorithm());
             assertNaNFree(FAST, p, x, w);
         }
-        assertTrue(seen.containsAll(java.util.List.of("winograd-4x4", "winograd-5x5", "gemm", "channel-lanes", "batch-lanes", "shifted-gemm",
+        assertTrue(seen.containsAll(java.util.List.of("winograd-4x4", "winograd-5x5", "winograd-7x7", "gemm", "channel-lanes", "batch-lanes", "shifted-gemm",
                 "depthwise-blocked", "depthwise-rows")), seen::toString);
     }
 

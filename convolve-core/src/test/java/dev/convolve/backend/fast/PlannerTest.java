@@ -39,6 +39,12 @@ class PlannerTest {
         assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(1, 32, 8, 8, 32, 5, 1, 2, 1)).algorithm());
         assertFalse(FAST.explain(plan(8, 64, 28, 28, 64, 5, 2, 2, 1)).algorithm().startsWith("winograd"));
         assertFalse(FAST.explain(plan(256, 6, 14, 14, 16, 5, 1, 0, 1)).algorithm().startsWith("winograd"));
+        // 7x7 stride 1 with 32+ input channels: Winograd F(2x2, 7x7) (eight points) forward and input gradient; the kernel
+        // gradient direct
+        assertEquals("winograd-7x7", FAST.explain(plan(8, 64, 28, 28, 64, 7, 1, 3, 1)).algorithm());
+        assertEquals("winograd-7x7", FAST.explainGradInput(plan(8, 64, 28, 28, 64, 7, 1, 3, 1)).algorithm());
+        assertEquals("winograd-7x7", FAST.explain(plan(8, 32, 48, 48, 32, 7, 1, 3, 1)).algorithm());
+        assertEquals("shifted-gemm", FAST.explain(plan(8, 3, 224, 224, 64, 7, 2, 3, 1)).algorithm());
         assertEquals("gemm", FAST.explain(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
         assertEquals("gemm", FAST.explain(plan(64, 64, 14, 14, 64, 1, 1, 0, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 28, 64, 1, 2, 0, 1)).algorithm());

@@ -47,7 +47,7 @@ class WinogradTest {
             Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c * groups, h, w});
             Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o * groups, c, size, size});
             RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
-            if (rc != null && (size == 3 ? Winograd.suits(rc.plan()) : Winograd.shapeFits5(rc.plan()))) return rc;
+            if (rc != null && (size == 3 ? Winograd.suits(rc.plan()) : size == 5 ? Winograd.shapeFits5(rc.plan()) : Winograd.suits7(rc.plan()))) return rc;
         }
     }
 
@@ -147,6 +147,28 @@ class WinogradTest {
         RandomConvCase c = winograd5Case(seed);
         FastConvPropertyTest.check(SCALAR, c);
         FastGradPropertyTest.checkKernel(SCALAR, c);
+    }
+
+    /** F(2x2, 7x7), eight points: forward, input gradient (planned as the forward conv it runs) and the scalar twins. */
+    static RandomConvCase winograd7Case(long seed) {
+        return winogradCase(seed, new int[] {32, 33, 40}, new int[] {16, 19, 32, 40}, true, 7);
+    }
+
+    @Property(tries = 30)
+    void winograd7x7MatchesReference(@ForAll long seed) {
+        RandomConvCase c = winograd7Case(seed);
+        assertEquals("winograd-7x7", FAST.explain(c.plan()).algorithm());
+        FastConvPropertyTest.check(FAST, c);
+    }
+
+    @Property(tries = 20)
+    void winograd7x7InputGradientMatchesReference(@ForAll long seed) {
+        FastGradPropertyTest.checkInput(FAST, winograd7Case(seed));
+    }
+
+    @Property(tries = 8)
+    void scalarWinograd7x7MatchesReference(@ForAll long seed) {
+        FastConvPropertyTest.check(SCALAR, winograd7Case(seed));
     }
 
     /** The forward's transforms at their most work: batch 16, 128 channels each way, 14x14 planes (the benchmark's 5x5 row). */
