@@ -16,8 +16,6 @@ import dev.convolve.plan.ConvPlan;
 final class GradKernelWinograd {
     private GradKernelWinograd() {}
 
-    static final int ALPHA = 6, XI = ALPHA * ALPHA;
-
     /**
      * 2-D, 3x3, unit stride and dilations, no batch groups, 16+ channels per feature group each way. Grouped, measured
      * 2026-11-24 on one thread (CPU time, against {@code bcast-o} in the same JVM): 8x256x28x28 in 4 groups 8.4 against
@@ -39,6 +37,11 @@ final class GradKernelWinograd {
         return Winograd.shapeFits5(p) && Planner.enabled("winograd-5x5-dw");
     }
 
+    /** 7x7 kernels: the shapes of {@link Winograd#shapeFits7} (F(7x7, 2x2), eight points). */
+    static boolean suits7(ConvPlan p) {
+        return Winograd.shapeFits7(p) && Planner.enabled("winograd-7x7-dw");
+    }
+
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         for (int gi = 0; gi < p.featureGroups(); gi++) new Job(kern, p, gi, x, g).run(dw);
     }
@@ -50,8 +53,8 @@ final class GradKernelWinograd {
         final float[] x, g;
         /** {@code c} and {@code o}: the channels of feature group {@code group}; {@code cAll} and {@code oAll}: all of them. */
         final int c, cb, cpad, o, ob, opad, cAll, oAll, group, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, mr, nv, tb;
-        /** The kernel's size ({@code r x r}, 3 or 5), its taps, and the gradient's tile ({@code tile x tile}, 4 or 2). */
-        final int r, taps, tile;
+        /** The kernel's size ({@code r x r}: 3, 5 or 7), its taps, the gradient's tile ({@code tile x tile}: 4, 2, 2), the transform's size and points. */
+        final int r, taps, tile, alpha, xi;
         final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
         final int[] off;
         float[] xb, gb;
@@ -75,6 +78,8 @@ final class GradKernelWinograd {
             r = p.kernelSize()[0];
             taps = r * r;
             tile = Winograd.tile(r);
+            alpha = Winograd.alpha(r);
+            xi = alpha * alpha;
             th = (q0 + tile - 1) / tile;
             tw = (q1 + tile - 1) / tile;
             wp = tw * tile + r - 1;
@@ -92,7 +97,7 @@ final class GradKernelWinograd {
             mr = m;
             // blocks of at most 64 tiles, as many for every worker (49 blocks of 64 left one of two workers 25, the other 24)
             tiles = batch * th * tw;
-            int workers = Math.max(1, ShiftedConv.threadsFor((long) XI * cpad * opad * tiles));
+            int workers = Math.max(1, ShiftedConv.threadsFor((long) xi * cpad * opad * tiles));
             blocks = Math.min(tiles, ((tiles + 63) / 64 + workers - 1) / workers * workers);
             tb = (tiles + blocks - 1) / blocks;
             off = new int[tb];
@@ -100,7 +105,7 @@ final class GradKernelWinograd {
         }
 
         void run(float[] dw) {
-            long work = (long) XI * cpad * opad * tiles;
+            long work = (long) xi * cpad * opad * tiles;
             int threads = ShiftedConv.threadsFor(work);
             xb = Scratch.floats(Scratch.SRC, batch * cb * plane);
             gb = Scratch.floats(Scratch.AUX, batch * ob * gplane);
@@ -108,7 +113,7 @@ final class GradKernelWinograd {
             Threads.parallelFor(batch * ob, threads, this::blockGrad);
             int workers = Math.max(1, Math.min(threads, blocks));
             int rowsPad = (opad + mr - 1) / mr * mr;
-            int part = XI * rowsPad * cpad;
+            int part = xi * rowsPad * cpad;
             float[] partials = Scratch.floats(Scratch.PART, workers * part);
             Threads.parallelFor(workers, workers, wk -> {
                 java.util.Arrays.fill(partials, wk * part, (wk + 1) * part, 0f);
@@ -125,16 +130,17 @@ final class GradKernelWinograd {
          */
         private void output(int oc, float[] partials, int part, int workers, int rowsPad, float[] dw) {
             for (int wk = 1; wk < workers; wk++) {
-                for (int xi = 0; xi < XI; xi++) {
-                    int r = (xi * rowsPad + oc) * cpad, src = wk * part + r;
+                for (int e = 0; e < xi; e++) {
+                    int r = (e * rowsPad + oc) * cpad, src = wk * part + r;
                     for (int i = 0; i < cpad; i++) partials[r + i] += partials[src + i];
                 }
             }
-            float[] tmp = Scratch.floats(Scratch.TILE, 36 * lanes);
+            float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
             float[] y = Scratch.floats(Scratch.OUT, taps * lanes);
             for (int k = 0; k < cb; k++) {
                 if (r == 3) kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
-                else kern.wino52Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                else if (r == 5) kern.wino52Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                else kern.wino72Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
                 int chans = Math.min(lanes, c - k * lanes);
                 for (int l = 0; l < chans; l++) {
                     int d = ((group * o + oc) * c + k * lanes + l) * taps;
@@ -158,36 +164,40 @@ final class GradKernelWinograd {
         private void block(int b, float[] partials, int partBase, int rowsPad) {
             int t0 = b * tb, count = Math.min(tb, tiles - t0);
             if (count <= 0) return;
-            float[] v = Scratch.floats(Scratch.GRAD, XI * tb * cpad);
-            float[] gt = Scratch.floats(Scratch.OUT, XI * tb * opad + mr * lanes);
-            float[] tmp = Scratch.floats(Scratch.PACK, 72 * lanes);
+            float[] v = Scratch.floats(Scratch.GRAD, xi * tb * cpad);
+            float[] gt = Scratch.floats(Scratch.OUT, xi * tb * opad + mr * lanes);
+            float[] tmp = Scratch.floats(Scratch.PACK, 2 * xi * lanes);
             int perImage = th * tw;
             for (int k = 0; k < count; k++) {
                 int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
                 int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
-                for (int kc = 0; kc < cb; kc++) kern.wino4InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
+                for (int kc = 0; kc < cb; kc++) {
+                    if (alpha == 6) kern.wino4InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
+                    else kern.wino8InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
+                }
                 int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
                 for (int ko = 0; ko < ob; ko++) {
                     if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
-                    else kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+                    else if (r == 5) kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
+                    else kern.wino72Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
                 }
             }
             // tiles past count: zero gradient rows, so they add nothing
-            for (int xi = 0; xi < XI; xi++) java.util.Arrays.fill(gt, xi * tb * opad + count * opad, (xi + 1) * tb * opad, 0f);
+            for (int e = 0; e < xi; e++) java.util.Arrays.fill(gt, e * tb * opad + count * opad, (e + 1) * tb * opad, 0f);
             // M[xi] (+)= Gt[xi]^T V[xi], added straight into this worker's partial sums
-            float[] mblk = gk == null ? Scratch.floats(Scratch.TILE, XI * rowsPad * cpad) : partials;
+            float[] mblk = gk == null ? Scratch.floats(Scratch.TILE, xi * rowsPad * cpad) : partials;
             int mBase = gk == null ? 0 : partBase;
-            for (int xi = 0; xi < XI; xi++) {
+            for (int e = 0; e < xi; e++) {
                 for (int r0 = 0; r0 < opad; r0 += mr) {
                     for (int cv = 0; cv < cb; cv += nv) {
-                        int at = mBase + (xi * rowsPad + r0) * cpad + cv * lanes;
-                        if (gk != null) gk.gemmAdd(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
-                        else kern.gemm(mr, nv, gt, xi * tb * opad + r0, opad, tb, v, xi * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
+                        int at = mBase + (e * rowsPad + r0) * cpad + cv * lanes;
+                        if (gk != null) gk.gemmAdd(mr, nv, gt, e * tb * opad + r0, opad, tb, v, e * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
+                        else kern.gemm(mr, nv, gt, e * tb * opad + r0, opad, tb, v, e * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
                     }
                 }
             }
             if (gk == null) {
-                int n = XI * rowsPad * cpad;
+                int n = xi * rowsPad * cpad;
                 for (int i = 0; i < n; i++) partials[partBase + i] += mblk[i];
             }
         }

@@ -123,6 +123,12 @@ interface Kernels {
     /** Winograd F(2x2, 7x7) output transform (A^T 2x8) of 64 vectors {@code m[mOff + xi*mStride]} into 4 vectors {@code y[(a*2+b)*L]}. */
     void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
 
+    /** Winograd F(7x7, 2x2) (kernel gradient of 7x7 convs) transform (G 8x2) of a 2x2 gradient tile, as {@link #wino52Grad} with 64 elements; {@code tmp} holds 16 vectors. */
+    void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride);
+
+    /** Winograd F(7x7, 2x2) output transform (A^T 7x8) of 64 vectors {@code m[mOff + xi*mStride]} into 49 vectors {@code y[(a*7+b)*L]}; {@code tmp} holds 56 vectors. */
+    void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+
     /** {@link #deinterleave} of {@code rows} rows: row {@code r} reads from {@code xi + r*xStep} and writes at {@code dEven/dOdd + r*dStep}. */
     void deinterleaveRows(float[] x, int xi, int xStep, int rows, int count, float[] dst, int dEven, int dOdd, int dStep);
 

@@ -93,6 +93,11 @@ public final class Planner {
                     + "over the tiles (2.8x fewer multiply-adds), channel-blocked copies of input and gradient; " + k.describe(),
                     GradKernelWinograd::run);
         }
+        if (GradKernelWinograd.suits7(p)) {
+            return new Choice("winograd-7x7-dw", () -> "7x7, stride 1: Winograd F(7x7, 2x2) with eight points over 2x2 tiles of the output "
+                    + "gradient, 64 GEMMs summed over the tiles (3x fewer multiply-adds), channel-blocked copies of input and gradient; "
+                    + k.describe(), GradKernelWinograd::run);
+        }
         if (!DenseConv.force && GradKernelBatch.suits(k, p)) {
             return new Choice(GradKernelBatch.NAME, () -> "small planes, big batch: dot products with the images in the vector lanes, the input "
                     + "in the forward pass's batch-lanes layout and the gradient as [O][image block][position][lanes], register tiles of up "

@@ -352,5 +352,41 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    private static final float[][] G2_8 = {{1, 0}, {-2f / 9, -2f / 9}, {-2f / 9, 2f / 9}, {1f / 90, 1f / 45}, {1f / 90, -1f / 45}, {32f / 45, 16f / 45},
+            {32f / 45, -16f / 45}, {0, 1}};
+    private static final float[][] AT7 = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 0}, {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
+            {0, 1, -1, 8, -8, 0.125f, -0.125f, 0}, {0, 1, 1, 16, 16, 0.0625f, 0.0625f, 0}, {0, 1, -1, 32, -32, 0.03125f, -0.03125f, 0},
+            {0, 1, 1, 64, 64, 0.015625f, 0.015625f, 1}};
+
+    @Override
+    public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int l = 0; l < L; l++) {
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 8; j++) {
+                    float s = 0;
+                    for (int a = 0; a < 2; a++) {
+                        for (int b = 0; b < 2; b++) s += G2_8[i][a] * g[base + a * rowStride + b * L + l] * G2_8[j][b];
+                    }
+                    out[oOff + (i * 8 + j) * oStride + l] = s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int l = 0; l < L; l++) {
+            for (int a = 0; a < 7; a++) {
+                for (int b = 0; b < 7; b++) {
+                    float s = 0;
+                    for (int i = 0; i < 8; i++) {
+                        for (int j = 0; j < 8; j++) s += AT7[a][i] * m[mOff + (i * 8 + j) * mStride + l] * AT7[b][j];
+                    }
+                    y[(a * 7 + b) * L + l] = s;
+                }
+            }
+        }
+    }
+
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
 }

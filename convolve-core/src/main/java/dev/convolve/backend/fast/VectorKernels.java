@@ -5878,4 +5878,78 @@ final class VectorKernels implements Kernels, GemmKernels {
         t6.fma(FloatVector.broadcast(S, -0.5f), t5.fma(FloatVector.broadcast(S, 0.5f), t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2).add(t7))))).intoArray(y, (a * 2 + 1) * L);
     }
 
+    @Override
+    public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 2; j++) grad72Column(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 8; i++) grad72Row(tmp, i, out, oOff, oStride);
+    }
+
+    private static void grad72Column(float[] g, int at, int rowStride, float[] tmp, int j) {
+        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * rowStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * rowStride);
+        g0.intoArray(tmp, (0 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, -2f / 9), g0.mul(-2f / 9)).intoArray(tmp, (1 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, 2f / 9), g0.mul(-2f / 9)).intoArray(tmp, (2 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, 1f / 45), g0.mul(1f / 90)).intoArray(tmp, (3 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, -1f / 45), g0.mul(1f / 90)).intoArray(tmp, (4 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, 16f / 45), g0.mul(32f / 45)).intoArray(tmp, (5 * 2 + j) * L);
+        g1.fma(FloatVector.broadcast(S, -16f / 45), g0.mul(32f / 45)).intoArray(tmp, (6 * 2 + j) * L);
+        g1.intoArray(tmp, (7 * 2 + j) * L);
+    }
+
+    private static void grad72Row(float[] tmp, int i, float[] out, int oOff, int oStride) {
+        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 2 + 0) * L);
+        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 2 + 1) * L);
+        h0.intoArray(out, oOff + (i * 8 + 0) * oStride);
+        h1.fma(FloatVector.broadcast(S, -2f / 9), h0.mul(-2f / 9)).intoArray(out, oOff + (i * 8 + 1) * oStride);
+        h1.fma(FloatVector.broadcast(S, 2f / 9), h0.mul(-2f / 9)).intoArray(out, oOff + (i * 8 + 2) * oStride);
+        h1.fma(FloatVector.broadcast(S, 1f / 45), h0.mul(1f / 90)).intoArray(out, oOff + (i * 8 + 3) * oStride);
+        h1.fma(FloatVector.broadcast(S, -1f / 45), h0.mul(1f / 90)).intoArray(out, oOff + (i * 8 + 4) * oStride);
+        h1.fma(FloatVector.broadcast(S, 16f / 45), h0.mul(32f / 45)).intoArray(out, oOff + (i * 8 + 5) * oStride);
+        h1.fma(FloatVector.broadcast(S, -16f / 45), h0.mul(32f / 45)).intoArray(out, oOff + (i * 8 + 6) * oStride);
+        h1.intoArray(out, oOff + (i * 8 + 7) * oStride);
+    }
+
+    @Override
+    public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 8; s++) kg72Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 7; a++) kg72Row(tmp, a, y);
+    }
+
+    private static void kg72Column(float[] m, int at, int mStride, float[] tmp, int s) {
+        FloatVector m0 = FloatVector.fromArray(S, m, at + 0 * 8 * mStride);
+        FloatVector m1 = FloatVector.fromArray(S, m, at + 1 * 8 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * 8 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * 8 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * 8 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * 8 * mStride);
+        FloatVector m6 = FloatVector.fromArray(S, m, at + 6 * 8 * mStride);
+        FloatVector m7 = FloatVector.fromArray(S, m, at + 7 * 8 * mStride);
+        m0.add(m1).add(m2).add(m3).add(m4).add(m5).add(m6).intoArray(tmp, (0 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, -0.5f), m5.fma(FloatVector.broadcast(S, 0.5f), m4.fma(FloatVector.broadcast(S, -2f), m3.fma(FloatVector.broadcast(S, 2f), m1.sub(m2))))).intoArray(tmp, (1 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, 0.25f), m5.fma(FloatVector.broadcast(S, 0.25f), m4.fma(FloatVector.broadcast(S, 4f), m3.fma(FloatVector.broadcast(S, 4f), m1.add(m2))))).intoArray(tmp, (2 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, -0.125f), m5.fma(FloatVector.broadcast(S, 0.125f), m4.fma(FloatVector.broadcast(S, -8f), m3.fma(FloatVector.broadcast(S, 8f), m1.sub(m2))))).intoArray(tmp, (3 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, 0.0625f), m5.fma(FloatVector.broadcast(S, 0.0625f), m4.fma(FloatVector.broadcast(S, 16f), m3.fma(FloatVector.broadcast(S, 16f), m1.add(m2))))).intoArray(tmp, (4 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, -0.03125f), m5.fma(FloatVector.broadcast(S, 0.03125f), m4.fma(FloatVector.broadcast(S, -32f), m3.fma(FloatVector.broadcast(S, 32f), m1.sub(m2))))).intoArray(tmp, (5 * 8 + s) * L);
+        m6.fma(FloatVector.broadcast(S, 0.015625f), m5.fma(FloatVector.broadcast(S, 0.015625f), m4.fma(FloatVector.broadcast(S, 64f), m3.fma(FloatVector.broadcast(S, 64f), m1.add(m2).add(m7))))).intoArray(tmp, (6 * 8 + s) * L);
+    }
+
+    private static void kg72Row(float[] tmp, int a, float[] y) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 8 + 0) * L);
+        FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 8 + 1) * L);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 8 + 2) * L);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 8 + 3) * L);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 8 + 4) * L);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 8 + 5) * L);
+        FloatVector t6 = FloatVector.fromArray(S, tmp, (a * 8 + 6) * L);
+        FloatVector t7 = FloatVector.fromArray(S, tmp, (a * 8 + 7) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).add(t5).add(t6).intoArray(y, (a * 7 + 0) * L);
+        t6.fma(FloatVector.broadcast(S, -0.5f), t5.fma(FloatVector.broadcast(S, 0.5f), t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))))).intoArray(y, (a * 7 + 1) * L);
+        t6.fma(FloatVector.broadcast(S, 0.25f), t5.fma(FloatVector.broadcast(S, 0.25f), t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))))).intoArray(y, (a * 7 + 2) * L);
+        t6.fma(FloatVector.broadcast(S, -0.125f), t5.fma(FloatVector.broadcast(S, 0.125f), t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2))))).intoArray(y, (a * 7 + 3) * L);
+        t6.fma(FloatVector.broadcast(S, 0.0625f), t5.fma(FloatVector.broadcast(S, 0.0625f), t4.fma(FloatVector.broadcast(S, 16f), t3.fma(FloatVector.broadcast(S, 16f), t1.add(t2))))).intoArray(y, (a * 7 + 4) * L);
+        t6.fma(FloatVector.broadcast(S, -0.03125f), t5.fma(FloatVector.broadcast(S, 0.03125f), t4.fma(FloatVector.broadcast(S, -32f), t3.fma(FloatVector.broadcast(S, 32f), t1.sub(t2))))).intoArray(y, (a * 7 + 5) * L);
+        t6.fma(FloatVector.broadcast(S, 0.015625f), t5.fma(FloatVector.broadcast(S, 0.015625f), t4.fma(FloatVector.broadcast(S, 64f), t3.fma(FloatVector.broadcast(S, 64f), t1.add(t2).add(t7))))).intoArray(y, (a * 7 + 6) * L);
+    }
+
 }

@@ -83,11 +83,16 @@ final class Winograd {
      * output planes of at least 2x2, {@link #MIN_GROUP_WORK} per group.
      */
     static boolean suits7(ConvPlan p) {
-        if (!shapeFits(p, 7, 2) || p.kernelChannels() < 32) return false;
+        if (!shapeFits7(p) || p.kernelChannels() < 32) return false;
         int[] q = p.outSize();
         long tiles = (long) p.batch() * ((q[0] + 1) / 2) * ((q[1] + 1) / 2);
         if (tiles * p.kernelChannels() * (p.outChannels() / p.featureGroups()) < MIN_GROUP_WORK) return false;
         return Planner.enabled("winograd-7x7");
+    }
+
+    /** {@link #shapeFits(ConvPlan)} for 7x7 kernels, outputs of 2x2 or more. */
+    static boolean shapeFits7(ConvPlan p) {
+        return shapeFits(p, 7, 2);
     }
 
     /** The shape of {@link #suits5} and its kernel gradient: {@link #shapeFits(ConvPlan)} for 5x5 kernels, outputs of 2x2 or more. */

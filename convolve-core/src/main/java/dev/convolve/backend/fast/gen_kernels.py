@@ -726,5 +726,46 @@ for k in range(8):
 for b in range(2):
     w("        %s.intoArray(y, (a * 2 + %d) * L);" % (lin(AT27[b], ["t%d" % k for k in range(8)]), b))
 w("    }\n")
+# F(7x7, 2x2) for the kernel gradient of 7x7 convs: the eight points of F(2x2, 7x7), G 8x2 and A^T 7x8
+G2_8 = [["1f", None], ["-2f / 9", "-2f / 9"], ["-2f / 9", "2f / 9"], ["1f / 90", "1f / 45"], ["1f / 90", "-1f / 45"], ["32f / 45", "16f / 45"],
+        ["32f / 45", "-16f / 45"], [None, "1f"]]
+AT7 = [[1, 1, 1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, "0.5f", "-0.5f", 0], [0, 1, 1, 4, 4, "0.25f", "0.25f", 0], [0, 1, -1, 8, -8, "0.125f", "-0.125f", 0],
+       [0, 1, 1, 16, 16, "0.0625f", "0.0625f", 0], [0, 1, -1, 32, -32, "0.03125f", "-0.03125f", 0], [0, 1, 1, 64, 64, "0.015625f", "0.015625f", 1]]
+w("""    @Override
+    public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        for (int j = 0; j < 2; j++) grad72Column(g, base + j * L, rowStride, tmp, j);
+        for (int i = 0; i < 8; i++) grad72Row(tmp, i, out, oOff, oStride);
+    }
+""")
+w("    private static void grad72Column(float[] g, int at, int rowStride, float[] tmp, int j) {")
+for k in range(2):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
+for i in range(8):
+    w("        %s.intoArray(tmp, (%d * 2 + j) * L);" % (lin(G2_8[i], ["g%d" % k for k in range(2)]), i))
+w("    }\n")
+w("    private static void grad72Row(float[] tmp, int i, float[] out, int oOff, int oStride) {")
+for k in range(2):
+    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 2 + %d) * L);" % (k, k))
+for j in range(8):
+    w("        %s.intoArray(out, oOff + (i * 8 + %d) * oStride);" % (lin(G2_8[j], ["h%d" % k for k in range(2)]), j))
+w("    }\n")
+w("""    @Override
+    public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        for (int s = 0; s < 8; s++) kg72Column(m, mOff + s * mStride, mStride, tmp, s);
+        for (int a = 0; a < 7; a++) kg72Row(tmp, a, y);
+    }
+""")
+w("    private static void kg72Column(float[] m, int at, int mStride, float[] tmp, int s) {")
+for k in range(8):
+    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 8 * mStride);" % (k, k))
+for a in range(7):
+    w("        %s.intoArray(tmp, (%d * 8 + s) * L);" % (lin(AT7[a], ["m%d" % k for k in range(8)]), a))
+w("    }\n")
+w("    private static void kg72Row(float[] tmp, int a, float[] y) {")
+for k in range(8):
+    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 8 + %d) * L);" % (k, k))
+for b in range(7):
+    w("        %s.intoArray(y, (a * 7 + %d) * L);" % (lin(AT7[b], ["t%d" % k for k in range(8)]), b))
+w("    }\n")
 w("}")
 print("\n".join(out))

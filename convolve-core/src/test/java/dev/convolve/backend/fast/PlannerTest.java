@@ -39,9 +39,11 @@ class PlannerTest {
         assertEquals("winograd-5x5-dw", FAST.explainGradKernel(plan(1, 32, 8, 8, 32, 5, 1, 2, 1)).algorithm());
         assertFalse(FAST.explain(plan(8, 64, 28, 28, 64, 5, 2, 2, 1)).algorithm().startsWith("winograd"));
         assertFalse(FAST.explain(plan(256, 6, 14, 14, 16, 5, 1, 0, 1)).algorithm().startsWith("winograd"));
-        // 7x7 stride 1 with 32+ input channels: Winograd F(2x2, 7x7) (eight points) forward and input gradient; the kernel
-        // gradient direct
+        // 7x7 stride 1: Winograd with eight points, F(2x2, 7x7) forward and input gradient with 32+ input channels, F(7x7, 2x2)
+        // for the kernel gradient with 16+ each way
         assertEquals("winograd-7x7", FAST.explain(plan(8, 64, 28, 28, 64, 7, 1, 3, 1)).algorithm());
+        assertEquals("winograd-7x7-dw", FAST.explainGradKernel(plan(8, 64, 28, 28, 64, 7, 1, 3, 1)).algorithm());
+        assertEquals("bcast-o", FAST.explainGradKernel(plan(8, 64, 28, 28, 64, 7, 2, 3, 1)).algorithm());
         assertEquals("winograd-7x7", FAST.explainGradInput(plan(8, 64, 28, 28, 64, 7, 1, 3, 1)).algorithm());
         assertEquals("winograd-7x7", FAST.explain(plan(8, 32, 48, 48, 32, 7, 1, 3, 1)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(8, 3, 224, 224, 64, 7, 2, 3, 1)).algorithm());

@@ -149,7 +149,7 @@ class WinogradTest {
         FastGradPropertyTest.checkKernel(SCALAR, c);
     }
 
-    /** F(2x2, 7x7), eight points: forward, input gradient (planned as the forward conv it runs) and the scalar twins. */
+    /** F(2x2, 7x7) and F(7x7, 2x2), eight points: forward, input gradient (planned as the forward conv it runs), kernel gradient, scalar twins. */
     static RandomConvCase winograd7Case(long seed) {
         return winogradCase(seed, new int[] {32, 33, 40}, new int[] {16, 19, 32, 40}, true, 7);
     }
@@ -166,9 +166,18 @@ class WinogradTest {
         FastGradPropertyTest.checkInput(FAST, winograd7Case(seed));
     }
 
+    @Property(tries = 30)
+    void winograd7x7KernelGradientMatchesReference(@ForAll long seed) {
+        RandomConvCase c = winograd7Case(seed);
+        assertEquals("winograd-7x7-dw", FAST.explainGradKernel(c.plan()).algorithm());
+        FastGradPropertyTest.checkKernel(FAST, c);
+    }
+
     @Property(tries = 8)
     void scalarWinograd7x7MatchesReference(@ForAll long seed) {
-        FastConvPropertyTest.check(SCALAR, winograd7Case(seed));
+        RandomConvCase c = winograd7Case(seed);
+        FastConvPropertyTest.check(SCALAR, c);
+        FastGradPropertyTest.checkKernel(SCALAR, c);
     }
 
     /** The forward's transforms at their most work: batch 16, 128 channels each way, 14x14 planes (the benchmark's 5x5 row). */
