@@ -136,168 +136,14 @@ final class ScalarKernels implements Kernels {
     private static final float[][] AT = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
     private static final float[][] G = {{0.25f, 0, 0}, {-1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6}, {1f / 24, 1f / 12, 1f / 6}, {1f / 24, -1f / 12, 1f / 6}, {0, 0, 1}};
 
-    @Override
-    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int rs = 0; rs < 36; rs++) {
-            for (int l = 0; l < L; l++) tmp[rs * L + l] = src[base + offRS[rs] + idx[idxOff + l]];
-        }
-        for (int l = 0; l < L; l++) {
-            for (int r = 0; r < 6; r++) {
-                for (int c = 0; c < 6; c++) {
-                    float s = 0;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) s += BT[r][i] * tmp[(i * 6 + j) * L + l] * BT[c][j];
-                    }
-                    v[vOff + (r * 6 + c) * vStride + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        float[] d = new float[36 * L];
-        for (int r = 0; r < 6; r++) {
-            for (int s = 0; s < 6; s++) System.arraycopy(src, base + r * rowStride + s * L, d, (r * 6 + s) * L, L);
-        }
-        int[] offRS = new int[36];
-        int[] idx = new int[L];
-        for (int rs = 0; rs < 36; rs++) offRS[rs] = rs * L;
-        for (int l = 0; l < L; l++) idx[l] = l;
-        wino4Input(d, 0, idx, 0, offRS, tmp, v, vOff, vStride);
-    }
-
     private static final float[][] G4 = {{0.25f, 0, 0, 0}, {-1f / 6, -1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6, 1f / 6},
             {1f / 24, 1f / 12, 1f / 6, 1f / 3}, {1f / 24, -1f / 12, 1f / 6, -1f / 3}, {0, 0, 0, 1}};
     private static final float[][] AT3 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 1}};
-
-    @Override
-    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
-        for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 6; j++) {
-                    float s = 0;
-                    for (int a = 0; a < 4; a++) {
-                        for (int b = 0; b < 4; b++) s += G4[i][a] * g[base + a * rowStride + b * L + l] * G4[j][b];
-                    }
-                    out[oOff + (i * 6 + j) * oStride + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 3; a++) {
-                for (int b = 0; b < 3; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) s += AT3[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT3[b][j];
-                    }
-                    y[(a * 3 + b) * L + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 4; a++) {
-                for (int b = 0; b < 4; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) s += AT[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT[b][j];
-                    }
-                    y[(a * 4 + b) * L + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 6; j++) {
-                    float s = 0;
-                    for (int a = 0; a < 3; a++) {
-                        for (int b = 0; b < 3; b++) s += G[i][a] * g[gOff + (a * 3 + b) * tStride + l] * G[j][b];
-                    }
-                    u[uOff + (i * 6 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
-                }
-            }
-        }
-    }
-
     private static final float[][] G5 = {{0.25f, 0, 0, 0, 0}, {-1f / 6, -1f / 6, -1f / 6, -1f / 6, -1f / 6}, {-1f / 6, 1f / 6, -1f / 6, 1f / 6, -1f / 6},
             {1f / 24, 1f / 12, 1f / 6, 1f / 3, 2f / 3}, {1f / 24, -1f / 12, 1f / 6, -1f / 3, 2f / 3}, {0, 0, 0, 0, 1}};
     private static final float[][] AT2 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
-
-    @Override
-    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 6; j++) {
-                    float s = 0;
-                    for (int a = 0; a < 5; a++) {
-                        for (int b = 0; b < 5; b++) s += G5[i][a] * g[gOff + (a * 5 + b) * tStride + l] * G5[j][b];
-                    }
-                    u[uOff + (i * 6 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 2; a++) {
-                for (int b = 0; b < 2; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) s += AT2[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT2[b][j];
-                    }
-                    y[(a * 2 + b) * L + l] = s;
-                }
-            }
-        }
-    }
-
     private static final float[][] G2 = {{0.25f, 0}, {-1f / 6, -1f / 6}, {-1f / 6, 1f / 6}, {1f / 24, 1f / 12}, {1f / 24, -1f / 12}, {0, 1}};
     private static final float[][] AT5 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 0}, {0, 1, 1, 16, 16, 1}};
-
-    @Override
-    public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
-        for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 6; j++) {
-                    float s = 0;
-                    for (int a = 0; a < 2; a++) {
-                        for (int b = 0; b < 2; b++) s += G2[i][a] * g[base + a * rowStride + b * L + l] * G2[j][b];
-                    }
-                    out[oOff + (i * 6 + j) * oStride + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 5; a++) {
-                for (int b = 0; b < 5; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 6; i++) {
-                        for (int j = 0; j < 6; j++) s += AT5[a][i] * m[mOff + (i * 6 + j) * mStride + l] * AT5[b][j];
-                    }
-                    y[(a * 5 + b) * L + l] = s;
-                }
-            }
-        }
-    }
-
     private static final float[][] BT8 = {{1, 0, -21f / 4, 0, 21f / 4, 0, -1, 0}, {0, 1, 1, -17f / 4, -17f / 4, 1, 1, 0}, {0, -1, 1, 17f / 4, -17f / 4, -1, 1, 0},
             {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0}, {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0}, {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
             {0, -2, 4, 2.5f, -5, -0.5f, 1, 0}, {0, -1, 0, 21f / 4, 0, -21f / 4, 0, 1}};
@@ -306,86 +152,110 @@ final class ScalarKernels implements Kernels {
             {1f / 90, -1f / 45, 2f / 45, -4f / 45, 8f / 45, -16f / 45, 32f / 45}, {32f / 45, 16f / 45, 8f / 45, 4f / 45, 2f / 45, 1f / 45, 1f / 90},
             {32f / 45, -16f / 45, 8f / 45, -4f / 45, 2f / 45, -1f / 45, 1f / 90}, {0, 0, 0, 0, 0, 0, 1}};
     private static final float[][] AT27 = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
-
-    @Override
-    public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        for (int l = 0; l < L; l++) {
-            for (int r = 0; r < 8; r++) {
-                for (int c = 0; c < 8; c++) {
-                    float s = 0;
-                    for (int i = 0; i < 8; i++) {
-                        for (int j = 0; j < 8; j++) s += BT8[r][i] * src[base + i * rowStride + j * L + l] * BT8[c][j];
-                    }
-                    v[vOff + (r * 8 + c) * vStride + l] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 8; i++) {
-                for (int j = 0; j < 8; j++) {
-                    float s = 0;
-                    for (int a = 0; a < 7; a++) {
-                        for (int b = 0; b < 7; b++) s += G7[i][a] * g[gOff + (a * 7 + b) * tStride + l] * G7[j][b];
-                    }
-                    u[uOff + (i * 8 + j) * uStride + (l / 8) * halfStride + l % 8] = s;
-                }
-            }
-        }
-    }
-
-    @Override
-    public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 2; a++) {
-                for (int b = 0; b < 2; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 8; i++) {
-                        for (int j = 0; j < 8; j++) s += AT27[a][i] * m[mOff + (i * 8 + j) * mStride + l] * AT27[b][j];
-                    }
-                    y[(a * 2 + b) * L + l] = s;
-                }
-            }
-        }
-    }
-
     private static final float[][] G2_8 = {{1, 0}, {-2f / 9, -2f / 9}, {-2f / 9, 2f / 9}, {1f / 90, 1f / 45}, {1f / 90, -1f / 45}, {32f / 45, 16f / 45},
             {32f / 45, -16f / 45}, {0, 1}};
     private static final float[][] AT7 = {{1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 0}, {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
             {0, 1, -1, 8, -8, 0.125f, -0.125f, 0}, {0, 1, 1, 16, 16, 0.0625f, 0.0625f, 0}, {0, 1, -1, 32, -32, 0.03125f, -0.03125f, 0},
             {0, 1, 1, 64, 64, 0.015625f, 0.015625f, 1}};
 
-    @Override
-    public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+    /**
+     * Every Winograd transform in scalar form: for each lane {@code l}, {@code out(i, j) = sum_(a, b) m[i][a] in(a, b) m[j][b]}
+     * with {@code in(a, b) = src[sOff + a*sRow + b*sCol + l]} and {@code out(i, j) = dst[dOff + i*dRow + j*dCol + lane(l)]},
+     * where {@code lane(l)} is {@code l}, or with {@code half > 0} {@code (l / 8) * half + l % 8} (the kernel transforms' panels
+     * of 8 rows).
+     */
+    private static void sandwich(float[][] m, float[] src, int sOff, int sRow, int sCol, float[] dst, int dOff, int dRow, int dCol, int half) {
+        int p = m.length, q = m[0].length;
         for (int l = 0; l < L; l++) {
-            for (int i = 0; i < 8; i++) {
-                for (int j = 0; j < 8; j++) {
+            int lane = half > 0 ? (l / 8) * half + l % 8 : l;
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < p; j++) {
                     float s = 0;
-                    for (int a = 0; a < 2; a++) {
-                        for (int b = 0; b < 2; b++) s += G2_8[i][a] * g[base + a * rowStride + b * L + l] * G2_8[j][b];
+                    for (int a = 0; a < q; a++) {
+                        for (int b = 0; b < q; b++) s += m[i][a] * src[sOff + a * sRow + b * sCol + l] * m[j][b];
                     }
-                    out[oOff + (i * 8 + j) * oStride + l] = s;
+                    dst[dOff + i * dRow + j * dCol + lane] = s;
                 }
             }
         }
     }
 
     @Override
-    public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        for (int l = 0; l < L; l++) {
-            for (int a = 0; a < 7; a++) {
-                for (int b = 0; b < 7; b++) {
-                    float s = 0;
-                    for (int i = 0; i < 8; i++) {
-                        for (int j = 0; j < 8; j++) s += AT7[a][i] * m[mOff + (i * 8 + j) * mStride + l] * AT7[b][j];
-                    }
-                    y[(a * 7 + b) * L + l] = s;
-                }
-            }
+    public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
+        for (int rs = 0; rs < 36; rs++) {
+            for (int l = 0; l < L; l++) tmp[rs * L + l] = src[base + offRS[rs] + idx[idxOff + l]];
         }
+        sandwich(BT, tmp, 0, 6 * L, L, v, vOff, 6 * vStride, vStride, 0);
+    }
+
+    @Override
+    public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        sandwich(BT, src, base, rowStride, L, v, vOff, 6 * vStride, vStride, 0);
+    }
+
+    @Override
+    public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        sandwich(G4, g, base, rowStride, L, out, oOff, 6 * oStride, oStride, 0);
+    }
+
+    @Override
+    public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT3, m, mOff, 6 * mStride, mStride, y, 0, 3 * L, L, 0);
+    }
+
+    @Override
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT, m, mOff, 6 * mStride, mStride, y, 0, 4 * L, L, 0);
+    }
+
+    @Override
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        sandwich(G, g, gOff, 3 * tStride, tStride, u, uOff, 6 * uStride, uStride, halfStride);
+    }
+
+    @Override
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        sandwich(G5, g, gOff, 5 * tStride, tStride, u, uOff, 6 * uStride, uStride, halfStride);
+    }
+
+    @Override
+    public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT2, m, mOff, 6 * mStride, mStride, y, 0, 2 * L, L, 0);
+    }
+
+    @Override
+    public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        sandwich(G2, g, base, rowStride, L, out, oOff, 6 * oStride, oStride, 0);
+    }
+
+    @Override
+    public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT5, m, mOff, 6 * mStride, mStride, y, 0, 5 * L, L, 0);
+    }
+
+    @Override
+    public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        sandwich(BT8, src, base, rowStride, L, v, vOff, 8 * vStride, vStride, 0);
+    }
+
+    @Override
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+        sandwich(G7, g, gOff, 7 * tStride, tStride, u, uOff, 8 * uStride, uStride, halfStride);
+    }
+
+    @Override
+    public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT27, m, mOff, 8 * mStride, mStride, y, 0, 2 * L, L, 0);
+    }
+
+    @Override
+    public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
+        sandwich(G2_8, g, base, rowStride, L, out, oOff, 8 * oStride, oStride, 0);
+    }
+
+    @Override
+    public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+        sandwich(AT7, m, mOff, 8 * mStride, mStride, y, 0, 7 * L, L, 0);
     }
 
     private static int roundUp(int n) { return (n + L - 1) / L * L; }
