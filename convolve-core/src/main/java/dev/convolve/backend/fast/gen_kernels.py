@@ -470,6 +470,17 @@ def lin(row, names):
 def cst(c):
     return c if isinstance(c, str) else ("%d" % c) + "f"
 
+def pass_method(header, var, load, mat, store):
+    """One pass of a transform as a method of its own: input k loaded from `load % k` into variable `var` k, output i
+    written by `store % (expr, i)`, where expr applies row i of mat to the inputs."""
+    n = len(mat[0])
+    w("    private static void %s {" % header)
+    for k in range(n):
+        w(("        FloatVector %s%%d = FloatVector.fromArray(S, %s);" % (var, load)) % (k, k))
+    for i in range(len(mat)):
+        w(("        " + store + ";") % (lin(mat[i], ["%s%d" % (var, k) for k in range(n)]), i))
+    w("    }\n")
+
 # Each pass is its own small method: C2 gives up inlining the Vector API (and falls back to boxed vectors) when one
 # method grows past its node budget, so the transforms are split where they exchange data through memory anyway.
 w("""    @Override
@@ -496,55 +507,20 @@ w("""    @Override
         for (int i = 0; i < 6; i++) gradRow(tmp, i, out, oOff, oStride);
     }
 """)
-w("    private static void gradColumn(float[] g, int at, int rowStride, float[] tmp, int j) {")
-for k in range(4):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
-for i in range(6):
-    w("        %s.intoArray(tmp, (%d * 4 + j) * L);" % (lin(G4[i], ["g%d" % k for k in range(4)]), i))
-w("    }\n")
-w("    private static void gradRow(float[] tmp, int i, float[] out, int oOff, int oStride) {")
-for k in range(4):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 4 + %d) * L);" % (k, k))
-for j in range(6):
-    w("        %s.intoArray(out, oOff + (i * 6 + %d) * oStride);" % (lin(G4[j], ["h%d" % k for k in range(4)]), j))
-w("    }\n")
+pass_method("gradColumn(float[] g, int at, int rowStride, float[] tmp, int j)", "g", "g, at + %d * rowStride", G4, "%s.intoArray(tmp, (%d * 4 + j) * L)")
+pass_method("gradRow(float[] tmp, int i, float[] out, int oOff, int oStride)", "h", "tmp, (i * 4 + %d) * L", G4, "%s.intoArray(out, oOff + (i * 6 + %d) * oStride)")
 w("""    @Override
     public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int s = 0; s < 6; s++) kgColumn(m, mOff + s * mStride, mStride, tmp, s);
         for (int a = 0; a < 3; a++) kgRow(tmp, a, y);
     }
 """)
-w("    private static void kgColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
-for a in range(3):
-    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT3[a], ["m%d" % k for k in range(6)]), a))
-w("    }\n")
-w("    private static void kgRow(float[] tmp, int a, float[] y) {")
-for k in range(6):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
-for b in range(3):
-    w("        %s.intoArray(y, (a * 3 + %d) * L);" % (lin(AT3[b], ["t%d" % k for k in range(6)]), b))
-w("    }\n")
+pass_method("kgColumn(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT3, "%s.intoArray(tmp, (%d * 6 + s) * L)")
+pass_method("kgRow(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT3, "%s.intoArray(y, (a * 3 + %d) * L)")
 
-w("    private static void inputColumn(float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector d%d = FloatVector.fromArray(S, tmp, (%d * 6 + s) * L);" % (k, k))
-for r in range(6):
-    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
-w("    }\n")
-w("    private static void inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector d%d = FloatVector.fromArray(S, src, at + %d * rowStride);" % (k, k))
-for r in range(6):
-    w("        %s.intoArray(tmp, (36 + %d * 6 + s) * L);" % (lin(BT[r], ["d%d" % k for k in range(6)]), r))
-w("    }\n")
-w("    private static void inputRow(float[] tmp, int r, float[] v, int vOff, int vStride) {")
-for k in range(6):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (36 + r * 6 + %d) * L);" % (k, k))
-for c in range(6):
-    w("        %s.intoArray(v, vOff + (r * 6 + %d) * vStride);" % (lin(BT[c], ["t%d" % k for k in range(6)]), c))
-w("    }\n")
+pass_method("inputColumn(float[] tmp, int s)", "d", "tmp, (%d * 6 + s) * L", BT, "%s.intoArray(tmp, (36 + %d * 6 + s) * L)")
+pass_method("inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int s)", "d", "src, at + %d * rowStride", BT, "%s.intoArray(tmp, (36 + %d * 6 + s) * L)")
+pass_method("inputRow(float[] tmp, int r, float[] v, int vOff, int vStride)", "t", "tmp, (36 + r * 6 + %d) * L", BT, "%s.intoArray(v, vOff + (r * 6 + %d) * vStride)")
 
 w("""    @Override
     public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
@@ -552,18 +528,8 @@ w("""    @Override
         for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
     }
 """)
-w("    private static void outputColumn(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
-for a in range(4):
-    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT[a], ["m%d" % k for k in range(6)]), a))
-w("    }\n")
-w("    private static void outputRow(float[] tmp, int a, float[] y) {")
-for k in range(6):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
-for b in range(4):
-    w("        %s.intoArray(y, (a * 4 + %d) * L);" % (lin(AT[b], ["t%d" % k for k in range(6)]), b))
-w("    }\n")
+pass_method("outputColumn(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT, "%s.intoArray(tmp, (%d * 6 + s) * L)")
+pass_method("outputRow(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT, "%s.intoArray(y, (a * 4 + %d) * L)")
 
 w("""    @Override
     public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
@@ -571,18 +537,8 @@ w("""    @Override
         for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
     }
 """)
-w("    private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {")
-for k in range(3):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 3 * tStride);" % (k, k))
-for i in range(6):
-    w("        %s.intoArray(tmp, (%d * 3 + j) * L);" % (lin(G[i], ["g%d" % k for k in range(3)]), i))
-w("    }\n")
-w("    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
-for k in range(3):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 3 + %d) * L);" % (k, k))
-for j in range(6):
-    w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G[j], ["h%d" % k for k in range(3)]), j))
-w("    }\n")
+pass_method("kernelColumn(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 3 * tStride", G, "%s.intoArray(tmp, (%d * 3 + j) * L)")
+pass_method("kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 3 + %d) * L", G, "store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride)")
 # F(2x2, 5x5): the same 6 points, so the same input transform B^T; G 6x5 and A^T 2x6 of their own
 G5 = [["0.25f", None, None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6", "-1f / 6"],
       ["1f / 24", "1f / 12", "1f / 6", "1f / 3", "2f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3", "2f / 3"], [None, None, None, None, "1f"]]
@@ -593,18 +549,8 @@ w("""    @Override
         for (int a = 0; a < 2; a++) output25Row(tmp, a, y);
     }
 """)
-w("    private static void output25Column(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
-for a in range(2):
-    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT2[a], ["m%d" % k for k in range(6)]), a))
-w("    }\n")
-w("    private static void output25Row(float[] tmp, int a, float[] y) {")
-for k in range(6):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
-for b in range(2):
-    w("        %s.intoArray(y, (a * 2 + %d) * L);" % (lin(AT2[b], ["t%d" % k for k in range(6)]), b))
-w("    }\n")
+pass_method("output25Column(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT2, "%s.intoArray(tmp, (%d * 6 + s) * L)")
+pass_method("output25Row(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT2, "%s.intoArray(y, (a * 2 + %d) * L)")
 
 w("""    @Override
     public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
@@ -612,18 +558,8 @@ w("""    @Override
         for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride, halfStride);
     }
 """)
-w("    private static void kernel25Column(float[] g, int at, int tStride, float[] tmp, int j) {")
-for k in range(5):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 5 * tStride);" % (k, k))
-for i in range(6):
-    w("        %s.intoArray(tmp, (%d * 5 + j) * L);" % (lin(G5[i], ["g%d" % k for k in range(5)]), i))
-w("    }\n")
-w("    private static void kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
-for k in range(5):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 5 + %d) * L);" % (k, k))
-for j in range(6):
-    w("        store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride);" % (lin(G5[j], ["h%d" % k for k in range(5)]), j))
-w("    }\n")
+pass_method("kernel25Column(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 5 * tStride", G5, "%s.intoArray(tmp, (%d * 5 + j) * L)")
+pass_method("kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 5 + %d) * L", G5, "store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride)")
 # F(5x5, 2x2) for the kernel gradient of 5x5 convs: a 2x2 tile of the output gradient is the "filter", 5x5 the result
 G2 = [["0.25f", None], ["-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6"], ["1f / 24", "1f / 12"], ["1f / 24", "-1f / 12"], [None, "1f"]]
 AT5 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 0], [0, 1, 1, 16, 16, 1]]
@@ -633,36 +569,16 @@ w("""    @Override
         for (int i = 0; i < 6; i++) grad52Row(tmp, i, out, oOff, oStride);
     }
 """)
-w("    private static void grad52Column(float[] g, int at, int rowStride, float[] tmp, int j) {")
-for k in range(2):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
-for i in range(6):
-    w("        %s.intoArray(tmp, (%d * 2 + j) * L);" % (lin(G2[i], ["g%d" % k for k in range(2)]), i))
-w("    }\n")
-w("    private static void grad52Row(float[] tmp, int i, float[] out, int oOff, int oStride) {")
-for k in range(2):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 2 + %d) * L);" % (k, k))
-for j in range(6):
-    w("        %s.intoArray(out, oOff + (i * 6 + %d) * oStride);" % (lin(G2[j], ["h%d" % k for k in range(2)]), j))
-w("    }\n")
+pass_method("grad52Column(float[] g, int at, int rowStride, float[] tmp, int j)", "g", "g, at + %d * rowStride", G2, "%s.intoArray(tmp, (%d * 2 + j) * L)")
+pass_method("grad52Row(float[] tmp, int i, float[] out, int oOff, int oStride)", "h", "tmp, (i * 2 + %d) * L", G2, "%s.intoArray(out, oOff + (i * 6 + %d) * oStride)")
 w("""    @Override
     public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int s = 0; s < 6; s++) kg52Column(m, mOff + s * mStride, mStride, tmp, s);
         for (int a = 0; a < 5; a++) kg52Row(tmp, a, y);
     }
 """)
-w("    private static void kg52Column(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(6):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 6 * mStride);" % (k, k))
-for a in range(5):
-    w("        %s.intoArray(tmp, (%d * 6 + s) * L);" % (lin(AT5[a], ["m%d" % k for k in range(6)]), a))
-w("    }\n")
-w("    private static void kg52Row(float[] tmp, int a, float[] y) {")
-for k in range(6):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 6 + %d) * L);" % (k, k))
-for b in range(5):
-    w("        %s.intoArray(y, (a * 5 + %d) * L);" % (lin(AT5[b], ["t%d" % k for k in range(6)]), b))
-w("    }\n")
+pass_method("kg52Column(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT5, "%s.intoArray(tmp, (%d * 6 + s) * L)")
+pass_method("kg52Row(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT5, "%s.intoArray(y, (a * 5 + %d) * L)")
 # F(2x2, 7x7): eight points (0, 1, -1, 2, -2, 1/2, -1/2 and infinity), so an 8x8 input transform of its own
 BT8 = [[1, 0, "-21f / 4", 0, "21f / 4", 0, -1, 0], [0, 1, 1, "-17f / 4", "-17f / 4", 1, 1, 0], [0, -1, 1, "17f / 4", "-17f / 4", -1, 1, 0],
        [0, "0.5f", "0.25f", "-2.5f", "-1.25f", 2, 1, 0], [0, "-0.5f", "0.25f", "2.5f", "-1.25f", -2, 1, 0],
@@ -678,54 +594,24 @@ w("""    @Override
         for (int r = 0; r < 8; r++) input8Row(tmp, r, v, vOff, vStride);
     }
 """)
-w("    private static void input8ColumnAt(float[] src, int at, int rowStride, float[] tmp, int s) {")
-for k in range(8):
-    w("        FloatVector d%d = FloatVector.fromArray(S, src, at + %d * rowStride);" % (k, k))
-for r in range(8):
-    w("        %s.intoArray(tmp, (64 + %d * 8 + s) * L);" % (lin(BT8[r], ["d%d" % k for k in range(8)]), r))
-w("    }\n")
-w("    private static void input8Row(float[] tmp, int r, float[] v, int vOff, int vStride) {")
-for k in range(8):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (64 + r * 8 + %d) * L);" % (k, k))
-for c in range(8):
-    w("        %s.intoArray(v, vOff + (r * 8 + %d) * vStride);" % (lin(BT8[c], ["t%d" % k for k in range(8)]), c))
-w("    }\n")
+pass_method("input8ColumnAt(float[] src, int at, int rowStride, float[] tmp, int s)", "d", "src, at + %d * rowStride", BT8, "%s.intoArray(tmp, (64 + %d * 8 + s) * L)")
+pass_method("input8Row(float[] tmp, int r, float[] v, int vOff, int vStride)", "t", "tmp, (64 + r * 8 + %d) * L", BT8, "%s.intoArray(v, vOff + (r * 8 + %d) * vStride)")
 w("""    @Override
     public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
         for (int j = 0; j < 7; j++) kernel27Column(g, gOff + j * tStride, tStride, tmp, j);
         for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride, halfStride);
     }
 """)
-w("    private static void kernel27Column(float[] g, int at, int tStride, float[] tmp, int j) {")
-for k in range(7):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * 7 * tStride);" % (k, k))
-for i in range(8):
-    w("        %s.intoArray(tmp, (%d * 7 + j) * L);" % (lin(G7[i], ["g%d" % k for k in range(7)]), i))
-w("    }\n")
-w("    private static void kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {")
-for k in range(7):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 7 + %d) * L);" % (k, k))
-for j in range(8):
-    w("        store8(%s, u, uOff + (i * 8 + %d) * uStride, halfStride);" % (lin(G7[j], ["h%d" % k for k in range(7)]), j))
-w("    }\n")
+pass_method("kernel27Column(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 7 * tStride", G7, "%s.intoArray(tmp, (%d * 7 + j) * L)")
+pass_method("kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 7 + %d) * L", G7, "store8(%s, u, uOff + (i * 8 + %d) * uStride, halfStride)")
 w("""    @Override
     public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int s = 0; s < 8; s++) output27Column(m, mOff + s * mStride, mStride, tmp, s);
         for (int a = 0; a < 2; a++) output27Row(tmp, a, y);
     }
 """)
-w("    private static void output27Column(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(8):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 8 * mStride);" % (k, k))
-for a in range(2):
-    w("        %s.intoArray(tmp, (%d * 8 + s) * L);" % (lin(AT27[a], ["m%d" % k for k in range(8)]), a))
-w("    }\n")
-w("    private static void output27Row(float[] tmp, int a, float[] y) {")
-for k in range(8):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 8 + %d) * L);" % (k, k))
-for b in range(2):
-    w("        %s.intoArray(y, (a * 2 + %d) * L);" % (lin(AT27[b], ["t%d" % k for k in range(8)]), b))
-w("    }\n")
+pass_method("output27Column(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 8 * mStride", AT27, "%s.intoArray(tmp, (%d * 8 + s) * L)")
+pass_method("output27Row(float[] tmp, int a, float[] y)", "t", "tmp, (a * 8 + %d) * L", AT27, "%s.intoArray(y, (a * 2 + %d) * L)")
 # F(7x7, 2x2) for the kernel gradient of 7x7 convs: the eight points of F(2x2, 7x7), G 8x2 and A^T 7x8
 G2_8 = [["1f", None], ["-2f / 9", "-2f / 9"], ["-2f / 9", "2f / 9"], ["1f / 90", "1f / 45"], ["1f / 90", "-1f / 45"], ["32f / 45", "16f / 45"],
         ["32f / 45", "-16f / 45"], [None, "1f"]]
@@ -737,35 +623,15 @@ w("""    @Override
         for (int i = 0; i < 8; i++) grad72Row(tmp, i, out, oOff, oStride);
     }
 """)
-w("    private static void grad72Column(float[] g, int at, int rowStride, float[] tmp, int j) {")
-for k in range(2):
-    w("        FloatVector g%d = FloatVector.fromArray(S, g, at + %d * rowStride);" % (k, k))
-for i in range(8):
-    w("        %s.intoArray(tmp, (%d * 2 + j) * L);" % (lin(G2_8[i], ["g%d" % k for k in range(2)]), i))
-w("    }\n")
-w("    private static void grad72Row(float[] tmp, int i, float[] out, int oOff, int oStride) {")
-for k in range(2):
-    w("        FloatVector h%d = FloatVector.fromArray(S, tmp, (i * 2 + %d) * L);" % (k, k))
-for j in range(8):
-    w("        %s.intoArray(out, oOff + (i * 8 + %d) * oStride);" % (lin(G2_8[j], ["h%d" % k for k in range(2)]), j))
-w("    }\n")
+pass_method("grad72Column(float[] g, int at, int rowStride, float[] tmp, int j)", "g", "g, at + %d * rowStride", G2_8, "%s.intoArray(tmp, (%d * 2 + j) * L)")
+pass_method("grad72Row(float[] tmp, int i, float[] out, int oOff, int oStride)", "h", "tmp, (i * 2 + %d) * L", G2_8, "%s.intoArray(out, oOff + (i * 8 + %d) * oStride)")
 w("""    @Override
     public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int s = 0; s < 8; s++) kg72Column(m, mOff + s * mStride, mStride, tmp, s);
         for (int a = 0; a < 7; a++) kg72Row(tmp, a, y);
     }
 """)
-w("    private static void kg72Column(float[] m, int at, int mStride, float[] tmp, int s) {")
-for k in range(8):
-    w("        FloatVector m%d = FloatVector.fromArray(S, m, at + %d * 8 * mStride);" % (k, k))
-for a in range(7):
-    w("        %s.intoArray(tmp, (%d * 8 + s) * L);" % (lin(AT7[a], ["m%d" % k for k in range(8)]), a))
-w("    }\n")
-w("    private static void kg72Row(float[] tmp, int a, float[] y) {")
-for k in range(8):
-    w("        FloatVector t%d = FloatVector.fromArray(S, tmp, (a * 8 + %d) * L);" % (k, k))
-for b in range(7):
-    w("        %s.intoArray(y, (a * 7 + %d) * L);" % (lin(AT7[b], ["t%d" % k for k in range(8)]), b))
-w("    }\n")
+pass_method("kg72Column(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 8 * mStride", AT7, "%s.intoArray(tmp, (%d * 8 + s) * L)")
+pass_method("kg72Row(float[] tmp, int a, float[] y)", "t", "tmp, (a * 8 + %d) * L", AT7, "%s.intoArray(y, (a * 7 + %d) * L)")
 w("}")
 print("\n".join(out))
