@@ -204,7 +204,8 @@ public final class Planner {
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", () -> "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
                     + (p.featureGroups() > 1 ? " in " + p.featureGroups() + " groups (one at a time)" : "") + ": Winograd F(4x4, 3x3), 36 GEMMs of "
-                    + "[O x C] x [C x tiles] (4x fewer multiply-adds), tiles gathered from stride-4 phase planes; " + k.describe(), Winograd::run);
+                    + "[O x C] x [C x tiles] (4x fewer multiply-adds), 6x6 patches read from a zero-padded copy in blocks of " + k.lanes() + " channels; "
+                    + k.describe(), Winograd::run);
         }
         if (Winograd.suits5(p)) {
             return new Choice("winograd-5x5", () -> "5x5, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
