@@ -4,11 +4,12 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * The kernel gradient of 3x3 (5x5) stride-1 convs by Winograd's F(3x3, 4x4) (F(5x5, 2x2)): per 4x4 (2x2) tile of the output
- * gradient {@code g} and the 6x6 input patch under it, {@code dW += A^T [(G g G^T) . (B^T d B)] A}. Summed over tiles and
- * images this is 36 GEMMs {@code M[xi] (O x C) = sum_tiles Gt[xi][tile][O]^T V[xi][tile][C]}, then one output transform per
- * (output, input) channel pair: 4x (2.8x) fewer multiply-adds than the direct sum. Both use the six points of
- * {@link Winograd}, so the input transform is the forward's. Input and gradient are copied into blocks
+ * The kernel gradient of 3x3, 5x5 and 7x7 stride-1 convs by Winograd's F(3x3, 4x4), F(5x5, 2x2) and F(7x7, 2x2): per 4x4
+ * (2x2) tile of the output gradient {@code g} and the 6x6 (8x8 for 7x7) input patch under it, {@code dW += A^T [(G g G^T) .
+ * (B^T d B)] A}. Summed over tiles and images this is 36 (64) GEMMs {@code M[xi] (O x C) = sum_tiles Gt[xi][tile][O]^T
+ * V[xi][tile][C]}, then one output transform per (output, input) channel pair: 4x (2.8x, 3.1x) fewer multiply-adds than the
+ * direct sum. Each uses the points of the forward engine of its size in {@link Winograd}, so the input transform is the
+ * forward's. Input and gradient are copied into blocks
  * of 16 channels first (as {@link Winograd} does), so every transform loads contiguous vectors; threads keep partial
  * sums of {@code M} of their own. Feature groups run one after another, each over all threads, as a conv of their own
  * channels.
@@ -171,10 +172,7 @@ final class GradKernelWinograd {
             for (int k = 0; k < count; k++) {
                 int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
                 int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
-                for (int kc = 0; kc < cb; kc++) {
-                    if (alpha == 6) kern.wino4InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
-                    else kern.wino8InputBlocked(xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
-                }
+                for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
                 int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
                 for (int ko = 0; ko < ob; ko++) {
                     if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);

@@ -98,6 +98,15 @@ final class Winograd {
         return shapeFits(p, 7, 2);
     }
 
+    /**
+     * The input transform {@code B^T d B} of one channel-blocked patch for {@code alpha} points (6: {@link
+     * Kernels#wino4InputBlocked}, 8: {@link Kernels#wino8InputBlocked}), for the forward and the kernel-gradient jobs.
+     */
+    static void inputTransform(Kernels kern, int alpha, float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
+        if (alpha == ALPHA) kern.wino4InputBlocked(src, base, rowStride, tmp, v, vOff, vStride);
+        else kern.wino8InputBlocked(src, base, rowStride, tmp, v, vOff, vStride);
+    }
+
     /** The shape of {@link #suits5} and its kernel gradient: {@link #shapeFits(ConvPlan)} for 5x5 kernels, outputs of 2x2 or more. */
     static boolean shapeFits5(ConvPlan p) {
         return shapeFits(p, 5, 2);
@@ -181,17 +190,13 @@ final class Winograd {
         }
 
         /**
-         * Most tiles per block. Each block reads all of the transformed kernel U ({@code 36 * C * O} floats) once, and keeps
-         * V and M ({@code 36 * tiles * (C + O)}): with U in the L2 cache (up to 64 channels each way), blocks whose V and M
-         * fit beside it (about 768 kB, at most 8 tile rows); with a bigger U, the U read per block is what costs (9.4 MB for
-         * 256 channels each way, from the L3 cache or memory, for 6 tiles a block measured 1.5x slower than the direct
-         * GEMM), so blocks as big as V and M of 2M floats (8 MB) per thread allow.
+         * Most tiles per block, for {@code xi} transformed points (36, or 64 for F(2x2, 7x7)). Each block reads all of the
+         * transformed kernel U ({@code xi * C * O} floats) once, and keeps V and M ({@code xi * tiles * (C + O)}): with U in the
+         * L2 cache (up to 64 channels each way at 36 points), blocks whose V and M fit beside it (about 768 kB, at most 8 tile
+         * rows); with a bigger U, the U read per block is what costs (9.4 MB for 256 channels each way, from the L3 cache or
+         * memory, for 6 tiles a block measured 1.5x slower than the direct GEMM), so blocks as big as V and M of 2M floats (8
+         * MB) per thread allow.
          */
-        static int blockTiles(int cpad, int opad, int mr) {
-            return blockTiles(XI, cpad, opad, mr);
-        }
-
-        /** {@link #blockTiles(int, int, int)} for {@code xi} transformed points (36, or 64 for F(2x2, 7x7)). */
         static int blockTiles(int xi, int cpad, int opad, int mr) {
             long u = (long) xi * cpad * opad;
             int byL2 = (192 * 1024) / (xi * (cpad + opad));
@@ -286,10 +291,7 @@ final class Winograd {
         private void block(int count, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
             // 1. V[xi][tile][c]: one call per tile and block of 16 channels, contiguous loads
             for (int t = 0; t < count; t++) {
-                for (int k = 0; k < cb; k++) {
-                    if (alpha == 6) kern.wino4InputBlocked(xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
-                    else kern.wino8InputBlocked(xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
-                }
+                for (int k = 0; k < cb; k++) inputTransform(kern, alpha, xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;

@@ -62,7 +62,7 @@ class WinogradTest {
     @Property(tries = 8)
     void manyChannelsMatchReference(@ForAll long seed) {
         RandomConvCase c = winogradCase(seed, new int[] {81, 96, 100}, new int[] {90, 97, 112}, true);
-        assertTrue(Winograd.Job.blockTiles(96, 96, 6) > 48);
+        assertTrue(Winograd.Job.blockTiles(Winograd.XI, 96, 96, 6) > 48);
         FastConvPropertyTest.check(FAST, c);
     }
 
