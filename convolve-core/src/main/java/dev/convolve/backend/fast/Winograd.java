@@ -243,9 +243,10 @@ final class Winograd {
                 gatherTaps(ci, gt);
                 float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
                 for (int ov = 0; ov < opad; ov += lanes) {
-                    if (r == 3) kern.wino4Kernel(gt, ci * 9 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
-                    else if (r == 5) kern.wino25Kernel(gt, ci * 25 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
-                    else kern.wino27Kernel(gt, ci * 49 * opad + ov, opad, tmp, u, ci * opad + ov, cpad * opad, 8);
+                    int at = ci * taps * opad + ov, to = ci * opad + ov;
+                    if (r == 3) kern.wino4Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
+                    else if (r == 5) kern.wino25Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
+                    else kern.wino27Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
                 }
             });
             Threads.parallelFor(items, threads, this::item);
