@@ -43,16 +43,33 @@ final class BatchConv {
         return p.kernelChannels() > 1;
     }
 
-    /** The tile {@code (mr, nv)} with the least padded work for {@code og} rows and {@code batch} lanes. */
-    static int[] chooseTile(Kernels k, int og, int batch) {
+    /** {@link #chooseTile(Kernels, int, int, int, int)} for plan {@code p} on the user's threads. */
+    static int[] chooseTile(Kernels k, ConvPlan p, List<SubProblem> subs) {
+        long grid = 0;
+        for (SubProblem sp : subs) grid = Math.max(grid, sp.gridSize());
+        int units = (int) Math.min(1 << 20, p.featureGroups() * Math.max(1, grid / 16));
+        return chooseTile(k, p.outChannels() / p.featureGroups(), p.outBatch(), units, Threads.threads());
+    }
+
+    /**
+     * The tile {@code (mr, nv)} with the least padded work for {@code og} rows and {@code batch} lanes on the busiest of
+     * {@code threads} threads, where each block of {@code nv} vectors of images splits into {@code units} parallel items
+     * (groups, times slices of 16+ grid points: {@link Job#run}). One block of 64 images and 16 grid points is one item, so
+     * a 64x8x7x7 -> 16 3x3 s2 forward ran on one thread with blocks of 64 (and slower on two before slices kept to 16
+     * points: 60 against 51 µs on one, as slices of 4 points shared the output's cache lines); in blocks of 32 it runs
+     * two items.
+     */
+    static int[] chooseTile(Kernels k, int og, int batch, int units, int threads) {
         int bestMr = 1, bestNv = 1;
         double best = Double.MAX_VALUE;
         for (int mr = 1; mr <= 8; mr++) {
             for (int nv = 1; nv <= 8; nv++) {
                 if (!k.hasGemm(mr, nv)) continue;
                 int lanes = nv * k.lanes();
-                double work = (double) ((og + mr - 1) / mr * mr) * ((batch + lanes - 1) / lanes * lanes);
-                double cost = work * (1.0 + (double) (mr + nv) / (mr * nv));
+                long blocks = (batch + lanes - 1) / lanes, items = blocks * units;
+                double work = (double) ((og + mr - 1) / mr * mr) * blocks * lanes;
+                double busiest = (double) ((items + threads - 1) / threads) * threads / items;
+                double cost = work * busiest * (1.0 + (double) (mr + nv) / (mr * nv));
                 if (cost < best) { best = cost; bestMr = mr; bestNv = nv; }
             }
         }
@@ -88,7 +105,7 @@ final class BatchConv {
             cg = p.kernelChannels();
             c = p.channels();
             outBatch = p.outBatch();
-            int[] t = nvForced > 0 ? new int[] {1, nvForced} : chooseTile(kern, og, outBatch);
+            int[] t = nvForced > 0 ? new int[] {1, nvForced} : chooseTile(kern, p, subs);
             mr = t[0];
             nv = t[1];
             nr = nv * kern.lanes();
@@ -174,11 +191,12 @@ final class BatchConv {
          * the same output lines (an image's row of 16 points is one cache line, or two, as the array lies), so two threads
          * on two slices of one block fight over them: `mnist-l3` (4 blocks) was cut into 2 slices to reach 8 items and ran
          * at 130-240 µs on two threads, against 107-125 µs (and once 173) with whole blocks (2026-11-24, alternating JVMs).
-         * Slices of 16+ points start at multiples of 16.
+         * Slices hold 16+ points and start at multiples of 16 (a 4x4 plane is one slice: 64x8x7x7 -> 16 3x3 s2 in slices of 4
+         * points took 60 µs on two threads against 51 µs on one).
          */
         private int slices(int grid, int threads) {
             int pairs = groups * blocks;
-            return Math.max(1, Math.min(grid, (2 * threads + pairs - 1) / pairs));
+            return Math.max(1, Math.min(grid / 16, (2 * threads + pairs - 1) / pairs));
         }
 
         /**

@@ -247,7 +247,7 @@ public final class Planner {
         }
         if (BatchConv.suits(k, p, subs)) {
             return new Choice("batch-lanes", () -> {
-                int[] t = BatchConv.chooseTile(k, p.outChannels() / p.featureGroups(), p.outBatch());
+                int[] t = BatchConv.chooseTile(k, p, subs);
                 String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";
                 return "small planes (at most " + BatchConv.MAX_GRID + " outputs per image) and batch " + p.outBatch()
                     + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe();

@@ -21,6 +21,20 @@ class PlannerTest {
         return ConvPlan.of(Shape.of(n, c, h, w), DType.F32, Shape.of(k, c / groups, r, r), DType.F32, o);
     }
 
+    /**
+     * batch-lanes' tile on two threads: 64 images with a 4x4 output are one block of 64 lanes and one item (slices keep to
+     * 16 points), so the tile drops to blocks of 32 for two items; 256 images are four blocks of 64 either way.
+     */
+    @Test
+    void batchLanesTileGivesEachThreadABlock() {
+        Kernels k = FAST.kernels();
+        if (k.lanes() != 16) return;
+        assertEquals(4, BatchConv.chooseTile(k, 16, 64, 1, 1)[1]);
+        assertEquals(2, BatchConv.chooseTile(k, 16, 64, 1, 2)[1]);
+        assertEquals(4, BatchConv.chooseTile(k, 16, 256, 1, 2)[1]);
+        assertEquals(4, BatchConv.chooseTile(k, 16, 64, 2, 2)[1]);
+    }
+
     @Test
     void choosesPerShape() {
         assertEquals("winograd-4x4", FAST.explain(plan(8, 64, 56, 56, 64, 3, 1, 1, 1)).algorithm());
