@@ -57,6 +57,7 @@ class FullWriteTest {
             {2, 16, 12, 12, 16, 3, 3, 1, 1, 1},     // winograd-4x4
             {4, 32, 13, 11, 17, 5, 5, 1, 2, 1},     // winograd-5x5 (odd planes: partial 2x2 tiles)
             {4, 32, 13, 11, 17, 7, 7, 1, 3, 1},     // winograd-7x7
+            {1, 256, 7, 9, 250, 3, 3, 1, 1, 1},     // winograd-4x4 by blocks of output channels (a big transformed kernel)
             {2, 32, 9, 9, 24, 1, 1, 1, 0, 1},       // gemm
             {2, 32, 14, 14, 32, 3, 3, 2, 1, 1},     // channel-lanes
             {40, 4, 6, 6, 8, 3, 3, 2, 1, 1},        // batch-lanes

@@ -191,6 +191,25 @@ class WinogradTest {
         FastConvPropertyTest.check(FAST, new RandomConvCase(0, x, w, o, p));
     }
 
+    /**
+     * Transformed kernels above 2M floats run by blocks of output channels ({@code Winograd.Job#byOut}): 3x3, 5x5 and 7x7,
+     * output channels past a whole block (250 of 256, 272 in blocks of 16), two groups, odd planes.
+     */
+    @Test
+    void bigKernelsRunByOutputBlocks() {
+        int[][] cases = {{2, 256, 9, 10, 250, 3, 1, 1}, {1, 256, 8, 7, 272, 3, 1, 1}, {1, 256, 6, 6, 256, 5, 2, 1}, {1, 192, 6, 7, 176, 7, 3, 1},
+                {1, 512, 5, 5, 512, 3, 1, 2}};
+        for (int[] v : cases) {
+            ConvOptions o = ConvOptions.defaults().withPadding(Padding.explicit(new int[] {v[6], v[6]}, new int[] {v[6], v[6]})).withFeatureGroupSize(v[7]);
+            Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[3]);
+            Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.1, v[4], v[1] / v[7], v[5], v[5]);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            assertTrue(new Winograd.Job(FAST.kernels(), p, 0, null, null, null).byOut || FAST.kernels().lanes() != 16, () -> p.toString());
+            assertTrue(FAST.explain(p).algorithm().startsWith("winograd"), () -> FAST.explain(p).toString());
+            FastConvPropertyTest.check(FAST, new RandomConvCase(0, x, w, o, p));
+        }
+    }
+
     @Test
     void resnetLayerIsWithinTolerance() {
         Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, 2, 64, 56, 56);
