@@ -11,8 +11,9 @@ import dev.convolve.plan.ConvPlan;
  * direct sum. Each uses the points of the forward engine of its size in {@link Winograd}, so the input transform is the
  * forward's. Input and gradient are copied into blocks
  * of 16 channels first (as {@link Winograd} does), so every transform loads contiguous vectors; threads keep partial
- * sums of {@code M} of their own. Feature groups run one after another, each over all threads, as a conv of their own
- * channels.
+ * sums of {@code M} of their own; when {@code M} is too big for a copy per thread (deep layers), every tile is transformed
+ * first and threads take blocks of output channels instead, each summing over all tiles ({@link Job#byOutRows}). Feature
+ * groups run one after another, each over all threads, as a conv of their own channels.
  */
 final class GradKernelWinograd {
     private GradKernelWinograd() {}
@@ -59,6 +60,14 @@ final class GradKernelWinograd {
         final int wp, hp, plane, gw, gh, gplane, tiles, blocks;
         final int[] off;
         float[] xb, gb;
+        /**
+         * With sums too big for a copy per worker ({@link #byOutRows}): every tile transformed once into {@code vAll} and
+         * {@code gAll}, then blocks of {@code orows} output channels, each summing its rows of M over all tiles in one GEMM
+         * per transformed point and transforming them back ({@link #outRows}).
+         */
+        final boolean byOut;
+        final int orows;
+        float[] vAll, gAll;
 
         Job(Kernels kern, ConvPlan p, int group, float[] x, float[] g) {
             this.kern = kern; this.x = x; this.g = g; this.group = group;
@@ -101,8 +110,22 @@ final class GradKernelWinograd {
             int workers = Math.max(1, ShiftedConv.threadsFor((long) xi * cpad * opad * tiles));
             blocks = Math.min(tiles, ((tiles + 63) / 64 + workers - 1) / workers * workers);
             tb = (tiles + blocks - 1) / blocks;
-            off = new int[tb];
-            for (int t = 0; t < tb; t++) off[t] = t * cpad;
+            byOut = byOutRows(xi, cpad, opad, tiles);
+            orows = (64 + mr - 1) / mr * mr;
+            off = new int[byOut ? tiles : tb];
+            for (int t = 0; t < off.length; t++) off[t] = t * cpad;
+        }
+
+        /**
+         * Whether to run by blocks of output channels: the sums M ({@code xi * O * C} floats, one copy per worker otherwise,
+         * cleared, added to per block of tiles, then summed) above 2M floats, and the transformed input and gradient of all
+         * tiles ({@code xi * tiles * (C + O)}) within 10M floats. Measured 2026-11-25 on two threads (the two ways alternating,
+         * medians of three): 8x512x7x7 -> 512 7.8 against 18.6 ms, 8x256x14x14 -> 256 5.2 / 7.9, 16x512x7x7 -> 512 13.2 / 22.1,
+         * 32x512x7x7 -> 512 24.6 / 38.1, 64x512x7x7 -> 512 (9.4M floats of transformed tiles) 42.5 / 52.6, 8x256x28x28 -> 256
+         * 19.2 / 21.1, 32x256x14x14 -> 256 22.3 / 23.5.
+         */
+        static boolean byOutRows(int xi, int cpad, int opad, int tiles) {
+            return (long) xi * cpad * opad > (2L << 20) && (long) xi * tiles * (cpad + opad) <= (10L << 20);
         }
 
         void run(float[] dw) {
@@ -112,6 +135,16 @@ final class GradKernelWinograd {
             gb = Scratch.floats(Scratch.AUX, batch * ob * gplane);
             Threads.parallelFor(batch * cb, threads, this::blockInput);
             Threads.parallelFor(batch * ob, threads, this::blockGrad);
+            if (byOut) {
+                vAll = Scratch.floats(Scratch.PART, xi * tiles * cpad);
+                gAll = Scratch.floats(Scratch.PACK, xi * tiles * opad + mr * lanes);
+                java.util.Arrays.fill(gAll, xi * tiles * opad, xi * tiles * opad + mr * lanes, 0f);
+                int chunk = 4;
+                Threads.parallelFor((tiles + chunk - 1) / chunk, threads, i -> transformTiles(i * chunk, Math.min(tiles, i * chunk + chunk)));
+                int rowsPad = (opad + mr - 1) / mr * mr;
+                Threads.parallelFor((rowsPad + orows - 1) / orows, threads, bi -> outRows(bi, rowsPad, dw));
+                return;
+            }
             int workers = Math.max(1, Math.min(threads, blocks));
             int rowsPad = (opad + mr - 1) / mr * mr;
             int part = xi * rowsPad * cpad;
@@ -138,10 +171,52 @@ final class GradKernelWinograd {
             }
             float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
             float[] y = Scratch.floats(Scratch.OUT, taps * lanes);
+            transformBack(partials, oc * cpad, rowsPad * cpad, oc, tmp, y, dw);
+        }
+
+        /** Tiles {@code [t0, t1)}: their input patches into {@link #vAll}, their gradient tiles into {@link #gAll}. */
+        private void transformTiles(int t0, int t1) {
+            float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
+            int perImage = th * tw;
+            for (int t = t0; t < t1; t++) {
+                int n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+                int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+                for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, vAll, t * cpad + kc * lanes, tiles * cpad);
+                gradTransforms(n * ob * gplane + (ti * tile * gw + tj * tile) * lanes, tmp, gAll, t * opad, tiles * opad);
+            }
+        }
+
+        /** The transforms of one gradient tile at {@code gBase} in {@link #gb}, all output channels, into {@code gt[gOff + ..]}. */
+        private void gradTransforms(int gBase, float[] tmp, float[] gt, int gOff, int gStride) {
+            for (int ko = 0; ko < ob; ko++) {
+                if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
+                else if (r == 5) kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
+                else kern.wino72Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
+            }
+        }
+
+        /** Output channel rows {@code [bi*orows, ..)}: M's rows summed over all tiles, then transformed back into {@code dw}. */
+        private void outRows(int bi, int rowsPad, float[] dw) {
+            int o0 = bi * orows, o1 = Math.min(rowsPad, o0 + orows);
+            float[] m = Scratch.floats(Scratch.GRAD, xi * orows * cpad);
+            for (int e = 0; e < xi; e++) {
+                for (int r0 = o0; r0 < o1; r0 += mr) {
+                    for (int cv = 0; cv < cb; cv += nv) {
+                        kern.gemm(mr, nv, gAll, e * tiles * opad + r0, opad, tiles, vAll, e * tiles * cpad + cv * lanes, off, 0, m, (e * orows + r0 - o0) * cpad + cv * lanes, cpad);
+                    }
+                }
+            }
+            float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
+            float[] y = Scratch.floats(Scratch.OUT, taps * lanes);
+            for (int oc = o0; oc < Math.min(o, o1); oc++) transformBack(m, (oc - o0) * cpad, orows * cpad, oc, tmp, y, dw);
+        }
+
+        /** {@code dW[oc][c] += A^T M A} for the sums of output channel {@code oc} at {@code m[mOff + e*mStride + c]}, 16 input channels at a time. */
+        private void transformBack(float[] m, int mOff, int mStride, int oc, float[] tmp, float[] y, float[] dw) {
             for (int k = 0; k < cb; k++) {
-                if (r == 3) kern.wino34Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
-                else if (r == 5) kern.wino52Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
-                else kern.wino72Out(partials, oc * cpad + k * lanes, rowsPad * cpad, tmp, y);
+                if (r == 3) kern.wino34Out(m, mOff + k * lanes, mStride, tmp, y);
+                else if (r == 5) kern.wino52Out(m, mOff + k * lanes, mStride, tmp, y);
+                else kern.wino72Out(m, mOff + k * lanes, mStride, tmp, y);
                 int chans = Math.min(lanes, c - k * lanes);
                 for (int l = 0; l < chans; l++) {
                     int d = ((group * o + oc) * c + k * lanes + l) * taps;
@@ -173,12 +248,7 @@ final class GradKernelWinograd {
                 int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
                 int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
                 for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
-                int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
-                for (int ko = 0; ko < ob; ko++) {
-                    if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
-                    else if (r == 5) kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
-                    else kern.wino72Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, k * opad + ko * lanes, tb * opad);
-                }
+                gradTransforms(n * ob * gplane + (ti * tile * gw + tj * tile) * lanes, tmp, gt, k * opad, tb * opad);
             }
             // tiles past count: zero gradient rows, so they add nothing
             for (int e = 0; e < xi; e++) java.util.Arrays.fill(gt, e * tb * opad + count * opad, (e + 1) * tb * opad, 0f);

@@ -209,15 +209,17 @@ final class Winograd {
 
         /**
          * Whether to run by blocks of output channels: the transformed kernel U ({@code xi * C * O} floats) above 2M floats
-         * (8 MB), and the transformed input of all tiles ({@code xi * tiles * C}) within 4M floats (16 MB), so that it stays
-         * in the L3 cache while every block reads it. By blocks of tiles, each block reads all of U, from memory when it
-         * outgrows the L3 cache. Measured 2026-11-25 (the two ways alternating, medians): 32x512x7x7 -> 512 one thread 42.1
-         * against 62.4 ms, two threads 25.8 / 30.7; 8x512x7x7 -> 512 10.3 / 28.3 ms and 8x256x14x14 -> 256 6.5 / 7.5 ms on two
-         * threads. With a smaller U it was level or slower (8x128x28x28 -> 256 16.8 / 16.3 ms, 64x64x14x14 -> 64 9.4 / 6.2 ms,
-         * one thread).
+         * (8 MB), and the transformed input of all tiles V ({@code xi * tiles * C}) within 4M floats (16 MB, so that it stays
+         * in the L3 cache while every block reads it), or within U and 10M floats. By blocks of tiles, each block reads all of
+         * U, from memory when it outgrows the L3 cache. Measured 2026-11-25 (the two ways alternating, medians): 32x512x7x7 ->
+         * 512 one thread 42.1 against 62.4 ms, two threads 25.8 / 30.7; 8x512x7x7 -> 512 10.3 / 28.3 ms, 8x256x14x14 -> 256
+         * 6.5 / 7.5 ms and 64x512x7x7 -> 512 (V 4.7M floats) 38.7 / 46.6 ms on two threads; 32x256x14x14 -> 256 (V 4.7M, U
+         * 2.4M) 21.2 / 18.0 ms, so stays by tiles. With a smaller U it was level or slower (8x128x28x28 -> 256 16.8 / 16.3 ms,
+         * 64x64x14x14 -> 64 9.4 / 6.2 ms, one thread).
          */
         static boolean byOutBlocks(int xi, int cpad, int opad, int tilesPad) {
-            return (long) xi * cpad * opad > (2L << 20) && (long) xi * tilesPad * cpad <= (4L << 20);
+            long u = (long) xi * cpad * opad, v = (long) xi * tilesPad * cpad;
+            return u > (2L << 20) && (v <= (4L << 20) || v <= u && v <= (10L << 20));
         }
 
         /**

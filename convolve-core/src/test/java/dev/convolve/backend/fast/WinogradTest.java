@@ -192,8 +192,9 @@ class WinogradTest {
     }
 
     /**
-     * Transformed kernels above 2M floats run by blocks of output channels ({@code Winograd.Job#byOut}): 3x3, 5x5 and 7x7,
-     * output channels past a whole block (250 of 256, 272 in blocks of 16), two groups, odd planes.
+     * Transformed kernels above 2M floats run by blocks of output channels ({@code Winograd.Job#byOut}), and so do their
+     * kernel gradients ({@code GradKernelWinograd.Job#byOut}): 3x3, 5x5 and 7x7, output channels past a whole block (250 of
+     * 256, 272 in blocks of 16), two groups, odd planes.
      */
     @Test
     void bigKernelsRunByOutputBlocks() {
@@ -206,7 +207,10 @@ class WinogradTest {
             ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
             assertTrue(new Winograd.Job(FAST.kernels(), p, 0, null, null, null).byOut || FAST.kernels().lanes() != 16, () -> p.toString());
             assertTrue(FAST.explain(p).algorithm().startsWith("winograd"), () -> FAST.explain(p).toString());
-            FastConvPropertyTest.check(FAST, new RandomConvCase(0, x, w, o, p));
+            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            FastConvPropertyTest.check(FAST, rc);
+            assertTrue(new GradKernelWinograd.Job(FAST.kernels(), p, 0, null, null).byOut, () -> p.toString());
+            FastGradPropertyTest.checkKernel(FAST, rc);
         }
     }
 
