@@ -200,7 +200,7 @@ final class Winograd {
             for (int t = 0; t < tb; t++) rowOff[t] = t * cpad;
             ob = opad % 64 == 0 ? 64 : opad % 48 == 0 ? 48 : opad % 32 == 0 ? 32 : 16;
             nvOut = ob / lanes;
-            mrOut = kern.bcastRows(Math.max(1, Math.min(4, nvOut)));
+            mrOut = kern.bcastRows(nvOut);
             tilesPad = (tiles + mrOut - 1) / mrOut * mrOut;
             byOut = gk != null && lanes == 16 && byOutBlocks(xi, cpad, opad, tilesPad);
             rowOffAll = byOut ? new int[tilesPad] : null;
@@ -339,9 +339,7 @@ final class Winograd {
             }
             float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
             for (int t = 0; t < tiles; t++) {
-                int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                int dst = (n * oAll + group * o) * qTot + ti * tile * q1 + tj * tile;
-                int e = Math.min(tile, q0 - ti * tile) * 8 + Math.min(tile, q1 - tj * tile);
+                int dst = tileDst(t), e = tileExtent(t);
                 for (int ov = 0; ov < ob && o0 + ov < o; ov += lanes) {
                     outputTransform(m, t * ob + ov, tilesPad * ob, tmp, y);
                     store(y, dst, e, o0 + ov);
@@ -361,6 +359,18 @@ final class Winograd {
         private int tileBase(int t) {
             int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
             return n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+        }
+
+        /** Tile {@code t}'s first output of the group's first channel in {@link #out}. */
+        private int tileDst(int t) {
+            int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+            return (n * oAll + group * o) * qTot + ti * tile * q1 + tj * tile;
+        }
+
+        /** Tile {@code t}'s rows and columns inside the output, as {@code rows*8 + cols} (edge tiles are cut). */
+        private int tileExtent(int t) {
+            int rem = t % (th * tw), ti = rem / tw, tj = rem - ti * tw;
+            return Math.min(tile, q0 - ti * tile) * 8 + Math.min(tile, q1 - tj * tile);
         }
 
         private void outputTransform(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
@@ -412,14 +422,12 @@ final class Winograd {
             int[] base = Scratch.ints(Scratch.SRC, tb);
             int[] dst = Scratch.ints(Scratch.TILE, tb);
             int[] ext = Scratch.ints(Scratch.AUX, tb);
-            int perImage = th * tw;
             for (int b0 = t0; b0 < t1; b0 += tb) {
                 int count = Math.min(tb, t1 - b0);
                 for (int k = 0; k < count; k++) {
-                    int t = b0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                    base[k] = tileBase(t);
-                    dst[k] = (n * oAll + group * o) * qTot + ti * tile * q1 + tj * tile;
-                    ext[k] = Math.min(tile, q0 - ti * tile) * 8 + Math.min(tile, q1 - tj * tile);
+                    base[k] = tileBase(b0 + k);
+                    dst[k] = tileDst(b0 + k);
+                    ext[k] = tileExtent(b0 + k);
                 }
                 block(count, base, dst, ext, v, m, tmp, y);
             }
