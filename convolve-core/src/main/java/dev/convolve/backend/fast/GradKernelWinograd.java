@@ -135,18 +135,20 @@ final class GradKernelWinograd {
             gb = Scratch.floats(Scratch.AUX, batch * ob * gplane);
             Threads.parallelFor(batch * cb, threads, this::blockInput);
             Threads.parallelFor(batch * ob, threads, this::blockGrad);
+            int rowsPad = (opad + mr - 1) / mr * mr;
             if (byOut) {
                 vAll = Scratch.floats(Scratch.PART, xi * tiles * cpad);
                 gAll = Scratch.floats(Scratch.PACK, xi * tiles * opad + mr * lanes);
                 java.util.Arrays.fill(gAll, xi * tiles * opad, xi * tiles * opad + mr * lanes, 0f);
                 int chunk = 4;
-                Threads.parallelFor((tiles + chunk - 1) / chunk, threads, i -> transformTiles(i * chunk, Math.min(tiles, i * chunk + chunk)));
-                int rowsPad = (opad + mr - 1) / mr * mr;
+                Threads.parallelFor((tiles + chunk - 1) / chunk, threads, i -> {
+                    float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
+                    for (int t = i * chunk; t < Math.min(tiles, i * chunk + chunk); t++) transformTile(t, tmp, vAll, t * cpad, tiles * cpad, gAll, t * opad, tiles * opad);
+                });
                 Threads.parallelFor((rowsPad + orows - 1) / orows, threads, bi -> outRows(bi, rowsPad, dw));
                 return;
             }
             int workers = Math.max(1, Math.min(threads, blocks));
-            int rowsPad = (opad + mr - 1) / mr * mr;
             int part = xi * rowsPad * cpad;
             float[] partials = Scratch.floats(Scratch.PART, workers * part);
             Threads.parallelFor(workers, workers, wk -> {
@@ -174,20 +176,15 @@ final class GradKernelWinograd {
             transformBack(partials, oc * cpad, rowsPad * cpad, oc, tmp, y, dw);
         }
 
-        /** Tiles {@code [t0, t1)}: their input patches into {@link #vAll}, their gradient tiles into {@link #gAll}. */
-        private void transformTiles(int t0, int t1) {
-            float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
-            int perImage = th * tw;
-            for (int t = t0; t < t1; t++) {
-                int n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
-                for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, vAll, t * cpad + kc * lanes, tiles * cpad);
-                gradTransforms(n * ob * gplane + (ti * tile * gw + tj * tile) * lanes, tmp, gAll, t * opad, tiles * opad);
-            }
-        }
-
-        /** The transforms of one gradient tile at {@code gBase} in {@link #gb}, all output channels, into {@code gt[gOff + ..]}. */
-        private void gradTransforms(int gBase, float[] tmp, float[] gt, int gOff, int gStride) {
+        /**
+         * Tile {@code t}: its input patch transformed into {@code v[vOff + ..]} (transformed point xi at {@code + xi*vStride}), its
+         * gradient tile into {@code gt[gOff + ..]} likewise, every channel block.
+         */
+        private void transformTile(int t, float[] tmp, float[] v, int vOff, int vStride, float[] gt, int gOff, int gStride) {
+            int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+            int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+            for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, v, vOff + kc * lanes, vStride);
+            int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
             for (int ko = 0; ko < ob; ko++) {
                 if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
                 else if (r == 5) kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
@@ -243,13 +240,7 @@ final class GradKernelWinograd {
             float[] v = Scratch.floats(Scratch.GRAD, xi * tb * cpad);
             float[] gt = Scratch.floats(Scratch.OUT, xi * tb * opad + mr * lanes);
             float[] tmp = Scratch.floats(Scratch.PACK, 2 * xi * lanes);
-            int perImage = th * tw;
-            for (int k = 0; k < count; k++) {
-                int t = t0 + k, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
-                for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, v, k * cpad + kc * lanes, tb * cpad);
-                gradTransforms(n * ob * gplane + (ti * tile * gw + tj * tile) * lanes, tmp, gt, k * opad, tb * opad);
-            }
+            for (int k = 0; k < count; k++) transformTile(t0 + k, tmp, v, k * cpad, tb * cpad, gt, k * opad, tb * opad);
             // tiles past count: zero gradient rows, so they add nothing
             for (int e = 0; e < xi; e++) java.util.Arrays.fill(gt, e * tb * opad + count * opad, (e + 1) * tb * opad, 0f);
             // M[xi] (+)= Gt[xi]^T V[xi], added straight into this worker's partial sums

@@ -281,9 +281,7 @@ final class Winograd {
                 float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
                 for (int ov = 0; ov < opad; ov += lanes) {
                     int at = ci * taps * opad + ov, to = ci * opad + ov;
-                    if (r == 3) kern.wino4Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
-                    else if (r == 5) kern.wino25Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
-                    else kern.wino27Kernel(gt, at, opad, tmp, u, to, cpad * opad, 8);
+                    kernelTransform(gt, at, opad, tmp, u, to, cpad * opad);
                 }
             });
             Threads.parallelFor(items, threads, this::item);
@@ -306,8 +304,7 @@ final class Winograd {
                     for (int x = 0; x < xi; x++) java.util.Arrays.fill(vAll, (x * tilesPad + t) * cpad, (x * tilesPad + t + 1) * cpad, 0f);
                     continue;
                 }
-                int b = tileBase(t);
-                for (int k = 0; k < cb; k++) inputTransform(kern, alpha, xb, b + k * plane, wp * lanes, tmp, vAll, t * cpad + k * lanes, tilesPad * cpad);
+                transformTile(tileBase(t), tmp, vAll, t * cpad, tilesPad * cpad);
             }
         }
 
@@ -324,9 +321,7 @@ final class Winograd {
                 gatherTapsBlock(ci, o0, gt);
                 for (int ov = 0; ov < ob; ov += lanes) {
                     int at = ci * taps * ob + ov, to = ci * ob + ov;
-                    if (r == 3) kern.wino4Kernel(gt, at, ob, tmp, ub, to, cpad * ob, 8);
-                    else if (r == 5) kern.wino25Kernel(gt, at, ob, tmp, ub, to, cpad * ob, 8);
-                    else kern.wino27Kernel(gt, at, ob, tmp, ub, to, cpad * ob, 8);
+                    kernelTransform(gt, at, ob, tmp, ub, to, cpad * ob);
                 }
             }
             float[] m = Scratch.floats(Scratch.GRAD, xi * tilesPad * ob);
@@ -371,6 +366,18 @@ final class Winograd {
         private int tileExtent(int t) {
             int rem = t % (th * tw), ti = rem / tw, tj = rem - ti * tw;
             return Math.min(tile, q0 - ti * tile) * 8 + Math.min(tile, q1 - tj * tile);
+        }
+
+        /** {@code U = G g G^T} of 16 kernels for this job's kernel size: tap t at {@code g[gOff + t*tStride]}, element xi at {@code u[uOff + xi*uStride]}. */
+        private void kernelTransform(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
+            if (r == 3) kern.wino4Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
+            else if (r == 5) kern.wino25Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
+            else kern.wino27Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
+        }
+
+        /** The input transforms of the tile whose patch starts at {@code base} in {@link #xb}, every channel block, into {@code v[vOff + ..]}. */
+        private void transformTile(int base, float[] tmp, float[] v, int vOff, int vStride) {
+            for (int k = 0; k < cb; k++) inputTransform(kern, alpha, xb, base + k * plane, wp * lanes, tmp, v, vOff + k * lanes, vStride);
         }
 
         private void outputTransform(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
@@ -436,7 +443,7 @@ final class Winograd {
         private void block(int count, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
             // 1. V[xi][tile][c]: one call per tile and block of 16 channels, contiguous loads
             for (int t = 0; t < count; t++) {
-                for (int k = 0; k < cb; k++) inputTransform(kern, alpha, xb, base[t] + k * plane, wp * lanes, tmp, v, t * cpad + k * lanes, tb * cpad);
+                transformTile(base[t], tmp, v, t * cpad, tb * cpad);
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
