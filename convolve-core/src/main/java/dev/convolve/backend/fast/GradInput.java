@@ -29,8 +29,10 @@ final class GradInput {
         float[] dx = new float[gp.outputShape().size()];
         Planner.Choice choice = Planner.choose(kern, gp);
         if (choice.algorithm().equals(ChannelLanesConv.NAME)) {
-            // packs its weights straight from the forward kernel: no flipped copy
+            // these two read their weights straight from the forward kernel: no flipped copy
             ChannelLanesConv.runFromForward(kern, gp, g, w, dx);
+        } else if (choice.algorithm().startsWith("winograd-")) {
+            Winograd.runFromForward(kern, gp, g, w, dx);
         } else {
             choice.run(kern, gp, g, flip(w, p.featureGroups(), p.outChannels(), p.kernelChannels(), (int) Canonical.product(p.kernelSize())), dx);
         }

@@ -25,6 +25,8 @@ final class Winograd {
     private Winograd() {}
 
     static final int ALPHA = 6, XI = ALPHA * ALPHA;
+    /** Input channels whose kernels {@code outBlock} gathers at a time (their taps stay in the L1 cache for the transforms). */
+    private static final int GATHER = 32;
 
     /** The transform's size for an {@code r x r} kernel: six points for 3x3 and 5x5, eight for 7x7. */
     static int alpha(int r) {
@@ -133,7 +135,17 @@ final class Winograd {
     static final long MIN_GROUP_WORK = 32768;
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
-        for (int g = 0; g < p.featureGroups(); g++) new Job(kern, p, g, x, w, out).run();
+        for (int g = 0; g < p.featureGroups(); g++) new Job(kern, p, g, x, w, out, false).run();
+    }
+
+    /**
+     * The input gradient's conv {@code gp} (of {@link Planner#gradInputPlan}) with its kernel read from the forward kernel
+     * {@code wf}: {@code gp}'s kernel of output channel {@code oc}, input channel {@code ci}, tap {@code t} in group {@code g}
+     * is {@code wf[((g*c + ci)*o + oc)*taps + taps - 1 - t]} (c and o the channels of {@code gp}'s group). No flipped copy:
+     * the copy, strided reads of the whole kernel, took 22% of 8x512x7x7 -> 512's input gradient on two threads.
+     */
+    static void runFromForward(Kernels kern, ConvPlan gp, float[] x, float[] wf, float[] out) {
+        for (int g = 0; g < gp.featureGroups(); g++) new Job(kern, gp, g, x, wf, out, true).run();
     }
 
     static final class Job {
@@ -141,6 +153,8 @@ final class Winograd {
         /** The block transposes of the packed GEMM's kernels, or null for kernels without them (then element stores). */
         final GemmKernels gk;
         final float[] x, w, out;
+        /** Whether {@link #w} is the forward kernel of the input gradient this job computes ({@link #runFromForward}). */
+        final boolean fromForward;
         /** {@code c} and {@code o}: the channels of feature group {@code group}; {@code cAll} and {@code oAll}: all of them. */
         final int c, cb, cpad, o, opad, cAll, oAll, group, batch, h, wd, q0, q1, th, tw, lo0, lo1, lanes, nv, mr, tb;
         /** The kernel's size ({@code r x r}: 3, 5 or 7), its taps, the output tile ({@code tile x tile}: 4, 2, 2), the transform's size and points. */
@@ -154,12 +168,13 @@ final class Winograd {
          * transforming its own part of the kernel and running its GEMMs over all tiles ({@link #outBlock}).
          */
         final boolean byOut;
-        final int ob, nvOut, mrOut, tilesPad;
+        final int ob, nvOut, mrOut, tilesPad, kcOut;
+        final boolean chunked;
         final int[] rowOffAll;
         float[] vAll;
 
-        Job(Kernels kern, ConvPlan p, int group, float[] x, float[] w, float[] out) {
-            this.kern = kern; this.x = x; this.w = w; this.out = out; this.group = group;
+        Job(Kernels kern, ConvPlan p, int group, float[] x, float[] w, float[] out, boolean fromForward) {
+            this.kern = kern; this.x = x; this.w = w; this.out = out; this.group = group; this.fromForward = fromForward;
             lanes = kern.lanes();
             gk = kern instanceof GemmKernels g ? g : null;
             cAll = p.channels();
@@ -205,6 +220,8 @@ final class Winograd {
             byOut = gk != null && lanes == 16 && byOutBlocks(xi, cpad, opad, tilesPad);
             rowOffAll = byOut ? new int[tilesPad] : null;
             if (byOut) for (int t = 0; t < tilesPad; t++) rowOffAll[t] = t * cpad;
+            chunked = (long) xi * tilesPad * ob <= (128 << 10);
+            kcOut = chunked ? Math.min(c, Math.max(16, (96 << 10) / (xi * ob) / 16 * 16)) : c;
         }
 
         /**
@@ -309,26 +326,36 @@ final class Winograd {
         }
 
         /**
-         * Output channels {@code [bi*ob, (bi+1)*ob)}: their part of U ({@code [xi][cpad][ob]}, in this thread's buffer), the
-         * GEMMs of every transformed point over all tiles, the output transforms.
+         * Output channels {@code [bi*ob, (bi+1)*ob)}, by chunks of {@link #kcOut} input channels: the chunk's part of U
+         * ({@code [xi][kc][ob]}, in this thread's buffer, small enough to stay in the L2 cache beside M), then the GEMMs of
+         * every transformed point over all tiles, adding to M; after the last chunk, the output transforms. With U's part for
+         * all input channels at once (4.7 MB for 512 of them), it was written to memory and read back for every block:
+         * 8x512x7x7 -> 512 on two threads 8.1 ms, of which JFR put 16% in the stores of the kernel transform.
          */
         private void outBlock(int bi) {
             int o0 = bi * ob;
-            float[] gt = Scratch.floats(Scratch.PART, c * taps * ob);
-            float[] ub = Scratch.floats(Scratch.PACK, xi * cpad * ob);
+            float[] gt = Scratch.floats(Scratch.PART, GATHER * taps * ob);
+            float[] ub = Scratch.floats(Scratch.PACK, xi * kcOut * ob);
             float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
-            for (int ci = 0; ci < c; ci++) {
-                gatherTapsBlock(ci, o0, gt);
-                for (int ov = 0; ov < ob; ov += lanes) {
-                    int at = ci * taps * ob + ov, to = ci * ob + ov;
-                    kernelTransform(gt, at, ob, tmp, ub, to, cpad * ob);
-                }
-            }
             float[] m = Scratch.floats(Scratch.GRAD, xi * tilesPad * ob);
-            for (int x = 0; x < xi; x++) {
-                for (int ov = 0; ov < ob; ov += nvOut * lanes) {
-                    for (int r0 = 0; r0 < tilesPad; r0 += mrOut) {
-                        gk.bcastStore(mrOut, nvOut, vAll, rowOffAll, r0, x * tilesPad * cpad, c, ub, x * cpad * ob + ov, ob, m, (x * tilesPad + r0) * ob + ov, ob);
+            for (int c0 = 0; c0 < c; c0 += kcOut) {
+                int kc = Math.min(kcOut, c - c0);
+                // U's part: [k][xi][ob] by chunks (a transform's 36 stores 256 bytes apart), else [xi][k][ob] (a point's rows together)
+                int kStr = chunked ? xi * ob : ob, xStr = chunked ? ob : kc * ob;
+                for (int g0 = 0; g0 < kc; g0 += GATHER) {
+                    int n = Math.min(GATHER, kc - g0);
+                    gatherTapsBlock(c0 + g0, n, o0, gt);
+                    for (int k = 0; k < n; k++) {
+                        for (int ov = 0; ov < ob; ov += lanes) kernelTransform(gt, k * taps * ob + ov, ob, tmp, ub, (g0 + k) * kStr + ov, xStr);
+                    }
+                }
+                for (int x = 0; x < xi; x++) {
+                    for (int ov = 0; ov < ob; ov += nvOut * lanes) {
+                        for (int r0 = 0; r0 < tilesPad; r0 += mrOut) {
+                            int vOff = x * tilesPad * cpad + c0, uOff = x * xStr + ov, mOff = (x * tilesPad + r0) * ob + ov;
+                            if (c0 == 0) gk.bcastStore(mrOut, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
+                            else kern.bcast(nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
+                        }
                     }
                 }
             }
@@ -342,12 +369,25 @@ final class Winograd {
             }
         }
 
-        /** The taps of kernels {@code [o0, o0 + ob)} for input channel {@code ci}: {@code gt[(ci*taps + t)*ob + oc - o0]}, zero past {@code o}. */
-        private void gatherTapsBlock(int ci, int o0, float[] gt) {
-            for (int t = 0; t < taps; t++) {
-                int d = (ci * taps + t) * ob - o0;
-                for (int oc = o0; oc < o0 + ob; oc++) gt[d + oc] = oc < o ? w[((group * o + oc) * c + ci) * taps + t] : 0f;
+        /**
+         * The taps of kernels {@code [o0, o0 + ob)} for input channels {@code [c0, c0 + kc)}: {@code gt[((ci - c0)*taps + t)*ob +
+         * oc - o0]}, zero past {@code o}. Each kernel's taps of the chunk are contiguous in {@link #w}: block transposes of 16
+         * kernels by 16 taps, the rest element by element.
+         */
+        private void gatherTapsBlock(int c0, int kc, int o0, float[] gt) {
+            int end = Math.min(o, o0 + ob), n = kc * taps, whole = n / lanes * lanes;
+            if (fromForward) {
+                // input channel ci's kernels [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed
+                for (int k = 0; k < kc; k++) {
+                    int src = ((group * c + c0 + k) * o + o0) * taps;
+                    for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[src + d * taps + taps - 1 - t];
+                }
+            } else for (int oc0 = o0; oc0 < end; oc0 += lanes) {
+                int rows = Math.min(lanes, end - oc0), src = ((group * o + oc0) * c + c0) * taps, d = oc0 - o0;
+                for (int i = 0; i < whole; i += lanes) gk.transpose(w, src + i, c * taps, rows, gt, i * ob + d, ob, lanes, 0);
+                for (int r = 0; r < rows; r++) for (int i = whole; i < n; i++) gt[i * ob + d + r] = w[src + r * c * taps + i];
             }
+            if (end < o0 + ob) for (int i = 0; i < n; i++) java.util.Arrays.fill(gt, i * ob + end - o0, (i + 1) * ob, 0f);
         }
 
         /** Where tile {@code t}'s patch starts in {@link #xb}. */
@@ -409,9 +449,14 @@ final class Winograd {
         private void gatherTaps(int ci, float[] gt) {
             for (int t = 0; t < taps; t++) {
                 int d = (ci * taps + t) * opad;
-                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[((group * o + oc) * c + ci) * taps + t];
+                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[kernelAt(oc, ci, t)];
                 for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
             }
+        }
+
+        /** Where this job's kernel of output channel {@code oc}, input channel {@code ci}, tap {@code t} is in {@link #w}. */
+        private int kernelAt(int oc, int ci, int t) {
+            return fromForward ? ((group * c + ci) * o + oc) * taps + taps - 1 - t : ((group * o + oc) * c + ci) * taps + t;
         }
 
         /** Image {@code n}, channel block {@code k} ({@code idx = n*cb + k}) into {@code xb}. */

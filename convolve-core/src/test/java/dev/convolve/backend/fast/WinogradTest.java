@@ -193,25 +193,34 @@ class WinogradTest {
 
     /**
      * Transformed kernels above 2M floats run by blocks of output channels ({@code Winograd.Job#byOut}), and so do their
-     * kernel gradients ({@code GradKernelWinograd.Job#byOut}): 3x3, 5x5 and 7x7, output channels past a whole block (250 of
-     * 256, 272 in blocks of 16), two groups, odd planes.
+     * kernel gradients ({@code GradKernelWinograd.Job#byOut}) and input gradients (the forward kernel read in place): 3x3,
+     * 5x5 and 7x7, input and output channels past a whole block (250 of 256, 272 in blocks of 16), two groups, odd planes; few tiles
+     * (the kernel's part transformed by chunks of input channels) and 64 tiles (all input channels at once).
      */
     @Test
     void bigKernelsRunByOutputBlocks() {
-        int[][] cases = {{2, 256, 9, 10, 250, 3, 1, 1}, {1, 256, 8, 7, 272, 3, 1, 1}, {1, 256, 6, 6, 256, 5, 2, 1}, {1, 192, 6, 7, 176, 7, 3, 1},
-                {1, 512, 5, 5, 512, 3, 1, 2}};
+        int[][] cases = {{2, 250, 9, 10, 250, 3, 1, 1}, {1, 256, 8, 7, 272, 3, 1, 1}, {1, 256, 6, 6, 256, 5, 2, 1}, {1, 192, 6, 7, 176, 7, 3, 1},
+                {1, 512, 5, 5, 512, 3, 1, 2}, {4, 256, 14, 13, 256, 3, 1, 1}};
+        boolean[] chunked = new boolean[2];
         for (int[] v : cases) {
             ConvOptions o = ConvOptions.defaults().withPadding(Padding.explicit(new int[] {v[6], v[6]}, new int[] {v[6], v[6]})).withFeatureGroupSize(v[7]);
             Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[3]);
             Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.1, v[4], v[1] / v[7], v[5], v[5]);
             ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
-            assertTrue(new Winograd.Job(FAST.kernels(), p, 0, null, null, null).byOut || FAST.kernels().lanes() != 16, () -> p.toString());
+            Winograd.Job job = new Winograd.Job(FAST.kernels(), p, 0, null, null, null, false);
+            assertTrue(job.byOut || FAST.kernels().lanes() != 16, () -> p.toString());
+            chunked[job.chunked ? 1 : 0] = true;
             assertTrue(FAST.explain(p).algorithm().startsWith("winograd"), () -> FAST.explain(p).toString());
+            ConvPlan gp = Planner.gradInputPlan(p);
+            assertTrue(new Winograd.Job(FAST.kernels(), gp, 0, null, null, null, true).byOut || FAST.kernels().lanes() != 16, () -> gp.toString());
+            assertTrue(FAST.explain(gp).algorithm().startsWith("winograd"), () -> FAST.explain(gp).toString());
             RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
             FastConvPropertyTest.check(FAST, rc);
             assertTrue(new GradKernelWinograd.Job(FAST.kernels(), p, 0, null, null).byOut, () -> p.toString());
             FastGradPropertyTest.checkKernel(FAST, rc);
+            FastGradPropertyTest.checkInput(FAST, rc);
         }
+        assertTrue(chunked[0] && chunked[1] || FAST.kernels().lanes() != 16, "both ways of transforming the kernel's part ran");
     }
 
     @Test
