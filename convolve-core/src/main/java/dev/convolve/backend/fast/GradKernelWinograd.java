@@ -195,29 +195,39 @@ final class GradKernelWinograd {
         /** Output channel rows {@code [bi*orows, ..)}: M's rows summed over all tiles, then transformed back into {@code dw}. */
         private void outRows(int bi, int rowsPad, float[] dw) {
             int o0 = bi * orows, o1 = Math.min(rowsPad, o0 + orows);
-            float[] m = Scratch.floats(Scratch.GRAD, xi * orows * cpad);
+            // the points' sums a vector further apart than their size: the back transform reads one row of every point, and
+            // with 64 x 512 floats apart those were 36 loads in one set of the L1 and L2 caches (its column and row transforms
+            // then took 30% of 8x512x7x7 -> 512 on two threads)
+            int mE = orows * cpad + lanes;
+            float[] m = Scratch.floats(Scratch.GRAD, xi * mE);
             for (int e = 0; e < xi; e++) {
                 for (int r0 = o0; r0 < o1; r0 += mr) {
                     for (int cv = 0; cv < cb; cv += nv) {
-                        kern.gemm(mr, nv, gAll, e * tiles * opad + r0, opad, tiles, vAll, e * tiles * cpad + cv * lanes, off, 0, m, (e * orows + r0 - o0) * cpad + cv * lanes, cpad);
+                        kern.gemm(mr, nv, gAll, e * tiles * opad + r0, opad, tiles, vAll, e * tiles * cpad + cv * lanes, off, 0, m, e * mE + (r0 - o0) * cpad + cv * lanes, cpad);
                     }
                 }
             }
             float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
             float[] y = Scratch.floats(Scratch.OUT, taps * lanes);
-            for (int oc = o0; oc < Math.min(o, o1); oc++) transformBack(m, (oc - o0) * cpad, orows * cpad, oc, tmp, y, dw);
+            for (int oc = o0; oc < Math.min(o, o1); oc++) transformBack(m, (oc - o0) * cpad, mE, oc, tmp, y, dw);
         }
 
-        /** {@code dW[oc][c] += A^T M A} for the sums of output channel {@code oc} at {@code m[mOff + e*mStride + c]}, 16 input channels at a time. */
+        /**
+         * {@code dW[oc][c] = A^T M A} for the sums of output channel {@code oc} at {@code m[mOff + e*mStride + c]}, 16 input
+         * channels at a time (each element of {@code dw} is written once, by this). A whole block of channels is one
+         * {@code [taps][16]} to {@code [16][taps]} block transpose straight into {@code dw} (element by element, the loads of
+         * single floats from the transform's vector stores took 15% of 8x512x7x7 -> 512's kernel gradient on one thread).
+         */
         private void transformBack(float[] m, int mOff, int mStride, int oc, float[] tmp, float[] y, float[] dw) {
             for (int k = 0; k < cb; k++) {
                 if (r == 3) kern.wino34Out(m, mOff + k * lanes, mStride, tmp, y);
                 else if (r == 5) kern.wino52Out(m, mOff + k * lanes, mStride, tmp, y);
                 else kern.wino72Out(m, mOff + k * lanes, mStride, tmp, y);
-                int chans = Math.min(lanes, c - k * lanes);
-                for (int l = 0; l < chans; l++) {
-                    int d = ((group * o + oc) * c + k * lanes + l) * taps;
-                    for (int t = 0; t < taps; t++) dw[d + t] += y[t * lanes + l];
+                int chans = Math.min(lanes, c - k * lanes), d0 = ((group * o + oc) * c + k * lanes) * taps;
+                if (gk != null && chans == lanes) {
+                    for (int t0 = 0; t0 < taps; t0 += lanes) gk.transpose(y, t0 * lanes, lanes, Math.min(lanes, taps - t0), dw, d0 + t0, taps, lanes, 0);
+                } else {
+                    for (int l = 0; l < chans; l++) for (int t = 0; t < taps; t++) dw[d0 + l * taps + t] = y[t * lanes + l];
                 }
             }
         }
