@@ -91,6 +91,33 @@ class DenseConvTest {
         }
     }
 
+    /**
+     * MNIST's fourth layer (O x Q = 64 columns, a multiple of the lanes: the broadcast tiles over the images' rows, 20 images
+     * so the last tile is partial) and a shape with 45 columns (the packed product), forward and input gradient, vector and
+     * scalar kernels.
+     */
+    @Test
+    void rowTilesAndPackedProductMatchReference() {
+        int[][] cases = {{20, 16, 4, 4, 16}, {7, 3, 5, 5, 5}, {13, 8, 4, 4, 8}};
+        for (int[] v : cases) {
+            ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
+            Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[3]);
+            Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.3, v[4], v[1], 3, 3);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            DenseConv.force = true;
+            try {
+                for (FastBackend b : new FastBackend[] {FAST, SCALAR}) {
+                    assertEquals("dense-matrix", b.explain(p).algorithm(), p::toString);
+                    FastConvPropertyTest.check(b, rc);
+                    FastGradPropertyTest.checkInput(b, rc);
+                }
+            } finally {
+                DenseConv.force = false;
+            }
+        }
+    }
+
     @Property(tries = 50)
     void scalarDenseMatchesReference(@ForAll long seed) {
         DenseConv.force = true;
