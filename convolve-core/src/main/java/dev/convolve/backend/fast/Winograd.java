@@ -220,6 +220,11 @@ final class Winograd {
             byOut = gk != null && lanes == 16 && byOutBlocks(xi, cpad, opad, tilesPad);
             rowOffAll = byOut ? new int[tilesPad] : null;
             if (byOut) for (int t = 0; t < tilesPad; t++) rowOffAll[t] = t * cpad;
+            // U's part of a block by chunks of input channels, adding to M after each, when M (xi x tiles x ob) stays within
+            // 128K floats (in the L2 cache across the chunks); beyond, M read and written per chunk costs more than U's part
+            // for all input channels at once: 32x512x7x7 -> 512 (M 304K floats) one thread 52.7 ms by chunks against 34.7,
+            // 8x256x14x14 -> 256 10.2 against 8.5; 8x512x7x7 -> 512 (M 83K) by chunks 10.3, 17.7 before chunks (and before the
+            // gather by block transposes and the whole-vector stores) (2026-11-25, medians of 3)
             chunked = (long) xi * tilesPad * ob <= (128 << 10);
             kcOut = chunked ? Math.min(c, Math.max(16, (96 << 10) / (xi * ob) / 16 * 16)) : c;
         }
