@@ -8,7 +8,7 @@ import java.util.Arrays;
  * A conv on tiny planes as a dense matrix product (the conv matrix of the seeds): every image's output
  * {@code out[o][q]} is {@code sum_{c, p} M[(o, q)][(c, p)] x[c][p]}, with {@code M[(o, q)][(c, p)]} the sum of the weights
  * {@code w[o][c][t]} of the taps {@code t} that bring input position {@code p} to output position {@code q}. So the whole
- * batch is one packed GEMM {@code out [N x O*Q] = x [N x C*P] * M^T [C*P x O*Q]} over the tensors as they lie (no im2col
+ * batch is one GEMM {@code out [N x O*Q] = x [N x C*P] * M^T [C*P x O*Q]} over the tensors as they lie (no im2col
  * gather, no scatter), and the kernel gradient is {@code dM^T = x^T g} folded back onto the taps. Any rank, stride,
  * padding, dilation and input dilation (so the input gradient of a strided conv on a tiny plane takes this path too, as
  * a forward conv). Chosen only when {@code M} is at least a third full, so the product does at most three times the multiply-adds
@@ -127,8 +127,13 @@ final class DenseConv {
                 }
             }
         });
-        if (oq % kern.lanes() == 0) rows(kern, p.outBatch(), cp, oq, x, mt, out);
+        if (broadcastRows(kern, p)) rows(kern, p.outBatch(), cp, oq, x, mt, out);
         else product(kern, p.outBatch(), cp, oq, x, cp, 1, mt, oq, out);
+    }
+
+    /** Whether the forward's product runs as {@link #rows} (its {@code O*Q} columns a multiple of the lanes), else packed. */
+    static boolean broadcastRows(Kernels kern, ConvPlan p) {
+        return p.outChannels() * Canonical.product(p.outSize()) % kern.lanes() == 0;
     }
 
     /**

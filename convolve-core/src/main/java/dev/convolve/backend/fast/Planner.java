@@ -264,8 +264,9 @@ public final class Planner {
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {
-        return new Choice("dense-matrix", () -> "tiny planes: the conv matrix, one packed GEMM [batch x C*positions] x [C*positions x O*positions] over "
-                + "the tensors as they lie (no gathers); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
+        return new Choice("dense-matrix", () -> "tiny planes: the conv matrix, one GEMM [batch x C*positions] x [C*positions x O*positions] over "
+                + "the tensors as they lie (no gathers; " + (DenseConv.broadcastRows(k, p) ? "broadcast tiles over the images' rows, nothing packed" : "packed")
+                + "); " + DenseConv.describe(p) + "; " + k.describe(), DenseConv::run);
     }
 
     private static Choice channelLanes(Kernels k, ConvPlan p) {

@@ -331,9 +331,10 @@ final class Winograd {
         }
 
         /**
-         * Output channels {@code [bi*ob, (bi+1)*ob)}, by chunks of {@link #kcOut} input channels: the chunk's part of U
-         * ({@code [xi][kc][ob]}, in this thread's buffer, small enough to stay in the L2 cache beside M), then the GEMMs of
-         * every transformed point over all tiles, adding to M; after the last chunk, the output transforms. With U's part for
+         * Output channels {@code [bi*ob, (bi+1)*ob)}, by chunks of {@link #kcOut} input channels: the chunk's part of U (in
+         * this thread's buffer; with few tiles, {@link #chunked}, {@code [k][xi][ob]} for 32 channels, small enough to stay in
+         * the L2 cache beside M, else {@code [xi][c][ob]} for all of them), then the GEMMs of every transformed point over all
+         * tiles, adding to M; after the last chunk, the output transforms. With U's part for
          * all input channels at once (4.7 MB for 512 of them), it was written to memory and read back for every block:
          * 8x512x7x7 -> 512 on two threads 8.1 ms, of which JFR put 16% in the stores of the kernel transform.
          */
@@ -384,8 +385,7 @@ final class Winograd {
             if (fromForward) {
                 // input channel ci's kernels [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed
                 for (int k = 0; k < kc; k++) {
-                    int src = ((group * c + c0 + k) * o + o0) * taps;
-                    for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[src + d * taps + taps - 1 - t];
+                    for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
                 }
             } else for (int oc0 = o0; oc0 < end; oc0 += lanes) {
                 int rows = Math.min(lanes, end - oc0), src = ((group * o + oc0) * c + c0) * taps, d = oc0 - o0;
