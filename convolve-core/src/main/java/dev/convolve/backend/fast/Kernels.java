@@ -86,16 +86,16 @@ interface Kernels {
 
     /**
      * Winograd F(4x4, 3x3) kernel transform {@code U = G g G^T} for {@link #lanes()} filters: tap t at {@code g[gOff + t*tStride]};
-     * element {@code xi} of filters {@code 8h..8h+7} goes to {@code u[uOff + xi*uStride + h*halfStride ..+8]} (8-row GEMM panels).
+     * element {@code xi} (a vector of the filters) goes to {@code u[uOff + xi*uStride]}.
      */
-    void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+    void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride);
 
     /**
      * Winograd F(2x2, 5x5) kernel transform {@code U = G g G^T} (G 6x5, the same six points as F(4x4, 3x3)) for
      * {@link #lanes()} filters: tap t ({@code 0..24}) at {@code g[gOff + t*tStride]}; {@code U} stored as by {@link #wino4Kernel}.
      * {@code tmp} holds at least 30 vectors.
      */
-    void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+    void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride);
 
     /** Winograd F(2x2, 5x5) output transform {@code Y = A^T M A} (A^T 2x6) of 36 vectors {@code m[mOff + xi*mStride]} into 4 vectors {@code y[(a*2+b)*L]}. */
     void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
@@ -118,7 +118,7 @@ interface Kernels {
     void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride);
 
     /** Winograd F(2x2, 7x7) kernel transform (G 8x7) for {@link #lanes()} filters, as {@link #wino4Kernel} with 49 taps and 64 elements; {@code tmp} holds 56 vectors. */
-    void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride);
+    void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride);
 
     /** Winograd F(2x2, 7x7) output transform (A^T 2x8) of 64 vectors {@code m[mOff + xi*mStride]} into 4 vectors {@code y[(a*2+b)*L]}. */
     void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);

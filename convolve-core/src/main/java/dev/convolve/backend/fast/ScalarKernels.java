@@ -160,21 +160,18 @@ final class ScalarKernels implements Kernels {
 
     /**
      * Every Winograd transform in scalar form: for each lane {@code l}, {@code out(i, j) = sum_(a, b) m[i][a] in(a, b) m[j][b]}
-     * with {@code in(a, b) = src[sOff + a*sRow + b*sCol + l]} and {@code out(i, j) = dst[dOff + i*dRow + j*dCol + lane(l)]},
-     * where {@code lane(l)} is {@code l}, or with {@code half > 0} {@code (l / 8) * half + l % 8} (the kernel transforms' panels
-     * of 8 rows).
+     * with {@code in(a, b) = src[sOff + a*sRow + b*sCol + l]} and {@code out(i, j) = dst[dOff + i*dRow + j*dCol + l]}.
      */
-    private static void sandwich(float[][] m, float[] src, int sOff, int sRow, int sCol, float[] dst, int dOff, int dRow, int dCol, int half) {
+    private static void sandwich(float[][] m, float[] src, int sOff, int sRow, int sCol, float[] dst, int dOff, int dRow, int dCol) {
         int p = m.length, q = m[0].length;
         for (int l = 0; l < L; l++) {
-            int lane = half > 0 ? (l / 8) * half + l % 8 : l;
             for (int i = 0; i < p; i++) {
                 for (int j = 0; j < p; j++) {
                     float s = 0;
                     for (int a = 0; a < q; a++) {
                         for (int b = 0; b < q; b++) s += m[i][a] * src[sOff + a * sRow + b * sCol + l] * m[j][b];
                     }
-                    dst[dOff + i * dRow + j * dCol + lane] = s;
+                    dst[dOff + i * dRow + j * dCol + l] = s;
                 }
             }
         }
@@ -185,77 +182,77 @@ final class ScalarKernels implements Kernels {
         for (int rs = 0; rs < 36; rs++) {
             for (int l = 0; l < L; l++) tmp[rs * L + l] = src[base + offRS[rs] + idx[idxOff + l]];
         }
-        sandwich(BT, tmp, 0, 6 * L, L, v, vOff, 6 * vStride, vStride, 0);
+        sandwich(BT, tmp, 0, 6 * L, L, v, vOff, 6 * vStride, vStride);
     }
 
     @Override
     public void wino4InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        sandwich(BT, src, base, rowStride, L, v, vOff, 6 * vStride, vStride, 0);
+        sandwich(BT, src, base, rowStride, L, v, vOff, 6 * vStride, vStride);
     }
 
     @Override
     public void wino34Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
-        sandwich(G4, g, base, rowStride, L, out, oOff, 6 * oStride, oStride, 0);
+        sandwich(G4, g, base, rowStride, L, out, oOff, 6 * oStride, oStride);
     }
 
     @Override
     public void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT3, m, mOff, 6 * mStride, mStride, y, 0, 3 * L, L, 0);
+        sandwich(AT3, m, mOff, 6 * mStride, mStride, y, 0, 3 * L, L);
     }
 
     @Override
     public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT, m, mOff, 6 * mStride, mStride, y, 0, 4 * L, L, 0);
+        sandwich(AT, m, mOff, 6 * mStride, mStride, y, 0, 4 * L, L);
     }
 
     @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        sandwich(G, g, gOff, 3 * tStride, tStride, u, uOff, 6 * uStride, uStride, halfStride);
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
+        sandwich(G, g, gOff, 3 * tStride, tStride, u, uOff, 6 * uStride, uStride);
     }
 
     @Override
-    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        sandwich(G5, g, gOff, 5 * tStride, tStride, u, uOff, 6 * uStride, uStride, halfStride);
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
+        sandwich(G5, g, gOff, 5 * tStride, tStride, u, uOff, 6 * uStride, uStride);
     }
 
     @Override
     public void wino25Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT2, m, mOff, 6 * mStride, mStride, y, 0, 2 * L, L, 0);
+        sandwich(AT2, m, mOff, 6 * mStride, mStride, y, 0, 2 * L, L);
     }
 
     @Override
     public void wino52Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
-        sandwich(G2, g, base, rowStride, L, out, oOff, 6 * oStride, oStride, 0);
+        sandwich(G2, g, base, rowStride, L, out, oOff, 6 * oStride, oStride);
     }
 
     @Override
     public void wino52Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT5, m, mOff, 6 * mStride, mStride, y, 0, 5 * L, L, 0);
+        sandwich(AT5, m, mOff, 6 * mStride, mStride, y, 0, 5 * L, L);
     }
 
     @Override
     public void wino8InputBlocked(float[] src, int base, int rowStride, float[] tmp, float[] v, int vOff, int vStride) {
-        sandwich(BT8, src, base, rowStride, L, v, vOff, 8 * vStride, vStride, 0);
+        sandwich(BT8, src, base, rowStride, L, v, vOff, 8 * vStride, vStride);
     }
 
     @Override
-    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
-        sandwich(G7, g, gOff, 7 * tStride, tStride, u, uOff, 8 * uStride, uStride, halfStride);
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
+        sandwich(G7, g, gOff, 7 * tStride, tStride, u, uOff, 8 * uStride, uStride);
     }
 
     @Override
     public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT27, m, mOff, 8 * mStride, mStride, y, 0, 2 * L, L, 0);
+        sandwich(AT27, m, mOff, 8 * mStride, mStride, y, 0, 2 * L, L);
     }
 
     @Override
     public void wino72Grad(float[] g, int base, int rowStride, float[] tmp, float[] out, int oOff, int oStride) {
-        sandwich(G2_8, g, base, rowStride, L, out, oOff, 8 * oStride, oStride, 0);
+        sandwich(G2_8, g, base, rowStride, L, out, oOff, 8 * oStride, oStride);
     }
 
     @Override
     public void wino72Out(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT7, m, mOff, 8 * mStride, mStride, y, 0, 7 * L, L, 0);
+        sandwich(AT7, m, mOff, 8 * mStride, mStride, y, 0, 7 * L, L);
     }
 
     private static int roundUp(int n) { return (n + L - 1) / L * L; }

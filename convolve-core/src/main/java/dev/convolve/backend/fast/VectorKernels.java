@@ -5441,19 +5441,6 @@ final class VectorKernels implements Kernels, GemmKernels {
         }
     }
 
-    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
-
-    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
-    private static void store8(FloatVector v, float[] u, int at, int half) {
-        if (L == 8 || half == 8) {
-            // the halves adjacent: one whole store (two masked ones cost 17% of 8x512x7x7 -> 512 on two threads)
-            v.intoArray(u, at);
-        } else {
-            v.intoArray(u, at, LOW8);
-            v.intoArray(u, at + half - 8, HIGH8);
-        }
-    }
-
     @Override
     public void wino4Input(float[] src, int base, int[] idx, int idxOff, int[] offRS, float[] tmp, float[] v, int vOff, int vStride) {
         for (int rs = 0; rs < 36; rs++) FloatVector.fromArray(S, src, base + offRS[rs], idx, idxOff).intoArray(tmp, rs * L);
@@ -5608,9 +5595,9 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride);
     }
 
     private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {
@@ -5625,16 +5612,16 @@ final class VectorKernels implements Kernels, GemmKernels {
         g2.intoArray(tmp, (5 * 3 + j) * L);
     }
 
-    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride) {
         FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 3 + 0) * L);
         FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 3 + 1) * L);
         FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 3 + 2) * L);
-        store8(h0.mul(0.25f), u, uOff + (i * 6 + 0) * uStride, halfStride);
-        store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 1) * uStride, halfStride);
-        store8(h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))), u, uOff + (i * 6 + 2) * uStride, halfStride);
-        store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 3) * uStride, halfStride);
-        store8(h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))), u, uOff + (i * 6 + 4) * uStride, halfStride);
-        store8(h2, u, uOff + (i * 6 + 5) * uStride, halfStride);
+        h0.mul(0.25f).intoArray(u, uOff + (i * 6 + 0) * uStride);
+        h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))).intoArray(u, uOff + (i * 6 + 1) * uStride);
+        h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))).intoArray(u, uOff + (i * 6 + 2) * uStride);
+        h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))).intoArray(u, uOff + (i * 6 + 3) * uStride);
+        h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))).intoArray(u, uOff + (i * 6 + 4) * uStride);
+        h2.intoArray(u, uOff + (i * 6 + 5) * uStride);
     }
 
     @Override
@@ -5666,9 +5653,9 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
-    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 5; j++) kernel25Column(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride);
     }
 
     private static void kernel25Column(float[] g, int at, int tStride, float[] tmp, int j) {
@@ -5685,18 +5672,18 @@ final class VectorKernels implements Kernels, GemmKernels {
         g4.intoArray(tmp, (5 * 5 + j) * L);
     }
 
-    private static void kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+    private static void kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride) {
         FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 5 + 0) * L);
         FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 5 + 1) * L);
         FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 5 + 2) * L);
         FloatVector h3 = FloatVector.fromArray(S, tmp, (i * 5 + 3) * L);
         FloatVector h4 = FloatVector.fromArray(S, tmp, (i * 5 + 4) * L);
-        store8(h0.mul(0.25f), u, uOff + (i * 6 + 0) * uStride, halfStride);
-        store8(h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, -1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))))), u, uOff + (i * 6 + 1) * uStride, halfStride);
-        store8(h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, 1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))))), u, uOff + (i * 6 + 2) * uStride, halfStride);
-        store8(h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, 1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))))), u, uOff + (i * 6 + 3) * uStride, halfStride);
-        store8(h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, -1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))))), u, uOff + (i * 6 + 4) * uStride, halfStride);
-        store8(h4, u, uOff + (i * 6 + 5) * uStride, halfStride);
+        h0.mul(0.25f).intoArray(u, uOff + (i * 6 + 0) * uStride);
+        h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, -1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))))).intoArray(u, uOff + (i * 6 + 1) * uStride);
+        h4.fma(FloatVector.broadcast(S, -1f / 6), h3.fma(FloatVector.broadcast(S, 1f / 6), h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))))).intoArray(u, uOff + (i * 6 + 2) * uStride);
+        h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, 1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))))).intoArray(u, uOff + (i * 6 + 3) * uStride);
+        h4.fma(FloatVector.broadcast(S, 2f / 3), h3.fma(FloatVector.broadcast(S, -1f / 3), h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))))).intoArray(u, uOff + (i * 6 + 4) * uStride);
+        h4.intoArray(u, uOff + (i * 6 + 5) * uStride);
     }
 
     @Override
@@ -5806,9 +5793,9 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
-    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 7; j++) kernel27Column(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride);
     }
 
     private static void kernel27Column(float[] g, int at, int tStride, float[] tmp, int j) {
@@ -5829,7 +5816,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         g6.intoArray(tmp, (7 * 7 + j) * L);
     }
 
-    private static void kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride) {
+    private static void kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride) {
         FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 7 + 0) * L);
         FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 7 + 1) * L);
         FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 7 + 2) * L);
@@ -5837,14 +5824,14 @@ final class VectorKernels implements Kernels, GemmKernels {
         FloatVector h4 = FloatVector.fromArray(S, tmp, (i * 7 + 4) * L);
         FloatVector h5 = FloatVector.fromArray(S, tmp, (i * 7 + 5) * L);
         FloatVector h6 = FloatVector.fromArray(S, tmp, (i * 7 + 6) * L);
-        store8(h0, u, uOff + (i * 8 + 0) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, -2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, -2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, -2f / 9), h0.mul(-2f / 9))))))), u, uOff + (i * 8 + 1) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, 2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, 2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, 2f / 9), h0.mul(-2f / 9))))))), u, uOff + (i * 8 + 2) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, 16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, 1f / 45), h0.mul(1f / 90))))))), u, uOff + (i * 8 + 3) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, -16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, -1f / 45), h0.mul(1f / 90))))))), u, uOff + (i * 8 + 4) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, 1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, 16f / 45), h0.mul(32f / 45))))))), u, uOff + (i * 8 + 5) * uStride, halfStride);
-        store8(h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, -1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, -16f / 45), h0.mul(32f / 45))))))), u, uOff + (i * 8 + 6) * uStride, halfStride);
-        store8(h6, u, uOff + (i * 8 + 7) * uStride, halfStride);
+        h0.intoArray(u, uOff + (i * 8 + 0) * uStride);
+        h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, -2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, -2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, -2f / 9), h0.mul(-2f / 9))))))).intoArray(u, uOff + (i * 8 + 1) * uStride);
+        h6.fma(FloatVector.broadcast(S, -2f / 9), h5.fma(FloatVector.broadcast(S, 2f / 9), h4.fma(FloatVector.broadcast(S, -2f / 9), h3.fma(FloatVector.broadcast(S, 2f / 9), h2.fma(FloatVector.broadcast(S, -2f / 9), h1.fma(FloatVector.broadcast(S, 2f / 9), h0.mul(-2f / 9))))))).intoArray(u, uOff + (i * 8 + 2) * uStride);
+        h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, 16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, 1f / 45), h0.mul(1f / 90))))))).intoArray(u, uOff + (i * 8 + 3) * uStride);
+        h6.fma(FloatVector.broadcast(S, 32f / 45), h5.fma(FloatVector.broadcast(S, -16f / 45), h4.fma(FloatVector.broadcast(S, 8f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 2f / 45), h1.fma(FloatVector.broadcast(S, -1f / 45), h0.mul(1f / 90))))))).intoArray(u, uOff + (i * 8 + 4) * uStride);
+        h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, 1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, 4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, 16f / 45), h0.mul(32f / 45))))))).intoArray(u, uOff + (i * 8 + 5) * uStride);
+        h6.fma(FloatVector.broadcast(S, 1f / 90), h5.fma(FloatVector.broadcast(S, -1f / 45), h4.fma(FloatVector.broadcast(S, 2f / 45), h3.fma(FloatVector.broadcast(S, -4f / 45), h2.fma(FloatVector.broadcast(S, 8f / 45), h1.fma(FloatVector.broadcast(S, -16f / 45), h0.mul(32f / 45))))))).intoArray(u, uOff + (i * 8 + 6) * uStride);
+        h6.intoArray(u, uOff + (i * 8 + 7) * uStride);
     }
 
     @Override

@@ -415,9 +415,9 @@ final class Winograd {
 
         /** {@code U = G g G^T} of 16 kernels for this job's kernel size: tap t at {@code g[gOff + t*tStride]}, element xi at {@code u[uOff + xi*uStride]}. */
         private void kernelTransform(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
-            if (r == 3) kern.wino4Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
-            else if (r == 5) kern.wino25Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
-            else kern.wino27Kernel(g, gOff, tStride, tmp, u, uOff, uStride, 8);
+            if (r == 3) kern.wino4Kernel(g, gOff, tStride, tmp, u, uOff, uStride);
+            else if (r == 5) kern.wino25Kernel(g, gOff, tStride, tmp, u, uOff, uStride);
+            else kern.wino27Kernel(g, gOff, tStride, tmp, u, uOff, uStride);
         }
 
         /** The input transforms of the tile whose patch starts at {@code base} in {@link #xb}, every channel block, into {@code v[vOff + ..]}. */

@@ -432,19 +432,6 @@ w("""    private static final FloatVector EVEN, ODD;
 """)
 
 
-w("""    private static final VectorMask<Float> LOW8 = VectorMask.fromLong(S, 0xFFL), HIGH8 = VectorMask.fromLong(S, 0xFF00L);
-
-    /** Lanes 0-7 to u[at..at+8), lanes 8-15 (if any) to u[at+half..at+half+8). */
-    private static void store8(FloatVector v, float[] u, int at, int half) {
-        if (L == 8) {
-            v.intoArray(u, at);
-        } else {
-            v.intoArray(u, at, LOW8);
-            v.intoArray(u, at + half - 8, HIGH8);
-        }
-    }
-""")
-
 # ---------------------------------------------------------------- Winograd F(4x4, 3x3) transforms, 16 tiles (or output channels) per vector
 BT = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
 AT = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
@@ -532,13 +519,13 @@ pass_method("outputColumn(float[] m, int at, int mStride, float[] tmp, int s)", 
 pass_method("outputRow(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT, "%s.intoArray(y, (a * 4 + %d) * L)")
 
 w("""    @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride);
     }
 """)
 pass_method("kernelColumn(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 3 * tStride", G, "%s.intoArray(tmp, (%d * 3 + j) * L)")
-pass_method("kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 3 + %d) * L", G, "store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride)")
+pass_method("kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride)", "h", "tmp, (i * 3 + %d) * L", G, "%s.intoArray(u, uOff + (i * 6 + %d) * uStride)")
 # F(2x2, 5x5): the same 6 points, so the same input transform B^T; G 6x5 and A^T 2x6 of their own
 G5 = [["0.25f", None, None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6", "-1f / 6"],
       ["1f / 24", "1f / 12", "1f / 6", "1f / 3", "2f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3", "2f / 3"], [None, None, None, None, "1f"]]
@@ -553,13 +540,13 @@ pass_method("output25Column(float[] m, int at, int mStride, float[] tmp, int s)"
 pass_method("output25Row(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT2, "%s.intoArray(y, (a * 2 + %d) * L)")
 
 w("""    @Override
-    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino25Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 5; j++) kernel25Column(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 6; i++) kernel25Row(tmp, i, u, uOff, uStride);
     }
 """)
 pass_method("kernel25Column(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 5 * tStride", G5, "%s.intoArray(tmp, (%d * 5 + j) * L)")
-pass_method("kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 5 + %d) * L", G5, "store8(%s, u, uOff + (i * 6 + %d) * uStride, halfStride)")
+pass_method("kernel25Row(float[] tmp, int i, float[] u, int uOff, int uStride)", "h", "tmp, (i * 5 + %d) * L", G5, "%s.intoArray(u, uOff + (i * 6 + %d) * uStride)")
 # F(5x5, 2x2) for the kernel gradient of 5x5 convs: a 2x2 tile of the output gradient is the "filter", 5x5 the result
 G2 = [["0.25f", None], ["-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6"], ["1f / 24", "1f / 12"], ["1f / 24", "-1f / 12"], [None, "1f"]]
 AT5 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 0], [0, 1, 1, 16, 16, 1]]
@@ -597,13 +584,13 @@ w("""    @Override
 pass_method("input8ColumnAt(float[] src, int at, int rowStride, float[] tmp, int s)", "d", "src, at + %d * rowStride", BT8, "%s.intoArray(tmp, (64 + %d * 8 + s) * L)")
 pass_method("input8Row(float[] tmp, int r, float[] v, int vOff, int vStride)", "t", "tmp, (64 + r * 8 + %d) * L", BT8, "%s.intoArray(v, vOff + (r * 8 + %d) * vStride)")
 w("""    @Override
-    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride, int halfStride) {
+    public void wino27Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
         for (int j = 0; j < 7; j++) kernel27Column(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride, halfStride);
+        for (int i = 0; i < 8; i++) kernel27Row(tmp, i, u, uOff, uStride);
     }
 """)
 pass_method("kernel27Column(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 7 * tStride", G7, "%s.intoArray(tmp, (%d * 7 + j) * L)")
-pass_method("kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride, int halfStride)", "h", "tmp, (i * 7 + %d) * L", G7, "store8(%s, u, uOff + (i * 8 + %d) * uStride, halfStride)")
+pass_method("kernel27Row(float[] tmp, int i, float[] u, int uOff, int uStride)", "h", "tmp, (i * 7 + %d) * L", G7, "%s.intoArray(u, uOff + (i * 8 + %d) * uStride)")
 w("""    @Override
     public void wino27Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
         for (int s = 0; s < 8; s++) output27Column(m, mOff + s * mStride, mStride, tmp, s);
