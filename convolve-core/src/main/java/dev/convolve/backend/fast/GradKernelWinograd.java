@@ -181,10 +181,9 @@ final class GradKernelWinograd {
          * gradient tile into {@code gt[gOff + ..]} likewise, every channel block.
          */
         private void transformTile(int t, float[] tmp, float[] v, int vOff, int vStride, float[] gt, int gOff, int gStride) {
-            int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-            int xBase = n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+            int xBase = Winograd.tileStart(t, th, tw, tile, wp, cb * plane, lanes);
             for (int kc = 0; kc < cb; kc++) Winograd.inputTransform(kern, alpha, xb, xBase + kc * plane, wp * lanes, tmp, v, vOff + kc * lanes, vStride);
-            int gBase = n * ob * gplane + (ti * tile * gw + tj * tile) * lanes;
+            int gBase = Winograd.tileStart(t, th, tw, tile, gw, ob * gplane, lanes);
             for (int ko = 0; ko < ob; ko++) {
                 if (r == 3) kern.wino34Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);
                 else if (r == 5) kern.wino52Grad(gb, gBase + ko * gplane, gw * lanes, tmp, gt, gOff + ko * lanes, gStride);

@@ -148,6 +148,15 @@ final class Winograd {
         for (int g = 0; g < gp.featureGroups(); g++) new Job(kern, gp, g, x, wf, out, true).run();
     }
 
+    /**
+     * Where tile {@code t} ({@code th x tw} tiles of {@code tile x tile} per image, images in order) starts in a channel-blocked
+     * copy whose rows are {@code rowPitch} positions of {@code lanes} floats and whose images are {@code imageSize} floats.
+     */
+    static int tileStart(int t, int th, int tw, int tile, int rowPitch, int imageSize, int lanes) {
+        int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+        return n * imageSize + (ti * tile * rowPitch + tj * tile) * lanes;
+    }
+
     static final class Job {
         final Kernels kern;
         /** The block transposes of the packed GEMM's kernels, or null for kernels without them (then element stores). */
@@ -397,8 +406,7 @@ final class Winograd {
 
         /** Where tile {@code t}'s patch starts in {@link #xb}. */
         private int tileBase(int t) {
-            int perImage = th * tw, n = t / perImage, rem = t - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-            return n * cb * plane + (ti * tile * wp + tj * tile) * lanes;
+            return tileStart(t, th, tw, tile, wp, cb * plane, lanes);
         }
 
         /** Tile {@code t}'s first output of the group's first channel in {@link #out}. */
