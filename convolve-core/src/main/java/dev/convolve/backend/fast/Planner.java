@@ -187,6 +187,7 @@ public final class Planner {
         // engines forced by tests come first
         if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
+        if (PlaneLanes.force && PlaneLanes.supports(k, p)) return planeLanes(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", () -> "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
@@ -245,6 +246,7 @@ public final class Planner {
                     + "blocks gathered for the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe();
             }, (kk, pp, x, w, out) -> new Im2colGemm.Job(kk, pp, subs, x, w).run(out));
         }
+        if (PlaneLanes.suits(k, p)) return planeLanes(k, p);
         if (BatchConv.suits(k, p, subs)) {
             return new Choice("batch-lanes", () -> {
                 int[] t = BatchConv.chooseTile(k, p, subs);
@@ -261,6 +263,12 @@ public final class Planner {
             return "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
                     + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
         }, ShiftedConv::run);
+    }
+
+    private static Choice planeLanes(Kernels k, ConvPlan p) {
+        return new Choice(PlaneLanes.NAME, () -> "small planes, few channels: each image's output plane in the vector lanes, the input "
+                + "gathered per (channel, row phase, kernel column) into arrays with the output's row length, so that every tap is one "
+                + "contiguous load across the plane, weights broadcast; " + PlaneLanes.describe(k, p) + "; " + k.describe(), PlaneLanes::run);
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {

@@ -61,6 +61,7 @@ class FullWriteTest {
             {2, 32, 9, 9, 24, 1, 1, 1, 0, 1},       // gemm
             {2, 32, 14, 14, 32, 3, 3, 2, 1, 1},     // channel-lanes
             {40, 4, 6, 6, 8, 3, 3, 2, 1, 1},        // batch-lanes
+            {40, 4, 14, 14, 8, 3, 3, 2, 1, 1},      // plane-lanes
             {2, 3, 20, 20, 5, 5, 5, 1, 2, 1},       // shifted-gemm
             {4, 64, 7, 7, 64, 3, 3, 1, 1, 64},      // depthwise-blocked
             {2, 16, 40, 40, 16, 3, 3, 1, 1, 16},    // a depthwise engine on larger planes
@@ -79,7 +80,7 @@ class FullWriteTest {
             assertNaNFree(FAST, p, x, w);
         }
         assertTrue(seen.containsAll(java.util.List.of("winograd-4x4", "winograd-5x5", "winograd-7x7", "gemm", "channel-lanes", "batch-lanes", "shifted-gemm",
-                "depthwise-blocked", "depthwise-rows")), seen::toString);
+                "depthwise-blocked", "depthwise-rows", "plane-lanes")), seen::toString);
     }
 
     /** A 1x1 conv with input dilation 2: every other output position has no tap, so the output is zeroed first. */

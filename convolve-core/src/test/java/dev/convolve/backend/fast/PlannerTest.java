@@ -69,8 +69,9 @@ class PlannerTest {
         assertEquals("depthwise-rows", FAST.explain(plan(256, 1, 28, 28, 4, 3, 2, 1, 1)).algorithm());
         assertEquals("depthwise-rows", FAST.explain(plan(8, 32, 28, 28, 64, 3, 1, 1, 32)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(128, 1, 28, 28, 6, 5, 1, 2, 1)).algorithm());
-        assertEquals("batch-lanes", FAST.explain(plan(256, 8, 7, 7, 16, 3, 2, 1, 1)).algorithm());
-        assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
+        assertEquals("plane-lanes", FAST.explain(plan(256, 8, 7, 7, 16, 3, 2, 1, 1)).algorithm());
+        assertEquals("plane-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
+        assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 5, 2, 2, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(64, 64, 14, 14, 128, 3, 2, 1, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(1, 1, 28, 28, 1, 3, 1, 0, 1)).algorithm());

@@ -1,0 +1,27 @@
+package dev.convolve.backend.fast;
+
+/** {@link PlaneLanesKernels} in plain Java (no Vector API): the same gather, lane by lane. */
+final class PlaneLanesScalar implements PlaneLanesKernels {
+    private final int lanes;
+
+    PlaneLanesScalar(int lanes) { this.lanes = lanes; }
+
+    @Override
+    public int lanes() { return lanes; }
+
+    @Override
+    public void gather(float[] idx, int cols, float[] src, int sOff, int srcW, int rows, int[] rowDst, int sStride, float[] dst, int dOff, int dstW) {
+        for (int y = 0; y < rows; y++) {
+            int d = rowDst[y];
+            if (d < 0) continue;
+            int row = sOff + y * srcW;
+            for (int s = 0; s < cols; s++) {
+                int ib = s * lanes, db = dOff + d + s * sStride;
+                for (int t = 0; t < dstW; t++) {
+                    int i = (int) idx[ib + t];
+                    dst[db + t] = i < srcW ? src[row + i] : 0f;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Shape;
+import dev.convolve.tensor.Tensor;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plane-lanes path ({@link PlaneLanes}) against the reference over random 2-D convs it supports (strides, padding on either
+ * side including negative, kernel dilation, feature groups, output rows of 1 to 16 columns and input rows up to 31), vector
+ * and scalar kernels; the seeds' MNIST layers; and the rule.
+ */
+class PlaneLanesTest {
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    static RandomConvCase planeCase(long seed, FastBackend b) {
+        int lanes = b.kernels().lanes();
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int groups = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+            int batch = 1 + r.nextInt(20), cg = 1 + r.nextInt(5), og = 1 + r.nextInt(11);
+            int[] in = {1 + r.nextInt(16), 1 + r.nextInt(2 * lanes - 1)}, k = new int[2], s = new int[2], kd = new int[2], lo = new int[2], hi = new int[2];
+            for (int i = 0; i < 2; i++) {
+                k[i] = 1 + r.nextInt(5);
+                s[i] = 1 + r.nextInt(3);
+                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
+                lo[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
+                hi[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
+            }
+            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withPadding(Padding.explicit(lo, hi))
+                    .withFeatureGroupSize(groups);
+            Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, cg * groups, in));
+            Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(og * groups, cg, k));
+            RandomConvCase rc;
+            try {
+                rc = RandomConvCase.inLayout(seed, x, w, opt);
+            } catch (IllegalArgumentException empty) {
+                continue;
+            }
+            if (rc != null && PlaneLanes.supports(b.kernels(), rc.plan())) return rc;
+        }
+    }
+
+    @Property(tries = 300)
+    void planeLanesMatchReference(@ForAll long seed) {
+        PlaneLanes.force = true;
+        try {
+            RandomConvCase c = planeCase(seed, FAST);
+            assertEquals(PlaneLanes.NAME, FAST.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(FAST, c);
+        } finally {
+            PlaneLanes.force = false;
+        }
+    }
+
+    @Property(tries = 100)
+    void scalarPlaneLanesMatchReference(@ForAll long seed) {
+        PlaneLanes.force = true;
+        try {
+            RandomConvCase c = planeCase(seed, SCALAR);
+            assertEquals(PlaneLanes.NAME, SCALAR.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(SCALAR, c);
+        } finally {
+            PlaneLanes.force = false;
+        }
+    }
+
+    /**
+     * The MNIST CNN's second and third layers, LeNet's second conv and a 10x10 stride-2 layer, as the planner picks them
+     * (batch 20: the last chunks of images are partial), vector and scalar kernels, into outputs that held NaN.
+     */
+    @Test
+    void mnistLayersMatchReference() {
+        int[][] cases = {{20, 4, 14, 8, 3, 2, 1}, {20, 8, 7, 16, 3, 2, 1}, {20, 6, 14, 16, 5, 1, 0}, {20, 8, 10, 16, 3, 2, 1}, {19, 4, 14, 8, 5, 2, 2}};
+        for (int[] v : cases) {
+            ConvPlan p = plan(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+            Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.3, v[3], v[1], v[4], v[4]);
+            RandomConvCase rc = new RandomConvCase(0, x, w, ConvOptions.defaults().withStrides(v[5]).withPadding(v[6], v[6], v[6], v[6]), p);
+            PlaneLanes.force = true;
+            try {
+                for (FastBackend b : new FastBackend[] {FAST, SCALAR}) {
+                    // (the scalar kernels' vectors are 8 floats: LeNet's 10-column rows are too long for them)
+                    if (!PlaneLanes.supports(b.kernels(), p)) continue;
+                    assertEquals(PlaneLanes.NAME, b.explain(p).algorithm(), p::toString);
+                    FastConvPropertyTest.check(b, rc);
+                    float[] out = new float[p.outputShape().size()];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    Tensor into = Tensor.wrap(DType.F32, p.outputShape(), out);
+                    b.convInto(p, x, w, into);
+                    for (float f : out) assertFalse(Float.isNaN(f), p::toString);
+                }
+            } finally {
+                PlaneLanes.force = false;
+            }
+        }
+    }
+
+    @Test
+    void chosenForSmallPlanesWithFewChannels() {
+        // mnist-l2 and l3, and l3 with 16 images (which batch-lanes does not take)
+        assertEquals(PlaneLanes.NAME, FAST.explain(plan(256, 4, 14, 8, 3, 2, 1)).algorithm());
+        assertEquals(PlaneLanes.NAME, FAST.explain(plan(256, 8, 7, 16, 3, 2, 1)).algorithm());
+        assertEquals(PlaneLanes.NAME, FAST.explain(plan(16, 8, 7, 16, 3, 2, 1)).algorithm());
+        // the 5x5 form of mnist-l2: more multiply-adds per gathered float, the batch's full lanes win
+        assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
+        // a small batch, many channels, a 1x1 kernel or a 28x28 plane stay elsewhere
+        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(4, 4, 14, 8, 3, 2, 1)));
+        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(256, 64, 14, 64, 3, 2, 1)));
+        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(256, 16, 7, 16, 1, 1, 0)));
+        assertFalse(PlaneLanes.supports(FAST.kernels(), plan(256, 1, 56, 4, 3, 1, 1)));
+        // the explanation gives the plane's vectors and the gathered arrays
+        String why = FAST.explain(plan(256, 4, 14, 8, 3, 2, 1)).reason();
+        assertTrue(why.contains("49 outputs per image"), why);
+        assertNotEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(256, 4, 14, 8, 3, 2, 1)).algorithm());
+    }
+
+    private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {
+        return ConvPlan.of(Shape.of(n, c, side, side), DType.F32, Shape.of(o, c, k, k), DType.F32,
+                ConvOptions.defaults().withStrides(stride).withPadding(pad, pad, pad, pad));
+    }
+}
