@@ -33,7 +33,7 @@ final class PlaneLanes {
         for (int v : p.inputDilation()) if (v != 1) return false;
         int[] q = p.outSize(), in = p.spatial();
         int lanes = k.lanes();
-        return q[0] > 0 && q[1] > 0 && q[1] <= lanes && in[1] <= 2 * lanes - 1 && (q[1] - 1) * p.strides()[1] < 2 * lanes;
+        return q[0] > 0 && q[1] > 0 && q[1] <= lanes && in[1] <= 2 * lanes - 1;
     }
 
     /**
@@ -222,6 +222,7 @@ final class PlaneLanes {
         }
 
         void run(float[] x, float[] out) {
+            if (batch == 0) return;
             long work = (long) batch * o * q * kc;
             int threads = ShiftedConv.threadsFor(work);
             // items: group x chunk of images, a few per thread
