@@ -37,25 +37,35 @@ final class PlaneLanes {
     }
 
     /**
-     * Chosen (where the planner would otherwise look at batch-lanes: after the 1x1, im2col and first channel-lanes rules) for
-     * kernels of two or more taps, planes of at most {@link BatchConv#STRIDED_GRID} outputs (larger ones, such as a 14x14 plane with 32
-     * input channels, run as fast on channel-lanes) and a batch of 16 or more, when
-     * {@link #cycles} is below the batch-lanes engine's estimate (images in the lanes: every
-     * lane useful, but the input and output transposed, about 15 cycles per vector of floats moved). Measured (2026-11-25,
-     * alternating JVMs, medians of 5; two threads, then one in CPU time): mnist-l2 94 against 160 µs (163 against 204),
-     * mnist-l3 104 against 110 (184 against 170: one image's 16 x 16 tile broadcasts a weight per multiply-add), 64x8x7x7 ->
-     * 16 s2 31 against 50 (medians of 3), and with 16 images (against shifted-gemm) 16x4x14x14 -> 8 s2 11.3 against 22.5. By
-     * the estimates batch-lanes keeps the 5x5 form of mnist-l2 (216 here against 195), LeNet's second conv (827 against
-     * 822), 128x8x10x10 -> 16 s2 (88 against 86) and 256x16x14x14 -> 32 s2 (904 against 935).
+     * Chosen (asked just before batch-lanes: after the 1x1, im2col and first channel-lanes rules) for kernels of two or more
+     * taps: where batch-lanes would take the conv, with a batch of 16 or more and when {@link #cycles} is below batch-lanes'
+     * estimate (images in the lanes: every lane useful, but the input and output transposed, about 15 cycles per vector of
+     * floats moved); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
+     * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured (2026-11-25, alternating JVMs,
+     * medians of 3-5; two threads, then one in CPU time):
+     * <ul>
+     * <li>against batch-lanes: mnist-l2 94 against 160 µs (163 against 204), mnist-l3 104 against 110 (184 against 170: one
+     * image's 16 x 16 tile broadcasts a weight per multiply-add); by the estimates batch-lanes keeps the 5x5 form of mnist-l2
+     * (189 against 214 here), LeNet's second conv (822 against 827) and 256x16x14x14 -> 32 s2 (935 against 904), and
+     * 128x8x10x10 -> 16 s2 (84 against 73 here: the estimate is close);</li>
+     * <li>against shifted-gemm: ResNeXt's 8x256x28x28 -> 256 3x3 s2 in 32 groups 582 against 819 µs, 8x64x28x28 -> 64 s2
+     * in 8 groups 164 against 237, 8x128x14x14 -> 128 unstrided in 16 groups 229 against 367, 64x8x7x7 -> 16 s2 31 against
+     * 50, 16x4x14x14 -> 8 s2 11.3 against 22.5, and small batches: one 64x28x28 image in 8 groups 23 against 34, two
+     * 4x14x14 images 2.7 against 5.1, 4x3x16x16 -> 8 5x5 11 against 16.</li>
+     * </ul>
      */
-    static boolean suits(Kernels k, ConvPlan p) {
-        if (!supports(k, p)) return false;
+    static boolean suits(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
+        if (!supports(k, p) || Canonical.product(p.kernelSize()) == 1) return false;
         if (force) return true;
-        int lanes = k.lanes();
-        long q = Canonical.product(p.outSize()), kc = (long) p.kernelChannels() * Canonical.product(p.kernelSize());
-        if (p.outBatch() < 16 || q > BatchConv.STRIDED_GRID || Canonical.product(p.kernelSize()) == 1) return false;
-        double batchLanes = (double) p.outChannels() * q * kc / lanes + 15.0 * (p.channels() * Canonical.product(p.spatial()) + p.outChannels() * q) / lanes;
-        return cycles(k, p) < batchLanes;
+        if (BatchConv.suits(k, p, subs)) {
+            if (p.outBatch() < 16) return false;
+            int lanes = k.lanes();
+            long q = Canonical.product(p.outSize()), kc = (long) p.kernelChannels() * Canonical.product(p.kernelSize());
+            double batchLanes = (double) p.outChannels() * q * kc / lanes
+                    + 15.0 * (p.channels() * Canonical.product(p.spatial()) + p.outChannels() * q) / lanes;
+            return cycles(k, p) < batchLanes;
+        }
+        return !ChannelLanesConv.suits(k, p, subs);
     }
 
     /**

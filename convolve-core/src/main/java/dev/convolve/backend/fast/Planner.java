@@ -246,7 +246,7 @@ public final class Planner {
                     + "blocks gathered for the L2 cache, tile " + g.mr + "x" + g.nr + phases + "; " + k.describe();
             }, (kk, pp, x, w, out) -> new Im2colGemm.Job(kk, pp, subs, x, w).run(out));
         }
-        if (PlaneLanes.suits(k, p)) return planeLanes(k, p);
+        if (PlaneLanes.suits(k, p, subs)) return planeLanes(k, p);
         if (BatchConv.suits(k, p, subs)) {
             return new Choice("batch-lanes", () -> {
                 int[] t = BatchConv.chooseTile(k, p, subs);

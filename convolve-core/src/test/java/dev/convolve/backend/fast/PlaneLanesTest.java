@@ -116,16 +116,21 @@ class PlaneLanesTest {
         assertEquals(PlaneLanes.NAME, FAST.explain(plan(16, 8, 7, 16, 3, 2, 1)).algorithm());
         // the 5x5 form of mnist-l2: more multiply-adds per gathered float, the batch's full lanes win
         assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
-        // a small batch, many channels, a 1x1 kernel or a 28x28 plane stay elsewhere
-        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(4, 4, 14, 8, 3, 2, 1)));
-        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(256, 64, 14, 64, 3, 2, 1)));
-        assertFalse(PlaneLanes.suits(FAST.kernels(), plan(256, 16, 7, 16, 1, 1, 0)));
+        // against shifted-gemm: small batches, and grouped layers with few channels per group (ResNeXt's stride-2 3x3)
+        assertTrue(suits(plan(4, 4, 14, 8, 3, 2, 1)));
+        assertEquals(PlaneLanes.NAME, FAST.explain(ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 8, 3, 3), DType.F32,
+                ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1).withFeatureGroupSize(32))).algorithm());
+        // whole vectors of output channels stay on channel-lanes; a 1x1 kernel, or a 28x28 output, elsewhere
+        assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 64, 3, 2, 1)).algorithm());
+        assertFalse(suits(plan(256, 16, 7, 16, 1, 1, 0)));
         assertFalse(PlaneLanes.supports(FAST.kernels(), plan(256, 1, 56, 4, 3, 1, 1)));
         // the explanation gives the plane's vectors and the gathered arrays
         String why = FAST.explain(plan(256, 4, 14, 8, 3, 2, 1)).reason();
         assertTrue(why.contains("49 outputs per image"), why);
         assertNotEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(256, 4, 14, 8, 3, 2, 1)).algorithm());
     }
+
+    private static boolean suits(ConvPlan p) { return PlaneLanes.suits(FAST.kernels(), p, SubProblem.of(p)); }
 
     private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {
         return ConvPlan.of(Shape.of(n, c, side, side), DType.F32, Shape.of(o, c, k, k), DType.F32,
