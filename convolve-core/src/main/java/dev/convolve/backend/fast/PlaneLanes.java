@@ -4,8 +4,8 @@ import dev.convolve.backend.Threads;
 import dev.convolve.plan.ConvPlan;
 
 /**
- * A 2-D conv with each image's whole output plane in the vector lanes, for small planes and few channels (the MNIST CNN's
- * 14x14 -> 7x7 and 7x7 -> 4x4 layers). Per image, the input is gathered into one array per (input channel, row phase of
+ * A 2-D conv with each image's whole output plane in the vector lanes, for small output planes (the MNIST CNN's 14x14 -> 7x7
+ * and 7x7 -> 4x4 layers, grouped layers with few channels per group such as ResNeXt's stride-2 3x3). Per image, the input is gathered into one array per (input channel, row phase of
  * the stride, kernel column): row {@code i}, column {@code t} of array {@code (c, a, s)} holds the padded input at row
  * {@code i*strideH + a}, column {@code t*strideW + s*dilationW}, with exactly {@code OW} columns per row. Output position
  * {@code q = oh*OW + ow} read through tap {@code (r, s)} is then element {@code q + rowOff(r)*OW} of array

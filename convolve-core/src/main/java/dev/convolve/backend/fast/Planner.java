@@ -266,7 +266,7 @@ public final class Planner {
     }
 
     private static Choice planeLanes(Kernels k, ConvPlan p) {
-        return new Choice(PlaneLanes.NAME, () -> "small planes, few channels: each image's output plane in the vector lanes, the input "
+        return new Choice(PlaneLanes.NAME, () -> "small output planes: each image's output plane in the vector lanes, the input "
                 + "gathered per (channel, row phase, kernel column) into arrays with the output's row length, so that every tap is one "
                 + "contiguous load across the plane, weights broadcast; " + PlaneLanes.describe(k, p) + "; " + k.describe(), PlaneLanes::run);
     }
