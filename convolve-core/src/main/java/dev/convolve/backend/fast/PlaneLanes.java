@@ -42,7 +42,7 @@ final class PlaneLanes {
      * estimate (images in the lanes: every lane useful, but the input and output transposed, about 15 cycles per vector of
      * floats moved); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
      * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured (2026-11-25, alternating JVMs,
-     * medians of 3-5; two threads, then one in CPU time):
+     * medians of 3-5; two threads, then one in CPU time; with the first, eight-lane gather, see {@link PlaneLanesVector}):
      * <ul>
      * <li>against batch-lanes: mnist-l2 94 against 160 µs (163 against 204), mnist-l3 104 against 110 (184 against 170: one
      * image's 16 x 16 tile broadcasts a weight per multiply-add); by the estimates batch-lanes keeps the 5x5 form of mnist-l2
