@@ -230,22 +230,7 @@ final class BatchConv {
             int[] kOff = new int[taps];
             int[] po = tapPositions(sp, kOff);
             for (int tp = 0; tp < taps; tp++) for (int ci = 0; ci < cg; ci++) off[ci * taps + tp] = (ci * pTot + po[tp]) * nr;
-            for (int g = 0; g < groups; g++) {
-                for (int ob = 0; ob < oblocks; ob++) {
-                    int base = a0 + (g * oblocks + ob) * kc * mr;
-                    for (int m = 0; m < mr; m++) {
-                        int oc = ob * mr + m;
-                        if (oc >= og) {
-                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
-                            continue;
-                        }
-                        int wBase = (g * og + oc) * cg * kPlane;
-                        for (int ci = 0; ci < cg; ci++) {
-                            for (int tp = 0; tp < taps; tp++) a[base + (ci * taps + tp) * mr + m] = w[wBase + ci * kPlane + kOff[tp]];
-                        }
-                    }
-                }
-            }
+            ShiftedConv.packKernel(w, groups, og, cg, kPlane, kOff, mr, a, a0);
             return off;
         }
 

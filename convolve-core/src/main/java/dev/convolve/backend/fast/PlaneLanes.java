@@ -216,18 +216,12 @@ final class PlaneLanes {
             a = w == null ? null : pack(w);
         }
 
-        /** The kernel as {@code [group][block of mr channels][k][mr]}, rows past the group's channels zero. */
+        /** The kernel as {@code [group][block of mr channels][k][mr]} ({@link ShiftedConv#packKernel}, taps in kernel order). */
         private float[] pack(float[] w) {
             float[] pk = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
-            for (int g = 0; g < groups; g++) {
-                for (int ob = 0; ob < oblocks; ob++) {
-                    int base = (g * oblocks + ob) * kc * mr;
-                    for (int m = 0; m < mr; m++) {
-                        int oc = ob * mr + m;
-                        for (int k = 0; k < kc; k++) pk[base + k * mr + m] = oc < og ? w[(g * og + oc) * kc + k] : 0f;
-                    }
-                }
-            }
+            int[] taps = new int[kh * kw];
+            for (int t = 0; t < taps.length; t++) taps[t] = t;
+            ShiftedConv.packKernel(w, groups, og, cg, kh * kw, taps, mr, pk, 0);
             return pk;
         }
 

@@ -199,24 +199,7 @@ final class ShiftedConv {
             maxOff = mo;
 
             a = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
-            for (int g = 0; g < groups; g++) {
-                for (int ob = 0; ob < oblocks; ob++) {
-                    int base = (g * oblocks + ob) * kc * mr;
-                    for (int m = 0; m < mr; m++) {
-                        int oc = ob * mr + m;
-                        if (oc >= og) {
-                            for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
-                            continue;
-                        }
-                        int wBase = (g * og + oc) * cg * kPlane;
-                        for (int ci = 0; ci < cg; ci++) {
-                            for (int t = 0; t < taps; t++) {
-                                a[base + (ci * taps + t) * mr + m] = w[wBase + ci * kPlane + kOff[t]];
-                            }
-                        }
-                    }
-                }
-            }
+            packKernel(w, groups, og, cg, kPlane, kOff, mr, a, 0);
             superLen = nr * Math.max(1, 512 / nr);
             packPanels = taps == 1 && oblocks >= 4 && Planner.enabled("panels");
             boolean widths = true;
@@ -348,6 +331,31 @@ final class ShiftedConv {
      * the blurs and the input gradients level. Rows of fewer than two vectors keep the walk across the plane.
      */
     private static final int ROW_WALK_MIN_VECTORS = 2;
+
+    /**
+     * The kernel {@code w} ({@code [groups*og][cg][kPlane]}) as the row panels of {@link Kernels#gemm}: into {@code a[a0 ..]} as
+     * {@code [group][block of mr channels][k = (ci, t)][mr]} with {@code t} over {@code kOff} (each tap's index in a kernel
+     * plane), rows past the group's {@code og} channels zero.
+     */
+    static void packKernel(float[] w, int groups, int og, int cg, int kPlane, int[] kOff, int mr, float[] a, int a0) {
+        int taps = kOff.length, kc = cg * taps, oblocks = (og + mr - 1) / mr;
+        for (int g = 0; g < groups; g++) {
+            for (int ob = 0; ob < oblocks; ob++) {
+                int base = a0 + (g * oblocks + ob) * kc * mr;
+                for (int m = 0; m < mr; m++) {
+                    int oc = ob * mr + m;
+                    if (oc >= og) {
+                        for (int k = 0; k < kc; k++) a[base + k * mr + m] = 0f;
+                        continue;
+                    }
+                    int wBase = (g * og + oc) * cg * kPlane;
+                    for (int ci = 0; ci < cg; ci++) {
+                        for (int t = 0; t < taps; t++) a[base + (ci * taps + t) * mr + m] = w[wBase + ci * kPlane + kOff[t]];
+                    }
+                }
+            }
+        }
+    }
 
     static int[] rowMajorStrides(int[] dims) {
         int[] s = new int[dims.length];
