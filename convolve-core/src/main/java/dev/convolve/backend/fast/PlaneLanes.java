@@ -15,6 +15,14 @@ import dev.convolve.plan.ConvPlan;
  * (two vectors) and permutes it once per kernel column ({@link PlaneLanesKernels}); the output plane of each channel is
  * copied out of a small tile. Against the batch-lanes engine (images in the lanes) this has no transposes in or out,
  * which were half of its time on these layers.
+ *
+ * <p>With input dilation (the input gradient of a strided conv) each output phase ({@link SubProblem}) is a plane of its own
+ * over its own taps; phases that read the same columns with the same row stride share one gather (the gradient's row phases
+ * differ only in the rows they read), and a block of output channels is computed for every phase before it is stored: two
+ * phases of column step 2 interleaved by vectors into whole output rows ({@link PlaneLanesKernels#interleave}), others one
+ * float at a time. ResNeXt's 8x256x28x28 -> 256 3x3 s2 in 32 groups, input gradient (2026-11-25, alternating JVMs, medians
+ * of 3): two threads 1.13-1.30 against 2.0-2.1 ms ({@code shifted-gemm}), one thread 1.61 against 3.42 ms; about a quarter
+ * of the time is the interleave's stores into the fresh 6.4 MB gradient.
  */
 final class PlaneLanes {
     private PlaneLanes() {}
@@ -25,15 +33,13 @@ final class PlaneLanes {
     static volatile boolean force;
 
     /**
-     * The geometry this engine computes: two spatial axes, no input dilation or batch groups, output rows of at most one
-     * vector and input rows of less than two (a zero lane left for padding).
+     * The geometry this engine computes: two spatial axes, no batch groups, input rows of less than two vectors (a zero lane
+     * left for padding), and output rows of at most one vector in every output phase: with input dilation (the input gradient
+     * of a strided conv) each phase of the output ({@link SubProblem}) is a plane of its own, computed over its own taps and
+     * stored at its interleaved positions.
      */
     static boolean supports(Kernels k, ConvPlan p) {
-        if (p.spatialRank() != 2 || p.batchGroups() != 1 || !Planner.enabled(NAME)) return false;
-        for (int v : p.inputDilation()) if (v != 1) return false;
-        int[] q = p.outSize(), in = p.spatial();
-        int lanes = k.lanes();
-        return q[0] > 0 && q[1] > 0 && q[1] <= lanes && in[1] <= 2 * lanes - 1;
+        return p.spatialRank() == 2 && supports(k, p, SubProblem.of(p));
     }
 
     /**
@@ -55,29 +61,42 @@ final class PlaneLanes {
      * </ul>
      */
     static boolean suits(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
-        if (!supports(k, p) || Canonical.product(p.kernelSize()) == 1) return false;
+        if (!supports(k, p, subs) || Canonical.product(p.kernelSize()) == 1) return false;
         if (force) return true;
         if (BatchConv.suits(k, p, subs)) {
             if (p.outBatch() < 16) return false;
             int lanes = k.lanes();
-            long q = Canonical.product(p.outSize()), kc = (long) p.kernelChannels() * Canonical.product(p.kernelSize());
-            double batchLanes = (double) p.outChannels() * q * kc / lanes
-                    + 15.0 * (p.channels() * Canonical.product(p.spatial()) + p.outChannels() * q) / lanes;
-            return cycles(k, p) < batchLanes;
+            double macs = 0;
+            for (SubProblem sp : subs) macs += (double) sp.gridSize() * p.kernelChannels() * sp.tapCount();
+            double batchLanes = p.outChannels() * macs / lanes
+                    + 15.0 * (p.channels() * Canonical.product(p.spatial()) + p.outChannels() * Canonical.product(p.outSize())) / lanes;
+            return cycles(k, p, subs) < batchLanes;
         }
         return !ChannelLanesConv.suits(k, p, subs);
     }
 
+    private static boolean supports(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
+        if (p.spatialRank() != 2 || p.batchGroups() != 1 || !Planner.enabled(NAME) || subs.isEmpty()) return false;
+        if (p.spatial()[1] > 2 * k.lanes() - 1) return false;
+        for (SubProblem sp : subs) if (sp.grid[1] > k.lanes()) return false;
+        return true;
+    }
+
     /**
-     * Estimated cycles per image: the multiply-adds ({@code O} channels x the plane's vectors x {@code C*taps}, one vector
-     * a cycle) and the gather (a store of about three cycles per input row and kernel column).
+     * Estimated cycles per image, summed over the output phases: the multiply-adds ({@code O} channels x the phase plane's
+     * vectors x {@code C*taps}, one vector a cycle), the gather (a store of about three cycles per input row and kernel
+     * column), and for interleaved phases a cycle per output stored.
      */
-    static double cycles(Kernels k, ConvPlan p) {
+    static double cycles(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         int lanes = k.lanes();
-        long q = Canonical.product(p.outSize()), kc = (long) p.kernelChannels() * Canonical.product(p.kernelSize());
-        long vecs = (q + lanes - 1) / lanes;
-        int[] in = p.spatial(), ks = p.kernelSize();
-        return (double) p.outChannels() * vecs * kc + 3.0 * p.channels() * in[0] * ks[1];
+        int h = p.spatial()[0];
+        double c = 0;
+        for (SubProblem sp : subs) {
+            long vecs = (sp.gridSize() + lanes - 1) / lanes;
+            c += (double) p.outChannels() * vecs * p.kernelChannels() * sp.tapCount() + 3.0 * p.channels() * h * sp.taps[1].length;
+            if (!sp.coversOutput(p.outSize())) c += (double) p.outChannels() * sp.gridSize();
+        }
+        return c;
     }
 
     static void run(Kernels k, ConvPlan p, float[] x, float[] w, float[] out) {
@@ -87,8 +106,21 @@ final class PlaneLanes {
     /** The geometry for the planner's explanation. */
     static String describe(Kernels k, ConvPlan p) {
         Job j = new Job(k, p, null);
-        return j.q + " outputs per image in " + j.nvTot + " vector" + (j.nvTot == 1 ? "" : "s") + ", " + j.cg * j.nA * j.kw
-                + " gathered arrays of " + j.pr + "x" + j.ow + " per image, tile " + j.mr + " channels x up to " + j.nvMax + " vectors";
+        StringBuilder sb = new StringBuilder();
+        if (j.subs.length > 1) {
+            sb.append(j.subs.length).append(" output phases (input dilation), each a plane of its own stored at its interleaved positions, ");
+        }
+        for (int i = 0; i < j.subs.length; i++) {
+            Sub s = j.subs[i];
+            if (i > 0 && s.q == j.subs[i - 1].q) continue;
+            if (i > 0) sb.append(", ");
+            sb.append(s.q).append(" outputs per image in ").append(s.nvTot).append(" vector").append(s.nvTot == 1 ? "" : "s");
+        }
+        for (int i = 0; i < j.gathers.length; i++) {
+            Gather g = j.gathers[i];
+            sb.append(i == 0 ? "; " : ", ").append(j.cg * g.nA * g.kw).append(" gathered arrays of ").append(g.pr).append("x").append(g.gw);
+        }
+        return sb.append(" per image, tile ").append(j.mr).append(" channels x up to ").append(j.subs[0].nvMax).append(" vectors").toString();
     }
 
     /** Tile rows (output channels) and the widest piece (vectors) for {@code og} channels and planes of {@code nvTot} vectors. */
@@ -118,93 +150,126 @@ final class PlaneLanes {
         return new int[] {bestMr, bestNv};
     }
 
-    static final class Job {
-        final Kernels kern;
-        final PlaneLanesKernels gk;
-        final int batch, c, h, wIn, o, groups, og, cg, kh, kw, ow, q, pr, nA, arr, chan, img, nvTot, mr, nvMax, oblocks, kc, lanes;
-        final int[] off, rowDst, zeroRows, pieceV0, pieceNv;
-        final float[] idx, a;
+    /**
+     * The widest piece (vectors) for a plane of {@code nvTot} vectors split evenly into pieces of tiles with {@code mr} rows:
+     * the fewest pieces whose two widths both have a kernel.
+     */
+    static int pieceWidth(Kernels k, int mr, int nvTot) {
+        for (int pieces = (nvTot + Math.min(k.gemmVectors(mr), nvTot) - 1) / Math.min(k.gemmVectors(mr), nvTot); ; pieces++) {
+            int wide = (nvTot + pieces - 1) / pieces, narrow = nvTot / pieces;
+            if (k.hasGemm(mr, wide) && (narrow < 1 || k.hasGemm(mr, narrow))) return wide;
+        }
+    }
 
-        Job(Kernels kern, ConvPlan p, float[] w) {
-            this.kern = kern;
-            gk = PlaneLanesKernels.of(kern);
-            lanes = kern.lanes();
-            batch = p.outBatch();
-            c = p.channels();
-            o = p.outChannels();
-            groups = p.featureGroups();
-            og = o / groups;
-            cg = p.kernelChannels();
-            int[] in = p.spatial(), ks = p.kernelSize(), st = p.strides(), kd = p.kernelDilation(), pad = p.padLow(), qs = p.outSize();
-            h = in[0];
-            wIn = in[1];
-            kh = ks[0];
-            kw = ks[1];
-            int oh = qs[0];
-            ow = qs[1];
-            q = oh * ow;
-            int sh = st[0], sw = st[1];
-            // row phases of the stride that some kernel row reads, and each kernel row's phase index and row offset
-            int[] phaseIdx = new int[sh];
-            java.util.Arrays.fill(phaseIdx, -1);
-            int[] phases = new int[sh];
-            int na = 0, maxOff = 0;
-            int[] tapPhase = new int[kh], tapRow = new int[kh];
-            for (int r = 0; r < kh; r++) {
-                int shift = r * kd[0], ph = shift % sh;
-                if (phaseIdx[ph] < 0) {
-                    phaseIdx[ph] = na;
-                    phases[na++] = ph;
-                }
-                tapPhase[r] = phaseIdx[ph];
-                tapRow[r] = shift / sh;
-                maxOff = Math.max(maxOff, tapRow[r]);
+    /**
+     * One image's gathered arrays, shared by the output phases that read the same columns with the same row stride (the
+     * input gradient's row phases differ only in which rows they read): per (channel, row phase of the stride, kernel
+     * column), row {@code i} holds input row {@code (i + low) * sh + phases[phase]}, gathered by {@link #idx}.
+     */
+    static final class Gather {
+        final int sh, low, pr, nA, kw, gw, arr, chan, bufOff;
+        final int[] phases, rowDst, zeroRows;
+        final float[] idx;
+
+        Gather(Kernels kern, java.util.List<SubProblem> members, float[] idx, int cg, int h, int bufOff) {
+            int lanes = kern.lanes();
+            SubProblem first = members.get(0);
+            this.idx = idx;
+            this.bufOff = bufOff;
+            sh = first.stride[0];
+            gw = first.grid[1];
+            kw = first.taps[1].length;
+            int lo = Integer.MAX_VALUE, hiRow = 0;
+            int[] ph = new int[sh];
+            boolean[] used = new boolean[sh];
+            for (SubProblem sp : members) {
+                lo = Math.min(lo, sp.lowShift[0]);
+                for (int v : sp.phases[0]) used[v] = true;
             }
+            int na = 0;
+            for (int v = 0; v < sh; v++) if (used[v]) ph[na++] = v;
+            for (SubProblem sp : members) hiRow = Math.max(hiRow, sp.grid[0] + sp.span[0] + sp.lowShift[0] - lo);
+            low = lo;
+            pr = hiRow;
             nA = na;
-            pr = oh + maxOff;
+            phases = java.util.Arrays.copyOf(ph, na);
             // a vector of room after each array: the gather stores whole vectors, zeros past a row's end
-            arr = pr * ow + lanes;
+            arr = pr * gw + lanes;
             chan = nA * kw * arr;
-            nvTot = (q + lanes - 1) / lanes;
-            img = cg * chan + nvTot * lanes + lanes;
-            // source row y of channel ci lands in row i of its phase's arrays, or nowhere (a phase no kernel row reads, or past the last row)
-            // (the rows of all of a group's channels of an image, one gather call: they lie one after another in the input)
+            // source row y of channel ci lands in row i of its phase's arrays, or nowhere (a phase no kernel row reads, or
+            // outside the rows read); the rows of all of a group's channels of an image, one gather call: they lie one after
+            // another in the input
             rowDst = new int[cg * h];
             for (int y = 0; y < h; y++) {
-                int pp = y + pad[0];
-                int ai = pp < 0 ? -1 : phaseIdx[pp % sh], i = pp < 0 ? -1 : pp / sh;
-                for (int ci = 0; ci < cg; ci++) rowDst[ci * h + y] = ai < 0 || i >= pr ? -1 : ci * chan + ai * kw * arr + i * ow;
+                int i = Math.floorDiv(y, sh) - low, ai = phaseIndex(Math.floorMod(y, sh));
+                for (int ci = 0; ci < cg; ci++) rowDst[ci * h + y] = ai < 0 || i < 0 || i >= pr ? -1 : ci * chan + ai * kw * arr + i * gw;
             }
             // the rows that hold padding: zero, written once per buffer
             int[] zr = new int[nA * kw * pr];
             int nz = 0;
             for (int ai = 0; ai < nA; ai++) {
                 for (int i = 0; i < pr; i++) {
-                    int y = i * sh + phases[ai] - pad[0];
+                    int y = (i + low) * sh + phases[ai];
                     if (y >= 0 && y < h) continue;
-                    for (int s = 0; s < kw; s++) zr[nz++] = (ai * kw + s) * arr + i * ow;
+                    for (int c = 0; c < kw; c++) zr[nz++] = (ai * kw + c) * arr + i * gw;
                 }
             }
             zeroRows = java.util.Arrays.copyOf(zr, nz);
-            // per kernel column: the source column of each output column (the zero lane 2L-1 for padding)
-            idx = new float[kw * lanes];
-            for (int s = 0; s < kw; s++) {
+        }
+
+        int phaseIndex(int phase) {
+            for (int a = 0; a < nA; a++) if (phases[a] == phase) return a;
+            return -1;
+        }
+
+        /** Per kernel column of {@code sp}: the source column of each output column (the zero lane {@code 2L-1} for padding). */
+        static float[] columns(int lanes, SubProblem sp) {
+            int kw = sp.taps[1].length, gw = sp.grid[1];
+            float[] idx = new float[kw * lanes];
+            for (int c = 0; c < kw; c++) {
                 for (int t = 0; t < lanes; t++) {
-                    int col = t * sw + s * kd[1] - pad[1];
-                    idx[s * lanes + t] = t < ow && col >= 0 && col < wIn ? col : 2 * lanes - 1;
+                    int col = t * sp.stride[1] + sp.offset[1][c];
+                    idx[c * lanes + t] = t < gw && col >= 0 && col < sp.inSize[1] ? col : 2 * lanes - 1;
                 }
             }
-            kc = cg * kh * kw;
+            return idx;
+        }
+    }
+
+    /** One output phase ({@link SubProblem}): its taps into its gathered arrays, its tile, and where its outputs go. */
+    static final class Sub {
+        final Gather gt;
+        final int gh, gw, q, nvTot, mr, nvMax, kc, aOff, tileOff;
+        /** Output position of grid point (jy, jx): {@code (first0 + step0*jy) * OW + first1 + step1*jx}. */
+        final int first0, step0, first1, step1;
+        /** Whether the grid is the whole output (no input dilation): the tile is copied out row by row. */
+        final boolean direct;
+        final int[] off, pieceV0, pieceNv, kOff;
+
+        Sub(Kernels kern, SubProblem sp, Gather gt, int cg, int kwFull, boolean direct, int mr, int aOff, int tileOff) {
+            int lanes = kern.lanes();
+            this.gt = gt;
+            this.direct = direct;
+            this.aOff = aOff;
+            this.mr = mr;
+            this.tileOff = tileOff;
+            gh = sp.grid[0];
+            gw = sp.grid[1];
+            q = gh * gw;
+            first0 = sp.first[0]; step0 = sp.step[0]; first1 = sp.first[1]; step1 = sp.step[1];
+            nvTot = (q + lanes - 1) / lanes;
+            int nu = sp.taps[0].length, kw = sp.taps[1].length;
+            kc = cg * nu * kw;
             off = new int[kc];
+            kOff = new int[nu * kw];
+            for (int u = 0; u < nu; u++) for (int c = 0; c < kw; c++) kOff[u * kw + c] = sp.taps[0][u] * kwFull + sp.taps[1][c];
             for (int ci = 0; ci < cg; ci++) {
-                for (int r = 0; r < kh; r++) {
-                    for (int s = 0; s < kw; s++) off[(ci * kh + r) * kw + s] = ci * chan + (tapPhase[r] * kw + s) * arr + tapRow[r] * ow;
+                for (int u = 0; u < nu; u++) {
+                    int ai = gt.phaseIndex(sp.phases[0][sp.tapPhase[0][u]]), row = sp.shift[0][u] + sp.lowShift[0] - gt.low;
+                    for (int c = 0; c < kw; c++) off[(ci * nu + u) * kw + c] = ci * gt.chan + (ai * kw + c) * gt.arr + row * gw;
                 }
             }
-            int[] t = chooseTile(kern, og, nvTot);
-            mr = t[0];
-            nvMax = t[1];
-            oblocks = (og + mr - 1) / mr;
+            nvMax = pieceWidth(kern, mr, nvTot);
             int pieces = (nvTot + nvMax - 1) / nvMax;
             pieceV0 = new int[pieces];
             pieceNv = new int[pieces];
@@ -213,21 +278,119 @@ final class PlaneLanes {
                 pieceV0[pc] = v0;
                 v0 += pieceNv[pc];
             }
-            a = w == null ? null : pack(w);
+        }
+    }
+
+    static final class Job {
+        final Kernels kern;
+        final PlaneLanesKernels gk;
+        final int batch, c, h, wIn, o, groups, og, cg, oh, ow, mr, oblocks, img, tileSize, packSize;
+        final long macs;
+        final Sub[] subs;
+        final Gather[] gathers;
+        /**
+         * The phases' outputs in groups of one axis-0 phase (rows {@code first0 + step0*jy}): {@code rowGroups[i]} lists the
+         * indices into {@link #subs}, by first column; {@code pairs[i]} when the group is two phases of column step 2 that
+         * fill the rows between them (interleaved by vectors), {@code rowCopy[i]} when it is one phase of whole rows.
+         */
+        final int[][] rowGroups;
+        final boolean[] pairs, rowCopy;
+        final float[] a;
+
+        Job(Kernels kern, ConvPlan p, float[] w) {
+            this.kern = kern;
+            gk = PlaneLanesKernels.of(kern);
+            int lanes = kern.lanes();
+            batch = p.outBatch();
+            c = p.channels();
+            o = p.outChannels();
+            groups = p.featureGroups();
+            og = o / groups;
+            cg = p.kernelChannels();
+            int[] in = p.spatial(), qs = p.outSize();
+            h = in[0];
+            wIn = in[1];
+            oh = qs[0];
+            ow = qs[1];
+            java.util.List<SubProblem> sps = SubProblem.of(p);
+            int maxNv = 1;
+            for (SubProblem sp : sps) maxNv = Math.max(maxNv, (int) ((sp.gridSize() + lanes - 1) / lanes));
+            // one tile height for every phase: a block of output channels is computed for all phases, then stored
+            mr = chooseTile(kern, og, maxNv)[0];
+            oblocks = (og + mr - 1) / mr;
+            // the gathers: output phases with the same row stride, row length and columns share one
+            java.util.Map<String, java.util.List<SubProblem>> byColumns = new java.util.LinkedHashMap<>();
+            java.util.Map<String, float[]> columnsOf = new java.util.HashMap<>();
+            String[] keyOf = new String[sps.size()];
+            for (int i = 0; i < sps.size(); i++) {
+                SubProblem sp = sps.get(i);
+                float[] cols = Gather.columns(lanes, sp);
+                String key = sp.stride[0] + ":" + sp.grid[1] + ":" + java.util.Arrays.toString(cols);
+                keyOf[i] = key;
+                byColumns.computeIfAbsent(key, kk -> new java.util.ArrayList<>()).add(sp);
+                columnsOf.put(key, cols);
+            }
+            java.util.Map<String, Gather> gatherOf = new java.util.HashMap<>();
+            gathers = new Gather[byColumns.size()];
+            int bufOff = 0, gi = 0;
+            for (var e : byColumns.entrySet()) {
+                Gather gt = gathers[gi++] = new Gather(kern, e.getValue(), columnsOf.get(e.getKey()), cg, h, bufOff);
+                gatherOf.put(e.getKey(), gt);
+                bufOff += cg * gt.chan;
+            }
+            subs = new Sub[sps.size()];
+            int aOff = 0, tileOff = 0;
+            long m = 0;
+            for (int i = 0; i < subs.length; i++) {
+                SubProblem sp = sps.get(i);
+                Sub s = subs[i] = new Sub(kern, sp, gatherOf.get(keyOf[i]), cg, p.kernelSize()[1], sp.coversOutput(qs), mr, aOff, tileOff);
+                aOff += groups * oblocks * s.kc * mr;
+                tileOff += mr * s.nvTot * lanes;
+                m += s.q * (long) s.kc;
+            }
+            // slack past the last array: the last tile's loads run to the end of its last vector
+            img = bufOff + 2 * lanes * (maxNv + 1);
+            // and past the tiles: the interleave loads whole vectors from a tile's last row
+            tileSize = tileOff + lanes;
+            packSize = aOff;
+            macs = m;
+            // row groups: the sub-problems come with the last axis fastest, so one axis-0 phase's are consecutive
+            java.util.List<int[]> groupsOf = new java.util.ArrayList<>();
+            for (int i = 0; i < subs.length; ) {
+                int j = i;
+                while (j < subs.length && subs[j].first0 == subs[i].first0) j++;
+                int[] g = new int[j - i];
+                for (int t = 0; t < g.length; t++) g[t] = i + t;
+                groupsOf.add(g);
+                i = j;
+            }
+            rowGroups = groupsOf.toArray(new int[0][]);
+            pairs = new boolean[rowGroups.length];
+            rowCopy = new boolean[rowGroups.length];
+            for (int i = 0; i < rowGroups.length; i++) {
+                int[] g = rowGroups[i];
+                Sub s0 = subs[g[0]];
+                rowCopy[i] = g.length == 1 && s0.step1 == 1 && s0.first1 == 0 && s0.gw == ow;
+                if (g.length == 2) {
+                    Sub s1 = subs[g[1]];
+                    pairs[i] = s0.step1 == 2 && s1.step1 == 2 && s0.first1 == 0 && s1.first1 == 1 && s0.gw == (ow + 1) / 2 && s1.gw == ow / 2
+                            && s0.gh == s1.gh && ow <= 2 * lanes;
+                }
+            }
+            a = w == null ? null : pack(w, p);
         }
 
-        /** The kernel as {@code [group][block of mr channels][k][mr]} ({@link ShiftedConv#packKernel}, taps in kernel order). */
-        private float[] pack(float[] w) {
-            float[] pk = Scratch.floats(Scratch.PACK, groups * oblocks * kc * mr);
-            int[] taps = new int[kh * kw];
-            for (int t = 0; t < taps.length; t++) taps[t] = t;
-            ShiftedConv.packKernel(w, groups, og, cg, kh * kw, taps, mr, pk, 0);
+        /** Per output phase, the kernel as {@code [group][block of mr channels][k][mr]} ({@link ShiftedConv#packKernel}) over its taps. */
+        private float[] pack(float[] w, ConvPlan p) {
+            float[] pk = Scratch.floats(Scratch.PACK, packSize);
+            int kPlane = (int) Canonical.product(p.kernelSize());
+            for (Sub s : subs) ShiftedConv.packKernel(w, groups, og, cg, kPlane, s.kOff, mr, pk, s.aOff);
             return pk;
         }
 
         void run(float[] x, float[] out) {
             if (batch == 0) return;
-            long work = (long) batch * o * q * kc;
+            long work = (long) batch * o * macs;
             int threads = ShiftedConv.threadsFor(work);
             // items: group x chunk of images, a few per thread
             int chunks = Math.max(1, Math.min(batch, (4 * threads + groups - 1) / groups));
@@ -238,19 +401,63 @@ final class PlaneLanes {
 
         private void item(float[] x, float[] out, int g, int b0, int b1) {
             float[] buf = Scratch.floats(Scratch.SRC, img);
-            for (int ci = 0; ci < cg; ci++) for (int z : zeroRows) java.util.Arrays.fill(buf, ci * chan + z, ci * chan + z + ow, 0f);
-            int ld = nvTot * lanes;
-            float[] tile = Scratch.floats(Scratch.TILE, mr * ld);
-            int plane = h * wIn;
+            for (Gather gt : gathers) {
+                for (int ci = 0; ci < cg; ci++) {
+                    int base = gt.bufOff + ci * gt.chan;
+                    for (int z : gt.zeroRows) java.util.Arrays.fill(buf, base + z, base + z + gt.gw, 0f);
+                }
+            }
+            float[] tile = Scratch.floats(Scratch.TILE, tileSize);
+            int plane = h * wIn, lanes = kern.lanes(), q = oh * ow;
             for (int b = b0; b < b1; b++) {
-                gk.gather(idx, kw, x, (b * c + g * cg) * plane, wIn, cg * h, rowDst, arr, buf, 0, ow);
+                int src = (b * c + g * cg) * plane;
+                for (Gather gt : gathers) gk.gather(gt.idx, gt.kw, x, src, wIn, cg * h, gt.rowDst, gt.arr, buf, gt.bufOff, gt.gw);
                 for (int ob = 0; ob < oblocks; ob++) {
-                    int aOff = (g * oblocks + ob) * kc * mr;
-                    for (int pc = 0; pc < pieceV0.length; pc++) {
-                        kern.gemm(mr, pieceNv[pc], a, aOff, mr, kc, buf, pieceV0[pc] * lanes, off, 0, tile, pieceV0[pc] * lanes, ld);
+                    for (Sub s : subs) {
+                        int aOff = s.aOff + (g * oblocks + ob) * s.kc * mr, ld = s.nvTot * lanes;
+                        for (int pc = 0; pc < s.pieceV0.length; pc++) {
+                            kern.gemm(mr, s.pieceNv[pc], a, aOff, mr, s.kc, buf, s.gt.bufOff + s.pieceV0[pc] * lanes, s.off, 0, tile,
+                                    s.tileOff + s.pieceV0[pc] * lanes, ld);
+                        }
                     }
-                    int rows = Math.min(mr, og - ob * mr);
-                    kern.copyRows(tile, 0, ld, out, (b * o + g * og + ob * mr) * q, q, rows, q);
+                    store(tile, out, (b * o + g * og + ob * mr) * q, Math.min(mr, og - ob * mr));
+                }
+            }
+        }
+
+        /** A block of {@code rows} output channels, every phase's tile, to the output at {@code dst}. */
+        private void store(float[] tile, float[] out, int dst, int rows) {
+            int q = oh * ow, lanes = kern.lanes();
+            for (int i = 0; i < rowGroups.length; i++) {
+                int[] grp = rowGroups[i];
+                Sub s0 = subs[grp[0]];
+                int ld0 = s0.nvTot * lanes;
+                if (s0.direct) {
+                    kern.copyRows(tile, s0.tileOff, ld0, out, dst, q, rows, q);
+                } else if (rowCopy[i]) {
+                    for (int m = 0; m < rows; m++) {
+                        kern.copyRows(tile, s0.tileOff + m * ld0, ow, out, dst + m * q + s0.first0 * ow, s0.step0 * ow, s0.gh, ow);
+                    }
+                } else if (pairs[i]) {
+                    Sub s1 = subs[grp[1]];
+                    int ld1 = s1.nvTot * lanes;
+                    for (int m = 0; m < rows; m++) {
+                        gk.interleave(tile, s0.tileOff + m * ld0, s0.gw, tile, s1.tileOff + m * ld1, s1.gw, s0.gh, out,
+                                dst + m * q + s0.first0 * ow, s0.step0 * ow, ow);
+                    }
+                } else {
+                    for (int si : grp) scatter(subs[si], tile, out, dst, rows);
+                }
+            }
+        }
+
+        /** An output phase's tile rows ({@code rows} channels) to their interleaved output positions, one by one. */
+        private void scatter(Sub s, float[] tile, float[] out, int dst, int rows) {
+            int q = oh * ow, ld = s.nvTot * kern.lanes();
+            for (int m = 0; m < rows; m++) {
+                for (int jy = 0; jy < s.gh; jy++) {
+                    int t = s.tileOff + m * ld + jy * s.gw, d = dst + m * q + (s.first0 + s.step0 * jy) * ow + s.first1;
+                    for (int jx = 0; jx < s.gw; jx++) out[d + s.step1 * jx] = tile[t + jx];
                 }
             }
         }

@@ -20,6 +20,13 @@ interface PlaneLanesKernels {
      */
     void gather(float[] idx, int cols, float[] src, int sOff, int srcW, int rows, int[] rowDst, int sStride, float[] dst, int dOff, int dstW);
 
+    /**
+     * Two output phases of column step 2 into whole rows: for {@code r < rows} and {@code x < len} ({@code len <= 2*lanes()}),
+     * {@code dst[dOff + r*dStep + x] = x even ? a[aOff + r*aStep + x/2] : b[bOff + r*bStep + x/2]}. May read up to
+     * {@code lanes()} floats from each source row's start; stores only those {@code len} floats.
+     */
+    void interleave(float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, int rows, float[] dst, int dOff, int dStep, int len);
+
     /** The kernels that go with {@code k}: vectors unless {@code k} is the scalar fallback, with {@code k}'s lane count. */
     static PlaneLanesKernels of(Kernels k) {
         if (!(k instanceof ScalarKernels) && PlaneLanesVector.INSTANCE.lanes() == k.lanes()) return PlaneLanesVector.INSTANCE;

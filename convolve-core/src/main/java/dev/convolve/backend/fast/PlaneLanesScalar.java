@@ -24,4 +24,12 @@ final class PlaneLanesScalar implements PlaneLanesKernels {
             }
         }
     }
+
+    @Override
+    public void interleave(float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, int rows, float[] dst, int dOff, int dStep, int len) {
+        for (int r = 0; r < rows; r++) {
+            int sa = aOff + r * aStep, sb = bOff + r * bStep, d = dOff + r * dStep;
+            for (int x = 0; x < len; x++) dst[d + x] = (x & 1) == 0 ? a[sa + (x >> 1)] : b[sb + (x >> 1)];
+        }
+    }
 }

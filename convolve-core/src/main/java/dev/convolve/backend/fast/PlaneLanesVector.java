@@ -60,4 +60,23 @@ final class PlaneLanesVector implements PlaneLanesKernels {
             i2.selectFrom(x0, x1).intoArray(dst, d + 2 * sStride);
         }
     }
+
+    /** Output lane x (of two vectors) picks lane x/2 of the first source for even x, of the second for odd x. */
+    private static final float[] ZIP = new float[2 * L];
+    static {
+        for (int x = 0; x < 2 * L; x++) ZIP[x] = (x & 1) == 0 ? x >> 1 : L + (x >> 1);
+    }
+
+    @Override
+    public void interleave(float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, int rows, float[] dst, int dOff, int dStep, int len) {
+        FloatVector z0 = FloatVector.fromArray(S, ZIP, 0), z1 = FloatVector.fromArray(S, ZIP, L);
+        VectorMask<Float> m0 = S.indexInRange(0, len), m1 = S.indexInRange(L, len);
+        boolean two = len > L;
+        for (int r = 0; r < rows; r++) {
+            FloatVector va = FloatVector.fromArray(S, a, aOff + r * aStep), vb = FloatVector.fromArray(S, b, bOff + r * bStep);
+            int d = dOff + r * dStep;
+            z0.selectFrom(va, vb).intoArray(dst, d, m0);
+            if (two) z1.selectFrom(va, vb).intoArray(dst, d + L, m1);
+        }
+    }
 }

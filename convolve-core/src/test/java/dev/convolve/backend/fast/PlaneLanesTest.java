@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The plane-lanes path ({@link PlaneLanes}) against the reference over random 2-D convs it supports (strides, padding on either
- * side including negative, kernel dilation, feature groups, output rows of 1 to 16 columns and input rows up to 31), vector
- * and scalar kernels; the seeds' MNIST layers; and the rule.
+ * side including negative, kernel dilation, input dilation (output phases: the input gradient of a strided conv), feature
+ * groups, output rows of 1 to 16 columns and input rows up to 31), vector and scalar kernels; the seeds' MNIST layers; and the
+ * rule.
  */
 class PlaneLanesTest {
     private static final FastBackend FAST = FastBackend.create();
@@ -32,15 +33,19 @@ class PlaneLanesTest {
             int groups = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
             int batch = 1 + r.nextInt(20), cg = 1 + r.nextInt(5), og = 1 + r.nextInt(11);
             int[] in = {1 + r.nextInt(16), 1 + r.nextInt(2 * lanes - 1)}, k = new int[2], s = new int[2], kd = new int[2], lo = new int[2], hi = new int[2];
+            // a third of the cases with input dilation (the input gradient of a strided conv): output phases
+            boolean dilated = r.nextInt(3) == 0;
+            int[] ld = new int[2];
             for (int i = 0; i < 2; i++) {
                 k[i] = 1 + r.nextInt(5);
                 s[i] = 1 + r.nextInt(3);
+                ld[i] = dilated ? 1 + r.nextInt(3) : 1;
                 kd[i] = r.nextInt(5) == 0 ? 2 : 1;
                 lo[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
                 hi[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
             }
-            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withPadding(Padding.explicit(lo, hi))
-                    .withFeatureGroupSize(groups);
+            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld)
+                    .withPadding(Padding.explicit(lo, hi)).withFeatureGroupSize(groups);
             Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, cg * groups, in));
             Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(og * groups, cg, k));
             RandomConvCase rc;
@@ -118,8 +123,13 @@ class PlaneLanesTest {
         assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
         // against shifted-gemm: small batches, and grouped layers with few channels per group (ResNeXt's stride-2 3x3)
         assertTrue(suits(plan(4, 4, 14, 8, 3, 2, 1)));
-        assertEquals(PlaneLanes.NAME, FAST.explain(ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 8, 3, 3), DType.F32,
-                ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1).withFeatureGroupSize(32))).algorithm());
+        ConvPlan resnext = ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 8, 3, 3), DType.F32,
+                ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1).withFeatureGroupSize(32));
+        assertEquals(PlaneLanes.NAME, FAST.explain(resnext).algorithm());
+        // and its input gradient: four output phases of 14x14, two gathers (the phases of one column class share theirs)
+        Planner.Choice dx = FAST.explainGradInput(resnext);
+        assertEquals(PlaneLanes.NAME, dx.algorithm());
+        assertTrue(dx.reason().contains("4 output phases") && dx.reason().contains("196 outputs per image"), dx::reason);
         // whole vectors of output channels stay on channel-lanes; a 1x1 kernel, or a 28x28 output, elsewhere
         assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 64, 3, 2, 1)).algorithm());
         assertFalse(suits(plan(256, 16, 7, 16, 1, 1, 0)));
