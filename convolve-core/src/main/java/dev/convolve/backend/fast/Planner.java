@@ -68,6 +68,7 @@ public final class Planner {
     }
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
+        if (PlaneLanesGradKernel.force && PlaneLanesGradKernel.supports(k, p)) return planeLanesDw(k, p);
         if (DepthwiseRows.suitsGradKernel(k, p)) {
             return new Choice("depthwise-rows-dw", () -> "depthwise on narrow rows: per channel, each gradient row times the input rows its "
                     + "taps read, gathered by one permutation per kernel column, a vector sum per tap over the batch; "
@@ -116,6 +117,7 @@ public final class Planner {
                         + "x" + j.gemm.nr + ", " + j.chunks + " reduction chunk(s); " + k.describe();
             }, GradKernelGemm::run);
         }
+        if (PlaneLanesGradKernel.suits(k, p)) return planeLanesDw(k, p);
         if (GradKernelWide.suits(k, p)) {
             return new Choice("bcast-o", () -> "kernel gradient with the " + (p.featureGroups() > 1
                     ? p.outChannels() / p.featureGroups() + " output channels of each of " + p.featureGroups() + " groups (one group at a time)"
@@ -269,6 +271,14 @@ public final class Planner {
         return new Choice(PlaneLanes.NAME, () -> "small output planes: each image's output plane in the vector lanes, the input "
                 + "gathered per (channel, row phase, kernel column) into arrays with the output's row length, so that every tap is one "
                 + "contiguous load across the plane, weights broadcast; " + PlaneLanes.describe(k, p) + "; " + k.describe(), PlaneLanes::run);
+    }
+
+    private static Choice planeLanesDw(Kernels k, ConvPlan p) {
+        return new Choice(PlaneLanesGradKernel.NAME, () -> "small output planes: each image's input gathered as the forward plane-lanes "
+                + "engine gathers it (every tap one contiguous run across the plane), dot products of the gradient planes with those "
+                + "runs, register tiles of up to " + PlaneLanesGradKernel.MR + " output channels x " + PlaneLanesGradKernel.NC
+                + " (channel, tap) columns, vector sums over the images, lanes summed once; " + PlaneLanes.describe(k, p) + "; "
+                + k.describe(), PlaneLanesGradKernel::run);
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {

@@ -93,11 +93,12 @@ final class Warmup {
     /** Small calls of every algorithm, forward and both gradients, and pooling. */
     static void engines(FastBackend fast) {
         Object[][] convs = {
-                // input, kernel, stride, padding, groups: Winograd, flat, batch lanes, plane lanes, 1x1, depthwise, strided, 1-D, 3-D
+                // input, kernel, stride, padding, groups: Winograd, flat, batch lanes, plane lanes (and grouped: its gradients' phases and plane-lanes-dw), 1x1, depthwise, strided, 1-D, 3-D
                 {new int[] {2, 16, 12, 12}, new int[] {16, 16, 3, 3}, 1, 1, 1},
                 {new int[] {4, 1, 28, 28}, new int[] {4, 1, 3, 3}, 2, 1, 1},
                 {new int[] {64, 4, 6, 6}, new int[] {8, 4, 3, 3}, 2, 1, 1},
                 {new int[] {64, 4, 14, 14}, new int[] {8, 4, 3, 3}, 2, 1, 1},
+                {new int[] {2, 32, 14, 14}, new int[] {32, 4, 3, 3}, 2, 1, 8},
                 {new int[] {64, 8, 4, 4}, new int[] {16, 8, 3, 3}, 1, 1, 1},
                 {new int[] {2, 32, 14, 14}, new int[] {32, 32, 1, 1}, 1, 0, 1},
                 {new int[] {2, 16, 20, 20}, new int[] {16, 1, 3, 3}, 1, 1, 16},
