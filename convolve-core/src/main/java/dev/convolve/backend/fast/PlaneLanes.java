@@ -170,6 +170,9 @@ final class PlaneLanes {
         final int sh, low, pr, nA, kw, gw, arr, chan, bufOff;
         final int[] phases, rowDst, zeroRows;
         final float[] idx;
+        /** For rows of at most half a vector: the pairs of rows stored together and their index vectors, else null. */
+        final int[] pairs;
+        final float[] pairIdx;
 
         Gather(Kernels kern, java.util.List<SubProblem> members, float[] idx, int cg, int h, int bufOff) {
             int lanes = kern.lanes();
@@ -215,6 +218,45 @@ final class PlaneLanes {
                 }
             }
             zeroRows = java.util.Arrays.copyOf(zr, nz);
+            // two destination rows per store when they fit one vector and a source row leaves a zero lane: per (channel, phase,
+            // pair of rows i, i+1) the source rows (-1: padding, read as zeros) and the destination
+            int w = first.inSize[1];
+            if (2 * gw <= lanes && w < lanes) {
+                int np = (pr + 1) / 2;
+                int[] pp = new int[3 * cg * nA * np];
+                int n = 0;
+                for (int ci = 0; ci < cg; ci++) {
+                    for (int ai = 0; ai < nA; ai++) {
+                        for (int i = 0; i < pr; i += 2) {
+                            int y0 = (i + low) * sh + phases[ai], y1 = y0 + sh;
+                            boolean has0 = y0 >= 0 && y0 < h, has1 = i + 1 < pr && y1 >= 0 && y1 < h;
+                            if (!has0 && !has1) continue;
+                            pp[3 * n] = has0 ? ci * h + y0 : -1;
+                            pp[3 * n + 1] = has1 ? ci * h + y1 : -1;
+                            pp[3 * n + 2] = ci * chan + ai * kw * arr + i * gw;
+                            n++;
+                        }
+                    }
+                }
+                pairs = java.util.Arrays.copyOf(pp, 3 * n);
+                pairIdx = new float[kw * lanes];
+                for (int c = 0; c < kw; c++) {
+                    for (int t = 0; t < lanes; t++) {
+                        int half = t < gw ? 0 : t < 2 * gw ? 1 : -1;
+                        int v = (int) idx[c * lanes + (half < 0 ? 0 : t - half * gw)];
+                        pairIdx[c * lanes + t] = half < 0 || v >= 2 * lanes - 1 ? lanes - 1 : half * lanes + v;
+                    }
+                }
+            } else {
+                pairs = null;
+                pairIdx = null;
+            }
+        }
+
+        /** Gathers one image's rows of a group ({@code rows} source rows from {@code src}) into {@code buf} at {@code base}. */
+        void run(PlaneLanesKernels gk, float[] x, int src, int wIn, int rows, float[] buf, int base) {
+            if (pairs != null) gk.gatherPairs(pairIdx, kw, x, src, wIn, pairs, pairs.length / 3, arr, buf, base);
+            else gk.gather(idx, kw, x, src, wIn, rows, rowDst, arr, buf, base, gw);
         }
 
         int phaseIndex(int phase) {
@@ -411,7 +453,7 @@ final class PlaneLanes {
             int plane = h * wIn, lanes = kern.lanes(), q = oh * ow;
             for (int b = b0; b < b1; b++) {
                 int src = (b * c + g * cg) * plane;
-                for (Gather gt : gathers) gk.gather(gt.idx, gt.kw, x, src, wIn, cg * h, gt.rowDst, gt.arr, buf, gt.bufOff, gt.gw);
+                for (Gather gt : gathers) gt.run(gk, x, src, wIn, cg * h, buf, gt.bufOff);
                 for (int ob = 0; ob < oblocks; ob++) {
                     for (Sub s : subs) {
                         int aOff = s.aOff + (g * oblocks + ob) * s.kc * mr, ld = s.nvTot * lanes;

@@ -91,7 +91,7 @@ final class PlaneLanesGradKernel {
             for (int b = 0; b < n; b++) {
                 int base = b * j.img + gt.bufOff;
                 for (int ci = 0; ci < cg; ci++) for (int z : gt.zeroRows) java.util.Arrays.fill(buf, base + ci * gt.chan + z, base + ci * gt.chan + z + gt.gw, 0f);
-                j.gk.gather(gt.idx, gt.kw, x, ((b0 + b) * j.c + grp * cg) * j.h * j.wIn, j.wIn, cg * j.h, gt.rowDst, gt.arr, buf, base, gt.gw);
+                gt.run(j.gk, x, ((b0 + b) * j.c + grp * cg) * j.h * j.wIn, j.wIn, cg * j.h, buf, base);
                 for (int oc = 0; oc < og; oc++) {
                     int src = ((b0 + b) * o + grp * og + oc) * q;
                     System.arraycopy(g, src, gb, oc * gRow + b * full * lanes, full * lanes);

@@ -21,6 +21,16 @@ interface PlaneLanesKernels {
     void gather(float[] idx, int cols, float[] src, int sOff, int srcW, int rows, int[] rowDst, int sStride, float[] dst, int dOff, int dstW);
 
     /**
+     * The gather two destination rows at a time, for rows of at most half a vector read from source rows shorter than a
+     * vector: for each pair {@code i < nPairs} ({@code pairs[3i..3i+2] = y0, y1, d}, a source row {@code -1} reading as zeros),
+     * {@code s < cols} and {@code t < lanes()}: {@code dst[dOff + d + s*sStride + t] = T(idx[s*lanes() + t])}, where index
+     * {@code u < lanes()} is {@code S(src[sOff + y0*srcW ..], u)}, index {@code lanes() + u} is {@code S(src[sOff + y1*srcW ..], u)},
+     * and {@code srcW < lanes()} (so lane {@code lanes() - 1} of either row is zero). One permutation and one store per two
+     * rows and kernel column, against one each per row.
+     */
+    void gatherPairs(float[] idx, int cols, float[] src, int sOff, int srcW, int[] pairs, int nPairs, int sStride, float[] dst, int dOff);
+
+    /**
      * Two output phases of column step 2 into whole rows: for {@code r < rows} and {@code x < len} ({@code len <= 2*lanes()}),
      * {@code dst[dOff + r*dStep + x] = x even ? a[aOff + r*aStep + x/2] : b[bOff + r*bStep + x/2]}. May read up to
      * {@code lanes()} floats from each source row's start; stores only those {@code len} floats.

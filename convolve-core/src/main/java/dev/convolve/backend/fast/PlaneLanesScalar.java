@@ -26,6 +26,19 @@ final class PlaneLanesScalar implements PlaneLanesKernels {
     }
 
     @Override
+    public void gatherPairs(float[] idx, int cols, float[] src, int sOff, int srcW, int[] pairs, int nPairs, int sStride, float[] dst, int dOff) {
+        for (int pi = 0; pi < nPairs; pi++) {
+            int y0 = pairs[3 * pi], y1 = pairs[3 * pi + 1], d = dOff + pairs[3 * pi + 2];
+            for (int s = 0; s < cols; s++) {
+                for (int t = 0; t < lanes; t++) {
+                    int i = (int) idx[s * lanes + t], y = i < lanes ? y0 : y1, u = i < lanes ? i : i - lanes;
+                    dst[d + s * sStride + t] = y >= 0 && u < srcW ? src[sOff + y * srcW + u] : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
     public void interleave(float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, int rows, float[] dst, int dOff, int dStep, int len) {
         for (int r = 0; r < rows; r++) {
             int sa = aOff + r * aStep, sb = bOff + r * bStep, d = dOff + r * dStep;
