@@ -75,7 +75,8 @@ final class PlaneLanes {
         return !ChannelLanesConv.suits(k, p, subs);
     }
 
-    private static boolean supports(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
+    /** {@link #supports(Kernels, ConvPlan)} with the plan's sub-problems already at hand. */
+    static boolean supports(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         if (p.spatialRank() != 2 || p.batchGroups() != 1 || !Planner.enabled(NAME) || subs.isEmpty()) return false;
         if (p.spatial()[1] > 2 * k.lanes() - 1) return false;
         for (SubProblem sp : subs) if (sp.grid[1] > k.lanes()) return false;
@@ -253,6 +254,14 @@ final class PlaneLanes {
             }
         }
 
+        /** Zeroes the rows of padding of one image's arrays at {@code base} ({@code cg} channels): once per buffer, the gather never writes them. */
+        void zeroPadding(float[] buf, int base, int cg) {
+            for (int ci = 0; ci < cg; ci++) {
+                int b = base + ci * chan;
+                for (int z : zeroRows) java.util.Arrays.fill(buf, b + z, b + z + gw, 0f);
+            }
+        }
+
         /** Gathers one image's rows of a group ({@code rows} source rows from {@code src}) into {@code buf} at {@code base}. */
         void run(PlaneLanesKernels gk, float[] x, int src, int wIn, int rows, float[] buf, int base) {
             if (pairs != null) gk.gatherPairs(pairIdx, kw, x, src, wIn, pairs, pairs.length / 3, arr, buf, base);
@@ -332,11 +341,11 @@ final class PlaneLanes {
         final Gather[] gathers;
         /**
          * The phases' outputs in groups of one axis-0 phase (rows {@code first0 + step0*jy}): {@code rowGroups[i]} lists the
-         * indices into {@link #subs}, by first column; {@code pairs[i]} when the group is two phases of column step 2 that
+         * indices into {@link #subs}, by first column; {@code interleaved[i]} when the group is two phases of column step 2 that
          * fill the rows between them (interleaved by vectors), {@code rowCopy[i]} when it is one phase of whole rows.
          */
         final int[][] rowGroups;
-        final boolean[] pairs, rowCopy;
+        final boolean[] interleaved, rowCopy;
         final float[] a;
 
         Job(Kernels kern, ConvPlan p, float[] w) {
@@ -361,31 +370,34 @@ final class PlaneLanes {
             mr = chooseTile(kern, og, maxNv)[0];
             oblocks = (og + mr - 1) / mr;
             // the gathers: output phases with the same row stride, row length and columns share one
-            java.util.Map<String, java.util.List<SubProblem>> byColumns = new java.util.LinkedHashMap<>();
-            java.util.Map<String, float[]> columnsOf = new java.util.HashMap<>();
-            String[] keyOf = new String[sps.size()];
+            java.util.List<java.util.List<SubProblem>> members = new java.util.ArrayList<>();
+            java.util.List<float[]> columns = new java.util.ArrayList<>();
+            int[] gatherOf = new int[sps.size()];
             for (int i = 0; i < sps.size(); i++) {
                 SubProblem sp = sps.get(i);
                 float[] cols = Gather.columns(lanes, sp);
-                String key = sp.stride[0] + ":" + sp.grid[1] + ":" + java.util.Arrays.toString(cols);
-                keyOf[i] = key;
-                byColumns.computeIfAbsent(key, kk -> new java.util.ArrayList<>()).add(sp);
-                columnsOf.put(key, cols);
+                int gi = 0;
+                while (gi < members.size() && !(members.get(gi).get(0).stride[0] == sp.stride[0] && members.get(gi).get(0).grid[1] == sp.grid[1]
+                        && java.util.Arrays.equals(columns.get(gi), cols))) gi++;
+                if (gi == members.size()) {
+                    members.add(new java.util.ArrayList<>());
+                    columns.add(cols);
+                }
+                members.get(gi).add(sp);
+                gatherOf[i] = gi;
             }
-            java.util.Map<String, Gather> gatherOf = new java.util.HashMap<>();
-            gathers = new Gather[byColumns.size()];
-            int bufOff = 0, gi = 0;
-            for (var e : byColumns.entrySet()) {
-                Gather gt = gathers[gi++] = new Gather(kern, e.getValue(), columnsOf.get(e.getKey()), cg, h, bufOff);
-                gatherOf.put(e.getKey(), gt);
-                bufOff += cg * gt.chan;
+            gathers = new Gather[members.size()];
+            int bufOff = 0;
+            for (int gi = 0; gi < gathers.length; gi++) {
+                gathers[gi] = new Gather(kern, members.get(gi), columns.get(gi), cg, h, bufOff);
+                bufOff += cg * gathers[gi].chan;
             }
             subs = new Sub[sps.size()];
             int aOff = 0, tileOff = 0;
             long m = 0;
             for (int i = 0; i < subs.length; i++) {
                 SubProblem sp = sps.get(i);
-                Sub s = subs[i] = new Sub(kern, sp, gatherOf.get(keyOf[i]), cg, p.kernelSize()[1], sp.coversOutput(qs), mr, aOff, tileOff);
+                Sub s = subs[i] = new Sub(kern, sp, gathers[gatherOf[i]], cg, p.kernelSize()[1], sp.coversOutput(qs), mr, aOff, tileOff);
                 aOff += groups * oblocks * s.kc * mr;
                 tileOff += mr * s.nvTot * lanes;
                 m += s.q * (long) s.kc;
@@ -407,7 +419,7 @@ final class PlaneLanes {
                 i = j;
             }
             rowGroups = groupsOf.toArray(new int[0][]);
-            pairs = new boolean[rowGroups.length];
+            interleaved = new boolean[rowGroups.length];
             rowCopy = new boolean[rowGroups.length];
             for (int i = 0; i < rowGroups.length; i++) {
                 int[] g = rowGroups[i];
@@ -415,7 +427,7 @@ final class PlaneLanes {
                 rowCopy[i] = g.length == 1 && s0.step1 == 1 && s0.first1 == 0 && s0.gw == ow;
                 if (g.length == 2) {
                     Sub s1 = subs[g[1]];
-                    pairs[i] = s0.step1 == 2 && s1.step1 == 2 && s0.first1 == 0 && s1.first1 == 1 && s0.gw == (ow + 1) / 2 && s1.gw == ow / 2
+                    interleaved[i] = s0.step1 == 2 && s1.step1 == 2 && s0.first1 == 0 && s1.first1 == 1 && s0.gw == (ow + 1) / 2 && s1.gw == ow / 2
                             && s0.gh == s1.gh && ow <= 2 * lanes;
                 }
             }
@@ -443,12 +455,7 @@ final class PlaneLanes {
 
         private void item(float[] x, float[] out, int g, int b0, int b1) {
             float[] buf = Scratch.floats(Scratch.SRC, img);
-            for (Gather gt : gathers) {
-                for (int ci = 0; ci < cg; ci++) {
-                    int base = gt.bufOff + ci * gt.chan;
-                    for (int z : gt.zeroRows) java.util.Arrays.fill(buf, base + z, base + z + gt.gw, 0f);
-                }
-            }
+            for (Gather gt : gathers) gt.zeroPadding(buf, gt.bufOff, cg);
             float[] tile = Scratch.floats(Scratch.TILE, tileSize);
             int plane = h * wIn, lanes = kern.lanes(), q = oh * ow;
             for (int b = b0; b < b1; b++) {
@@ -480,7 +487,7 @@ final class PlaneLanes {
                     for (int m = 0; m < rows; m++) {
                         kern.copyRows(tile, s0.tileOff + m * ld0, ow, out, dst + m * q + s0.first0 * ow, s0.step0 * ow, s0.gh, ow);
                     }
-                } else if (pairs[i]) {
+                } else if (interleaved[i]) {
                     Sub s1 = subs[grp[1]];
                     int ld1 = s1.nvTot * lanes;
                     for (int m = 0; m < rows; m++) {

@@ -26,9 +26,9 @@ final class PlaneLanesGradKernel {
 
     /** Computes the plan: what the forward engine computes, without input dilation (one output phase, the whole plane). */
     static boolean supports(Kernels k, ConvPlan p) {
-        if (!Planner.enabled(NAME) || !PlaneLanes.supports(k, p)) return false;
+        if (!Planner.enabled(NAME) || p.spatialRank() != 2) return false;
         java.util.List<SubProblem> subs = SubProblem.of(p);
-        return subs.size() == 1 && subs.get(0).coversOutput(p.outSize());
+        return PlaneLanes.supports(k, p, subs) && subs.size() == 1 && subs.get(0).coversOutput(p.outSize());
     }
 
     /**
@@ -90,7 +90,7 @@ final class PlaneLanesGradKernel {
             }
             for (int b = 0; b < n; b++) {
                 int base = b * j.img + gt.bufOff;
-                for (int ci = 0; ci < cg; ci++) for (int z : gt.zeroRows) java.util.Arrays.fill(buf, base + ci * gt.chan + z, base + ci * gt.chan + z + gt.gw, 0f);
+                gt.zeroPadding(buf, base, cg);
                 gt.run(j.gk, x, ((b0 + b) * j.c + grp * cg) * j.h * j.wIn, j.wIn, cg * j.h, buf, base);
                 for (int oc = 0; oc < og; oc++) {
                     int src = ((b0 + b) * o + grp * og + oc) * q;
