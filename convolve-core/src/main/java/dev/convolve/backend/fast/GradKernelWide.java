@@ -234,7 +234,9 @@ final class GradKernelWide {
                             inside = xi >= 0 && xi < in[i];
                             at += xi * xst[i];
                         }
-                        if (!inside) {
+                        if (!inside || e == a) {
+                            // no input here: a row of padding only (a band of a 1-D signal may lie wholly in its padding, where
+                            // the copy's source index would lie outside the input even with nothing to copy)
                             java.util.Arrays.fill(src, to, to + rowLen, 0f);
                         } else {
                             java.util.Arrays.fill(src, to, to + a, 0f);

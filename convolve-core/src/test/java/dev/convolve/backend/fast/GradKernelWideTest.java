@@ -57,6 +57,27 @@ class GradKernelWideTest {
         FastGradPropertyTest.checkKernel(FAST, rc);
     }
 
+    /**
+     * Bands that read only padding: a 1-D signal of 16 with 3 padding before it and a 1-tap kernel, in bands of one or two grid
+     * points (a tiny item budget), so that the first band's two points lie before the signal. Its copy's source index was -1
+     * with nothing to copy, which {@code System.arraycopy} rejects (found by {@link FastGradPropertyTest}'s small items).
+     */
+    @org.junit.jupiter.api.Test
+    void bandsWhollyInThePadding() {
+        int saved = ShiftedConv.itemBudgetFloats;
+        ShiftedConv.itemBudgetFloats = 50;
+        try {
+            ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(new int[] {3}, new int[] {0}));
+            RandomConvCase rc = RandomConvCase.inLayout(7, RandomConvCase.values(1, DType.F32, new int[] {3, 2, 16}),
+                    RandomConvCase.values(2, DType.F32, new int[] {17, 2, 1}), opt);
+            org.junit.jupiter.api.Assertions.assertEquals("bcast-o", FAST.explainGradKernel(rc.plan()).algorithm());
+            FastGradPropertyTest.checkKernel(FAST, rc);
+            FastGradPropertyTest.checkKernel(SCALAR, rc);
+        } finally {
+            ShiftedConv.itemBudgetFloats = saved;
+        }
+    }
+
     @Property(tries = 150)
     void kernelGradientMatchesReference(@ForAll long seed) {
         RandomConvCase c = wideCase(seed);
