@@ -174,17 +174,59 @@ final class BatchConv {
 
         /**
          * Step 1, the input as {@code xb = [group][block][channel][padded position][nr images]} (images past the batch zero), in
-         * this thread's {@link Scratch#AUX} buffer, on up to {@code threads} threads.
+         * this thread's {@link Scratch#AUX} buffer, on up to {@code threads} threads: items of whole channels of one block,
+         * about 256 input positions each (see {@link #transformChannels}), fewer channels when that leaves a thread idle.
          */
         void transformInput(int threads) {
             allocateInput();
-            Threads.parallelFor(groups * blocks * cg, threads, this::transform);
+            int per = Math.max(1, Math.min(cg, (255 + xPlane) / xPlane)), pairs = groups * blocks;
+            while (per > 1 && pairs * ((cg + per - 1) / per) < 2 * threads) per = (per + 1) / 2;
+            int chans = per, chunks = (cg + per - 1) / per;
+            Threads.parallelFor(pairs * chunks, threads, idx -> {
+                int c0 = idx % chunks * chans, pair = idx / chunks;
+                transformChannels(pair / blocks, pair % blocks, c0, Math.min(cg, c0 + chans));
+            });
         }
 
-        /** {@link #xb}, its contents undefined until {@link #transform} has run for every (group, block, channel). */
+        /**
+         * {@link #xb}, its contents undefined until {@link #transformChannels} has run for every (group, block, channel), and
+         * the offsets that transform uses.
+         */
         void allocateInput() {
             xb = Scratch.floats(Scratch.AUX, groups * blocks * cg * pTot * nr + nr);
+            // per input column (channel, position) of a group: its place in a block of xb; the runs of padded positions that no
+            // input position fills
+            colOff = Scratch.ints(Scratch.SRC, cg * xPlane);
+            boolean[] filled = new boolean[pTot];
+            int[] ix = new int[n];
+            for (int e = 0; e < xPlane; e++) {
+                int pp = 0;
+                for (int i = 0; i < n; i++) pp += (ix[i] + lowPad[i]) * pst[i];
+                filled[pp] = true;
+                for (int ci = 0; ci < cg; ci++) colOff[ci * xPlane + e] = (ci * pTot + pp) * nr;
+                for (int i = n - 1; i >= 0 && ++ix[i] == in[i]; i--) ix[i] = 0;
+            }
+            int[] runs = new int[pTot + 1];
+            int r = 0;
+            for (int q = 0; q < pTot; ) {
+                if (filled[q]) { q++; continue; }
+                int e = q;
+                while (e < pTot && !filled[e]) e++;
+                runs[r++] = q;
+                runs[r++] = e;
+                q = e;
+            }
+            padRuns = java.util.Arrays.copyOf(runs, r);
         }
+
+        /**
+         * Per input column {@code (channel, position)} of a group, its offset in a block of {@link #xb} (set by
+         * {@link #allocateInput}, in the calling thread's scratch: the workers only read it).
+         */
+        private int[] colOff;
+
+        /** The padded positions no input position fills, as runs {@code [start, end)} (set by {@link #allocateInput}). */
+        private int[] padRuns;
 
         /**
          * Slices of the grid per (group, block of images): as few as give each thread two items. Slices of one block write
@@ -300,50 +342,40 @@ final class BatchConv {
             }
         }
 
-        /** Channel {@code idx % cg} of block {@code idx / cg % blocks} of group {@code idx / (cg * blocks)} into {@link #xb}. */
-        void transform(int idx) {
-            int ci = idx % cg, rest = idx / cg;
-            int blk = rest % blocks, g = rest / blocks;
-            int d0 = ((g * blocks + blk) * cg + ci) * pTot * nr;
-            int inChan = (featureGroups ? g * cg : 0) + ci;
-            int lanes = Math.min(nr, outBatch - blk * nr);
-            // 1. the plane of up to nr images as [position][nr images]: 16x16 block transposes (a vector of lanes images by a
-            // vector of positions at a time), the last partial block of the last plane by scalars where a whole one would read
-            // past the input
+        /**
+         * Channels {@code [c0, c1)} of block {@code blk} (of {@code nr} images) of group {@code g} into {@link #xb}: the images'
+         * rows of those channels (contiguous in each image) read as one {@code [image][channel*position]} matrix, whose
+         * 16x16 blocks are transposed straight to their padded positions ({@link GemmKernels#transposeTo}); a block may span two
+         * channels, so a 7x7 plane takes 25 blocks for 8 channels instead of 32. Before, each channel's plane went to a buffer
+         * by block transposes and from there row by row to its padded place.
+         */
+        void transformChannels(int g, int blk, int c0, int c1) {
             GemmKernels gk = GemmKernels.of(kern);
-            int vl = gk.lanes(), span = (xPlane + vl - 1) / vl * vl;
-            float[] t = Scratch.floats(Scratch.GRAD, span * nr);
-            // the lanes past the batch are zero (GradKernelBatch multiplies them by a zero gradient: no NaN from old contents)
-            if (lanes < nr) java.util.Arrays.fill(t, 0, span * nr, 0f);
-            int sStride = c * xPlane;
-            for (int v = 0; v * vl < lanes; v++) {
-                int rows = Math.min(vl, lanes - v * vl), s0 = ((blk * nr + v * vl) * c + inChan) * xPlane;
-                for (int e = 0; e < xPlane; e += vl) {
-                    if (s0 + (rows - 1) * sStride + e + vl <= x.length) {
-                        gk.transpose(x, s0 + e, sStride, rows, t, e * nr + v * vl, nr, vl, 0);
-                    } else {
-                        for (int i = 0; i < rows; i++) {
-                            for (int j = e; j < xPlane; j++) t[j * nr + v * vl + i] = x[s0 + i * sStride + j];
-                        }
+            int vl = gk.lanes(), lanes = Math.min(nr, outBatch - blk * nr), d0 = (g * blocks + blk) * cg * pTot * nr;
+            // zeros where no input lands: the padding; in a partial block, every lane past the batch as well
+            // (GradKernelBatch multiplies them by a zero gradient: no NaN from old contents)
+            if (lanes < nr) {
+                java.util.Arrays.fill(xb, d0 + c0 * pTot * nr, d0 + c1 * pTot * nr, 0f);
+            } else {
+                for (int ci = c0; ci < c1; ci++) {
+                    for (int r = 0; r < padRuns.length; r += 2) {
+                        java.util.Arrays.fill(xb, d0 + (ci * pTot + padRuns[r]) * nr, d0 + (ci * pTot + padRuns[r + 1]) * nr, 0f);
                     }
                 }
             }
-            // 2. rows of positions into the padded layout (rows in increasing order), zeros only between and around them
-            int[] ix = new int[n];
-            int last = in[n - 1], end = d0;
-            for (int e = 0; e < xPlane; e += last) {
-                int pp = 0;
-                for (int i = 0; i < n - 1; i++) pp += (ix[i] + lowPad[i]) * pst[i];
-                pp += lowPad[n - 1];
-                java.util.Arrays.fill(xb, end, d0 + pp * nr, 0f);
-                kern.copy(t, e * nr, xb, d0 + pp * nr, last * nr);
-                end = d0 + (pp + last) * nr;
-                for (int i = n - 2; i >= 0; i--) {
-                    if (++ix[i] < in[i]) break;
-                    ix[i] = 0;
+            int sStride = c * xPlane, e1 = c1 * xPlane, inChan = featureGroups ? g * cg : 0;
+            for (int v = 0; v * vl < lanes; v++) {
+                int rows = Math.min(vl, lanes - v * vl), s0 = ((blk * nr + v * vl) * c + inChan) * xPlane, d = d0 + v * vl;
+                for (int e = c0 * xPlane; e < e1; e += vl) {
+                    int cols = Math.min(vl, e1 - e);
+                    if (rows == vl && s0 + (vl - 1) * sStride + e + vl <= x.length) {
+                        gk.transposeTo(x, s0 + e, sStride, cols, xb, d, colOff, e);
+                    } else {
+                        // a partial vector of images, or whole rows that would read past the input
+                        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) xb[d + colOff[e + j] + i] = x[s0 + i * sStride + e + j];
+                    }
                 }
             }
-            java.util.Arrays.fill(xb, end, d0 + pTot * nr, 0f);
         }
 
         private void item(SubProblem sp, float[] a, int a0, int[] off, int idx, int slices, int perSlice) {

@@ -30,6 +30,14 @@ interface GemmKernels {
     void transpose(float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride);
 
     /**
+     * A block transpose of {@code lanes()} whole source rows whose destination rows lie anywhere: for {@code i < lanes()} and
+     * {@code j < cols} ({@code 1 <= cols <= lanes()}), {@code dst[d + dOff[o + j] + i] = src[s + i*sStride + j]}. Reads whole
+     * rows of {@code lanes()} floats. It moves columns of a {@code [row][column]} matrix straight to where a padded layout wants
+     * them (BatchConv's input, whose planes' rows each start at their own place).
+     */
+    void transposeTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o);
+
+    /**
      * The broadcast tile of {@link Kernels#bcast} ({@code mr} must be that kernel's {@code bcastRows(nv)}) storing the sums
      * instead of adding them to {@code c}: {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + p] * g[gOff + p*ldg + j]}.
      */

@@ -136,7 +136,7 @@ final class GradKernelBatch {
         float[] part = Scratch.floats(Scratch.PART, nParts * sums * lanes);
         Threads.parallelFor(nParts, threads, pi -> {
             int b0 = pi * perPart, b1 = Math.min(blocks, b0 + perPart);
-            for (int grp = 0; grp < groups; grp++) for (int blk = b0; blk < b1; blk++) for (int ci = 0; ci < cg; ci++) in.transform((grp * blocks + blk) * cg + ci);
+            for (int grp = 0; grp < groups; grp++) for (int blk = b0; blk < b1; blk++) in.transformChannels(grp, blk, 0, cg);
             for (int blk = b0; blk < b1; blk++) for (int oc = 0; oc < o; oc++) transformGrad(kern, g, gb, oc * blocks + blk, blocks, o, qTot, p.outBatch());
             int s0 = b0 * qTot, s1 = b1 * qTot;
             float[] xb = in.xb;

@@ -68,6 +68,19 @@ final class ScalarGemmKernels implements GemmKernels {
         transposeBlock(L, src, s, sStride, rows, dst, d, dStride, group, groupStride);
     }
 
+    @Override
+    public void transposeTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        transposeToBlock(L, src, s, sStride, cols, dst, d, dOff, o);
+    }
+
+    /** {@link GemmKernels#transposeTo} with {@code lanes} rows. */
+    static void transposeToBlock(int lanes, float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        for (int j = 0; j < cols; j++) {
+            int dj = d + dOff[o + j];
+            for (int i = 0; i < lanes; i++) dst[dj + i] = src[s + i * sStride + j];
+        }
+    }
+
     /** {@link GemmKernels#transpose} with {@code lanes} columns. */
     static void transposeBlock(int lanes, float[] src, int s, int sStride, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
         for (int i = 0; i < rows; i++) {

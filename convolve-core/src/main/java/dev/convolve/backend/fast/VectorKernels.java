@@ -4429,6 +4429,13 @@ final class VectorKernels implements Kernels, GemmKernels {
         else transpose8(src, s, sStride, rows, dst, d, dStride);
     }
 
+    @Override
+    public void transposeTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        if (L == 16) transpose16To(src, s, sStride, cols, dst, d, dOff, o);
+        else if (L == 8) transpose8To(src, s, sStride, cols, dst, d, dOff, o);
+        else ScalarGemmKernels.transposeToBlock(L, src, s, sStride, cols, dst, d, dOff, o);
+    }
+
     /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
     private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
         for (int g = 0, lo = 0; lo < rows; g++, lo += group) {
@@ -4624,6 +4631,143 @@ final class VectorKernels implements Kernels, GemmKernels {
         r5.intoArray(dst, d + 5 * dStride);
         r6.intoArray(dst, d + 6 * dStride);
         r7.intoArray(dst, d + 7 * dStride);
+    }
+
+    private static void transpose16To(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * sStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * sStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * sStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * sStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * sStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * sStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * sStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * sStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * sStride);
+        FloatVector t;
+        FloatVector lo3_3 = TLO0, hi3_3 = THI0;
+        t = lo3_3.selectFrom(r0, r8); r8 = hi3_3.selectFrom(r0, r8); r0 = t;
+        t = lo3_3.selectFrom(r1, r9); r9 = hi3_3.selectFrom(r1, r9); r1 = t;
+        t = lo3_3.selectFrom(r2, r10); r10 = hi3_3.selectFrom(r2, r10); r2 = t;
+        t = lo3_3.selectFrom(r3, r11); r11 = hi3_3.selectFrom(r3, r11); r3 = t;
+        t = lo3_3.selectFrom(r4, r12); r12 = hi3_3.selectFrom(r4, r12); r4 = t;
+        t = lo3_3.selectFrom(r5, r13); r13 = hi3_3.selectFrom(r5, r13); r5 = t;
+        t = lo3_3.selectFrom(r6, r14); r14 = hi3_3.selectFrom(r6, r14); r6 = t;
+        t = lo3_3.selectFrom(r7, r15); r15 = hi3_3.selectFrom(r7, r15); r7 = t;
+        FloatVector lo2_2 = TLO1, hi2_2 = THI1;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        t = lo2_2.selectFrom(r8, r12); r12 = hi2_2.selectFrom(r8, r12); r8 = t;
+        t = lo2_2.selectFrom(r9, r13); r13 = hi2_2.selectFrom(r9, r13); r9 = t;
+        t = lo2_2.selectFrom(r10, r14); r14 = hi2_2.selectFrom(r10, r14); r10 = t;
+        t = lo2_2.selectFrom(r11, r15); r15 = hi2_2.selectFrom(r11, r15); r11 = t;
+        FloatVector lo1_1 = TLO2, hi1_1 = THI2;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        t = lo1_1.selectFrom(r8, r10); r10 = hi1_1.selectFrom(r8, r10); r8 = t;
+        t = lo1_1.selectFrom(r9, r11); r11 = hi1_1.selectFrom(r9, r11); r9 = t;
+        t = lo1_1.selectFrom(r12, r14); r14 = hi1_1.selectFrom(r12, r14); r12 = t;
+        t = lo1_1.selectFrom(r13, r15); r15 = hi1_1.selectFrom(r13, r15); r13 = t;
+        FloatVector lo0_0 = TLO3, hi0_0 = THI3;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        t = lo0_0.selectFrom(r8, r9); r9 = hi0_0.selectFrom(r8, r9); r8 = t;
+        t = lo0_0.selectFrom(r10, r11); r11 = hi0_0.selectFrom(r10, r11); r10 = t;
+        t = lo0_0.selectFrom(r12, r13); r13 = hi0_0.selectFrom(r12, r13); r12 = t;
+        t = lo0_0.selectFrom(r14, r15); r15 = hi0_0.selectFrom(r14, r15); r14 = t;
+        switch (cols) {
+            case 16:
+                r15.intoArray(dst, d + dOff[o + 15]);
+            case 15:
+                r14.intoArray(dst, d + dOff[o + 14]);
+            case 14:
+                r13.intoArray(dst, d + dOff[o + 13]);
+            case 13:
+                r12.intoArray(dst, d + dOff[o + 12]);
+            case 12:
+                r11.intoArray(dst, d + dOff[o + 11]);
+            case 11:
+                r10.intoArray(dst, d + dOff[o + 10]);
+            case 10:
+                r9.intoArray(dst, d + dOff[o + 9]);
+            case 9:
+                r8.intoArray(dst, d + dOff[o + 8]);
+            case 8:
+                r7.intoArray(dst, d + dOff[o + 7]);
+            case 7:
+                r6.intoArray(dst, d + dOff[o + 6]);
+            case 6:
+                r5.intoArray(dst, d + dOff[o + 5]);
+            case 5:
+                r4.intoArray(dst, d + dOff[o + 4]);
+            case 4:
+                r3.intoArray(dst, d + dOff[o + 3]);
+            case 3:
+                r2.intoArray(dst, d + dOff[o + 2]);
+            case 2:
+                r1.intoArray(dst, d + dOff[o + 1]);
+            case 1:
+                r0.intoArray(dst, d + dOff[o + 0]);
+            default:
+        }
+    }
+
+    private static void transpose8To(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * sStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * sStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * sStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * sStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * sStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * sStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * sStride);
+        FloatVector t;
+        FloatVector lo2_2 = TLO0, hi2_2 = THI0;
+        t = lo2_2.selectFrom(r0, r4); r4 = hi2_2.selectFrom(r0, r4); r0 = t;
+        t = lo2_2.selectFrom(r1, r5); r5 = hi2_2.selectFrom(r1, r5); r1 = t;
+        t = lo2_2.selectFrom(r2, r6); r6 = hi2_2.selectFrom(r2, r6); r2 = t;
+        t = lo2_2.selectFrom(r3, r7); r7 = hi2_2.selectFrom(r3, r7); r3 = t;
+        FloatVector lo1_1 = TLO1, hi1_1 = THI1;
+        t = lo1_1.selectFrom(r0, r2); r2 = hi1_1.selectFrom(r0, r2); r0 = t;
+        t = lo1_1.selectFrom(r1, r3); r3 = hi1_1.selectFrom(r1, r3); r1 = t;
+        t = lo1_1.selectFrom(r4, r6); r6 = hi1_1.selectFrom(r4, r6); r4 = t;
+        t = lo1_1.selectFrom(r5, r7); r7 = hi1_1.selectFrom(r5, r7); r5 = t;
+        FloatVector lo0_0 = TLO2, hi0_0 = THI2;
+        t = lo0_0.selectFrom(r0, r1); r1 = hi0_0.selectFrom(r0, r1); r0 = t;
+        t = lo0_0.selectFrom(r2, r3); r3 = hi0_0.selectFrom(r2, r3); r2 = t;
+        t = lo0_0.selectFrom(r4, r5); r5 = hi0_0.selectFrom(r4, r5); r4 = t;
+        t = lo0_0.selectFrom(r6, r7); r7 = hi0_0.selectFrom(r6, r7); r6 = t;
+        switch (cols) {
+            case 8:
+                r7.intoArray(dst, d + dOff[o + 7]);
+            case 7:
+                r6.intoArray(dst, d + dOff[o + 6]);
+            case 6:
+                r5.intoArray(dst, d + dOff[o + 5]);
+            case 5:
+                r4.intoArray(dst, d + dOff[o + 4]);
+            case 4:
+                r3.intoArray(dst, d + dOff[o + 3]);
+            case 3:
+                r2.intoArray(dst, d + dOff[o + 2]);
+            case 2:
+                r1.intoArray(dst, d + dOff[o + 1]);
+            case 1:
+                r0.intoArray(dst, d + dOff[o + 0]);
+            default:
+        }
     }
 
     @Override

@@ -190,6 +190,13 @@ w("""    private static final FloatVector TLO0 = swapIndex(0, false), THI0 = swa
         else transpose8(src, s, sStride, rows, dst, d, dStride);
     }
 
+    @Override
+    public void transposeTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
+        if (L == 16) transpose16To(src, s, sStride, cols, dst, d, dOff, o);
+        else if (L == 8) transpose8To(src, s, sStride, cols, dst, d, dOff, o);
+        else ScalarGemmKernels.transposeToBlock(L, src, s, sStride, cols, dst, d, dOff, o);
+    }
+
     /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
     private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
         for (int g = 0, lo = 0; lo < rows; g++, lo += group) {
@@ -199,12 +206,12 @@ w("""    private static final FloatVector TLO0 = swapIndex(0, false), THI0 = swa
         }
     }
 """)
-def transpose_body(n, pairs):
-    """Loads n rows (clamped to the last valid one), then one stage per (vector bit a, lane bit c): rows i and i + 2^a
-    exchange the elements whose lane has bit c set (lane j of one with lane j ^ 2^c of the other)."""
-    w("        int last = rows - 1;")
+def transpose_body(n, pairs, clamp=True):
+    """Loads n rows (clamped to the last valid one, below rows, unless clamp is off), then one stage per (vector bit a, lane
+    bit c): rows i and i + 2^a exchange the elements whose lane has bit c set (lane j of one with lane j ^ 2^c of the other)."""
+    if clamp: w("        int last = rows - 1;")
     for i in range(n):
-        w("        FloatVector r%d = FloatVector.fromArray(S, src, s + %s * sStride);" % (i, "0" if i == 0 else "Math.min(%d, last)" % i))
+        w("        FloatVector r%d = FloatVector.fromArray(S, src, s + %s * sStride);" % (i, "0" if i == 0 else ("Math.min(%d, last)" if clamp else "%d") % i))
     w("        FloatVector t;")
     for a, c in pairs:
         st = {8: 0, 4: 1, 2: 2, 1: 3}[(1 << c) * 16 // n] if n == 16 else {4: 0, 2: 1, 1: 2}[1 << c]
@@ -230,6 +237,18 @@ for n, stages in ((16, 4), (8, 3)):
     transpose_body(n, [(stages - 1 - st, stages - 1 - st) for st in range(stages)])
     for j in range(n):
         w("        r%d.intoArray(dst, d%s);" % (j, "" if j == 0 else " + %d * dStride" % j))
+    w("    }\n")
+
+# whole rows, destination rows at their own offsets; a partial block stores its first cols rows (the switch falls through)
+for n, stages in ((16, 4), (8, 3)):
+    w("    private static void transpose%dTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {" % n)
+    transpose_body(n, [(stages - 1 - st, stages - 1 - st) for st in range(stages)], clamp=False)
+    w("        switch (cols) {")
+    for j in range(n - 1, -1, -1):
+        w("            case %d:" % (j + 1))
+        w("                r%d.intoArray(dst, d + dOff[o + %d]);" % (j, j))
+    w("            default:")
+    w("        }")
     w("    }\n")
 
 # ---------------------------------------------------------------- bcast (kernel gradient, lanes along output channels)

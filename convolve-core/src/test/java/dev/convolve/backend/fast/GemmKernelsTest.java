@@ -12,7 +12,8 @@ import net.jqwik.api.Property;
  * {@link GemmKernels#transpose} (the block transposes that pack {@code gemm-dw}'s operands and block Winograd's channels) for
  * every row count, group size (whole blocks, the 4-row panels of a packed A, other divisors of the lanes) and stride, with the
  * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
- * forward and kernel gradient) over random offsets and lengths.
+ * forward and kernel gradient) over random offsets and lengths; {@link GemmKernels#transposeTo} (batch-lanes' input, columns to
+ * rows at their own offsets) for every column count, with the rows it must leave alone checked.
  */
 class GemmKernelsTest {
     private static final Kernels KERNELS = FastBackend.create().kernels();
@@ -26,6 +27,16 @@ class GemmKernelsTest {
     @Property(tries = 100)
     void scalarTransposeMatchesDefinition(@ForAll long seed) {
         check(ScalarGemmKernels.INSTANCE, seed);
+    }
+
+    @Property(tries = 300)
+    void vectorTransposeToMatchesDefinition(@ForAll long seed) {
+        checkTo(VECTOR, seed);
+    }
+
+    @Property(tries = 100)
+    void scalarTransposeToMatchesDefinition(@ForAll long seed) {
+        checkTo(ScalarGemmKernels.INSTANCE, seed);
     }
 
     @Property(tries = 100)
@@ -129,5 +140,25 @@ class GemmKernelsTest {
         k.transpose(src, s, sStride, rows, got, d, dStride, group, groupStride);
         final int g = group, rw = rows;
         assertArrayEquals(want, got, () -> "lanes " + lanes + ", rows " + rw + ", group " + g + ", dStride " + dStride);
+    }
+
+    private static void checkTo(GemmKernels k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), cols = r.nextInt(1, lanes + 1), sStride = lanes + r.nextInt(40), s = r.nextInt(10), o = r.nextInt(5);
+        float[] src = new float[s + lanes * sStride + lanes];
+        for (int i = 0; i < src.length; i++) src[i] = (float) r.nextGaussian();
+        // destination rows in a shuffled order, some far apart, each lanes floats wide; o + lanes offsets (those past cols unused)
+        int slots = 2 * lanes + 3, d = r.nextInt(lanes);
+        int[] slot = new int[slots];
+        for (int i = 0; i < slots; i++) slot[i] = i;
+        for (int i = slots - 1; i > 0; i--) { int j = r.nextInt(i + 1), t = slot[i]; slot[i] = slot[j]; slot[j] = t; }
+        int[] dOff = new int[o + lanes];
+        for (int j = 0; j < o + lanes; j++) dOff[j] = slot[j] * (lanes + 3);
+        float[] want = new float[d + slots * (lanes + 3) + lanes], got = new float[want.length];
+        Arrays.fill(want, -7f);
+        Arrays.fill(got, -7f);
+        for (int j = 0; j < cols; j++) for (int i = 0; i < lanes; i++) want[d + dOff[o + j] + i] = src[s + i * sStride + j];
+        k.transposeTo(src, s, sStride, cols, got, d, dOff, o);
+        assertArrayEquals(want, got, () -> "lanes " + lanes + ", cols " + cols);
     }
 }
