@@ -47,16 +47,19 @@ final class PlaneLanes {
      * taps: where batch-lanes would take the conv, with a batch of 16 or more and when {@link #cycles} is below batch-lanes'
      * estimate (images in the lanes: every lane useful, but the input and output transposed, about 15 cycles per vector of
      * floats moved); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
-     * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured (2026-11-25, alternating JVMs,
-     * medians of 3-5; two threads, then one in CPU time; with the first, eight-lane gather, see {@link PlaneLanesVector}):
+     * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured single-threaded (CPU time,
+     * 2026-11-25, medians of 3, after batch-lanes' one-pass input transform), per image in cycles at 3.64 GHz, batch-lanes
+     * against plane-lanes; the estimates pick the faster in each (before {@link #cycles} counted a tile step as one more plane
+     * vector they gave mnist-l3 to plane-lanes; a batch-lanes coefficient of 22, fitted to the forwards, gave mnist-l1's
+     * input gradient to plane-lanes, 399 against 275 µs):
      * <ul>
-     * <li>against batch-lanes: mnist-l2 94 against 160 µs (163 against 204), mnist-l3 104 against 110 (184 against 170: one
-     * image's 16 x 16 tile broadcasts a weight per multiply-add); by the estimates batch-lanes keeps the 5x5 form of mnist-l2
-     * (189 against 214 here), LeNet's second conv (822 against 827) and 256x16x14x14 -> 32 s2 (935 against 904), and
-     * 128x8x10x10 -> 16 s2 (84 against 73 here: the estimate is close);</li>
+     * <li>mnist-l2 2505 against 2278 (and with a batch of 64, 4641 against 2423), mnist-l3 2063 against 2733 (also with
+     * batches of 64 and 32: 2235 against 2918, 2423 against 3094), 128x8x10x10 -> 16 s2 3768 against 3705 (the estimates
+     * pick batch-lanes: close), mnist-l2's 5x5 form 4139 against 5248, LeNet's second conv 19893 against 21794. On two
+     * threads mnist-l3 ran 92-99 µs in batch-lanes against 104-108 in plane-lanes;</li>
      * <li>against shifted-gemm: ResNeXt's 8x256x28x28 -> 256 3x3 s2 in 32 groups 582 against 819 µs, 8x64x28x28 -> 64 s2
-     * in 8 groups 164 against 237, 8x128x14x14 -> 128 unstrided in 16 groups 229 against 367, 64x8x7x7 -> 16 s2 31 against
-     * 50, 16x4x14x14 -> 8 s2 11.3 against 22.5, and small batches: one 64x28x28 image in 8 groups 23 against 34, two
+     * in 8 groups 164 against 237, 8x128x14x14 -> 128 unstrided in 16 groups 229 against 367, 16x4x14x14 -> 8 s2 11.3
+     * against 22.5, and small batches: one 64x28x28 image in 8 groups 23 against 34, two
      * 4x14x14 images 2.7 against 5.1, 4x3x16x16 -> 8 5x5 11 against 16.</li>
      * </ul>
      */
@@ -85,15 +88,17 @@ final class PlaneLanes {
 
     /**
      * Estimated cycles per image, summed over the output phases: the multiply-adds ({@code O} channels x the phase plane's
-     * vectors x {@code C*taps}, one vector a cycle), the gather (a store of about three cycles per input row and kernel
-     * column), and for interleaved phases a cycle per output stored.
+     * vectors x {@code C*taps}, one vector a cycle) and as much again as one more vector of the plane would take (each step
+     * of a tile broadcasts its weights and walks its offsets whatever its width: a one-vector plane ran at half the multiply-add
+     * rate), the gather (a store of about three cycles per input row and kernel column), and for interleaved phases a cycle
+     * per output stored.
      */
     static double cycles(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         int lanes = k.lanes();
         int h = p.spatial()[0];
         double c = 0;
         for (SubProblem sp : subs) {
-            long vecs = (sp.gridSize() + lanes - 1) / lanes;
+            long vecs = (sp.gridSize() + lanes - 1) / lanes + 1;
             c += (double) p.outChannels() * vecs * p.kernelChannels() * sp.tapCount() + 3.0 * p.channels() * h * sp.taps[1].length;
             if (!sp.coversOutput(p.outSize())) c += (double) p.outChannels() * sp.gridSize();
         }
