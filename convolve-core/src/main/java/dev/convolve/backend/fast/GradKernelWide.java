@@ -220,6 +220,10 @@ final class GradKernelWide {
             // the input index of a row's first float, and the floats [a, e) of a row that lie in the input
             int lo = low[last] + (n == 1 ? j0 * sp.stride[0] : 0);
             int a = Math.min(rowLen, Math.max(0, -lo)), e = Math.max(a, Math.min(rowLen, in[last] - lo));
+            if (n == 2) {
+                copyBand2(b0, cnt, j0, src, rowLen, rowCount, lo, a, e);
+                return;
+            }
             int[] t = new int[n];
             for (int li = 0; li < cnt; li++) {
                 for (int ci = 0; ci < cg; ci++) {
@@ -245,6 +249,34 @@ final class GradKernelWide {
                         }
                         for (int i = last - 1; i >= 0 && ++t[i] == bd[i]; i--) t[i] = 0;
                     }
+                }
+            }
+        }
+
+        /**
+         * {@link #copyBand} for planes: per channel, the rows that read the input are one {@link Kernels#copyRows} call (their
+         * padding columns zeroed after), the others zeroed whole. One {@code System.arraycopy} per row before: 13% of
+         * 64x64x14x14 -> 128 3x3 s2's kernel gradient on one thread.
+         */
+        private void copyBand2(int b0, int cnt, int j0, float[] src, int rowLen, int rowCount, int lo, int a, int e) {
+            int first = j0 * sp.stride[0] + low[0];
+            int ra = Math.min(rowCount, Math.max(0, -first)), rb = Math.max(ra, Math.min(rowCount, in[0] - first));
+            if (e == a) ra = rb = rowCount;
+            for (int li = 0; li < cnt; li++) {
+                for (int ci = 0; ci < cg; ci++) {
+                    int from = ((b0 + li) * c + group * cg + ci) * xPlane, to = (li * cg + ci) * planeSize;
+                    java.util.Arrays.fill(src, to, to + ra * rowLen, 0f);
+                    if (ra < rb) {
+                        kern.copyRows(x, from + (first + ra) * xst[0] + lo + a, xst[0], src, to + ra * rowLen + a, rowLen, rb - ra, e - a);
+                        if (a > 0 || e < rowLen) {
+                            for (int r = ra; r < rb; r++) {
+                                int row = to + r * rowLen;
+                                for (int k = 0; k < a; k++) src[row + k] = 0f;
+                                for (int k = e; k < rowLen; k++) src[row + k] = 0f;
+                            }
+                        }
+                    }
+                    java.util.Arrays.fill(src, to + rb * rowLen, to + rowCount * rowLen, 0f);
                 }
             }
         }
