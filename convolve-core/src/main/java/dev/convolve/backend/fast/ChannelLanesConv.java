@@ -778,21 +778,7 @@ final class ChannelLanesConv {
                 int ra = Math.min(r1, Math.max(r0, lo[0] - first[0])), rb = Math.max(ra, Math.min(r1, hi[0] - first[0]));
                 if (len == 0) ra = rb = r1;
                 int from = (ra + first[0]) * xst[0] + cLo + first[1];
-                for (int ci = 0; ci < cg; ci++) {
-                    int base = ci * pTot;
-                    java.util.Arrays.fill(xp, base + r0 * rowLen, base + ra * rowLen, 0f);
-                    if (ra < rb) {
-                        kern.copyRows(x, src + ci * xPlane + from, xst[0], xp, base + ra * rowLen + cLo, rowLen, rb - ra, len);
-                        if (cLo > 0 || cHi < rowLen) {
-                            for (int r = ra; r < rb; r++) {
-                                int b = base + r * rowLen;
-                                for (int t = 0; t < cLo; t++) xp[b + t] = 0f;
-                                for (int t = cHi; t < rowLen; t++) xp[b + t] = 0f;
-                            }
-                        }
-                    }
-                    java.util.Arrays.fill(xp, base + rb * rowLen, base + r1 * rowLen, 0f);
-                }
+                for (int ci = 0; ci < cg; ci++) padRows(kern, x, src + ci * xPlane + from, xst[0], xp, ci * pTot, rowLen, r0, ra, rb, r1, cLo, cHi);
                 return;
             }
             int[] u = new int[last];
@@ -821,6 +807,28 @@ final class ChannelLanesConv {
                 if (i < 0) return;
             }
         }
+    }
+
+    /**
+     * One channel's padded rows {@code [r0, r1)} of {@code rowLen} floats at {@code dst[base ..]}: rows {@code [ra, rb)} copied
+     * from the input into columns {@code [cLo, cHi)} by one {@link Kernels#copyRows} call (row {@code ra}'s column {@code cLo}
+     * at {@code x[from]}, rows {@code xStride} apart), their other columns zeroed; the rows outside {@code [ra, rb)} zeroed
+     * whole. Every float of those rows is written once. Also {@code bcast-o}'s band copy ({@link GradKernelWide}).
+     */
+    static void padRows(Kernels kern, float[] x, int from, int xStride, float[] dst, int base, int rowLen, int r0, int ra, int rb, int r1,
+                        int cLo, int cHi) {
+        java.util.Arrays.fill(dst, base + r0 * rowLen, base + ra * rowLen, 0f);
+        if (ra < rb) {
+            kern.copyRows(x, from, xStride, dst, base + ra * rowLen + cLo, rowLen, rb - ra, cHi - cLo);
+            if (cLo > 0 || cHi < rowLen) {
+                for (int r = ra; r < rb; r++) {
+                    int b = base + r * rowLen;
+                    for (int t = 0; t < cLo; t++) dst[b + t] = 0f;
+                    for (int t = cHi; t < rowLen; t++) dst[b + t] = 0f;
+                }
+            }
+        }
+        java.util.Arrays.fill(dst, base + rb * rowLen, base + r1 * rowLen, 0f);
     }
 
     /** The tiles in plain Java (lanes as in the scalar kernels). */

@@ -255,8 +255,9 @@ final class GradKernelWide {
 
         /**
          * {@link #copyBand} for planes: per channel, the rows that read the input are one {@link Kernels#copyRows} call (their
-         * padding columns zeroed after), the others zeroed whole. One {@code System.arraycopy} per row before: 13% of
-         * 64x64x14x14 -> 128 3x3 s2's kernel gradient on one thread.
+         * padding columns zeroed after), the others zeroed whole ({@link ChannelLanesConv#padRows}, as channel-lanes fills its
+         * padded planes). One {@code System.arraycopy} per row before: 13% of 64x64x14x14 -> 128 3x3 s2's kernel gradient on
+         * one thread.
          */
         private void copyBand2(int b0, int cnt, int j0, float[] src, int rowLen, int rowCount, int lo, int a, int e) {
             int first = j0 * sp.stride[0] + low[0];
@@ -264,19 +265,8 @@ final class GradKernelWide {
             if (e == a) ra = rb = rowCount;
             for (int li = 0; li < cnt; li++) {
                 for (int ci = 0; ci < cg; ci++) {
-                    int from = ((b0 + li) * c + group * cg + ci) * xPlane, to = (li * cg + ci) * planeSize;
-                    java.util.Arrays.fill(src, to, to + ra * rowLen, 0f);
-                    if (ra < rb) {
-                        kern.copyRows(x, from + (first + ra) * xst[0] + lo + a, xst[0], src, to + ra * rowLen + a, rowLen, rb - ra, e - a);
-                        if (a > 0 || e < rowLen) {
-                            for (int r = ra; r < rb; r++) {
-                                int row = to + r * rowLen;
-                                for (int k = 0; k < a; k++) src[row + k] = 0f;
-                                for (int k = e; k < rowLen; k++) src[row + k] = 0f;
-                            }
-                        }
-                    }
-                    java.util.Arrays.fill(src, to + rb * rowLen, to + rowCount * rowLen, 0f);
+                    int from = ((b0 + li) * c + group * cg + ci) * xPlane + (first + ra) * xst[0] + lo + a;
+                    ChannelLanesConv.padRows(kern, x, from, xst[0], src, (li * cg + ci) * planeSize, rowLen, 0, ra, rb, rowCount, a, e);
                 }
             }
         }

@@ -6,12 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link PlaneLanesKernels} with the Vector API: a source row as two masked loads, each kernel column's gather one two-table
- * permutation ({@code selectFrom}) and one whole-vector store (for rows of at most half a vector, two rows per permutation
- * and store: mnist-l2's forward 163 against 170 µs on one thread, 2026-11-25) (the lanes past the output row pick the zero lane: unmasked
- * stores, 2.4 against 3.4 ns per source row masked in a microbenchmark, 2026-11-25). Only the preferred species: 256-bit
- * vectors here (faster still for rows of up to 8, 1.9 ns) made the JDK's shared vector methods see two vector classes, and
- * other engines' kernels compiled after that ran boxed: a 3-D conv's kernel gradient took 760 instead of 120 ms in the
- * benchmark's table after the MNIST rows had run this engine.
+ * permutation ({@code selectFrom}) and one whole-vector store (the lanes past the output row pick the zero lane: unmasked
+ * stores, 2.4 against 3.4 ns per source row masked in a microbenchmark, 2026-11-25); for rows of at most half a vector, two
+ * rows per permutation and store (mnist-l2's forward 163 against 170 µs on one thread, 2026-11-25). Only the preferred
+ * species: 256-bit vectors here (faster still for rows of up to 8, 1.9 ns) made the JDK's shared vector methods see two
+ * vector classes, and other engines' kernels compiled after that ran boxed: a 3-D conv's kernel gradient took 760 instead
+ * of 120 ms in the benchmark's table after the MNIST rows had run this engine.
  */
 final class PlaneLanesVector implements PlaneLanesKernels {
     static final PlaneLanesVector INSTANCE = new PlaneLanesVector();
