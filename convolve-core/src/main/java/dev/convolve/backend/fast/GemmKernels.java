@@ -43,6 +43,17 @@ interface GemmKernels {
      */
     void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc);
 
+    /** True when {@link #bcastIdx} has a tile of {@code mr} rows and {@code nv} vectors. */
+    boolean hasBcastIdx(int mr, int nv);
+
+    /**
+     * The broadcast tile of {@link #bcastStore} over a list of (input offset, weight row) pairs instead of consecutive steps:
+     * {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + idx[io + 2p]] * g[gOff + idx[io + 2p + 1] + j]}
+     * for {@code m < mr} and {@code j < nv * lanes()} ({@link #hasBcastIdx} tiles). The conv on tap lists
+     * ({@link TapListConv}) reads each image's input where it lies and skips the taps that land in the padding.
+     */
+    void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc);
+
     /**
      * The shifted GEMM tile of {@link Kernels#gemm} ({@code hasGemm(mr, nv)} of the same kernels) adding its sums to {@code c}
      * instead of storing them: {@code c[cOff + m*ldc + j] += sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.

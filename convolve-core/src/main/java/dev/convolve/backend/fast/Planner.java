@@ -190,6 +190,7 @@ public final class Planner {
         if (ChannelLanesConv.force && ChannelLanesConv.suits(k, p)) return channelLanes(k, p);
         if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (PlaneLanes.force && PlaneLanes.supports(k, p)) return planeLanes(k, p);
+        if (TapListConv.force && TapListConv.supports(k, p)) return tapList(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", () -> "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
@@ -222,6 +223,7 @@ public final class Planner {
                     + "points, 64 GEMMs of [O x C] x [C x tiles] (3x fewer multiply-adds), 8x8 patches read from a zero-padded copy in blocks of "
                     + k.lanes() + " channels; " + k.describe(), Winograd::run);
         }
+        if (TapListConv.suits(k, p)) return tapList(k, p);
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);
@@ -279,6 +281,13 @@ public final class Planner {
                 + "runs, register tiles of up to " + PlaneLanesGradKernel.MR + " output channels x " + PlaneLanesGradKernel.NC
                 + " (channel, tap) columns, vector sums over the images, lanes summed once; " + PlaneLanes.describe(k, p) + "; "
                 + k.describe(), PlaneLanesGradKernel::run);
+    }
+
+    private static Choice tapList(Kernels k, ConvPlan p) {
+        return new Choice(TapListConv.NAME, () -> "small planes, big batch: per output position a product over its own list of the "
+                + "taps that land on the input (none in the padding), the images as the tile's rows and read where they lie, the output "
+                + "channels in the vector lanes, weights packed once, blocks of positions transposed out; " + TapListConv.describe(k, p)
+                + "; " + k.describe(), TapListConv::run);
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {

@@ -5229,6 +5229,428 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
+    public boolean hasBcastIdx(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 100, 131, 194, 257, 385 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {
+            case 100 -> bcastIdx6x4(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 131 -> bcastIdx8x3(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 194 -> bcastIdx12x2(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 257 -> bcastIdx16x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 385 -> bcastIdx24x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            default -> throw new IllegalStateException("no bcastIdx tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void bcastIdx6x4(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + xr]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + xr]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            c2_3 = a2.fma(g3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + xr]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            c3_3 = a3.fma(g3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + xr]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            c4_3 = a4.fma(g3, c4_3);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + xr]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+            c5_3 = a5.fma(g3, c5_3);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
+    }
+
+    private static void bcastIdx8x3(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        int x6 = xBase + rowOff[ro + 6];
+        int x7 = xBase + rowOff[ro + 7];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + xr]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + xr]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + xr]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + xr]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + xr]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + xr]);
+            c6_0 = a6.fma(g0, c6_0);
+            c6_1 = a6.fma(g1, c6_1);
+            c6_2 = a6.fma(g2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + xr]);
+            c7_0 = a7.fma(g0, c7_0);
+            c7_1 = a7.fma(g1, c7_1);
+            c7_2 = a7.fma(g2, c7_2);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
+    }
+
+    private static void bcastIdx12x2(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        int x6 = xBase + rowOff[ro + 6];
+        int x7 = xBase + rowOff[ro + 7];
+        int x8 = xBase + rowOff[ro + 8];
+        int x9 = xBase + rowOff[ro + 9];
+        int x10 = xBase + rowOff[ro + 10];
+        int x11 = xBase + rowOff[ro + 11];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + xr]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + xr]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + xr]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + xr]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + xr]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + xr]);
+            c6_0 = a6.fma(g0, c6_0);
+            c6_1 = a6.fma(g1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + xr]);
+            c7_0 = a7.fma(g0, c7_0);
+            c7_1 = a7.fma(g1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, x[x8 + xr]);
+            c8_0 = a8.fma(g0, c8_0);
+            c8_1 = a8.fma(g1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, x[x9 + xr]);
+            c9_0 = a9.fma(g0, c9_0);
+            c9_1 = a9.fma(g1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, x[x10 + xr]);
+            c10_0 = a10.fma(g0, c10_0);
+            c10_1 = a10.fma(g1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, x[x11 + xr]);
+            c11_0 = a11.fma(g0, c11_0);
+            c11_1 = a11.fma(g1, c11_1);
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c8_1.intoArray(c, cOff + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c9_1.intoArray(c, cOff + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c10_1.intoArray(c, cOff + 10 * ldc + 1 * L);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c11_1.intoArray(c, cOff + 11 * ldc + 1 * L);
+    }
+
+    private static void bcastIdx16x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        int x6 = xBase + rowOff[ro + 6];
+        int x7 = xBase + rowOff[ro + 7];
+        int x8 = xBase + rowOff[ro + 8];
+        int x9 = xBase + rowOff[ro + 9];
+        int x10 = xBase + rowOff[ro + 10];
+        int x11 = xBase + rowOff[ro + 11];
+        int x12 = xBase + rowOff[ro + 12];
+        int x13 = xBase + rowOff[ro + 13];
+        int x14 = xBase + rowOff[ro + 14];
+        int x15 = xBase + rowOff[ro + 15];
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c12_0 = FloatVector.zero(S), c13_0 = FloatVector.zero(S), c14_0 = FloatVector.zero(S), c15_0 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + xr]);
+            c1_0 = a1.fma(g0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + xr]);
+            c2_0 = a2.fma(g0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + xr]);
+            c3_0 = a3.fma(g0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + xr]);
+            c4_0 = a4.fma(g0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + xr]);
+            c5_0 = a5.fma(g0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + xr]);
+            c6_0 = a6.fma(g0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + xr]);
+            c7_0 = a7.fma(g0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, x[x8 + xr]);
+            c8_0 = a8.fma(g0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, x[x9 + xr]);
+            c9_0 = a9.fma(g0, c9_0);
+            FloatVector a10 = FloatVector.broadcast(S, x[x10 + xr]);
+            c10_0 = a10.fma(g0, c10_0);
+            FloatVector a11 = FloatVector.broadcast(S, x[x11 + xr]);
+            c11_0 = a11.fma(g0, c11_0);
+            FloatVector a12 = FloatVector.broadcast(S, x[x12 + xr]);
+            c12_0 = a12.fma(g0, c12_0);
+            FloatVector a13 = FloatVector.broadcast(S, x[x13 + xr]);
+            c13_0 = a13.fma(g0, c13_0);
+            FloatVector a14 = FloatVector.broadcast(S, x[x14 + xr]);
+            c14_0 = a14.fma(g0, c14_0);
+            FloatVector a15 = FloatVector.broadcast(S, x[x15 + xr]);
+            c15_0 = a15.fma(g0, c15_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c12_0.intoArray(c, cOff + 12 * ldc);
+        c13_0.intoArray(c, cOff + 13 * ldc);
+        c14_0.intoArray(c, cOff + 14 * ldc);
+        c15_0.intoArray(c, cOff + 15 * ldc);
+    }
+
+    private static void bcastIdx24x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        int x6 = xBase + rowOff[ro + 6];
+        int x7 = xBase + rowOff[ro + 7];
+        int x8 = xBase + rowOff[ro + 8];
+        int x9 = xBase + rowOff[ro + 9];
+        int x10 = xBase + rowOff[ro + 10];
+        int x11 = xBase + rowOff[ro + 11];
+        int x12 = xBase + rowOff[ro + 12];
+        int x13 = xBase + rowOff[ro + 13];
+        int x14 = xBase + rowOff[ro + 14];
+        int x15 = xBase + rowOff[ro + 15];
+        int x16 = xBase + rowOff[ro + 16];
+        int x17 = xBase + rowOff[ro + 17];
+        int x18 = xBase + rowOff[ro + 18];
+        int x19 = xBase + rowOff[ro + 19];
+        int x20 = xBase + rowOff[ro + 20];
+        int x21 = xBase + rowOff[ro + 21];
+        int x22 = xBase + rowOff[ro + 22];
+        int x23 = xBase + rowOff[ro + 23];
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c12_0 = FloatVector.zero(S), c13_0 = FloatVector.zero(S), c14_0 = FloatVector.zero(S), c15_0 = FloatVector.zero(S), c16_0 = FloatVector.zero(S), c17_0 = FloatVector.zero(S), c18_0 = FloatVector.zero(S), c19_0 = FloatVector.zero(S), c20_0 = FloatVector.zero(S), c21_0 = FloatVector.zero(S), c22_0 = FloatVector.zero(S), c23_0 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + xr]);
+            c1_0 = a1.fma(g0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + xr]);
+            c2_0 = a2.fma(g0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + xr]);
+            c3_0 = a3.fma(g0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + xr]);
+            c4_0 = a4.fma(g0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + xr]);
+            c5_0 = a5.fma(g0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + xr]);
+            c6_0 = a6.fma(g0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + xr]);
+            c7_0 = a7.fma(g0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, x[x8 + xr]);
+            c8_0 = a8.fma(g0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, x[x9 + xr]);
+            c9_0 = a9.fma(g0, c9_0);
+            FloatVector a10 = FloatVector.broadcast(S, x[x10 + xr]);
+            c10_0 = a10.fma(g0, c10_0);
+            FloatVector a11 = FloatVector.broadcast(S, x[x11 + xr]);
+            c11_0 = a11.fma(g0, c11_0);
+            FloatVector a12 = FloatVector.broadcast(S, x[x12 + xr]);
+            c12_0 = a12.fma(g0, c12_0);
+            FloatVector a13 = FloatVector.broadcast(S, x[x13 + xr]);
+            c13_0 = a13.fma(g0, c13_0);
+            FloatVector a14 = FloatVector.broadcast(S, x[x14 + xr]);
+            c14_0 = a14.fma(g0, c14_0);
+            FloatVector a15 = FloatVector.broadcast(S, x[x15 + xr]);
+            c15_0 = a15.fma(g0, c15_0);
+            FloatVector a16 = FloatVector.broadcast(S, x[x16 + xr]);
+            c16_0 = a16.fma(g0, c16_0);
+            FloatVector a17 = FloatVector.broadcast(S, x[x17 + xr]);
+            c17_0 = a17.fma(g0, c17_0);
+            FloatVector a18 = FloatVector.broadcast(S, x[x18 + xr]);
+            c18_0 = a18.fma(g0, c18_0);
+            FloatVector a19 = FloatVector.broadcast(S, x[x19 + xr]);
+            c19_0 = a19.fma(g0, c19_0);
+            FloatVector a20 = FloatVector.broadcast(S, x[x20 + xr]);
+            c20_0 = a20.fma(g0, c20_0);
+            FloatVector a21 = FloatVector.broadcast(S, x[x21 + xr]);
+            c21_0 = a21.fma(g0, c21_0);
+            FloatVector a22 = FloatVector.broadcast(S, x[x22 + xr]);
+            c22_0 = a22.fma(g0, c22_0);
+            FloatVector a23 = FloatVector.broadcast(S, x[x23 + xr]);
+            c23_0 = a23.fma(g0, c23_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c12_0.intoArray(c, cOff + 12 * ldc);
+        c13_0.intoArray(c, cOff + 13 * ldc);
+        c14_0.intoArray(c, cOff + 14 * ldc);
+        c15_0.intoArray(c, cOff + 15 * ldc);
+        c16_0.intoArray(c, cOff + 16 * ldc);
+        c17_0.intoArray(c, cOff + 17 * ldc);
+        c18_0.intoArray(c, cOff + 18 * ldc);
+        c19_0.intoArray(c, cOff + 19 * ldc);
+        c20_0.intoArray(c, cOff + 20 * ldc);
+        c21_0.intoArray(c, cOff + 21 * ldc);
+        c22_0.intoArray(c, cOff + 22 * ldc);
+        c23_0.intoArray(c, cOff + 23 * ldc);
+    }
+
+    @Override
     public int[] dotTiles() { return new int[] {4, 6, 2, 8, 1, 9, 1, 4}; }
 
     @Override

@@ -5,6 +5,7 @@ variable, so every tile shape is spelled out. Run from this folder: python3 gen_
 
 GEMM = [(1, 8), (2, 8), (3, 8), (4, 6), (5, 4), (6, 4), (7, 3), (8, 3)]
 BCAST = [(6, 4), (8, 3), (12, 2), (24, 1)]
+BCAST_IDX = [(6, 4), (8, 3), (12, 2), (16, 1), (24, 1)]
 DOT = [(4, 6), (2, 8), (1, 9), (1, 4)]
 
 out = []
@@ -296,6 +297,46 @@ for mr, nv in BCAST:
         for v in range(nv):
             idx = base + ("" if v == 0 else " + %d * L" % v)
             w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
+    w("        }")
+    for m in range(mr):
+        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+        for v in range(nv):
+            idx = base + ("" if v == 0 else " + %d * L" % v)
+            w("        c%d_%d.intoArray(c, %s);" % (m, v, idx))
+    w("    }\n")
+
+# ---------------------------------------------------------------- bcastIdx (tap lists: x and g rows through one index list)
+w("""    @Override
+    public boolean hasBcastIdx(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in BCAST_IDX) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in BCAST_IDX:
+    w("            case %d -> bcastIdx%dx%d(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no bcastIdx tile " + mr + "x" + nv);
+        }
+    }
+""")
+for mr, nv in BCAST_IDX:
+    w("    private static void bcastIdx%dx%d(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {" % (mr, nv))
+    for m in range(mr):
+        w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
+    names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
+    w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
+    w("        for (int p = io, end = io + 2 * steps; p < end; p += 2) {")
+    w("            int xr = idx[p], gi = gOff + idx[p + 1];")
+    for v in range(nv):
+        w("            FloatVector g%d = FloatVector.fromArray(S, g, gi%s);" % (v, "" if v == 0 else " + %d * L" % v))
+    for m in range(mr):
+        w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + xr]);" % (m, m))
+        for v in range(nv):
+            w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m

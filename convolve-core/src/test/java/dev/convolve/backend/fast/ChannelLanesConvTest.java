@@ -86,7 +86,8 @@ class ChannelLanesConvTest {
     void plannedForStridedLayersWithShortRows() {
         String cl = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
         assertEquals(cl, algorithm(plan(8, 64, 14, 14, 128, 3, 2, 1)));
-        assertEquals(cl, algorithm(plan(64, 32, 28, 28, 64, 3, 2, 1)), "196 outputs per image");
+        // 64 images: the tap lists (TapListConv) take it
+        assertEquals(Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : cl, algorithm(plan(64, 32, 28, 28, 64, 3, 2, 1)), "196 outputs per image");
         assertEquals(cl, algorithm(plan(1, 128, 28, 28, 256, 3, 2, 1)), "one image, split into parts");
         assertEquals(cl, algorithm(plan(64, 3, 32, 32, 32, 3, 2, 1)), "few input channels");
         assertEquals(cl, algorithm(plan(64, 3, 64, 64, 32, 3, 2, 1)), "rows of 32");
@@ -116,8 +117,10 @@ class ChannelLanesConvTest {
         assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
                 || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason());
         assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
-        assertEquals(cl, FAST.explainGradInput(plan(32, 128, 28, 28, 128, 3, 2, 1)).algorithm(), "stride 2, 128 input channels: paired phases before batch-lanes");
-        assertEquals(cl, FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "stride 2, 64 input channels: paired phases before batch-lanes");
+        // with 32 and 64 images the tap lists take these (64x64x14x14 -> 128: 2598 against 3142 µs on two threads)
+        String tlOrCl = Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : cl;
+        assertEquals(tlOrCl, FAST.explainGradInput(plan(32, 128, 28, 28, 128, 3, 2, 1)).algorithm(), "stride 2, 128 input channels");
+        assertEquals(tlOrCl, FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 2, 1)).algorithm(), "stride 2, 64 input channels");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 1, 2, 0)).algorithm(),
                 "input gradient of a strided 1x1 conv");
     }
@@ -138,9 +141,10 @@ class ChannelLanesConvTest {
         assertEquals("gemm", algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs: tiles of 12 positions");
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
         assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
-        assertEquals("dense-matrix", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions, under one tile: the conv matrix");
-        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 32, 28, 28, 64, 3, 2, 1)).algorithm(), "a batch of 64, 32 input channels: batch-lanes first");
-        assertEquals("batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 3, 1)).algorithm(), "stride 3: no paired phases, batch-lanes first");
+        String tl = Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : null;
+        assertEquals(tl != null ? tl : "dense-matrix", FAST.explainGradInput(plan(256, 32, 4, 4, 64, 3, 2, 1)).algorithm(), "phases of 4 positions");
+        assertEquals(tl != null ? tl : "batch-lanes", FAST.explainGradInput(plan(64, 32, 28, 28, 64, 3, 2, 1)).algorithm(), "a batch of 64, 32 input channels");
+        assertEquals(tl != null ? tl : "batch-lanes", FAST.explainGradInput(plan(64, 64, 14, 14, 128, 3, 3, 1)).algorithm(), "stride 3: no paired phases");
     }
 
     /**

@@ -133,7 +133,9 @@ class DenseConvTest {
     @Test
     void chosenForTinyPlanesOnly() {
         // mnist-l4: 4x4 -> 2x2, stride 2: the matrix is 39% full
-        assertEquals("dense-matrix", FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).algorithm());
+        // the tap lists take it now (no multiply-adds by zero: 69 against 86 µs on one thread); with them off, this path
+        assertEquals(Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : "dense-matrix", FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).algorithm());
+        assertTrue(DenseConv.suits(plan(256, 16, 4, 16, 3, 2, 1), "dense-matrix"));
         // its kernel gradient is batch-lanes-dw's since (GradKernelBatch); with 64 output channels it stays here
         assertEquals("batch-lanes-dw", FAST.explainGradKernel(plan(256, 16, 4, 16, 3, 2, 1)).algorithm());
         assertEquals("dense-matrix-dw", FAST.explainGradKernel(plan(256, 16, 4, 64, 3, 2, 1)).algorithm());
@@ -142,7 +144,7 @@ class DenseConvTest {
         assertFalse(DenseConv.suits(plan(4, 16, 4, 16, 3, 2, 1), "dense-matrix"));
         // 7x7 -> 4x4 stride 2: 18% full, three times too many multiply-adds
         assertFalse(DenseConv.suits(plan(256, 8, 7, 16, 3, 2, 1), "dense-matrix"));
-        assertTrue(FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).reason().contains("39% of it non-zero"), () -> FAST.explain(plan(256, 16, 4, 16, 3, 2, 1)).reason());
+        assertTrue(DenseConv.describe(plan(256, 16, 4, 16, 3, 2, 1)).contains("39% of it non-zero"), () -> DenseConv.describe(plan(256, 16, 4, 16, 3, 2, 1)));
     }
 
     private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {

@@ -42,7 +42,11 @@ class FullWriteTest {
             Im2colGemm.force = false;
             DenseConv.force = true;
             check(FAST, DenseConvTest.denseCase(seed));
+            DenseConv.force = false;
+            TapListConv.force = true;
+            check(FAST, TapListConvTest.tapCase(seed));
         } finally {
+            TapListConv.force = false;
             ChannelLanesConv.force = false;
             Im2colGemm.force = false;
             DenseConv.force = false;
@@ -66,6 +70,7 @@ class FullWriteTest {
             {4, 64, 7, 7, 64, 3, 3, 1, 1, 64},      // depthwise-blocked
             {2, 16, 40, 40, 16, 3, 3, 1, 1, 16},    // a depthwise engine on larger planes
             {4, 1, 28, 28, 4, 3, 3, 2, 1, 1},       // depthwise-rows (one input channel, several outputs)
+            {100, 16, 4, 4, 16, 3, 3, 2, 1, 1},     // tap-list (a partial last tile)
         };
         java.util.Set<String> seen = new java.util.TreeSet<>();
         for (int[] c : cases) {
@@ -80,7 +85,7 @@ class FullWriteTest {
             assertNaNFree(FAST, p, x, w);
         }
         assertTrue(seen.containsAll(java.util.List.of("winograd-4x4", "winograd-5x5", "winograd-7x7", "gemm", "channel-lanes", "batch-lanes", "shifted-gemm",
-                "depthwise-blocked", "depthwise-rows", "plane-lanes")), seen::toString);
+                "depthwise-blocked", "depthwise-rows", "plane-lanes", TapListConv.NAME)), seen::toString);
     }
 
     /** A 1x1 conv with input dilation 2: every other output position has no tap, so the output is zeroed first. */

@@ -1,0 +1,228 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A conv on small planes over a big batch as a product per output position over that position's own list of taps: the
+ * images are the rows of the register tile, the output channels its vector lanes, and every (input channel, tap) that lands
+ * on the input is one step, an input element broadcast from where it lies (no copy, no gather) times a row of the packed
+ * weights. Taps that land in the padding (or between the elements of a dilated input) are not in the list, so the product
+ * does the conv's real multiply-adds only: on a 4x4 plane with stride 2 and padding 1, 25 of the 36 taps of the 2x2 output
+ * (the conv-matrix product of {@link DenseConv} does 64). Positions whose taps land alike (the interior, each border) share
+ * one list, offset by where their window starts. Each block of images goes through a buffer {@code [image][position][channel]}
+ * and is transposed out by blocks of 16 positions.
+ */
+final class TapListConv {
+    private TapListConv() {}
+
+    static final String NAME = "tap-list";
+
+    /** For tests and measurements: take this path for every plan it supports. */
+    static volatile boolean force;
+
+    /** Kernel extents up to this many taps per axis (one bit each). */
+    private static final int MAX_TAPS_PER_AXIS = 63;
+
+    static boolean supports(Kernels k, ConvPlan p) {
+        if (!Planner.enabled(NAME) || p.featureGroups() != 1 || p.batchGroups() != 1) return false;
+        for (int e : p.kernelSize()) if (e > MAX_TAPS_PER_AXIS) return false;
+        long q = Canonical.product(p.outSize()), opad = padded(p.outChannels(), k.lanes());
+        long taps = Canonical.product(p.kernelSize());
+        return q * opad * 24 <= 1 << 22 && p.channels() * taps * opad <= 1 << 22 && p.channels() * taps * q <= 1 << 22;
+    }
+
+    /** The images of one tile's inputs, floats, at most: they stay in the L2 cache while the tile runs over the positions. */
+    static final long MAX_TILE_INPUT = 160 << 10;
+
+    /**
+     * Where the planner takes this path: a kernel of more than one tap, the output channels filling at least 60% of the lanes,
+     * at least four tiles of images, a tile's images within {@link #MAX_TILE_INPUT}, at least 32 (channel, tap) steps per
+     * position, and with a single vector of output channels (a broadcast per multiply-add) planes of at most 32 positions.
+     * 256x8x7x7 -> 16 3x3 s2 (MNIST) 114 against 146 µs in batch-lanes on one thread, 256x16x4x4 -> 16 s2 69 against 86 in
+     * dense-matrix, 64x64x14x14 -> 128 s2 4551 against 4848 in channel-lanes and its input gradient 4666 against 5813. It lost
+     * on 3-channel 32x32 planes (27 steps a position: 2958 against 984 µs in shifted-gemm), on 8 images (a tile of 6 rows
+     * half wasted), on 32x128x28x28 s2 (a tile's images 2.4 MB) and on LeNet's 14x14 -> 10x10 with 16 outputs (1718 against
+     * 1397 in batch-lanes).
+     */
+    static boolean suits(Kernels k, ConvPlan p) {
+        if (!supports(k, p)) return false;
+        if (force) return true;
+        long taps = Canonical.product(p.kernelSize()), q = Canonical.product(p.outSize()), plane = Canonical.product(p.spatial());
+        int lanes = k.lanes(), o = p.outChannels(), opad = padded(o, lanes), nv = vectors(opad / lanes), mr = rows(k, nv, p.outBatch());
+        return taps > 1 && 5 * o >= 3 * opad && p.outBatch() >= 4 * mr && mr * p.channels() * plane <= MAX_TILE_INPUT
+                && p.channels() * taps >= 32 && (nv > 1 || q <= 32);
+    }
+
+    /**
+     * Images per tile for {@code nv} vectors: the broadcast tile's rows, or 16 when that tile exists (one vector) and splits
+     * {@code n} images over the threads with fewer rows on the busiest thread (256 images: 16 tiles of 16 against 11 of 24).
+     * Smaller tiles ran slower: 8x1 133 against 113 µs on MNIST's 7x7 layer, 8x2 3683 against 3559 on 64x32x28x28 s2's
+     * input gradient.
+     */
+    static int rows(Kernels k, int nv, int n) {
+        GemmKernels gk = GemmKernels.of(k);
+        int t = Threads.threads(), best = k.bcastRows(nv);
+        long bestCost = Long.MAX_VALUE;
+        for (int mr : new int[] {k.bcastRows(nv), 16}) {
+            if (mr > k.bcastRows(nv) || !gk.hasBcastIdx(mr, nv)) continue;
+            long cost = (long) (((n + mr - 1) / mr + t - 1) / t) * mr;
+            if (cost < bestCost) { bestCost = cost; best = mr; }
+        }
+        return best;
+    }
+
+    private static int padded(int o, int lanes) { return (o + lanes - 1) / lanes * lanes; }
+
+    /** Vectors per tile row for {@code vecs} vectors of output channels: the fewest loads per multiply-add that divides them. */
+    static int vectors(int vecs) {
+        return vecs % 4 == 0 ? 4 : vecs % 3 == 0 ? 3 : vecs % 2 == 0 ? 2 : 1;
+    }
+
+    static String describe(Kernels k, ConvPlan p) {
+        Geometry g = Geometry.of(p);
+        int nv = vectors(padded(p.outChannels(), k.lanes()) / k.lanes());
+        return g.patterns + " tap lists over " + g.q + " output positions, " + Math.round(100.0 * g.real / ((double) g.q * g.taps * p.channels()))
+                + "% of the taps real, tile " + rows(k, nv, p.outBatch()) + " images x " + nv * k.lanes() + " channels";
+    }
+
+    /**
+     * Where each output position reads: its window's first real input element ({@code base}) and its list of (input offset from
+     * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs). Weight rows are {@code (c*taps + t)*opad}.
+     */
+    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] idx) {
+        static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
+
+        static Geometry of(ConvPlan p, int opad) {
+            int n = p.spatialRank();
+            int[] in = p.spatial(), k = p.kernelSize(), qs = p.outSize(), s = p.strides(), kd = p.kernelDilation(), ld = p.inputDilation(), lo = p.padLow();
+            int c = p.channels(), taps = (int) Canonical.product(k), q = (int) Canonical.product(qs), plane = (int) Canonical.product(in);
+            // per axis and output index: the taps that land (a bit each) and the input index of the first of them
+            long[][] mask = new long[n][];
+            int[][] first = new int[n][];
+            int[] inStride = new int[n];
+            for (int a = n - 1, st = 1; a >= 0; st *= in[a], a--) inStride[a] = st;
+            for (int a = 0; a < n; a++) {
+                mask[a] = new long[qs[a]];
+                first[a] = new int[qs[a]];
+                for (int qa = 0; qa < qs[a]; qa++) {
+                    first[a][qa] = -1;
+                    for (int ta = 0; ta < k[a]; ta++) {
+                        int u = qa * s[a] + ta * kd[a] - lo[a];
+                        if (u < 0 || u % ld[a] != 0 || u / ld[a] >= in[a]) continue;
+                        mask[a][qa] |= 1L << ta;
+                        if (first[a][qa] < 0) first[a][qa] = u / ld[a];
+                    }
+                }
+            }
+            int[] base = new int[q], start = new int[q], steps = new int[q];
+            Map<List<Long>, Integer> seen = new HashMap<>();
+            int[] idx = new int[64];
+            int used = 0;
+            long real = 0;
+            int[] qi = new int[n];
+            Long[] key = new Long[n];
+            for (int qq = 0; qq < q; qq++) {
+                for (int a = n - 1, r = qq; a >= 0; a--) { qi[a] = r % qs[a]; r /= qs[a]; }
+                int b = 0;
+                boolean empty = false;
+                for (int a = 0; a < n; a++) {
+                    key[a] = mask[a][qi[a]];
+                    if (key[a] == 0) empty = true;
+                    else b += first[a][qi[a]] * inStride[a];
+                }
+                base[qq] = empty ? 0 : b;
+                Integer at = seen.get(List.of(key));
+                if (at == null) {
+                    at = used;
+                    seen.put(List.of(key), at);
+                    int cnt = empty ? 0 : listLength(key, k, n) * c;
+                    if (idx.length < used + 2 * cnt) idx = java.util.Arrays.copyOf(idx, Math.max(2 * idx.length, used + 2 * cnt));
+                    if (!empty) fill(key, k, kd, ld, inStride, c, plane, taps, opad, idx, used);
+                    used += 2 * cnt;
+                    steps[qq] = cnt;
+                } else {
+                    steps[qq] = empty ? 0 : listLength(key, k, n) * c;
+                }
+                start[qq] = at;
+                real += steps[qq];
+            }
+            return new Geometry(q, taps, seen.size(), real, base, start, steps, idx);
+        }
+
+        private static int listLength(Long[] key, int[] k, int n) {
+            int len = 1;
+            for (int a = 0; a < n; a++) len *= Long.bitCount(key[a]);
+            return len;
+        }
+
+        /** The pairs of one pattern: input channels outermost, then the landing taps in order. */
+        private static void fill(Long[] key, int[] k, int[] kd, int[] ld, int[] inStride, int c, int plane, int taps, int opad, int[] idx, int at) {
+            int n = k.length;
+            int[] ti = new int[n];
+            int per = listLength(key, k, n);
+            int[] rel = new int[per], row = new int[per];
+            int e = 0;
+            for (int t = 0; t < taps; t++) {
+                for (int a = n - 1, r = t; a >= 0; a--) { ti[a] = r % k[a]; r /= k[a]; }
+                boolean lands = true;
+                int off = 0;
+                for (int a = 0; a < n && lands; a++) {
+                    long m = key[a];
+                    if ((m >>> ti[a] & 1) == 0) lands = false;
+                    else off += (ti[a] - Long.numberOfTrailingZeros(m)) * kd[a] / ld[a] * inStride[a];
+                }
+                if (lands) { rel[e] = off; row[e] = t; e++; }
+            }
+            for (int ci = 0; ci < c; ci++) {
+                for (int j = 0; j < per; j++) {
+                    idx[at++] = ci * plane + rel[j];
+                    idx[at++] = (ci * taps + row[j]) * opad;
+                }
+            }
+        }
+    }
+
+    /** The forward conv into {@code out}. */
+    static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
+        GemmKernels gk = GemmKernels.of(kern);
+        int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
+        int opad = padded(o, lanes), nv = vectors(opad / lanes), nr = nv * lanes, mr = rows(kern, nv, n);
+        Geometry g = Geometry.of(p, opad);
+        int q = g.q, taps = g.taps, cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
+        // the weights as [c*taps][opad]
+        float[] wp = Scratch.floats(Scratch.PACK, ct * opad + 16);
+        for (int r = 0; r < ct; r++) {
+            int d = r * opad;
+            for (int oc = 0; oc < o; oc++) wp[d + oc] = w[oc * ct + r];
+            for (int oc = o; oc < opad; oc++) wp[d + oc] = 0f;
+        }
+        int tiles = (n + mr - 1) / mr;
+        int[] rowOff = Scratch.ints(Scratch.AUX, tiles * mr);
+        for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
+        int oq = o * q, ld = q * opad, full = o / lanes * lanes;
+        Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
+            float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
+            for (int qq = 0; qq < q; qq++) {
+                for (int j = 0; j < opad; j += nr) {
+                    gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], g.idx, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld);
+                }
+            }
+            for (int m = 0, rows = Math.min(mr, n - t * mr); m < rows; m++) {
+                int src = m * ld, dst = (t * mr + m) * oq;
+                for (int ob = 0; ob < full; ob += lanes) {
+                    for (int q0 = 0; q0 < q; q0 += lanes) {
+                        int qb = q >= lanes ? Math.min(q0, q - lanes) : 0;
+                        gk.transpose(buf, src + qb * opad + ob, opad, Math.min(lanes, q), out, dst + ob * q + qb, q, lanes, 0);
+                    }
+                }
+                for (int oc = full; oc < o; oc++) {
+                    for (int qq = 0; qq < q; qq++) out[dst + oc * q + qq] = buf[src + qq * opad + oc];
+                }
+            }
+        });
+    }
+}

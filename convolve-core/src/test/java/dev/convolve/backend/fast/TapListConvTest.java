@@ -1,0 +1,115 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conv on tap lists ({@link TapListConv}) against the reference over random convs of rank 1 to 3 (strides, padding on
+ * either side or cropping, kernel and input dilation, output channels not a multiple of the lanes, planes above and below
+ * 16 positions, batches with a partial last tile), forward and input gradient, vector and scalar kernels.
+ */
+class TapListConvTest {
+    private static final FastBackend FAST = FastBackend.create();
+    private static final FastBackend SCALAR = FastBackend.scalar();
+
+    static RandomConvCase tapCase(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int n = 1 + r.nextInt(3);
+            int batch = 1 + r.nextInt(60), c = 1 + r.nextInt(6), o = 1 + r.nextInt(r.nextBoolean() ? 9 : 40);
+            int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
+            for (int i = 0; i < n; i++) {
+                in[i] = 1 + r.nextInt(n == 3 ? 5 : n == 2 ? 11 : 40);
+                k[i] = 1 + r.nextInt(4);
+                s[i] = 1 + r.nextInt(3);
+                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
+                ld[i] = r.nextInt(5) == 0 ? 2 : 1;
+                lo[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
+                hi[i] = r.nextInt(4) - (r.nextInt(4) == 0 ? 1 : 0);
+            }
+            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld).withPadding(Padding.explicit(lo, hi));
+            Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, c, in));
+            Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(o, c, k));
+            RandomConvCase rc;
+            try {
+                rc = RandomConvCase.inLayout(seed, x, w, opt);
+            } catch (IllegalArgumentException empty) {
+                continue;
+            }
+            if (rc != null && TapListConv.supports(FAST.kernels(), rc.plan())) return rc;
+        }
+    }
+
+    @Property(tries = 200)
+    void tapListMatchesReference(@ForAll long seed) {
+        TapListConv.force = true;
+        try {
+            RandomConvCase c = tapCase(seed);
+            assertEquals(TapListConv.NAME, FAST.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(FAST, c);
+            FastGradPropertyTest.checkInput(FAST, c);
+        } finally {
+            TapListConv.force = false;
+        }
+    }
+
+    @Property(tries = 60)
+    void scalarTapListMatchesReference(@ForAll long seed) {
+        TapListConv.force = true;
+        try {
+            RandomConvCase c = tapCase(seed);
+            assertEquals(TapListConv.NAME, SCALAR.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(SCALAR, c);
+        } finally {
+            TapListConv.force = false;
+        }
+    }
+
+    /**
+     * The MNIST CNN's 4x4 and 7x7 layers and a ResNet-style stride-2 layer on a 14x14 plane (49 output positions: the last
+     * block of positions overlaps the one before), 10 output channels (a partial vector), a batch with a partial last tile.
+     */
+    @Test
+    void networkShapesMatchReference() {
+        int[][] cases = {{50, 16, 4, 16}, {37, 8, 7, 16}, {30, 16, 14, 32}, {27, 16, 2, 10}, {13, 32, 4, 48}};
+        for (int[] v : cases) {
+            ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
+            Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+            Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            TapListConv.force = true;
+            try {
+                for (FastBackend b : new FastBackend[] {FAST, SCALAR}) {
+                    assertEquals(TapListConv.NAME, b.explain(p).algorithm(), p::toString);
+                    FastConvPropertyTest.check(b, rc);
+                }
+            } finally {
+                TapListConv.force = false;
+            }
+        }
+    }
+
+    /** A 4x4 plane, stride 2, padding 1: the 2x2 output's four positions have 4, 6, 6 and 9 of the 9 taps (25 of 36). */
+    @Test
+    void listsSkipThePadding() {
+        ConvPlan p = ConvPlan.of(dev.convolve.tensor.Shape.of(8, 3, 4, 4), DType.F32, dev.convolve.tensor.Shape.of(16, 3, 3, 3), DType.F32,
+                ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1));
+        TapListConv.Geometry g = TapListConv.Geometry.of(p, 16);
+        assertEquals(4, g.patterns());
+        assertEquals(3 * 25, g.real());
+        assertEquals(3 * 4, g.steps()[0]);
+        assertEquals(3 * 9, g.steps()[3]);
+        // position (1, 1) starts its window at input (1, 1)
+        assertEquals(5, g.base()[3]);
+    }
+}
