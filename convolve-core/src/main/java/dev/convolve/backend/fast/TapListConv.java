@@ -243,10 +243,16 @@ final class TapListConv {
             }
             for (int m = 0, rows = Math.min(mr, n - t * mr); m < rows; m++) {
                 int src = m * ld, dst = (t * mr + m) * oq;
+                if (q == 1) {
+                    System.arraycopy(buf, src, out, dst, o);
+                    continue;
+                }
+                // a 2x2 output: groups of four lanes, stored as whole vectors (no masks)
+                int group = q == 4 ? 4 : lanes;
                 for (int ob = 0; ob < full; ob += lanes) {
                     for (int q0 = 0; q0 < q; q0 += lanes) {
                         int qb = q >= lanes ? Math.min(q0, q - lanes) : 0;
-                        gk.transpose(buf, src + qb * opad + ob, opad, Math.min(lanes, q), out, dst + ob * q + qb, q, lanes, 0);
+                        gk.transpose(buf, src + qb * opad + ob, opad, Math.min(lanes, q), out, dst + ob * q + qb, q, group, 0);
                     }
                 }
                 for (int oc = full; oc < o; oc++) {
