@@ -27,6 +27,10 @@ final class TapListConv {
     /** Kernel extents up to this many taps per axis (one bit each). */
     private static final int MAX_TAPS_PER_AXIS = 63;
 
+    /**
+     * Any conv without groups whose kernel has at most 63 taps per axis, whose tile buffer ({@code 24 x positions x opad}),
+     * packed weights and per-position lists stay within 4M elements each.
+     */
     static boolean supports(Kernels k, ConvPlan p) {
         if (!Planner.enabled(NAME) || p.featureGroups() != 1 || p.batchGroups() != 1) return false;
         for (int e : p.kernelSize()) if (e > MAX_TAPS_PER_AXIS) return false;
@@ -96,7 +100,7 @@ final class TapListConv {
     record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] idx) {
         static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
 
-        /** Geometries by their plan's numbers (building one took 4% of 128x32x4x4 -> 32 s2); cleared when it grows past 256. */
+        /** Geometries by their plan's numbers (building one took 4% of 128x32x4x4 -> 32 s2), lists of up to 1M ints; cleared past 256. */
         private static final java.util.concurrent.ConcurrentHashMap<String, Geometry> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
         static Geometry cached(ConvPlan p, int opad) {
@@ -107,7 +111,7 @@ final class TapListConv {
             if (g == null) {
                 if (CACHE.size() > 256) CACHE.clear();
                 g = of(p, opad);
-                CACHE.put(key, g);
+                if (g.idx.length <= 1 << 20) CACHE.put(key, g);
             }
             return g;
         }

@@ -277,33 +277,41 @@ w("""            default -> throw new IllegalStateException("no bcast tile with 
         }
     }
 """)
-for mr, nv in BCAST:
-    w("    private static void bcast%dx%d(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
+def bcast_tile(mr, nv, name, params, head, step, xi, add):
+    """A broadcast tile of mr rows x nv vectors: rows x0.. of x broadcast at xi, vectors of g at gi, sums stored (added with add)."""
+    w("    private static void %s%dx%d(%s) {" % (name, mr, nv, params))
     for m in range(mr):
         w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {")
+    w("        " + head)
+    for line in step:
+        w("            " + line)
     for v in range(nv):
         w("            FloatVector g%d = FloatVector.fromArray(S, g, gi%s);" % (v, "" if v == 0 else " + %d * L" % v))
     for m in range(mr):
-        w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + p]);" % (m, m))
+        w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + %s]);" % (m, m, xi))
         for v in range(nv):
             w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
-    w("        if (add) {")
-    for m in range(mr):
-        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
-        for v in range(nv):
-            idx = base + ("" if v == 0 else " + %d * L" % v)
-            w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
-    w("        }")
+    if add:
+        w("        if (add) {")
+        for m in range(mr):
+            base = "cOff" if m == 0 else "cOff + %d * ldc" % m
+            for v in range(nv):
+                idx = base + ("" if v == 0 else " + %d * L" % v)
+                w("            c%d_%d = c%d_%d.add(FloatVector.fromArray(S, c, %s));" % (m, v, m, v, idx))
+        w("        }")
     for m in range(mr):
         base = "cOff" if m == 0 else "cOff + %d * ldc" % m
         for v in range(nv):
             idx = base + ("" if v == 0 else " + %d * L" % v)
             w("        c%d_%d.intoArray(c, %s);" % (m, v, idx))
     w("    }\n")
+
+for mr, nv in BCAST:
+    bcast_tile(mr, nv, "bcast", "float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add",
+               "for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {", [], "p", True)
 
 # ---------------------------------------------------------------- bcastIdx (tap lists: x and g rows through one index list)
 w("""    @Override
@@ -324,26 +332,8 @@ w("""            default -> throw new IllegalStateException("no bcastIdx tile " 
     }
 """)
 for mr, nv in BCAST_IDX:
-    w("    private static void bcastIdx%dx%d(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {" % (mr, nv))
-    for m in range(mr):
-        w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
-    names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
-    w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int p = io, end = io + 2 * steps; p < end; p += 2) {")
-    w("            int xr = idx[p], gi = gOff + idx[p + 1];")
-    for v in range(nv):
-        w("            FloatVector g%d = FloatVector.fromArray(S, g, gi%s);" % (v, "" if v == 0 else " + %d * L" % v))
-    for m in range(mr):
-        w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + xr]);" % (m, m))
-        for v in range(nv):
-            w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
-    w("        }")
-    for m in range(mr):
-        base = "cOff" if m == 0 else "cOff + %d * ldc" % m
-        for v in range(nv):
-            idx = base + ("" if v == 0 else " + %d * L" % v)
-            w("        c%d_%d.intoArray(c, %s);" % (m, v, idx))
-    w("    }\n")
+    bcast_tile(mr, nv, "bcastIdx", "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
+               "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = idx[p], gi = gOff + idx[p + 1];"], "xr", False)
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
 w("""    @Override

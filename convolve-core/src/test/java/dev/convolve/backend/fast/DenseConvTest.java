@@ -10,7 +10,6 @@ import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Shape;
 import dev.convolve.tensor.Tensor;
-import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -24,31 +23,7 @@ class DenseConvTest {
     private static final FastBackend SCALAR = FastBackend.scalar();
 
     static RandomConvCase denseCase(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        while (true) {
-            int n = 1 + r.nextInt(3);
-            int batch = 1 + r.nextInt(40), c = 1 + r.nextInt(6), o = 1 + r.nextInt(9);
-            int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
-            for (int i = 0; i < n; i++) {
-                in[i] = 1 + r.nextInt(n == 3 ? 3 : 6);
-                k[i] = 1 + r.nextInt(3);
-                s[i] = 1 + r.nextInt(2);
-                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
-                ld[i] = r.nextInt(5) == 0 ? 2 : 1;
-                lo[i] = r.nextInt(3);
-                hi[i] = r.nextInt(3) - (r.nextInt(4) == 0 ? 1 : 0);
-            }
-            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld).withPadding(Padding.explicit(lo, hi));
-            Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, c, in));
-            Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(o, c, k));
-            RandomConvCase rc;
-            try {
-                rc = RandomConvCase.inLayout(seed, x, w, opt);
-            } catch (IllegalArgumentException empty) {
-                continue;
-            }
-            if (rc != null && DenseConv.supports(rc.plan(), "dense-matrix")) return rc;
-        }
+        return RandomConvCase.geometric(seed, 40, 9, new int[] {6, 6, 3}, 3, 2, 3, p -> DenseConv.supports(p, "dense-matrix"));
     }
 
     /** The planner's count of non-zero links (per axis, no table) against the position table's, over random geometries. */

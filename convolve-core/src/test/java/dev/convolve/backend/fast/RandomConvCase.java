@@ -114,6 +114,41 @@ record RandomConvCase(long seed, Tensor input, Tensor kernel, ConvOptions option
         }
     }
 
+    /**
+     * A random f32 conv of rank 1 to 3 drawn until {@code accept} takes its plan: up to {@code maxBatch} images and 6 input
+     * channels, output channels up to 9 or (half the time) up to {@code maxOut}, sides up to {@code sides[rank - 1]}, kernels up
+     * to {@code maxTaps} per axis, strides up to {@code maxStride}, kernel and input dilation 2 a fifth of the time, padding
+     * below {@code maxPad} on either side and now and then a crop of one.
+     */
+    static RandomConvCase geometric(long seed, int maxBatch, int maxOut, int[] sides, int maxTaps, int maxStride, int maxPad,
+                                    java.util.function.Predicate<ConvPlan> accept) {
+        SplittableRandom r = new SplittableRandom(seed);
+        while (true) {
+            int n = 1 + r.nextInt(3);
+            int batch = 1 + r.nextInt(maxBatch), c = 1 + r.nextInt(6), o = 1 + r.nextInt(r.nextBoolean() ? 9 : maxOut);
+            int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
+            for (int i = 0; i < n; i++) {
+                in[i] = 1 + r.nextInt(sides[n - 1]);
+                k[i] = 1 + r.nextInt(maxTaps);
+                s[i] = 1 + r.nextInt(maxStride);
+                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
+                ld[i] = r.nextInt(5) == 0 ? 2 : 1;
+                lo[i] = r.nextInt(maxPad) - (r.nextInt(6) == 0 ? 1 : 0);
+                hi[i] = r.nextInt(maxPad) - (r.nextInt(4) == 0 ? 1 : 0);
+            }
+            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld).withPadding(Padding.explicit(lo, hi));
+            Tensor x = values(r.nextLong(), DType.F32, concat(batch, c, in));
+            Tensor w = values(r.nextLong(), DType.F32, concat(o, c, k));
+            RandomConvCase rc;
+            try {
+                rc = inLayout(seed, x, w, opt);
+            } catch (IllegalArgumentException empty) {
+                continue;
+            }
+            if (rc != null && accept.test(rc.plan())) return rc;
+        }
+    }
+
     static Tensor values(long seed, DType t, int[] shape) {
         if (t.isInteger()) {
             double lo = t.isUnsigned() ? 0 : -9, hi = 10;

@@ -7,7 +7,6 @@ import dev.convolve.plan.ConvPlan;
 import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
-import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -22,31 +21,7 @@ class TapListConvTest {
     private static final FastBackend SCALAR = FastBackend.scalar();
 
     static RandomConvCase tapCase(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        while (true) {
-            int n = 1 + r.nextInt(3);
-            int batch = 1 + r.nextInt(60), c = 1 + r.nextInt(6), o = 1 + r.nextInt(r.nextBoolean() ? 9 : 40);
-            int[] in = new int[n], k = new int[n], s = new int[n], kd = new int[n], ld = new int[n], lo = new int[n], hi = new int[n];
-            for (int i = 0; i < n; i++) {
-                in[i] = 1 + r.nextInt(n == 3 ? 5 : n == 2 ? 11 : 40);
-                k[i] = 1 + r.nextInt(4);
-                s[i] = 1 + r.nextInt(3);
-                kd[i] = r.nextInt(5) == 0 ? 2 : 1;
-                ld[i] = r.nextInt(5) == 0 ? 2 : 1;
-                lo[i] = r.nextInt(4) - (r.nextInt(6) == 0 ? 1 : 0);
-                hi[i] = r.nextInt(4) - (r.nextInt(4) == 0 ? 1 : 0);
-            }
-            ConvOptions opt = ConvOptions.defaults().withStrides(s).withKernelDilation(kd).withInputDilation(ld).withPadding(Padding.explicit(lo, hi));
-            Tensor x = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(batch, c, in));
-            Tensor w = RandomConvCase.values(r.nextLong(), DType.F32, RandomConvCase.concat(o, c, k));
-            RandomConvCase rc;
-            try {
-                rc = RandomConvCase.inLayout(seed, x, w, opt);
-            } catch (IllegalArgumentException empty) {
-                continue;
-            }
-            if (rc != null && TapListConv.supports(FAST.kernels(), rc.plan())) return rc;
-        }
+        return RandomConvCase.geometric(seed, 60, 40, new int[] {40, 11, 5}, 4, 3, 4, p -> TapListConv.supports(FAST.kernels(), p));
     }
 
     @Property(tries = 200)
