@@ -69,6 +69,7 @@ public final class Planner {
 
     static Choice chooseGradKernel(Kernels k, ConvPlan p) {
         if (PlaneLanesGradKernel.force && PlaneLanesGradKernel.supports(k, p)) return planeLanesDw(k, p);
+        if (TapListGradKernel.force && TapListGradKernel.supports(k, p)) return tapListDw(k, p);
         if (DepthwiseRows.suitsGradKernel(k, p)) {
             return new Choice("depthwise-rows-dw", () -> "depthwise on narrow rows: per channel, each gradient row times the input rows its "
                     + "taps read, gathered by one permutation per kernel column, a vector sum per tap over the batch; "
@@ -99,6 +100,7 @@ public final class Planner {
                     + "gradient, 64 GEMMs summed over the tiles (3x fewer multiply-adds), channel-blocked copies of input and gradient; "
                     + k.describe(), GradKernelWinograd::run);
         }
+        if (!DenseConv.force && TapListGradKernel.suits(k, p)) return tapListDw(k, p);
         if (!DenseConv.force && GradKernelBatch.suits(k, p)) {
             return new Choice(GradKernelBatch.NAME, () -> "small planes, big batch: dot products with the images in the vector lanes, the input "
                     + "in the forward pass's batch-lanes layout and the gradient as [O][image block][position][lanes], register tiles of up "
@@ -288,6 +290,13 @@ public final class Planner {
                 + "taps that land on the input (none in the padding), the images as the tile's rows and read where they lie, the output "
                 + "channels in the vector lanes, weights packed once, blocks of positions transposed out; " + TapListConv.describe(k, p)
                 + "; " + k.describe(), TapListConv::run);
+    }
+
+    private static Choice tapListDw(Kernels k, ConvPlan p) {
+        return new Choice(TapListGradKernel.NAME, () -> "small planes, big batch: per list of the forward's tap lists, the kernel "
+                + "gradient of its (channel, tap) entries as a product over (image, position) steps, inputs broadcast where they lie, the "
+                + "gradient copied once as [image][position][channel] with the output channels in the vector lanes, the lists' sums added "
+                + "per tap; " + TapListConv.describe(k, p) + "; " + k.describe(), TapListGradKernel::run);
     }
 
     private static Choice dense(Kernels k, ConvPlan p) {

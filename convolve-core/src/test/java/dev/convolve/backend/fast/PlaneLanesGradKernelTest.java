@@ -92,8 +92,11 @@ class PlaneLanesGradKernelTest {
         Planner.Choice c = FAST.explainGradKernel(resnext);
         assertEquals(PlaneLanesGradKernel.NAME, c.algorithm());
         assertTrue(c.reason().contains("196 outputs per image"), c::reason);
-        // a vector of output channels per group: bcast-o; big batches of small planes: batch-lanes-dw
-        assertEquals("bcast-o", FAST.explainGradKernel(PlannerTest.plan(64, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
+        // a vector of output channels per group: bcast-o (64 images on 28x28: the tap lists); big batches of small planes:
+        // batch-lanes-dw
+        assertEquals("bcast-o", FAST.explainGradKernel(PlannerTest.plan(8, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
+        assertEquals(Planner.enabled(TapListGradKernel.NAME) ? TapListGradKernel.NAME : "bcast-o",
+                FAST.explainGradKernel(PlannerTest.plan(64, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
         assertEquals(GradKernelBatch.NAME, FAST.explainGradKernel(PlannerTest.plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
         // input dilation: not this engine
         ConvPlan dilated = ConvPlan.of(Shape.of(2, 4, 7, 7), DType.F32, Shape.of(4, 4, 3, 3), DType.F32,

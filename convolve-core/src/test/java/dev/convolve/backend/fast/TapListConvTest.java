@@ -37,6 +37,20 @@ class TapListConvTest {
         }
     }
 
+    @Property(tries = 150)
+    void tapListKernelGradientMatchesReference(@ForAll long seed) {
+        TapListGradKernel.force = true;
+        try {
+            RandomConvCase c = tapCase(seed);
+            if (!TapListGradKernel.supports(FAST.kernels(), c.plan())) return;
+            assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(c.plan()).algorithm(), c::toString);
+            FastGradPropertyTest.checkKernel(FAST, c);
+            if (seed % 3 == 0) FastGradPropertyTest.checkKernel(SCALAR, c);
+        } finally {
+            TapListGradKernel.force = false;
+        }
+    }
+
     @Property(tries = 60)
     void scalarTapListMatchesReference(@ForAll long seed) {
         TapListConv.force = true;
@@ -63,15 +77,30 @@ class TapListConvTest {
             ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
             RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
             TapListConv.force = true;
+            TapListGradKernel.force = true;
             try {
                 for (FastBackend b : new FastBackend[] {FAST, SCALAR}) {
                     assertEquals(TapListConv.NAME, b.explain(p).algorithm(), p::toString);
+                    assertEquals(TapListGradKernel.NAME, b.explainGradKernel(p).algorithm(), p::toString);
                     FastConvPropertyTest.check(b, rc);
+                    FastGradPropertyTest.checkKernel(b, rc);
                 }
             } finally {
                 TapListConv.force = false;
+                TapListGradKernel.force = false;
             }
         }
+    }
+
+    /** The kernel gradient takes one-vector layers only when every list serves as many positions (threads split by lists). */
+    @Test
+    void kernelGradientWhereListsAreEven() {
+        ConvOptions s2 = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+        ConvPlan l4 = ConvPlan.of(dev.convolve.tensor.Shape.of(256, 16, 4, 4), DType.F32, dev.convolve.tensor.Shape.of(16, 16, 3, 3), DType.F32, s2);
+        ConvPlan l3 = ConvPlan.of(dev.convolve.tensor.Shape.of(256, 8, 7, 7), DType.F32, dev.convolve.tensor.Shape.of(16, 8, 3, 3), DType.F32, s2);
+        assertEquals(true, TapListGradKernel.evenLists(TapListConv.Geometry.of(l4)));
+        assertEquals(false, TapListGradKernel.evenLists(TapListConv.Geometry.of(l3)));
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(l3).algorithm());
     }
 
     /** A 4x4 plane, stride 2, padding 1: the 2x2 output's four positions have 4, 6, 6 and 9 of the 9 taps (25 of 36). */

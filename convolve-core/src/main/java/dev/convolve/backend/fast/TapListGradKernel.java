@@ -1,0 +1,158 @@
+package dev.convolve.backend.fast;
+
+import dev.convolve.backend.Threads;
+import dev.convolve.plan.ConvPlan;
+
+/**
+ * The kernel gradient on the forward's tap lists ({@link TapListConv}): for each list (the output positions whose taps land
+ * alike), {@code dw[(c, t)][o] = sum over the images and the list's positions of x[image][c][window + t] * g[image][o][position]},
+ * a product whose tile rows are the list's (channel, tap) entries, each an input element broadcast from where it lies, and
+ * whose steps are the (image, position) pairs, the gradient copied once as {@code [image][position][o]} so that a step's
+ * output channels are one vector. Taps in the padding are never visited. The lists' sums are added per (channel, tap) in a
+ * fixed order (the result does not depend on the thread count).
+ */
+final class TapListGradKernel {
+    private TapListGradKernel() {}
+
+    static final String NAME = "tap-list-dw";
+
+    /** For tests and measurements: take this path for every plan it supports. */
+    static volatile boolean force;
+
+    static boolean supports(Kernels k, ConvPlan p) {
+        return Planner.enabled(NAME) && TapListConv.supports(k, p) && p.inputDilation().length > 0 && allOne(p.inputDilation())
+                && (long) p.outBatch() * Canonical.product(p.outSize()) * padded(p.outChannels(), k.lanes()) <= 1 << 24;
+    }
+
+    /**
+     * Where the planner takes it: where it would take the forward ({@link TapListConv#suits}), without input dilation, and
+     * with one vector of output channels only when every list serves as many positions as the others (the threads split
+     * the work by lists' row tiles, and a tile's steps are its list's positions times the images). Two threads, medians of 3
+     * against what ran before: `mnist-l4` 106 against 140 µs (batch-lanes-dw), 128x32x4x4 -> 32 s2 79 against 114,
+     * 256x16x14x14 -> 32 s2 740 against 990, 64x64x14x14 -> 128 s2 2529 against 3390 (gemm-dw), 64x32x28x28 -> 64 s2 2800
+     * against 2932 (bcast-o). Left to batch-lanes-dw, slower here on two threads though faster on one: `mnist-l3` (lists of
+     * 1 to 4 positions; 94 against 82 µs), 128x8x10x10 -> 16 s2 (116 against 78), `mnist-l5` (one list; 21.6 against 14.4).
+     */
+    static boolean suits(Kernels k, ConvPlan p) {
+        if (!supports(k, p)) return false;
+        if (force) return true;
+        if (!TapListConv.suits(k, p)) return false;
+        int opad = padded(p.outChannels(), k.lanes());
+        return opad > k.lanes() || evenLists(TapListConv.Geometry.cached(p, opad));
+    }
+
+    /** True when there are two or more lists and each serves the same number of positions. */
+    static boolean evenLists(TapListConv.Geometry g) {
+        java.util.Map<Integer, Integer> count = new java.util.HashMap<>();
+        for (int qq = 0; qq < g.q(); qq++) if (g.steps()[qq] > 0) count.merge(g.start()[qq], 1, Integer::sum);
+        return count.size() > 1 && count.values().stream().distinct().count() == 1;
+    }
+
+    private static boolean allOne(int[] a) {
+        for (int v : a) if (v != 1) return false;
+        return true;
+    }
+
+    private static int padded(int o, int lanes) { return (o + lanes - 1) / lanes * lanes; }
+
+    /** The kernel gradient into {@code dw} ({@code [o][c][taps]}). */
+    static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
+        GemmKernels gk = GemmKernels.of(kern);
+        int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
+        int opad = padded(o, lanes), nv = TapListConv.vectors(opad / lanes), nr = nv * lanes, mr = kern.bcastRows(nv);
+        TapListConv.Geometry geo = TapListConv.Geometry.cached(p, opad);
+        int q = geo.q(), taps = geo.taps(), cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
+        float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
+        transposeGradient(gk, g, n, o, q, opad, gt);
+        // the lists: one per distinct start in the forward's table, with the positions that use it
+        int[] start = geo.start(), steps = geo.steps(), base = geo.base(), idx = geo.idx();
+        int[] listOf = new int[q], first = new int[q];
+        int lists = 0;
+        java.util.Map<Integer, Integer> byStart = new java.util.HashMap<>();
+        for (int qq = 0; qq < q; qq++) {
+            if (steps[qq] == 0) { listOf[qq] = -1; continue; }
+            Integer l = byStart.get(start[qq]);
+            if (l == null) { l = lists++; byStart.put(start[qq], l); first[l] = qq; }
+            listOf[qq] = l;
+        }
+        // per list: its rows (entries) and its steps (image, position)
+        int[] rowsOf = new int[lists], tilesBefore = new int[lists + 1], partBase = new int[lists + 1], stepBase = new int[lists + 1];
+        int[] posCount = new int[lists];
+        for (int qq = 0; qq < q; qq++) if (listOf[qq] >= 0) posCount[listOf[qq]]++;
+        for (int l = 0; l < lists; l++) {
+            rowsOf[l] = steps[first[l]];
+            tilesBefore[l + 1] = tilesBefore[l] + (rowsOf[l] + mr - 1) / mr;
+            partBase[l + 1] = partBase[l] + ((rowsOf[l] + mr - 1) / mr) * mr * opad;
+            stepBase[l + 1] = stepBase[l] + 2 * n * posCount[l];
+        }
+        int[] sidx = Scratch.ints(Scratch.PART, stepBase[lists] + 16);
+        int[] fill = new int[lists];
+        for (int im = 0; im < n; im++) {
+            for (int qq = 0; qq < q; qq++) {
+                int l = listOf[qq];
+                if (l < 0) continue;
+                int at = stepBase[l] + fill[l];
+                sidx[at] = im * cp + base[qq];
+                sidx[at + 1] = (im * q + qq) * opad;
+                fill[l] += 2;
+            }
+        }
+        int[] rowOff = Scratch.ints(Scratch.AUX, tilesBefore[lists] * mr + 16);
+        for (int l = 0; l < lists; l++) {
+            int s0 = start[first[l]], r0 = tilesBefore[l] * mr, rows = rowsOf[l];
+            for (int e = 0; e < (tilesBefore[l + 1] - tilesBefore[l]) * mr; e++) rowOff[r0 + e] = idx[s0 + 2 * Math.min(e, rows - 1)];
+        }
+        float[] part = Scratch.floats(Scratch.OUT, partBase[lists] + 16);
+        int tiles = tilesBefore[lists];
+        Threads.parallelFor(tiles, ShiftedConv.threadsFor(geo.real() * (long) n * opad), t -> {
+            int l = 0;
+            while (tilesBefore[l + 1] <= t) l++;
+            int tile = t - tilesBefore[l], cOff = partBase[l] + tile * mr * opad;
+            for (int j = 0; j < opad; j += nr) {
+                gk.bcastIdx(mr, nv, x, rowOff, t * mr, 0, sidx, stepBase[l], n * posCount[l], gt, j, part, cOff + j, opad);
+            }
+        });
+        // the lists' sums added per (channel, tap), lists in order
+        java.util.Arrays.fill(dw, 0, o * ct, 0f);
+        for (int l = 0; l < lists; l++) {
+            int s0 = start[first[l]];
+            for (int e = 0; e < rowsOf[l]; e++) {
+                int r = idx[s0 + 2 * e + 1] / opad, src = partBase[l] + e * opad;
+                for (int oc = 0; oc < o; oc++) dw[oc * ct + r] += part[src + oc];
+            }
+        }
+    }
+
+    /**
+     * {@code g [n][o][q]} as {@code gt [n][q][opad]} (lanes past {@code o} zero), by 16x16 block transposes on the threads
+     * (one float at a time it took a third of MNIST's 7x7 layer). A block reads whole rows of 16 positions: with fewer
+     * positions per image it runs into the next images' rows and writes past the image's own rows (into rows that later
+     * images of the chunk then write), so each chunk takes the images whose writes would carry past its end one float at a
+     * time; with 16+ positions the last block overlaps the one before.
+     */
+    static void transposeGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, float[] gt) {
+        int lanes = gk.lanes();
+        int chunks = Math.min(n, 4 * Threads.threads()), per = (n + chunks - 1) / chunks;
+        Threads.parallelFor((n + per - 1) / per, ShiftedConv.threadsFor((long) n * o * q * 8), ch -> {
+            int i0 = ch * per, i1 = Math.min(n, i0 + per);
+            if (o < opad) java.util.Arrays.fill(gt, i0 * q * opad, i1 * q * opad, 0f);
+            int tail = q < lanes ? (lanes - 1 + q - 1) / q : 0;
+            for (int im = i0; im < i1; im++) {
+                int src = im * o * q, dst = im * q * opad;
+                if (im >= i1 - tail) {
+                    for (int qq = 0; qq < q; qq++) {
+                        for (int oc = 0; oc < o; oc++) gt[dst + qq * opad + oc] = g[src + oc * q + qq];
+                    }
+                    continue;
+                }
+                for (int o0 = 0; o0 < o; o0 += lanes) {
+                    int rows = Math.min(lanes, o - o0);
+                    for (int q0 = 0; q0 < q; q0 += lanes) {
+                        int qb = q >= lanes ? Math.min(q0, q - lanes) : 0;
+                        gk.transpose(g, src + o0 * q + qb, q, rows, gt, dst + qb * opad + o0, opad, lanes, 0);
+                    }
+                }
+            }
+        });
+    }
+}
