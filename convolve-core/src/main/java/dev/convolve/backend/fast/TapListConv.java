@@ -79,7 +79,8 @@ final class TapListConv {
         return best;
     }
 
-    private static int padded(int o, int lanes) { return (o + lanes - 1) / lanes * lanes; }
+    /** {@code o} output channels rounded up to whole vectors. */
+    static int padded(int o, int lanes) { return (o + lanes - 1) / lanes * lanes; }
 
     /** Vectors per tile row for {@code vecs} vectors of output channels: the fewest loads per multiply-add that divides them. */
     static int vectors(int vecs) {

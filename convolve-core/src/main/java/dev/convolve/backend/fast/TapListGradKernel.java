@@ -20,8 +20,8 @@ final class TapListGradKernel {
     static volatile boolean force;
 
     static boolean supports(Kernels k, ConvPlan p) {
-        return Planner.enabled(NAME) && TapListConv.supports(k, p) && p.inputDilation().length > 0 && allOne(p.inputDilation())
-                && (long) p.outBatch() * Canonical.product(p.outSize()) * padded(p.outChannels(), k.lanes()) <= 1 << 24;
+        return Planner.enabled(NAME) && TapListConv.supports(k, p) && allOne(p.inputDilation())
+                && (long) p.outBatch() * Canonical.product(p.outSize()) * TapListConv.padded(p.outChannels(), k.lanes()) <= 1 << 24;
     }
 
     /**
@@ -37,7 +37,7 @@ final class TapListGradKernel {
         if (!supports(k, p)) return false;
         if (force) return true;
         if (!TapListConv.suits(k, p)) return false;
-        int opad = padded(p.outChannels(), k.lanes());
+        int opad = TapListConv.padded(p.outChannels(), k.lanes());
         return opad > k.lanes() || evenLists(TapListConv.Geometry.cached(p, opad));
     }
 
@@ -53,13 +53,11 @@ final class TapListGradKernel {
         return true;
     }
 
-    private static int padded(int o, int lanes) { return (o + lanes - 1) / lanes * lanes; }
-
     /** The kernel gradient into {@code dw} ({@code [o][c][taps]}). */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         GemmKernels gk = GemmKernels.of(kern);
         int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
-        int opad = padded(o, lanes), nv = TapListConv.vectors(opad / lanes), nr = nv * lanes, mr = kern.bcastRows(nv);
+        int opad = TapListConv.padded(o, lanes), nv = TapListConv.vectors(opad / lanes), nr = nv * lanes, mr = kern.bcastRows(nv);
         TapListConv.Geometry geo = TapListConv.Geometry.cached(p, opad);
         int q = geo.q(), taps = geo.taps(), cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
         float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
