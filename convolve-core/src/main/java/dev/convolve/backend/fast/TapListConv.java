@@ -96,9 +96,10 @@ final class TapListConv {
 
     /**
      * Where each output position reads: its window's first real input element ({@code base}) and its list of (input offset from
-     * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs). Weight rows are {@code (c*taps + t)*opad}.
+     * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs), and which of the {@code patterns} lists that
+     * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}.
      */
-    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] idx) {
+    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx) {
         static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
 
         /** Geometries by their plan's numbers (building one took 4% of 128x32x4x4 -> 32 s2), lists of up to 1M ints; cleared past 256. */
@@ -139,8 +140,10 @@ final class TapListConv {
                     }
                 }
             }
-            int[] base = new int[q], start = new int[q], steps = new int[q];
+            int[] base = new int[q], start = new int[q], steps = new int[q], list = new int[q];
+            // per pattern (the landing taps of every axis): its index, and where its pairs start in idx
             Map<List<Long>, Integer> seen = new HashMap<>();
+            int[] patStart = new int[q];
             int[] idx = new int[64];
             int used = 0;
             long real = 0;
@@ -156,22 +159,23 @@ final class TapListConv {
                     else b += first[a][qi[a]] * inStride[a];
                 }
                 base[qq] = empty ? 0 : b;
-                Integer at = seen.get(List.of(key));
-                if (at == null) {
-                    at = used;
-                    seen.put(List.of(key), at);
-                    int cnt = empty ? 0 : listLength(key, k, n) * c;
+                int cnt = empty ? 0 : listLength(key, k, n) * c;
+                List<Long> pattern = List.of(key);
+                Integer l = seen.get(pattern);
+                if (l == null) {
+                    l = seen.size();
+                    seen.put(pattern, l);
+                    patStart[l] = used;
                     if (idx.length < used + 2 * cnt) idx = java.util.Arrays.copyOf(idx, Math.max(2 * idx.length, used + 2 * cnt));
                     if (!empty) fill(key, k, kd, ld, inStride, c, plane, taps, opad, idx, used);
                     used += 2 * cnt;
-                    steps[qq] = cnt;
-                } else {
-                    steps[qq] = empty ? 0 : listLength(key, k, n) * c;
                 }
-                start[qq] = at;
-                real += steps[qq];
+                list[qq] = l;
+                start[qq] = patStart[l];
+                steps[qq] = cnt;
+                real += cnt;
             }
-            return new Geometry(q, taps, seen.size(), real, base, start, steps, idx);
+            return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx);
         }
 
         private static int listLength(Long[] key, int[] k, int n) {

@@ -41,11 +41,23 @@ final class TapListGradKernel {
         return opad > k.lanes() || evenLists(TapListConv.Geometry.cached(p, opad));
     }
 
-    /** True when there are two or more lists and each serves the same number of positions. */
+    /** True when there are two or more lists with taps and each serves the same number of positions. */
     static boolean evenLists(TapListConv.Geometry g) {
-        java.util.Map<Integer, Integer> count = new java.util.HashMap<>();
-        for (int qq = 0; qq < g.q(); qq++) if (g.steps()[qq] > 0) count.merge(g.start()[qq], 1, Integer::sum);
-        return count.size() > 1 && count.values().stream().distinct().count() == 1;
+        int[] count = positionsPerList(g);
+        int lists = 0, per = 0;
+        for (int v : count) {
+            if (v == 0) continue;
+            if (lists++ > 0 && v != per) return false;
+            per = v;
+        }
+        return lists > 1;
+    }
+
+    /** Per list, its positions that have taps. */
+    private static int[] positionsPerList(TapListConv.Geometry g) {
+        int[] count = new int[g.patterns()];
+        for (int qq = 0; qq < g.q(); qq++) if (g.steps()[qq] > 0) count[g.list()[qq]]++;
+        return count;
     }
 
     private static boolean allOne(int[] a) {
@@ -62,21 +74,14 @@ final class TapListGradKernel {
         int q = geo.q(), taps = geo.taps(), cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
         float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
         transposeGradient(gk, g, n, o, q, opad, gt);
-        // the lists: one per distinct start in the forward's table, with the positions that use it
-        int[] start = geo.start(), steps = geo.steps(), base = geo.base(), idx = geo.idx();
-        int[] listOf = new int[q], first = new int[q];
-        int lists = 0;
-        java.util.Map<Integer, Integer> byStart = new java.util.HashMap<>();
-        for (int qq = 0; qq < q; qq++) {
-            if (steps[qq] == 0) { listOf[qq] = -1; continue; }
-            Integer l = byStart.get(start[qq]);
-            if (l == null) { l = lists++; byStart.put(start[qq], l); first[l] = qq; }
-            listOf[qq] = l;
-        }
+        // the forward's lists (one without taps has no rows and no steps) and the positions that use them
+        int[] start = geo.start(), steps = geo.steps(), base = geo.base(), idx = geo.idx(), listOf = geo.list();
+        int lists = geo.patterns();
+        int[] first = new int[lists];
+        for (int qq = q - 1; qq >= 0; qq--) first[listOf[qq]] = qq;
         // per list: its rows (entries) and its steps (image, position)
         int[] rowsOf = new int[lists], tilesBefore = new int[lists + 1], partBase = new int[lists + 1], stepBase = new int[lists + 1];
-        int[] posCount = new int[lists];
-        for (int qq = 0; qq < q; qq++) if (listOf[qq] >= 0) posCount[listOf[qq]]++;
+        int[] posCount = positionsPerList(geo);
         for (int l = 0; l < lists; l++) {
             rowsOf[l] = steps[first[l]];
             tilesBefore[l + 1] = tilesBefore[l] + (rowsOf[l] + mr - 1) / mr;
@@ -88,7 +93,7 @@ final class TapListGradKernel {
         for (int im = 0; im < n; im++) {
             for (int qq = 0; qq < q; qq++) {
                 int l = listOf[qq];
-                if (l < 0) continue;
+                if (steps[qq] == 0) continue;
                 int at = stepBase[l] + fill[l];
                 sidx[at] = im * cp + base[qq];
                 sidx[at + 1] = (im * q + qq) * opad;
