@@ -106,9 +106,7 @@ final class TapListConv {
         private static final java.util.concurrent.ConcurrentHashMap<String, Geometry> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
         static Geometry cached(ConvPlan p, int opad) {
-            String key = opad + " " + p.channels() + java.util.Arrays.toString(p.spatial()) + java.util.Arrays.toString(p.kernelSize())
-                    + java.util.Arrays.toString(p.strides()) + java.util.Arrays.toString(p.kernelDilation()) + java.util.Arrays.toString(p.inputDilation())
-                    + java.util.Arrays.toString(p.padLow()) + java.util.Arrays.toString(p.outSize());
+            String key = key(p, opad);
             Geometry g = CACHE.get(key);
             if (g == null) {
                 if (CACHE.size() > 256) CACHE.clear();
@@ -116,6 +114,13 @@ final class TapListConv {
                 if (g.idx.length <= 1 << 20) CACHE.put(key, g);
             }
             return g;
+        }
+
+        /** The plan numbers a geometry depends on, as a cache key. */
+        static String key(ConvPlan p, int opad) {
+            return opad + " " + p.channels() + java.util.Arrays.toString(p.spatial()) + java.util.Arrays.toString(p.kernelSize())
+                    + java.util.Arrays.toString(p.strides()) + java.util.Arrays.toString(p.kernelDilation()) + java.util.Arrays.toString(p.inputDilation())
+                    + java.util.Arrays.toString(p.padLow()) + java.util.Arrays.toString(p.outSize());
         }
 
         static Geometry of(ConvPlan p, int opad) {

@@ -26,31 +26,27 @@ final class TapListGradKernel {
 
     /**
      * Where the planner takes it: where it would take the forward ({@link TapListConv#suits}), without input dilation, and
-     * with one vector of output channels only when every list serves as many positions as the others (the threads split
-     * the work by lists' row tiles, and a tile's steps are its list's positions times the images). Two threads, medians of 3
-     * against what ran before: `mnist-l4` 106 against 140 µs (batch-lanes-dw), 128x32x4x4 -> 32 s2 79 against 114,
-     * 256x16x14x14 -> 32 s2 740 against 990, 64x64x14x14 -> 128 s2 2529 against 3390 (gemm-dw), 64x32x28x28 -> 64 s2 2800
-     * against 2932 (bcast-o). Left to batch-lanes-dw, slower here on two threads though faster on one: `mnist-l3` (lists of
-     * 1 to 4 positions; 94 against 82 µs), 128x8x10x10 -> 16 s2 (116 against 78), `mnist-l5` (one list; 21.6 against 14.4).
+     * with one vector of output channels only when there are two or more lists with taps (the threads split the work by
+     * lists' row tiles). Two threads, medians of 3 against what ran before: `mnist-l4` 106 against 140 µs (batch-lanes-dw),
+     * 128x32x4x4 -> 32 s2 79 against 114, 256x16x14x14 -> 32 s2 740 against 990, 64x64x14x14 -> 128 s2 2529 against 3390
+     * (gemm-dw), 64x32x28x28 -> 64 s2 2800 against 2932 (bcast-o). With the per-plan work cached ({@link Work}), two threads,
+     * both engines in one JVM in alternating bursts (medians of 20 paired ratios, 2026-11-25): `mnist-l3` 0.81x the time of
+     * batch-lanes-dw, 128x8x10x10 -> 16 s2 0.81x, 64x8x7x7 -> 16 s2 0.80x. Left to batch-lanes-dw: `mnist-l5` (one list of
+     * one position, 1.43x the time on two threads).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
         if (force) return true;
         if (!TapListConv.suits(k, p)) return false;
         int opad = TapListConv.padded(p.outChannels(), k.lanes());
-        return opad > k.lanes() || evenLists(TapListConv.Geometry.cached(p, opad));
+        return opad > k.lanes() || listsWithTaps(TapListConv.Geometry.cached(p, opad)) > 1;
     }
 
-    /** True when there are two or more lists with taps and each serves the same number of positions. */
-    static boolean evenLists(TapListConv.Geometry g) {
-        int[] count = positionsPerList(g);
-        int lists = 0, per = 0;
-        for (int v : count) {
-            if (v == 0) continue;
-            if (lists++ > 0 && v != per) return false;
-            per = v;
-        }
-        return lists > 1;
+    /** The lists that have taps. */
+    static int listsWithTaps(TapListConv.Geometry g) {
+        int lists = 0;
+        for (int v : positionsPerList(g)) if (v > 0) lists++;
+        return lists;
     }
 
     /** Per list, its positions that have taps. */
@@ -65,46 +61,74 @@ final class TapListGradKernel {
         return true;
     }
 
+    /**
+     * The work of one plan, which depends on its numbers only (built once and cached like the forward's {@link
+     * TapListConv.Geometry}): per list its rows (entries), its row tiles and where its partial sums go; the steps of each
+     * list, {@code (input offset, gradient offset)} per (image, position) pair; the input offset of every tile row (the last
+     * entry repeated in a partial tile).
+     */
+    record Work(int lists, int[] first, int[] rowsOf, int[] tilesBefore, int[] partBase, int[] stepBase, int[] posCount, int[] sidx, int[] rowOff) {
+        private static final java.util.concurrent.ConcurrentHashMap<String, Work> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static Work cached(ConvPlan p, TapListConv.Geometry geo, int opad, int mr) {
+            String key = TapListConv.Geometry.key(p, opad) + " n" + p.outBatch() + " mr" + mr;
+            Work w = CACHE.get(key);
+            if (w == null) {
+                if (CACHE.size() > 256) CACHE.clear();
+                w = of(p, geo, opad, mr);
+                if (w.sidx.length <= 1 << 20) CACHE.put(key, w);
+            }
+            return w;
+        }
+
+        static Work of(ConvPlan p, TapListConv.Geometry geo, int opad, int mr) {
+            int n = p.outBatch(), q = geo.q(), cp = p.channels() * (int) Canonical.product(p.spatial());
+            int[] start = geo.start(), steps = geo.steps(), base = geo.base(), idx = geo.idx(), listOf = geo.list();
+            int lists = geo.patterns();
+            int[] first = new int[lists];
+            for (int qq = q - 1; qq >= 0; qq--) first[listOf[qq]] = qq;
+            int[] rowsOf = new int[lists], tilesBefore = new int[lists + 1], partBase = new int[lists + 1], stepBase = new int[lists + 1];
+            int[] posCount = positionsPerList(geo);
+            for (int l = 0; l < lists; l++) {
+                rowsOf[l] = steps[first[l]];
+                tilesBefore[l + 1] = tilesBefore[l] + (rowsOf[l] + mr - 1) / mr;
+                partBase[l + 1] = partBase[l] + ((rowsOf[l] + mr - 1) / mr) * mr * opad;
+                stepBase[l + 1] = stepBase[l] + 2 * n * posCount[l];
+            }
+            int[] sidx = new int[stepBase[lists] + 16];
+            int[] fill = new int[lists];
+            for (int im = 0; im < n; im++) {
+                for (int qq = 0; qq < q; qq++) {
+                    int l = listOf[qq];
+                    if (steps[qq] == 0) continue;
+                    int at = stepBase[l] + fill[l];
+                    sidx[at] = im * cp + base[qq];
+                    sidx[at + 1] = (im * q + qq) * opad;
+                    fill[l] += 2;
+                }
+            }
+            int[] rowOff = new int[tilesBefore[lists] * mr + 16];
+            for (int l = 0; l < lists; l++) {
+                int s0 = start[first[l]], r0 = tilesBefore[l] * mr, rows = rowsOf[l];
+                for (int e = 0; e < (tilesBefore[l + 1] - tilesBefore[l]) * mr; e++) rowOff[r0 + e] = idx[s0 + 2 * Math.min(e, rows - 1)];
+            }
+            return new Work(lists, first, rowsOf, tilesBefore, partBase, stepBase, posCount, sidx, rowOff);
+        }
+    }
+
     /** The kernel gradient into {@code dw} ({@code [o][c][taps]}). */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
         GemmKernels gk = GemmKernels.of(kern);
         int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
         int opad = TapListConv.padded(o, lanes), nv = TapListConv.vectors(opad / lanes), nr = nv * lanes, mr = kern.bcastRows(nv);
         TapListConv.Geometry geo = TapListConv.Geometry.cached(p, opad);
-        int q = geo.q(), taps = geo.taps(), cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
+        int q = geo.q(), taps = geo.taps(), ct = c * taps;
         float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
         transposeGradient(gk, g, n, o, q, opad, gt);
-        // the forward's lists (one without taps has no rows and no steps) and the positions that use them
-        int[] start = geo.start(), steps = geo.steps(), base = geo.base(), idx = geo.idx(), listOf = geo.list();
-        int lists = geo.patterns();
-        int[] first = new int[lists];
-        for (int qq = q - 1; qq >= 0; qq--) first[listOf[qq]] = qq;
-        // per list: its rows (entries) and its steps (image, position)
-        int[] rowsOf = new int[lists], tilesBefore = new int[lists + 1], partBase = new int[lists + 1], stepBase = new int[lists + 1];
-        int[] posCount = positionsPerList(geo);
-        for (int l = 0; l < lists; l++) {
-            rowsOf[l] = steps[first[l]];
-            tilesBefore[l + 1] = tilesBefore[l] + (rowsOf[l] + mr - 1) / mr;
-            partBase[l + 1] = partBase[l] + ((rowsOf[l] + mr - 1) / mr) * mr * opad;
-            stepBase[l + 1] = stepBase[l] + 2 * n * posCount[l];
-        }
-        int[] sidx = Scratch.ints(Scratch.PART, stepBase[lists] + 16);
-        int[] fill = new int[lists];
-        for (int im = 0; im < n; im++) {
-            for (int qq = 0; qq < q; qq++) {
-                int l = listOf[qq];
-                if (steps[qq] == 0) continue;
-                int at = stepBase[l] + fill[l];
-                sidx[at] = im * cp + base[qq];
-                sidx[at + 1] = (im * q + qq) * opad;
-                fill[l] += 2;
-            }
-        }
-        int[] rowOff = Scratch.ints(Scratch.AUX, tilesBefore[lists] * mr + 16);
-        for (int l = 0; l < lists; l++) {
-            int s0 = start[first[l]], r0 = tilesBefore[l] * mr, rows = rowsOf[l];
-            for (int e = 0; e < (tilesBefore[l + 1] - tilesBefore[l]) * mr; e++) rowOff[r0 + e] = idx[s0 + 2 * Math.min(e, rows - 1)];
-        }
+        Work wk = Work.cached(p, geo, opad, mr);
+        int[] start = geo.start(), idx = geo.idx(), first = wk.first(), rowsOf = wk.rowsOf(), tilesBefore = wk.tilesBefore(), partBase = wk.partBase();
+        int[] stepBase = wk.stepBase(), posCount = wk.posCount(), sidx = wk.sidx(), rowOff = wk.rowOff();
+        int lists = wk.lists();
         float[] part = Scratch.floats(Scratch.OUT, partBase[lists] + 16);
         int tiles = tilesBefore[lists];
         Threads.parallelFor(tiles, ShiftedConv.threadsFor(geo.real() * (long) n * opad), t -> {

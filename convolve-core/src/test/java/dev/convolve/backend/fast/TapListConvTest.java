@@ -65,11 +65,12 @@ class TapListConvTest {
 
     /**
      * The MNIST CNN's 4x4 and 7x7 layers and a ResNet-style stride-2 layer on a 14x14 plane (49 output positions: the last
-     * block of positions overlaps the one before), 10 output channels (a partial vector), a batch with a partial last tile.
+     * block of positions overlaps the one before), 10 output channels (a partial vector), a batch with a partial last tile,
+     * and one geometry at two batch sizes (the kernel gradient caches its work per plan).
      */
     @Test
     void networkShapesMatchReference() {
-        int[][] cases = {{50, 16, 4, 16}, {37, 8, 7, 16}, {30, 16, 14, 32}, {27, 16, 2, 10}, {13, 32, 4, 48}};
+        int[][] cases = {{50, 16, 4, 16}, {37, 8, 7, 16}, {64, 8, 7, 16}, {30, 16, 14, 32}, {27, 16, 2, 10}, {13, 32, 4, 48}};
         for (int[] v : cases) {
             ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
             Tensor x = Tensor.randomNormal(1, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
@@ -92,15 +93,16 @@ class TapListConvTest {
         }
     }
 
-    /** The kernel gradient takes one-vector layers only when every list serves as many positions (threads split by lists). */
+    /** The kernel gradient takes one-vector layers only when they have two or more lists (the threads split by lists). */
     @Test
-    void kernelGradientWhereListsAreEven() {
+    void kernelGradientWhereThereAreSeveralLists() {
         ConvOptions s2 = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
-        ConvPlan l4 = ConvPlan.of(dev.convolve.tensor.Shape.of(256, 16, 4, 4), DType.F32, dev.convolve.tensor.Shape.of(16, 16, 3, 3), DType.F32, s2);
         ConvPlan l3 = ConvPlan.of(dev.convolve.tensor.Shape.of(256, 8, 7, 7), DType.F32, dev.convolve.tensor.Shape.of(16, 8, 3, 3), DType.F32, s2);
-        assertEquals(true, TapListGradKernel.evenLists(TapListConv.Geometry.of(l4)));
-        assertEquals(false, TapListGradKernel.evenLists(TapListConv.Geometry.of(l3)));
-        assertEquals("batch-lanes-dw", FAST.explainGradKernel(l3).algorithm());
+        ConvPlan l5 = ConvPlan.of(dev.convolve.tensor.Shape.of(256, 16, 2, 2), DType.F32, dev.convolve.tensor.Shape.of(10, 16, 3, 3), DType.F32, s2);
+        assertEquals(9, TapListGradKernel.listsWithTaps(TapListConv.Geometry.of(l3, 16)));
+        assertEquals(1, TapListGradKernel.listsWithTaps(TapListConv.Geometry.of(l5, 16)));
+        assertEquals("tap-list-dw", FAST.explainGradKernel(l3).algorithm());
+        assertEquals("batch-lanes-dw", FAST.explainGradKernel(l5).algorithm());
     }
 
     /** A 4x4 plane, stride 2, padding 1: the 2x2 output's four positions have 4, 6, 6 and 9 of the 9 taps (25 of 36). */
