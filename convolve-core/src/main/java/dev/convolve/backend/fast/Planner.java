@@ -100,7 +100,7 @@ public final class Planner {
                     + "gradient, 64 GEMMs summed over the tiles (3x fewer multiply-adds), channel-blocked copies of input and gradient; "
                     + k.describe(), GradKernelWinograd::run);
         }
-        if (!DenseConv.force && TapListGradKernel.suits(k, p)) return tapListDw(k, p);
+        if (!DenseConv.force && !GradKernelBatch.force && TapListGradKernel.suits(k, p)) return tapListDw(k, p);
         if (!DenseConv.force && GradKernelBatch.suits(k, p)) {
             return new Choice(GradKernelBatch.NAME, () -> "small planes, big batch: dot products with the images in the vector lanes, the input "
                     + "in the forward pass's batch-lanes layout and the gradient as [O][image block][position][lanes], register tiles of up "
