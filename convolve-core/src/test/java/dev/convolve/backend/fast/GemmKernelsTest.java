@@ -13,7 +13,8 @@ import net.jqwik.api.Property;
  * every row count, group size (whole blocks, the 4-row panels of a packed A, other divisors of the lanes) and stride, with the
  * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
  * forward and kernel gradient) over random offsets and lengths; {@link GemmKernels#transposeTo} (batch-lanes' input, columns to
- * rows at their own offsets) for every column count, with the rows it must leave alone checked.
+ * rows at their own offsets) for every column count, with the rows it must leave alone checked; {@link GemmKernels#bcastIdx} (the tap lists'
+ * tiles) over random index lists.
  */
 class GemmKernelsTest {
     private static final Kernels KERNELS = FastBackend.create().kernels();
@@ -47,6 +48,56 @@ class GemmKernelsTest {
     @Property(tries = 50)
     void scalarBcastStoreMatchesDefinition(@ForAll long seed) {
         checkBcast(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 7L), 1 + (int) Math.floorMod(seed >> 3, 4L), seed);
+    }
+
+    private static final int[][] IDX_TILES = {{6, 4}, {8, 3}, {12, 2}, {16, 1}, {24, 1}};
+
+    @Property(tries = 100)
+    void vectorBcastIdxMatchesDefinition(@ForAll long seed) {
+        int[] t = IDX_TILES[(int) Math.floorMod(seed, (long) IDX_TILES.length)];
+        checkBcastIdx(VECTOR, t[0], t[1], seed);
+    }
+
+    @Property(tries = 50)
+    void scalarBcastIdxMatchesDefinition(@ForAll long seed) {
+        int[] t = IDX_TILES[(int) Math.floorMod(seed, (long) IDX_TILES.length)];
+        checkBcastIdx(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
+    }
+
+    /**
+     * {@link GemmKernels#bcastIdx} (rows where they lie, at their own offsets) against its definition over random index lists;
+     * the elements past the tile are left alone.
+     */
+    private static void checkBcastIdx(GemmKernels k, int mr, int nv, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), nr = nv * lanes, steps = r.nextInt(0, 40), xBase = r.nextInt(5), gOff = r.nextInt(7), io = 2 * r.nextInt(3);
+        int len = 60, gRows = 30, ldc = nr + r.nextInt(20), cOff = r.nextInt(9), ro = r.nextInt(3);
+        int[] rowOff = new int[ro + mr], idx = new int[io + 2 * steps];
+        for (int m = 0; m < mr; m++) rowOff[ro + m] = r.nextInt(0, 200);
+        for (int p = 0; p < steps; p++) {
+            idx[io + 2 * p] = r.nextInt(0, len);
+            idx[io + 2 * p + 1] = r.nextInt(0, gRows) * nr;
+        }
+        float[] x = new float[xBase + 200 + len], g = new float[gOff + gRows * nr];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < g.length; i++) g[i] = (float) r.nextGaussian();
+        float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
+        Arrays.fill(want, 3f);
+        Arrays.fill(got, 3f);
+        for (int m = 0; m < mr; m++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = 0;
+                for (int p = 0; p < steps; p++) sum += (double) x[xBase + rowOff[ro + m] + idx[io + 2 * p]] * g[gOff + idx[io + 2 * p + 1] + j];
+                want[cOff + m * ldc + j] = (float) sum;
+            }
+        }
+        k.bcastIdx(mr, nv, x, rowOff, ro, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
+        for (int i = 0; i < want.length; i++) {
+            final int at = i;
+            boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
+            float w = inTile ? want[i] : 3f;
+            org.junit.jupiter.api.Assertions.assertEquals(w, got[i], 1e-4f * (1 + Math.abs(w)) * Math.max(1, steps), () -> "bcastIdx mr " + mr + ", nv " + nv + ", at " + at);
+        }
     }
 
     private static final int[][] GEMM_TILES = {{6, 4}, {8, 3}, {8, 2}, {8, 1}, {4, 2}, {1, 1}};
