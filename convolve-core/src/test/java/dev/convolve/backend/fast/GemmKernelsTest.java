@@ -52,15 +52,18 @@ class GemmKernelsTest {
 
     private static final int[][] IDX_TILES = {{6, 4}, {8, 3}, {12, 2}, {16, 1}, {24, 1}};
 
+    /** The tile {@code {mr, nv}} of {@code tiles} that {@code seed} picks. */
+    private static int[] tile(int[][] tiles, long seed) { return tiles[(int) Math.floorMod(seed, (long) tiles.length)]; }
+
     @Property(tries = 100)
     void vectorBcastIdxMatchesDefinition(@ForAll long seed) {
-        int[] t = IDX_TILES[(int) Math.floorMod(seed, (long) IDX_TILES.length)];
+        int[] t = tile(IDX_TILES, seed);
         checkBcastIdx(VECTOR, t[0], t[1], seed);
     }
 
     @Property(tries = 50)
     void scalarBcastIdxMatchesDefinition(@ForAll long seed) {
-        int[] t = IDX_TILES[(int) Math.floorMod(seed, (long) IDX_TILES.length)];
+        int[] t = tile(IDX_TILES, seed);
         checkBcastIdx(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
     }
 
@@ -104,13 +107,13 @@ class GemmKernelsTest {
 
     @Property(tries = 100)
     void vectorGemmAddMatchesDefinition(@ForAll long seed) {
-        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        int[] t = tile(GEMM_TILES, seed);
         checkGemmAdd(VECTOR, t[0], t[1], seed);
     }
 
     @Property(tries = 50)
     void scalarGemmAddMatchesDefinition(@ForAll long seed) {
-        int[] t = GEMM_TILES[(int) Math.floorMod(seed, (long) GEMM_TILES.length)];
+        int[] t = tile(GEMM_TILES, seed);
         checkGemmAdd(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
     }
 
