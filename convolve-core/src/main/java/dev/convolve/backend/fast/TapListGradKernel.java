@@ -74,9 +74,10 @@ final class TapListGradKernel {
             String key = TapListConv.Geometry.key(p, opad) + " n" + p.outBatch() + " mr" + mr;
             Work w = CACHE.get(key);
             if (w == null) {
-                if (CACHE.size() > 256) CACHE.clear();
+                // at most 64 plans of at most 1 MB of steps each are kept (a bigger batch's steps are built per call)
+                if (CACHE.size() >= 64) CACHE.clear();
                 w = of(p, geo, opad, mr);
-                if (w.sidx.length <= 1 << 20) CACHE.put(key, w);
+                if (w.sidx.length <= 1 << 18) CACHE.put(key, w);
             }
             return w;
         }
