@@ -24,7 +24,8 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     @Override
     public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
         // (two destination vectors per row, one pass per vector, measured no faster than rows3x2, which reads each source row once)
-        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rows3x3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1 && rl.affine()[0] == 1 && rl.affine()[2] == 1) rows3x3Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rows3x3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
@@ -87,6 +88,47 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
             b = i1.selectFrom(x, u).fma(w21, b);
             c = i2.selectFrom(x, u).fma(w22, c);
             a.add(b).add(c).intoArray(dst, d + r * dstW, md);
+        }
+    }
+
+    /**
+     * {@link #rows3x3} for consecutive source rows (row step 1, no dilation): each source row is gathered once (three
+     * permutations, not nine per destination row) and added to the three destination rows it reaches, whose sums roll
+     * through three registers; a destination row is stored when its last source row is in, as a whole vector where that
+     * stays inside the plane (the lanes past the row fall on the next rows, which are written after), else under a mask.
+     * Sums per destination row in the order of the kernel rows.
+     */
+    private static void rows3x3Roll(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int[] af = rl.affine();
+        float[] idx = rl.idx();
+        int first = af[1], srcH = af[3];
+        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(0, dstW);
+        boolean two = srcW > L;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = FloatVector.fromArray(S, idx, 0), i1 = FloatVector.fromArray(S, idx, L), i2 = FloatVector.fromArray(S, idx, 2 * L);
+        int b0 = wOff + af[4] * 3, b1 = wOff + af[5] * 3, b2 = wOff + af[6] * 3;
+        FloatVector w00 = FloatVector.broadcast(S, w[b0]), w01 = FloatVector.broadcast(S, w[b0 + 1]), w02 = FloatVector.broadcast(S, w[b0 + 2]);
+        FloatVector w10 = FloatVector.broadcast(S, w[b1]), w11 = FloatVector.broadcast(S, w[b1 + 1]), w12 = FloatVector.broadcast(S, w[b1 + 2]);
+        FloatVector w20 = FloatVector.broadcast(S, w[b2]), w21 = FloatVector.broadcast(S, w[b2 + 1]), w22 = FloatVector.broadcast(S, w[b2 + 2]);
+        // at source row t (y = first + t): old = destination row t - 2 (kernel row 2), mid = t - 1 (kernel row 1), new = t (kernel row 0)
+        FloatVector old = z, mid = z;
+        for (int t = 0, y = first; t < dstH + 2; t++, y++) {
+            FloatVector fresh = z;
+            if (y >= 0 && y < srcH) {
+                int row = sOff + y * srcW;
+                FloatVector x = FloatVector.fromArray(S, src, row, ma), u = two ? FloatVector.fromArray(S, src, row + L, mb) : z;
+                FloatVector g0 = i0.selectFrom(x, u), g1 = i1.selectFrom(x, u), g2 = i2.selectFrom(x, u);
+                old = g2.fma(w22, g1.fma(w21, g0.fma(w20, old)));
+                mid = g2.fma(w12, g1.fma(w11, g0.fma(w10, mid)));
+                fresh = g2.fma(w02, g1.fma(w01, g0.mul(w00)));
+            }
+            int r = t - 2;
+            if (r >= 0) {
+                if (r * dstW + L <= dstH * dstW) old.intoArray(dst, d + r * dstW);
+                else old.intoArray(dst, d + r * dstW, md);
+            }
+            old = mid;
+            mid = fresh;
         }
     }
 
