@@ -27,6 +27,7 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
         if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1 && rl.affine()[0] == 1 && rl.affine()[2] == 1) rows3x3Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rows3x3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else if (rl.k1() == 3 && rl.affine() != null && rl.affine()[0] == 1 && rl.affine()[2] == 1) rows3x2Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
     }
@@ -175,6 +176,49 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
                 c = g22.fma(FloatVector.broadcast(S, w[wb + k2 + 2]), c);
                 a.add(b).add(c).intoArray(dst, dr, md);
             }
+        }
+    }
+
+    /** {@link #rows3x3Roll} with two destination vectors per row (rows of {@code L+1} to {@code 2L-1} columns). */
+    private static void rows3x2Roll(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
+        int[] af = rl.affine();
+        float[] idx = rl.idx();
+        int first = af[1], srcH = af[3];
+        VectorMask<Float> ma = S.indexInRange(0, srcW), mb = S.indexInRange(L, srcW), md = S.indexInRange(L, dstW);
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = FloatVector.fromArray(S, idx, 0), j0 = FloatVector.fromArray(S, idx, L);
+        FloatVector i1 = FloatVector.fromArray(S, idx, 2 * L), j1 = FloatVector.fromArray(S, idx, 3 * L);
+        FloatVector i2 = FloatVector.fromArray(S, idx, 4 * L), j2 = FloatVector.fromArray(S, idx, 5 * L);
+        int b0 = wOff + af[4] * 3, b1 = wOff + af[5] * 3, b2 = wOff + af[6] * 3;
+        FloatVector w00 = FloatVector.broadcast(S, w[b0]), w01 = FloatVector.broadcast(S, w[b0 + 1]), w02 = FloatVector.broadcast(S, w[b0 + 2]);
+        FloatVector w10 = FloatVector.broadcast(S, w[b1]), w11 = FloatVector.broadcast(S, w[b1 + 1]), w12 = FloatVector.broadcast(S, w[b1 + 2]);
+        FloatVector w20 = FloatVector.broadcast(S, w[b2]), w21 = FloatVector.broadcast(S, w[b2 + 1]), w22 = FloatVector.broadcast(S, w[b2 + 2]);
+        FloatVector oldA = z, oldB = z, midA = z, midB = z;
+        for (int t = 0, y = first; t < dstH + 2; t++, y++) {
+            FloatVector freshA = z, freshB = z;
+            if (y >= 0 && y < srcH) {
+                int row = sOff + y * srcW;
+                FloatVector x = FloatVector.fromArray(S, src, row, ma), u = FloatVector.fromArray(S, src, row + L, mb);
+                FloatVector g0 = i0.selectFrom(x, u), g1 = i1.selectFrom(x, u), g2 = i2.selectFrom(x, u);
+                FloatVector h0 = j0.selectFrom(x, u), h1 = j1.selectFrom(x, u), h2 = j2.selectFrom(x, u);
+                oldA = g2.fma(w22, g1.fma(w21, g0.fma(w20, oldA)));
+                oldB = h2.fma(w22, h1.fma(w21, h0.fma(w20, oldB)));
+                midA = g2.fma(w12, g1.fma(w11, g0.fma(w10, midA)));
+                midB = h2.fma(w12, h1.fma(w11, h0.fma(w10, midB)));
+                freshA = g2.fma(w02, g1.fma(w01, g0.mul(w00)));
+                freshB = h2.fma(w02, h1.fma(w01, h0.mul(w00)));
+            }
+            int r = t - 2;
+            if (r >= 0) {
+                int o = d + r * dstW;
+                oldA.intoArray(dst, o);
+                if (r * dstW + 2 * L <= dstH * dstW) oldB.intoArray(dst, o + L);
+                else oldB.intoArray(dst, o + L, md);
+            }
+            oldA = midA;
+            oldB = midB;
+            midA = freshA;
+            midB = freshB;
         }
     }
 
