@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * permutation ({@code selectFrom}). Kernels three columns wide have their own loops with the index vectors in registers; 3x3
  * kernels with affine row lists ({@link Rows#affine()}) compute their source rows: the forward pass and input gradient with the
  * nine weights in registers (one-vector rows), the kernel gradient one pass per kernel row with its three sums in registers (a
- * method holding all nine sums was given up by C1 and ran without intrinsics).
+ * method holding all nine sums was given up by C1 and ran without intrinsics). On consecutive source rows the forward pass and
+ * input gradient gather each source row once for the three destination rows it reaches ({@link #rows3x3Roll},
+ * {@link #rows3x2Roll}).
  */
 final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     static final DepthwiseRowsVector INSTANCE = new DepthwiseRowsVector();
