@@ -26,12 +26,18 @@ final class DepthwiseRowsVector implements DepthwiseRowsKernels {
     @Override
     public void rows(Rows rl, float[] src, int sOff, int srcW, float[] w, int wOff, float[] dst, int d, int dstW, int dstH) {
         // (two destination vectors per row, one pass per vector, measured no faster than rows3x2, which reads each source row once)
-        if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1 && rl.affine()[0] == 1 && rl.affine()[2] == 1) rows3x3Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        if (rl.k1() == 3 && rl.nv() == 1 && consecutive(rl)) rows3x3Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3 && rl.affine() != null && rl.nv() == 1) rows3x3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3 && rl.nv() == 1) rows3(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
-        else if (rl.k1() == 3 && rl.affine() != null && rl.affine()[0] == 1 && rl.affine()[2] == 1) rows3x2Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
+        else if (rl.k1() == 3 && consecutive(rl)) rows3x2Roll(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else if (rl.k1() == 3) rows3x2(rl, src, sOff, srcW, w, wOff, dst, d, dstW, dstH);
         else rowsAny(rl, src, sOff, srcW, w, wOff, dst, d, dstW, 0, dstH);
+    }
+
+    /** True when a 3-tall kernel's row lists are affine with row step 1 and no dilation: destination row {@code r} reads source rows {@code first + r + j}. */
+    private static boolean consecutive(Rows rl) {
+        int[] af = rl.affine();
+        return af != null && af[0] == 1 && af[2] == 1;
     }
 
     /** Three kernel columns, one destination vector per row. */

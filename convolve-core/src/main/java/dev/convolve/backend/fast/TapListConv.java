@@ -164,7 +164,7 @@ final class TapListConv {
                     else b += first[a][qi[a]] * inStride[a];
                 }
                 base[qq] = empty ? 0 : b;
-                int cnt = empty ? 0 : listLength(key, k, n) * c;
+                int cnt = empty ? 0 : listLength(key) * c;
                 List<Long> pattern = List.of(key);
                 Integer l = seen.get(pattern);
                 if (l == null) {
@@ -183,9 +183,9 @@ final class TapListConv {
             return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx);
         }
 
-        private static int listLength(Long[] key, int[] k, int n) {
+        private static int listLength(Long[] key) {
             int len = 1;
-            for (int a = 0; a < n; a++) len *= Long.bitCount(key[a]);
+            for (Long m : key) len *= Long.bitCount(m);
             return len;
         }
 
@@ -193,7 +193,7 @@ final class TapListConv {
         private static void fill(Long[] key, int[] k, int[] kd, int[] ld, int[] inStride, int c, int plane, int taps, int opad, int[] idx, int at) {
             int n = k.length;
             int[] ti = new int[n];
-            int per = listLength(key, k, n);
+            int per = listLength(key);
             int[] rel = new int[per], row = new int[per];
             int e = 0;
             for (int t = 0; t < taps; t++) {
