@@ -65,8 +65,12 @@ public final class FastBackend implements Backend {
     @Override
     public Tensor conv(ConvPlan p, Tensor input, Tensor kernel) {
         if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE) return reference.conv(p, input, kernel);
-        float[] out = new float[p.outputShape().size()];
-        runF32(p, input, kernel, out, true);
+        Planner.Choice c = Planner.choose(kernels, p);
+        int n = p.outputShape().size();
+        // an engine that stores every element gets its fresh output without the zeroing, where the JVM allows that
+        boolean full = n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && FullWrite.of(c, p);
+        float[] out = full ? FreshArrays.forFullWrite(n) : new float[n];
+        run(c, p, input, kernel, out);
         return Canonical.result(p, out);
     }
 
@@ -88,10 +92,15 @@ public final class FastBackend implements Backend {
      * not {@code zeroed} is cleared first unless the engine stores every output element ({@link FullWrite}).
      */
     private void runF32(ConvPlan p, Tensor input, Tensor kernel, float[] out, boolean zeroed) {
-        float[] x = Canonical.f32(input, p.inputPermutation());
-        float[] w = Canonical.f32(kernel, p.kernelPermutation());
         Planner.Choice c = Planner.choose(kernels, p);
         if (!zeroed && !FullWrite.of(c, p)) java.util.Arrays.fill(out, 0f);
+        run(c, p, input, kernel, out);
+    }
+
+    /** Engine {@code c} on the operands as canonical f32 arrays, into {@code out} (zeroed, or stored whole by {@code c}). */
+    private void run(Planner.Choice c, ConvPlan p, Tensor input, Tensor kernel, float[] out) {
+        float[] x = Canonical.f32(input, p.inputPermutation());
+        float[] w = Canonical.f32(kernel, p.kernelPermutation());
         c.run(kernels, p, x, w, out);
     }
 
@@ -183,7 +192,9 @@ public final class FastBackend implements Backend {
     public Planner.Choice explainWindowSumGradient(WindowPlan plan) { return Planner.chooseWindowSumGradient(kernels, plan); }
 
     @Override
-    public String toString() { return "fast backend (" + simd() + ")"; }
+    public String toString() {
+        return "fast backend (" + simd() + (FreshArrays.uninitialized() ? "; fresh full-write outputs not zeroed" : "") + ")";
+    }
 
     /** How a call's types are handled. */
     enum TypeRoute {

@@ -1,0 +1,94 @@
+package dev.convolve.backend.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convolve.backend.Backends;
+import dev.convolve.plan.ConvOptions;
+import dev.convolve.plan.ConvPlan;
+import dev.convolve.tensor.DType;
+import dev.convolve.tensor.Tensor;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FreshArrays}: the test JVM is started with {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (the build's
+ * {@code convolve.test.argLine}, as {@code convolve-all.jar}'s manifest does for {@code java -jar}), so fresh outputs of
+ * full-write engines skip the zeroing; they must still come out exact, on memory that held NaN just before.
+ */
+class FreshArraysTest {
+    private static final FastBackend FAST = FastBackend.create();
+
+    @Test
+    void theTestJvmAllowsAllocationWithoutZeroing() {
+        assertTrue(FreshArrays.uninitialized(), "jdk.internal.misc is not exported to the tests: the build's argLine lost "
+                + "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED, so the path of ./convolve is not tested");
+    }
+
+    @Test
+    void smallArraysAreZeroed() {
+        dirtyTheHeap(FreshArrays.MIN_FLOATS - 1);
+        float[] a = FreshArrays.forFullWrite(FreshArrays.MIN_FLOATS - 1);
+        for (float v : a) assertEquals(0f, v);
+    }
+
+    /**
+     * Without zeroing a fresh array shows what the memory held: NaN left by arrays dropped before a collection. Only compiled
+     * code skips the zeroing (the JDK's fallback, as the interpreter runs it, zeroes), so this calls it until C2 has.
+     */
+    @Test
+    void compiledAllocationSkipsTheZeroing() {
+        int n = FreshArrays.MIN_FLOATS;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int calls = 0;
+        while (System.nanoTime() < deadline) {
+            dirtyTheHeap(n);
+            for (int i = 0; i < 2000; i++, calls++) {
+                float[] a = FreshArrays.forFullWrite(n);
+                if (a[0] != 0f || a[n - 1] != 0f || a[n / 2] != 0f) return;
+            }
+        }
+        throw new AssertionError(calls + " fresh arrays of " + n + " floats on memory that held NaN were all zero: the allocation zeroes them");
+    }
+
+    /** A fresh conv output on dirty memory, from engines that store every output: equal to the reference backend's. */
+    @Test
+    void convOnDirtyMemoryMatchesTheReference() {
+        int[][] cases = {
+            // N, C, H, W, O, R, S, stride, pad: depthwise-rows, tap-list, plane-lanes, gemm, winograd-4x4
+            {64, 1, 28, 28, 4, 3, 3, 2, 1},
+            {64, 8, 7, 7, 16, 3, 3, 2, 1},
+            {64, 4, 14, 14, 8, 3, 3, 2, 1},
+            {2, 32, 30, 30, 24, 1, 1, 1, 0},
+            {2, 16, 20, 20, 16, 3, 3, 1, 1},
+        };
+        for (int[] c : cases) {
+            ConvOptions o = ConvOptions.defaults().withStrides(c[7]).withPadding(c[8], c[8], c[8], c[8]);
+            Tensor x = Tensor.randomNormal(c[0], DType.F32, 0, 1, c[0], c[1], c[2], c[3]);
+            Tensor w = Tensor.randomNormal(c[4], DType.F32, 0, 1, c[4], c[1], c[5], c[6]);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            int size = p.outputShape().size();
+            assertTrue(size >= FreshArrays.MIN_FLOATS && FullWrite.of(FAST.explain(p), p), () -> "not a fresh full-write case: " + p);
+            float[] expected = Backends.reference().conv(p, x, w).floatData();
+            dirtyTheHeap(size);
+            float[] got = FAST.conv(p, x, w).floatData();
+            String engine = FAST.explain(p).algorithm();
+            assertEquals(expected.length, got.length);
+            for (int i = 0; i < got.length; i++) {
+                int at = i;
+                assertEquals(expected[i], got[i], 1e-4 * (1 + Math.abs(expected[i])), () -> engine + " on " + p + " at " + at);
+            }
+        }
+    }
+
+    /** Fills arrays of {@code n} floats with NaN, drops them and collects, so that the next allocations reuse that memory. */
+    private static void dirtyTheHeap(int n) {
+        float[][] junk = new float[8][];
+        for (int i = 0; i < junk.length; i++) {
+            junk[i] = new float[n];
+            Arrays.fill(junk[i], Float.NaN);
+        }
+        junk = null;
+        System.gc();
+    }
+}
