@@ -34,21 +34,30 @@ class FreshArraysTest {
 
     /**
      * Without zeroing a fresh array shows what the memory held: NaN left by arrays dropped before a collection. Only compiled
-     * code skips the zeroing (the JDK's fallback, as the interpreter runs it, zeroes), so this calls it until C2 has.
+     * code skips the zeroing (the JDK's fallback, as the interpreter runs it, zeroes), so this calls it until C2 has; the
+     * tests on dirty memory below run after it ({@link #skipping}).
      */
     @Test
     void compiledAllocationSkipsTheZeroing() {
+        assertTrue(skipping(), "fresh arrays of " + FreshArrays.MIN_FLOATS + " floats on memory that held NaN were all zero for 20 s: "
+                + "the allocation zeroes them");
+    }
+
+    private static Boolean skipping;
+
+    /** True once a fresh array came out dirty (calls {@link FreshArrays#forFullWrite} for up to 20 s until one does). */
+    private static synchronized boolean skipping() {
+        if (skipping != null) return skipping;
         int n = FreshArrays.MIN_FLOATS;
         long deadline = System.nanoTime() + 20_000_000_000L;
-        int calls = 0;
         while (System.nanoTime() < deadline) {
             dirtyTheHeap(n);
-            for (int i = 0; i < 2000; i++, calls++) {
+            for (int i = 0; i < 2000; i++) {
                 float[] a = FreshArrays.forFullWrite(n);
-                if (a[0] != 0f || a[n - 1] != 0f || a[n / 2] != 0f) return;
+                if (a[0] != 0f || a[n - 1] != 0f || a[n / 2] != 0f) return skipping = true;
             }
         }
-        throw new AssertionError(calls + " fresh arrays of " + n + " floats on memory that held NaN were all zero: the allocation zeroes them");
+        return skipping = false;
     }
 
     /** A fresh conv output on dirty memory, from engines that store every output: equal to the reference backend's. */
@@ -70,14 +79,49 @@ class FreshArraysTest {
             int size = p.outputShape().size();
             assertTrue(size >= FreshArrays.MIN_FLOATS && FullWrite.of(FAST.explain(p), p), () -> "not a fresh full-write case: " + p);
             float[] expected = Backends.reference().conv(p, x, w).floatData();
+            assertTrue(skipping());
             dirtyTheHeap(size);
             float[] got = FAST.conv(p, x, w).floatData();
             String engine = FAST.explain(p).algorithm();
-            assertEquals(expected.length, got.length);
-            for (int i = 0; i < got.length; i++) {
-                int at = i;
-                assertEquals(expected[i], got[i], 1e-4 * (1 + Math.abs(expected[i])), () -> engine + " on " + p + " at " + at);
-            }
+            assertClose(expected, got, engine + " on " + p);
+        }
+    }
+
+    /**
+     * The input gradient's fresh result on dirty memory ({@link GradInput#run}: the gradient conv's engine, some reading the
+     * forward kernel directly), equal to the reference's.
+     */
+    @Test
+    void gradInputOnDirtyMemoryMatchesTheReference() {
+        int[][] cases = {
+            // N, C, H, W, O, R, S, stride, pad
+            {64, 1, 28, 28, 4, 3, 3, 2, 1},     // batch-lanes
+            {64, 16, 4, 4, 16, 3, 3, 2, 1},     // tap-list
+            {2, 64, 14, 14, 64, 3, 3, 2, 1},    // channel-lanes from the forward kernel (paired phases)
+            {2, 16, 20, 20, 16, 3, 3, 1, 1},    // winograd-4x4 from the forward kernel
+        };
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (int[] c : cases) {
+            ConvOptions o = ConvOptions.defaults().withStrides(c[7]).withPadding(c[8], c[8], c[8], c[8]);
+            Tensor w = Tensor.randomNormal(c[4], DType.F32, 0, 1, c[4], c[1], c[5], c[6]);
+            ConvPlan p = ConvPlan.of(dev.convolve.tensor.Shape.of(c[0], c[1], c[2], c[3]), DType.F32, w.shape(), w.dtype(), o);
+            Tensor g = Tensor.randomNormal(c[0] + 1, DType.F32, 0, 1, p.outputShape().dims());
+            String engine = FAST.explainGradInput(p).algorithm();
+            seen.add(engine);
+            float[] expected = Backends.reference().convGradInput(p, w, g).floatData();
+            assertTrue(skipping());
+            dirtyTheHeap(expected.length);
+            float[] got = FAST.convGradInput(p, w, g).floatData();
+            assertClose(expected, got, engine + " on " + p);
+        }
+        assertTrue(seen.containsAll(java.util.List.of("batch-lanes", TapListConv.NAME, ChannelLanesConv.NAME, "winograd-4x4")), seen::toString);
+    }
+
+    private static void assertClose(float[] expected, float[] got, String what) {
+        assertEquals(expected.length, got.length, what);
+        for (int i = 0; i < got.length; i++) {
+            int at = i;
+            assertEquals(expected[i], got[i], 1e-4 * (1 + Math.abs(expected[i])), () -> what + " at " + at);
         }
     }
 
