@@ -32,6 +32,15 @@ public interface Backend {
     Tensor window(WindowPlan plan, WindowReduction op, Tensor input);
 
     /**
+     * The window sums of a floating {@code input} divided by {@code divisor}: {@code window(plan, SUM, input).divide(divisor)},
+     * a mean that counts padding ({@code Window.mean}, average pooling). A backend may divide the sums before it stores them,
+     * saving the second pass over the output and its fresh array, if the quotients are the same.
+     */
+    default Tensor windowSumDivided(WindowPlan plan, Tensor input, double divisor) {
+        return window(plan, WindowReduction.SUM, input).divide(divisor);
+    }
+
+    /**
      * The gradient routing of window max/min (XLA's select-and-scatter): for each window, adds the matching
      * element of {@code source} (shaped like the output) to the input position holding the window's
      * maximum ({@code max}) or minimum, the first one on ties; padding is never selected. The result has the

@@ -47,8 +47,8 @@ public final class Window {
             Tensor means = plan.countIncludePad() ? sums.divide((double) plan.windowSize()) : sums.divide(realCounts(plan));
             return means.asType(ft);
         }
+        if (plan.countIncludePad()) return Backends.current().windowSumDivided(plan, t, plan.windowSize());
         Tensor sums = Backends.current().window(plan, WindowReduction.SUM, t);
-        if (plan.countIncludePad()) return sums.divide((double) plan.windowSize());
         return sums.divide(realCounts(plan).asType(ft));
     }
 

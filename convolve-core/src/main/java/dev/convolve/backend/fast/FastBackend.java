@@ -157,12 +157,26 @@ public final class FastBackend implements Backend {
                 && (!t.isInteger() || (op != WindowReduction.SUM && (t.bits() <= 16 || Canonical.maxAbs(input) <= (1 << 24))));
         if (!ok) return reference.window(plan, op, input);
         float[] x = t == DType.F32 ? input.floatData() : input.asType(DType.F32).floatData();
-        float[] out = new float[plan.outputShape().size()];
+        float[] out = FreshArrays.forFullWrite(plan.outputShape().size());   // Pooling stores every output
         // Integers: a window entirely in padding gives -/+Inf, which the conversion back saturates to the type's extreme
         // value, the reference's identity.
         Pooling.reduce(kernels, plan, op, x, out);
         Tensor r = Tensor.wrap(DType.F32, plan.outputShape(), out);
         return t == DType.F32 ? r : r.asType(t);
+    }
+
+    /**
+     * f32 window sums divided as each tile of them is stored ({@link Pooling#reduce}): the quotient of each float sum by the
+     * float divisor, which is what dividing the stored sums gives (a correctly rounded f32 division either way); other types
+     * by the default.
+     */
+    @Override
+    public Tensor windowSumDivided(WindowPlan plan, Tensor input, double divisor) {
+        float d = (float) divisor;
+        if (input.dtype() != DType.F32 || d != divisor) return Backend.super.windowSumDivided(plan, input, divisor);
+        float[] out = FreshArrays.forFullWrite(plan.outputShape().size());
+        Pooling.reduce(kernels, plan, WindowReduction.SUM, input.floatData(), out, d);
+        return Tensor.wrap(DType.F32, plan.outputShape(), out);
     }
 
     /** What {@link #window} runs for {@code plan}. */

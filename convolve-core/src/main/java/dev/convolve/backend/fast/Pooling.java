@@ -91,14 +91,19 @@ final class Pooling {
 
     /** Reduces every window of {@code x} (f32, row-major) into {@code out}. */
     static void reduce(Kernels kern, WindowPlan p, WindowReduction op, float[] x, float[] out) {
+        reduce(kern, p, op, x, out, 1f);
+    }
+
+    /** {@link #reduce} with every result divided by {@code divisor} before it is stored (1: as they are). */
+    static void reduce(Kernels kern, WindowPlan p, WindowReduction op, float[] x, float[] out, float divisor) {
         Geometry geo = Geometry.of(p);
         float identity = (float) op.floatIdentity();
         if (geo.sp() == null) {
-            Arrays.fill(out, identity);
+            Arrays.fill(out, identity / divisor);
             return;
         }
         if (op == WindowReduction.PRODUCT) throw new IllegalStateException("window product has no fast path");
-        new Job(kern, geo, op, x, out).run();
+        new Job(kern, geo, op, x, out, divisor).run();
     }
 
     static final class Job {
@@ -106,14 +111,14 @@ final class Pooling {
         final Geometry geo;
         final WindowReduction op;
         final float[] x, out;
-        final float identity;
+        final float identity, divisor;
         final SubProblem sp;
         final PhasePlanes planes;
         final int n, cnt, items, inPlane, outPlane, taps, tileLen;
         final int[] off, grid, dstAxis;
 
-        Job(Kernels kern, Geometry geo, WindowReduction op, float[] x, float[] out) {
-            this.kern = kern; this.geo = geo; this.op = op; this.x = x; this.out = out;
+        Job(Kernels kern, Geometry geo, WindowReduction op, float[] x, float[] out, float divisor) {
+            this.kern = kern; this.geo = geo; this.op = op; this.x = x; this.out = out; this.divisor = divisor;
             identity = (float) op.floatIdentity();
             sp = geo.sp();
             n = sp.n;
@@ -166,6 +171,7 @@ final class Pooling {
                     case MIN -> kern.windowMin(src, t0, off, taps, tile, 0, len, identity);
                     default -> kern.windowSum(src, t0, off, taps, tile, 0, len, identity);
                 }
+                if (divisor != 1f) for (int i = 0; i < len; i++) tile[i] /= divisor;
                 while (runs.start(ri) + runs.length(ri) <= t0) ri++;
                 runs.store(kern, ri, tile, tileLen, t0, 1, out, 0, 0, 1);
             }

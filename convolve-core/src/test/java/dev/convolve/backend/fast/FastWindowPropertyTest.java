@@ -66,6 +66,25 @@ class FastWindowPropertyTest {
         check(SCALAR, random(seed));
     }
 
+    /**
+     * Window sums divided as they are stored (average pooling) equal the sums divided afterwards, bit for bit, vector and scalar
+     * kernels, and the reference's; divisors of every window size drawn, 9 and 25 among them (not powers of two).
+     */
+    @Property(tries = 200)
+    void sumsDividedAsStoredMatchTheSumsDividedAfter(@ForAll long seed) {
+        Case c = random(seed);
+        Tensor x = c.x().asType(DType.F32).multiply(1000.0);
+        WindowPlan p = WindowPlan.of("window_mean", x.shape(), x.dtype(), optionsOf(c.plan()));
+        double divisor = p.windowSize();
+        for (FastBackend be : new FastBackend[] {FAST, SCALAR}) {
+            float[] after = be.window(p, WindowReduction.SUM, x).divide(divisor).floatData();
+            float[] fused = be.windowSumDivided(p, x, divisor).floatData();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(after, fused, 0f, () -> be + " " + p);
+        }
+        Tensor ref = REF.windowSumDivided(p, x, divisor);
+        Close.check(ref, FAST.windowSumDivided(p, x, divisor), REF.windowSumDivided(p, x.abs(), divisor), 1e-6, "window mean " + p);
+    }
+
     @Property(tries = 200)
     void selectScatterMatchesReference(@ForAll long seed) {
         Case c = random(seed);

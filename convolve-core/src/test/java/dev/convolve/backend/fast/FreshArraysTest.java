@@ -117,6 +117,37 @@ class FreshArraysTest {
         assertTrue(seen.containsAll(java.util.List.of("batch-lanes", TapListConv.NAME, ChannelLanesConv.NAME, "winograd-4x4")), seen::toString);
     }
 
+    /** Pooling's fresh results on dirty memory ({@link Pooling} stores every output): max, sum and mean against the reference. */
+    @Test
+    void poolingOnDirtyMemoryMatchesTheReference() {
+        dev.convolve.backend.Backend ref = Backends.reference();
+        int[][] cases = {
+            // N, C, H, W, window, stride, pad
+            {8, 16, 28, 28, 2, 2, 0},
+            {4, 8, 29, 31, 3, 2, 1},
+            {2, 32, 16, 16, 3, 1, 1},
+        };
+        for (int[] c : cases) {
+            Tensor x = Tensor.randomNormal(c[0], DType.F32, 0, 1, c[0], c[1], c[2], c[3]);
+            dev.convolve.plan.WindowOptions o = dev.convolve.plan.WindowOptions.of(1, 1, c[4], c[4]).withStrides(1, 1, c[5], c[5])
+                    .withPadding(dev.convolve.plan.Padding.explicit(new int[] {0, 0, c[6], c[6]}, new int[] {0, 0, c[6], c[6]}));
+            for (dev.convolve.backend.WindowReduction op : new dev.convolve.backend.WindowReduction[] {
+                    dev.convolve.backend.WindowReduction.MAX, dev.convolve.backend.WindowReduction.SUM}) {
+                dev.convolve.plan.WindowPlan p = dev.convolve.plan.WindowPlan.of(op.opName(), x.shape(), x.dtype(), o);
+                assertTrue(p.outputShape().size() >= FreshArrays.MIN_FLOATS, p::toString);
+                float[] expected = ref.window(p, op, x).floatData();
+                assertTrue(skipping());
+                dirtyTheHeap(expected.length);
+                assertClose(expected, FAST.window(p, op, x).floatData(), op + " " + p);
+                if (op == dev.convolve.backend.WindowReduction.SUM) {
+                    float[] mean = ref.windowSumDivided(p, x, p.windowSize()).floatData();
+                    dirtyTheHeap(mean.length);
+                    assertClose(mean, FAST.windowSumDivided(p, x, p.windowSize()).floatData(), "mean " + p);
+                }
+            }
+        }
+    }
+
     private static void assertClose(float[] expected, float[] got, String what) {
         assertEquals(expected.length, got.length, what);
         for (int i = 0; i < got.length; i++) {
