@@ -70,11 +70,11 @@ final class Workload implements Runnable {
                 WindowPlan plan = WindowPlan.of("window_mean", x.shape(), x.dtype(), c.windowOptions());
                 String alg = Explain.window(backend, plan);
                 if (!backward) return new Workload(() -> sink += Window.mean(x, c.windowOptions()).size(), alg);
-                // what autograd's window mean does: the forward mean, then the gradient of ones scaled by 1/window spread back
+                // what autograd's window mean does: the forward mean, then the gradient of ones spread back with weights 1/window
                 Tensor ones = Tensor.ones(DType.F32, plan.outputShape().dims());
                 return new Workload(() -> {
                     Tensor y = Window.mean(x, c.windowOptions());
-                    Tensor gx = backend.windowSumTranspose(plan, ones.multiply(1.0 / plan.windowSize()));
+                    Tensor gx = backend.windowSumTransposeScaled(plan, ones, 1.0 / plan.windowSize());
                     sink += y.size() + gx.size();
                 }, alg + " | dx: " + Explain.windowSumGradient(backend, plan));
             }

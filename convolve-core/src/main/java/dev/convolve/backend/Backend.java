@@ -58,6 +58,15 @@ public interface Backend {
     }
 
     /**
+     * {@link #windowSumTranspose} of {@code g} times {@code scale}: average pooling's gradient when padding counts ({@code scale}
+     * = 1 / window size). The default scales {@code g} first; a backend may weight the sums by {@code scale} instead (within a
+     * rounding per term of the default), saving the scaled copy of {@code g}.
+     */
+    default Tensor windowSumTransposeScaled(WindowPlan plan, Tensor g, double scale) {
+        return windowSumTranspose(plan, g.multiply(scale));
+    }
+
+    /**
      * Gradient of the conv of {@code plan} with respect to its input, given the output gradient {@code gradOut}
      * (shaped like the plan's output); the result is shaped like the input, in {@code gradOut}'s type. The default
      * expresses it as a conv (see {@link ConvGradients}); a backend may override it with a faster kernel.

@@ -147,15 +147,16 @@ public final class Functional {
         Tensor x = input.value();
         WindowPlan plan = Window.plan("window_mean", x, options);
         Tensor xf = x.dtype().isFloat() ? x : x.asType(x.dtype().toFloating());
-        Tensor sums = Backends.current().window(Window.plan("window_mean", xf, options), WindowReduction.SUM, xf);
+        WindowPlan pf = Window.plan("window_mean", xf, options);
+        if (plan.countIncludePad()) {
+            // the sums divided by the window size as they are stored; the gradient spread with weights 1 / size
+            Tensor out = Backends.current().windowSumDivided(pf, xf, plan.windowSize());
+            return Variable.record(out, (g, n) -> new Tensor[] {Backends.current().windowSumTransposeScaled(plan, g, 1.0 / plan.windowSize())}, input);
+        }
         // Without countIncludePad each window divides by its number of real elements: the window sum of ones.
-        Tensor divisor = plan.countIncludePad() ? null
-                : Backends.current().window(plan, WindowReduction.SUM, Tensor.ones(xf.dtype(), x.dims()));
-        Tensor out = divisor == null ? sums.multiply(1.0 / plan.windowSize()) : sums.divide(divisor);
-        return Variable.record(out, (g, n) -> {
-            Tensor scaled = divisor == null ? g.multiply(1.0 / plan.windowSize()) : g.divide(divisor.asType(g.dtype()));
-            return new Tensor[] {spread(plan, scaled)};
-        }, input);
+        Tensor sums = Backends.current().window(pf, WindowReduction.SUM, xf);
+        Tensor divisor = Backends.current().window(plan, WindowReduction.SUM, Tensor.ones(xf.dtype(), x.dims()));
+        return Variable.record(sums.divide(divisor), (g, n) -> new Tensor[] {spread(plan, g.divide(divisor.asType(g.dtype())))}, input);
     }
 
     /** Window max; the gradient goes to the first maximal element of each window. */

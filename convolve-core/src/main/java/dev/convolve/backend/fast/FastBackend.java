@@ -202,6 +202,14 @@ public final class FastBackend implements Backend {
         return Tensor.wrap(DType.F32, plan.inputShape(), WindowSumGrad.run(kernels, c, g.floatData()));
     }
 
+    /** The window-sum gradient with the kernel of ones replaced by {@code scale} (one pass, no scaled copy of {@code g}). */
+    @Override
+    public Tensor windowSumTransposeScaled(WindowPlan plan, Tensor g, double scale) {
+        ConvPlan c = g.dtype() == DType.F32 ? WindowSumGrad.convPlan(plan) : null;
+        if (c == null) return Backend.super.windowSumTransposeScaled(plan, g, scale);
+        return Tensor.wrap(DType.F32, plan.inputShape(), WindowSumGrad.run(kernels, c, g.floatData(), (float) scale));
+    }
+
     /** What {@link #windowSumTranspose} runs for {@code plan}. */
     public Planner.Choice explainWindowSumGradient(WindowPlan plan) { return Planner.chooseWindowSumGradient(kernels, plan); }
 

@@ -52,4 +52,12 @@ final class WindowSumGrad {
     static float[] run(Kernels kern, ConvPlan c, float[] g) {
         return Depthwise.gradInput(kern, c, ONES, g);
     }
+
+    /** {@link #run} with every tap weighted by {@code scale} instead of one (a window mean's gradient). */
+    static float[] run(Kernels kern, ConvPlan c, float[] g, float scale) {
+        if (scale == 1f) return run(kern, c, g);
+        float[] w = new float[c.kernelShape().size()];
+        java.util.Arrays.fill(w, scale);
+        return Depthwise.gradInput(kern, c, w, g);
+    }
 }

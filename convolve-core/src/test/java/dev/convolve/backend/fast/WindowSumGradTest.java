@@ -52,6 +52,20 @@ class WindowSumGradTest {
         Close.check(e.asType(DType.F32), a, mag, Close.tolerance(DType.F32, c.plan().windowSize()), "window-sum gradient, " + c.plan());
     }
 
+    /** The gradient weighted by 1 / window size (a mean's) against the reference's gradient of the scaled {@code g}, vector and scalar. */
+    @Property(tries = 200)
+    void scaledMatchesScalingFirst(@ForAll long seed) {
+        WindowGradTest.Case c = random(seed);
+        double scale = 1.0 / c.plan().windowSize();
+        Tensor g64 = c.source().asType(DType.F64);
+        Tensor e = REF.windowSumTranspose(c.plan(), g64.multiply(scale)).asType(DType.F32);
+        Tensor mag = REF.windowSumTranspose(c.plan(), g64.abs().multiply(scale)).asType(DType.F32);
+        for (FastBackend be : new FastBackend[] {FAST, SCALAR}) {
+            Tensor a = be.windowSumTransposeScaled(c.plan(), c.source(), scale);
+            Close.check(e, a, mag, Close.tolerance(DType.F32, c.plan().windowSize()), "scaled window-sum gradient, " + c.plan());
+        }
+    }
+
     @Property(tries = 300)
     void matchesReference(@ForAll long seed) {
         WindowGradTest.Case c = random(seed);
