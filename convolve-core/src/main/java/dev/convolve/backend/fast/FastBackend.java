@@ -66,10 +66,7 @@ public final class FastBackend implements Backend {
     public Tensor conv(ConvPlan p, Tensor input, Tensor kernel) {
         if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE) return reference.conv(p, input, kernel);
         Planner.Choice c = Planner.choose(kernels, p);
-        int n = p.outputShape().size();
-        // an engine that stores every element gets its fresh output without the zeroing, where the JVM allows that
-        boolean full = n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && FullWrite.of(c, p);
-        float[] out = full ? FreshArrays.forFullWrite(n) : new float[n];
+        float[] out = FullWrite.freshOutput(c, p);
         run(c, p, input, kernel, out);
         return Canonical.result(p, out);
     }

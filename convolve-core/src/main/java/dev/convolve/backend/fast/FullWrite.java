@@ -21,6 +21,16 @@ final class FullWrite {
         return ENGINES.contains(c.algorithm()) && everyOutputHasTaps(p);
     }
 
+    /**
+     * A fresh output for engine {@code c} on {@code p}: left unzeroed ({@link FreshArrays#forFullWrite}) when {@code c} stores
+     * every element, zeroed otherwise. The full-write test (it builds the plan's sub-problems) runs only where skipping the
+     * zeroing can happen at all.
+     */
+    static float[] freshOutput(Planner.Choice c, ConvPlan p) {
+        int n = p.outputShape().size();
+        return n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && of(c, p) ? FreshArrays.forFullWrite(n) : new float[n];
+    }
+
     /** True when the sub-problems' grids cover the whole output: every output position has a tap inside the input. */
     static boolean everyOutputHasTaps(ConvPlan p) {
         return SubProblem.coverEveryOutput(SubProblem.of(p), p.outSize());

@@ -27,10 +27,9 @@ final class GradInput {
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
         Planner.Choice choice = Planner.choose(kern, gp);
-        int n = gp.outputShape().size();
         // the engines that store every output of a forward conv do so for the gradient conv too (its input dilation leaves
         // some outputs without taps only where FullWrite says so)
-        float[] dx = n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && FullWrite.of(choice, gp) ? FreshArrays.forFullWrite(n) : new float[n];
+        float[] dx = FullWrite.freshOutput(choice, gp);
         if (choice.algorithm().equals(ChannelLanesConv.NAME)) {
             // these two read their weights straight from the forward kernel: no flipped copy
             ChannelLanesConv.runFromForward(kern, gp, g, w, dx);
