@@ -54,6 +54,17 @@ interface GemmKernels {
      */
     void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc);
 
+    /** True when {@link #bcastSeq} has a tile of {@code mr} rows and {@code nv} vectors. */
+    boolean hasBcastSeq(int mr, int nv);
+
+    /**
+     * {@link #bcastIdx} over rows stored side by side, row {@code m} at {@code m} floats past row 0 ({@code rowOff[ro+m] = m}):
+     * {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + idx[io + 2p] + m] * g[gOff + idx[io + 2p + 1] + j]}. The
+     * {@code mr} broadcasts of a step then read one run of floats, under one bounds check, and no row offsets stay live in
+     * registers ({@link TapListConv} with its images' inputs interleaved).
+     */
+    void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc);
+
     /**
      * The shifted GEMM tile of {@link Kernels#gemm} ({@code hasGemm(mr, nv)} of the same kernels) adding its sums to {@code c}
      * instead of storing them: {@code c[cOff + m*ldc + j] += sum_{k < kc} a[aOff + k*lda + m] * b[bOff + off[o0 + k] + j]}.

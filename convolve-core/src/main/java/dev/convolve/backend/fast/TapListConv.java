@@ -14,7 +14,8 @@ import java.util.Map;
  * does the conv's real multiply-adds only: on a 4x4 plane with stride 2 and padding 1, 25 of the 36 taps of the 2x2 output
  * (the conv-matrix product of {@link DenseConv} does 64). Positions whose taps land alike (the interior, each border) share
  * one list, offset by where their window starts. Each block of images goes through a buffer {@code [image][position][channel]}
- * and is transposed out by blocks of 16 positions.
+ * and is transposed out by blocks of 16 positions. Tiles of 16 images with one vector of output channels first copy their
+ * images' inputs side by side ({@link #interleave}), so that a step's 16 broadcasts read one run of floats ({@link #sideBySide}).
  */
 final class TapListConv {
     private TapListConv() {}
@@ -99,7 +100,7 @@ final class TapListConv {
      * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs), and which of the {@code patterns} lists that
      * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}.
      */
-    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx) {
+    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx, int[] idx16) {
         static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
 
         /** Geometries by their plan's numbers (building one took 4% of 128x32x4x4 -> 32 s2), lists of up to 1M ints; cleared past 256. */
@@ -180,7 +181,9 @@ final class TapListConv {
                 steps[qq] = cnt;
                 real += cnt;
             }
-            return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx);
+            int[] idx16 = java.util.Arrays.copyOf(idx, used);
+            for (int i = 0; i < used; i += 2) idx16[i] *= SEQ_ROWS;
+            return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx, idx16);
         }
 
         private static int listLength(Long[] key) {
@@ -235,6 +238,33 @@ final class TapListConv {
         }
     }
 
+    /** Images per tile when they are stored side by side ({@link #sideBySide}): {@link Geometry#idx16}'s scale. */
+    static final int SEQ_ROWS = 16;
+
+    /**
+     * Whether a tile of {@code mr} images and {@code nv} vectors reads its images' inputs side by side
+     * ({@link GemmKernels#bcastSeq}): tiles of 16 images on 16-lane vectors. Each step's 16 broadcasts then read one run of
+     * floats under one bounds check, where {@link GemmKernels#bcastIdx} keeps 16 row offsets live (spilled) and checks each
+     * read. Measured 2026-11-25 on 2 threads, the two ways alternating in one JVM (median of 15 pairs), forward: 256x8x7x7
+     * -> 16 s2 (MNIST) 0.92x the time, 128x8x10x10 -> 16 s2 0.92x, 64x8x7x7 -> 16 s2 0.94x, 256x16x4x4 -> 16 s2 0.95x and
+     * its input gradient 0.93x; the tile alone ran 140 against 90 GFLOP/s on one thread, and the block transposes that
+     * interleave the images take most of the rest.
+     */
+    static boolean sideBySide(GemmKernels gk, int mr, int nv) {
+        return mr == SEQ_ROWS && gk.lanes() == SEQ_ROWS && gk.hasBcastSeq(mr, nv);
+    }
+
+    /**
+     * {@code rows} images of {@code cp} floats from {@code x[src ..]} side by side into {@code xs[f*16 + i]} (image {@code i},
+     * float {@code f}): 16x16 block transposes, the last partial block one float at a time. Rows past {@code rows} are left as
+     * they were (their sums are never stored).
+     */
+    static void interleave(GemmKernels gk, float[] x, int src, int cp, int rows, float[] xs) {
+        int whole = cp / SEQ_ROWS * SEQ_ROWS;
+        for (int f0 = 0; f0 < whole; f0 += SEQ_ROWS) gk.transpose(x, src + f0, cp, rows, xs, f0 * SEQ_ROWS, SEQ_ROWS, SEQ_ROWS, 0);
+        for (int i = 0; i < rows; i++) for (int f = whole; f < cp; f++) xs[f * SEQ_ROWS + i] = x[src + i * cp + f];
+    }
+
     /** The forward conv into {@code out}. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         GemmKernels gk = GemmKernels.of(kern);
@@ -248,11 +278,23 @@ final class TapListConv {
         int[] rowOff = Scratch.ints(Scratch.AUX, tiles * mr);
         for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
         int oq = o * q, ld = q * opad, full = o / lanes * lanes;
+        boolean seq = sideBySide(gk, mr, nv);
         Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
             float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
-            for (int qq = 0; qq < q; qq++) {
-                for (int j = 0; j < opad; j += nr) {
-                    gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], g.idx, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld);
+            if (seq) {
+                // the tile's images side by side ([input float][image]), each step's broadcasts one run of floats
+                float[] xs = Scratch.floats(Scratch.SRC, cp * SEQ_ROWS);
+                interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), xs);
+                for (int qq = 0; qq < q; qq++) {
+                    for (int j = 0; j < opad; j += nr) {
+                        gk.bcastSeq(mr, nv, xs, g.base[qq] * SEQ_ROWS, g.idx16, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld);
+                    }
+                }
+            } else {
+                for (int qq = 0; qq < q; qq++) {
+                    for (int j = 0; j < opad; j += nr) {
+                        gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], g.idx, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld);
+                    }
                 }
             }
             for (int m = 0, rows = Math.min(mr, n - t * mr); m < rows; m++) {

@@ -5651,6 +5651,78 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
+    public boolean hasBcastSeq(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 257 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {
+            case 257 -> bcastSeq16x1(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            default -> throw new IllegalStateException("no bcastSeq tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void bcastSeq16x1(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c12_0 = FloatVector.zero(S), c13_0 = FloatVector.zero(S), c14_0 = FloatVector.zero(S), c15_0 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = xBase + idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector a0 = FloatVector.broadcast(S, x[xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, x[xr + 1]);
+            c1_0 = a1.fma(g0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, x[xr + 2]);
+            c2_0 = a2.fma(g0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, x[xr + 3]);
+            c3_0 = a3.fma(g0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, x[xr + 4]);
+            c4_0 = a4.fma(g0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, x[xr + 5]);
+            c5_0 = a5.fma(g0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, x[xr + 6]);
+            c6_0 = a6.fma(g0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, x[xr + 7]);
+            c7_0 = a7.fma(g0, c7_0);
+            FloatVector a8 = FloatVector.broadcast(S, x[xr + 8]);
+            c8_0 = a8.fma(g0, c8_0);
+            FloatVector a9 = FloatVector.broadcast(S, x[xr + 9]);
+            c9_0 = a9.fma(g0, c9_0);
+            FloatVector a10 = FloatVector.broadcast(S, x[xr + 10]);
+            c10_0 = a10.fma(g0, c10_0);
+            FloatVector a11 = FloatVector.broadcast(S, x[xr + 11]);
+            c11_0 = a11.fma(g0, c11_0);
+            FloatVector a12 = FloatVector.broadcast(S, x[xr + 12]);
+            c12_0 = a12.fma(g0, c12_0);
+            FloatVector a13 = FloatVector.broadcast(S, x[xr + 13]);
+            c13_0 = a13.fma(g0, c13_0);
+            FloatVector a14 = FloatVector.broadcast(S, x[xr + 14]);
+            c14_0 = a14.fma(g0, c14_0);
+            FloatVector a15 = FloatVector.broadcast(S, x[xr + 15]);
+            c15_0 = a15.fma(g0, c15_0);
+        }
+        c0_0.intoArray(c, cOff);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c12_0.intoArray(c, cOff + 12 * ldc);
+        c13_0.intoArray(c, cOff + 13 * ldc);
+        c14_0.intoArray(c, cOff + 14 * ldc);
+        c15_0.intoArray(c, cOff + 15 * ldc);
+    }
+
+    @Override
     public int[] dotTiles() { return new int[] {4, 6, 2, 8, 1, 9, 1, 4}; }
 
     @Override

@@ -6,6 +6,7 @@ variable, so every tile shape is spelled out. Run from this folder: python3 gen_
 GEMM = [(1, 8), (2, 8), (3, 8), (4, 6), (5, 4), (6, 4), (7, 3), (8, 3)]
 BCAST = [(6, 4), (8, 3), (12, 2), (24, 1)]
 BCAST_IDX = [(6, 4), (8, 3), (12, 2), (16, 1), (24, 1)]
+BCAST_SEQ = [(16, 1)]
 DOT = [(4, 6), (2, 8), (1, 9), (1, 4)]
 
 out = []
@@ -277,10 +278,11 @@ w("""            default -> throw new IllegalStateException("no bcast tile with 
         }
     }
 """)
-def bcast_tile(mr, nv, name, params, head, step, xi, add):
-    """A broadcast tile of mr rows x nv vectors: rows x0.. of x broadcast at xi, vectors of g at gi, sums stored (added with add)."""
+def bcast_tile(mr, nv, name, params, head, step, xi, add, seq=False):
+    """A broadcast tile of mr rows x nv vectors: rows x0.. of x broadcast at xi, vectors of g at gi, sums stored (added with
+    add); with seq the rows are consecutive floats, row m at xi + m (one bounds check covers them all)."""
     w("    private static void %s%dx%d(%s) {" % (name, mr, nv, params))
-    for m in range(mr):
+    for m in range(mr if not seq else 0):
         w("        int x%d = xBase + rowOff[ro + %d];" % (m, m))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
@@ -290,7 +292,10 @@ def bcast_tile(mr, nv, name, params, head, step, xi, add):
     for v in range(nv):
         w("            FloatVector g%d = FloatVector.fromArray(S, g, gi%s);" % (v, "" if v == 0 else " + %d * L" % v))
     for m in range(mr):
-        w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + %s]);" % (m, m, xi))
+        if seq:
+            w("            FloatVector a%d = FloatVector.broadcast(S, x[%s%s]);" % (m, xi, "" if m == 0 else " + %d" % m))
+        else:
+            w("            FloatVector a%d = FloatVector.broadcast(S, x[x%d + %s]);" % (m, m, xi))
         for v in range(nv):
             w("            c%d_%d = a%d.fma(g%d, c%d_%d);" % (m, v, m, v, m, v))
     w("        }")
@@ -334,6 +339,28 @@ w("""            default -> throw new IllegalStateException("no bcastIdx tile " 
 for mr, nv in BCAST_IDX:
     bcast_tile(mr, nv, "bcastIdx", "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = idx[p], gi = gOff + idx[p + 1];"], "xr", False)
+
+# ---------------------------------------------------------------- bcastSeq (tap lists over images stored side by side)
+w("""    @Override
+    public boolean hasBcastSeq(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in BCAST_SEQ) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in BCAST_SEQ:
+    w("            case %d -> bcastSeq%dx%d(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no bcastSeq tile " + mr + "x" + nv);
+        }
+    }
+""")
+for mr, nv in BCAST_SEQ:
+    bcast_tile(mr, nv, "bcastSeq", "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
+               "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = xBase + idx[p], gi = gOff + idx[p + 1];"], "xr", False, True)
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
 w("""    @Override

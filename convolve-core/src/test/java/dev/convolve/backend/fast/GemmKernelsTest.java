@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
  * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
  * forward and kernel gradient) over random offsets and lengths; {@link GemmKernels#transposeTo} (batch-lanes' input, columns to
  * rows at their own offsets) for every column count, with the rows it must leave alone checked; {@link GemmKernels#bcastIdx} (the tap lists'
- * tiles) over random index lists.
+ * tiles) and {@link GemmKernels#bcastSeq} (the same over rows side by side) over random index lists.
  */
 class GemmKernelsTest {
     private static final Kernels KERNELS = FastBackend.create().kernels();
@@ -67,16 +67,32 @@ class GemmKernelsTest {
         checkBcastIdx(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
     }
 
+    private static final int[][] SEQ_TILES = {{16, 1}};
+
+    @Property(tries = 50)
+    void vectorBcastSeqMatchesDefinition(@ForAll long seed) {
+        int[] t = tile(SEQ_TILES, seed);
+        org.junit.jupiter.api.Assertions.assertTrue(VECTOR.hasBcastSeq(t[0], t[1]));
+        checkBcastIdx(VECTOR, t[0], t[1], seed, true);
+    }
+
+    @Property(tries = 30)
+    void scalarBcastSeqMatchesDefinition(@ForAll long seed) {
+        checkBcastIdx(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 16L), 1, seed, true);
+    }
+
+    private static void checkBcastIdx(GemmKernels k, int mr, int nv, long seed) { checkBcastIdx(k, mr, nv, seed, false); }
+
     /**
      * {@link GemmKernels#bcastIdx} (rows where they lie, at their own offsets) against its definition over random index lists;
-     * the elements past the tile are left alone.
+     * the elements past the tile are left alone. With {@code seq}, {@link GemmKernels#bcastSeq}: row {@code m} at {@code m}.
      */
-    private static void checkBcastIdx(GemmKernels k, int mr, int nv, long seed) {
+    private static void checkBcastIdx(GemmKernels k, int mr, int nv, long seed, boolean seq) {
         SplittableRandom r = new SplittableRandom(seed);
         int lanes = k.lanes(), nr = nv * lanes, steps = r.nextInt(0, 40), xBase = r.nextInt(5), gOff = r.nextInt(7), io = 2 * r.nextInt(3);
         int len = 60, gRows = 30, ldc = nr + r.nextInt(20), cOff = r.nextInt(9), ro = r.nextInt(3);
         int[] rowOff = new int[ro + mr], idx = new int[io + 2 * steps];
-        for (int m = 0; m < mr; m++) rowOff[ro + m] = r.nextInt(0, 200);
+        for (int m = 0; m < mr; m++) rowOff[ro + m] = seq ? m : r.nextInt(0, 200);
         for (int p = 0; p < steps; p++) {
             idx[io + 2 * p] = r.nextInt(0, len);
             idx[io + 2 * p + 1] = r.nextInt(0, gRows) * nr;
@@ -94,12 +110,13 @@ class GemmKernelsTest {
                 want[cOff + m * ldc + j] = (float) sum;
             }
         }
-        k.bcastIdx(mr, nv, x, rowOff, ro, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
+        if (seq) k.bcastSeq(mr, nv, x, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
+        else k.bcastIdx(mr, nv, x, rowOff, ro, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
         for (int i = 0; i < want.length; i++) {
             final int at = i;
             boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
             float w = inTile ? want[i] : 3f;
-            org.junit.jupiter.api.Assertions.assertEquals(w, got[i], 1e-4f * (1 + Math.abs(w)) * Math.max(1, steps), () -> "bcastIdx mr " + mr + ", nv " + nv + ", at " + at);
+            org.junit.jupiter.api.Assertions.assertEquals(w, got[i], 1e-4f * (1 + Math.abs(w)) * Math.max(1, steps), () -> (seq ? "bcastSeq" : "bcastIdx") + " mr " + mr + ", nv " + nv + ", at " + at);
         }
     }
 

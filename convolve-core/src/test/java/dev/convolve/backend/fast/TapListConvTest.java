@@ -93,6 +93,33 @@ class TapListConvTest {
         }
     }
 
+    /**
+     * Tiles of 16 images with one vector of output channels read their inputs side by side ({@link GemmKernels#bcastSeq}) on
+     * 16-lane vectors: the MNIST 7x7 layer with 50 and 64 images (a partial last tile, and 392 floats an image: 24 whole
+     * block transposes and a tail) against the reference, forward and input gradient, with that path taken.
+     */
+    @Test
+    void sideBySideTilesMatchReference() {
+        GemmKernels gk = GemmKernels.of(FAST.kernels());
+        org.junit.jupiter.api.Assumptions.assumeTrue(gk.lanes() == TapListConv.SEQ_ROWS, "16-lane vectors");
+        for (int n : new int[] {50, 64}) {
+            assertEquals(true, TapListConv.sideBySide(gk, TapListConv.rows(FAST.kernels(), 1, n), 1), "16-image tiles for " + n);
+            ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+            Tensor x = Tensor.randomNormal(3, DType.F32, 0, 1, n, 8, 7, 7);
+            Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, 16, 8, 3, 3);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            TapListConv.force = true;
+            try {
+                assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
+                FastConvPropertyTest.check(FAST, rc);
+                FastGradPropertyTest.checkInput(FAST, rc);
+            } finally {
+                TapListConv.force = false;
+            }
+        }
+    }
+
     /** The kernel gradient takes one-vector layers only when they have two or more lists (the threads split by lists). */
     @Test
     void kernelGradientWhereThereAreSeveralLists() {
