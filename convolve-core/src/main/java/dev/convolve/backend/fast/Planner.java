@@ -207,6 +207,7 @@ public final class Planner {
             return new Choice("depthwise", () -> "per (image, channel) plane: padded stride phases in a small buffer, output rows as weighted sums "
                     + "of shifted rows (columns in the lanes, weights in registers); " + Depthwise.describe(p) + "; " + k.describe(), Depthwise::run);
         }
+        if (TapListConv.sideBySideFirst(k, p)) return tapList(k, p);
         if (Winograd.suits(p)) {
             return new Choice("winograd-4x4", () -> "3x3, stride 1, " + p.channels() + " -> " + p.outChannels() + " channels"
                     + (p.featureGroups() > 1 ? " in " + p.featureGroups() + " groups (one at a time)" : "") + ": Winograd F(4x4, 3x3), 36 GEMMs of "

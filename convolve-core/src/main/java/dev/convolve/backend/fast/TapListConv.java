@@ -51,7 +51,7 @@ final class TapListConv {
      * dense-matrix, 64x64x14x14 -> 128 s2 4551 against 4848 in channel-lanes and its input gradient 4666 against 5813. It lost
      * on 3-channel 32x32 planes (27 steps a position: 2958 against 984 µs in shifted-gemm), on 8 images (a tile of 6 rows
      * half wasted), on 32x128x28x28 s2 (a tile's images 2.4 MB) and on LeNet's 14x14 -> 10x10 with 16 outputs (1718 against
-     * 1397 in batch-lanes).
+     * 1397 in batch-lanes; with the side-by-side tiles since, {@link #sideBySideFirst} takes it).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
@@ -236,6 +236,33 @@ final class TapListConv {
         if (o < opad) {
             for (int r = 0; r < ct; r++) java.util.Arrays.fill(wp, r * opad + o, (r + 1) * opad, 0f);
         }
+    }
+
+    /** The most positions per image, and the least (input channel, tap) steps per position, of {@link #sideBySideFirst}. */
+    static final int SIDE_BY_SIDE_MAX_POSITIONS = 196, SIDE_BY_SIDE_MIN_STEPS = 144;
+
+    /** The most floats of one tile's interleaved inputs in {@link #sideBySideFirst} (1 MB: they stay in the L2 cache). */
+    static final long SIDE_BY_SIDE_MAX_INPUT = 1 << 18;
+
+    /**
+     * Where {@link Planner} asks this engine before Winograd and the batch engines: 2-D convs onto 10-16 output channels (one
+     * vector) whose tiles of 16 images read their inputs side by side ({@link #sideBySide}), with at least
+     * {@link #SIDE_BY_SIDE_MIN_STEPS} (input channel, tap) steps per position, output planes of at most
+     * {@link #SIDE_BY_SIDE_MAX_POSITIONS} positions (14x14), four tiles of images or more and a tile's interleaved inputs
+     * within {@link #SIDE_BY_SIDE_MAX_INPUT} floats. Measured 2026-11-25 on 2 threads (alternating in one JVM, median of 9-11
+     * pairs), forward, against the engine chosen before: winograd-4x4 on 256x16x14x14 -> 16 0.64x the time, 64x16x14x14
+     * -> 16 0.63x, 64x64x14x14 -> 16 0.77x, 64x32x8x8 -> 16 0.70x; batch-lanes on LeNet's 256x6x14x14 -> 16 5x5 0.79x (and
+     * with padding 2, 0.79x). Left as they were: 28x28 planes (64x16 -> 16 3x3 0.91x but 64x32 -> 16 1.05x; 64x16 -> 16 5x5
+     * 0.99x), 56x56 (1.05x) and fewer steps (128x8x14x14 -> 16 3x3, 72 steps: 1.03x against plane-lanes).
+     */
+    static boolean sideBySideFirst(Kernels k, ConvPlan p) {
+        if (p.spatialRank() != 2 || !supports(k, p)) return false;
+        int lanes = k.lanes(), o = p.outChannels(), opad = padded(o, lanes), n = p.outBatch();
+        if (opad != lanes || 5 * o < 3 * opad) return false;
+        int mr = rows(k, 1, n);
+        long taps = Canonical.product(p.kernelSize()), q = Canonical.product(p.outSize()), cp = p.channels() * Canonical.product(p.spatial());
+        return sideBySide(GemmKernels.of(k), mr, 1) && taps > 1 && n >= 4 * mr && p.channels() * taps >= SIDE_BY_SIDE_MIN_STEPS
+                && q <= SIDE_BY_SIDE_MAX_POSITIONS && cp * SEQ_ROWS <= SIDE_BY_SIDE_MAX_INPUT;
     }
 
     /** Images per tile when they are stored side by side ({@link #sideBySide}): {@link Geometry#idx16}'s scale. */

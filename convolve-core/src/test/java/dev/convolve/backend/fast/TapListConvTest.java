@@ -120,6 +120,34 @@ class TapListConvTest {
         }
     }
 
+    /**
+     * The planner asks tap-list first for one-vector layers with many steps on planes up to 14x14 when its tiles read their
+     * inputs side by side: LeNet's second conv (batch-lanes before) and a 14x14 3x3 layer onto 16 channels (winograd-4x4
+     * before), both against the reference, forward and input gradient; 28x28 planes and few steps keep their engines.
+     */
+    @Test
+    void sideBySideLayersComeFirst() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(GemmKernels.of(FAST.kernels()).lanes() == 16, "16-lane vectors");
+        int[][] taken = {{256, 6, 14, 16, 5, 0}, {64, 16, 14, 16, 3, 1}, {64, 32, 8, 12, 3, 1}};
+        for (int[] v : taken) {
+            ConvOptions o = ConvOptions.defaults().withPadding(v[5], v[5], v[5], v[5]);
+            Tensor x = Tensor.randomNormal(5, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+            Tensor w = Tensor.randomNormal(6, DType.F32, 0, 0.2, v[3], v[1], v[4], v[4]);
+            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            assertEquals(true, TapListConv.sideBySideFirst(FAST.kernels(), p), p::toString);
+            assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
+            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            FastConvPropertyTest.check(FAST, rc);
+            FastGradPropertyTest.checkInput(FAST, rc);
+        }
+        ConvOptions p1 = ConvOptions.defaults().withPadding(1, 1, 1, 1);
+        ConvPlan big = ConvPlan.of(dev.convolve.tensor.Shape.of(64, 32, 28, 28), DType.F32, dev.convolve.tensor.Shape.of(16, 32, 3, 3), DType.F32, p1);
+        ConvPlan few = ConvPlan.of(dev.convolve.tensor.Shape.of(128, 8, 14, 14), DType.F32, dev.convolve.tensor.Shape.of(16, 8, 3, 3), DType.F32, p1);
+        ConvPlan wide = ConvPlan.of(dev.convolve.tensor.Shape.of(64, 16, 14, 14), DType.F32, dev.convolve.tensor.Shape.of(32, 16, 3, 3), DType.F32, p1);
+        for (ConvPlan p : new ConvPlan[] {big, few, wide}) assertEquals(false, TapListConv.sideBySideFirst(FAST.kernels(), p), p::toString);
+        assertEquals("winograd-4x4", FAST.explain(big).algorithm());
+    }
+
     /** The kernel gradient takes one-vector layers only when they have two or more lists (the threads split by lists). */
     @Test
     void kernelGradientWhereThereAreSeveralLists() {
