@@ -252,7 +252,8 @@ final class TapListConv {
      * within {@link #SIDE_BY_SIDE_MAX_INPUT} floats. Measured 2026-11-25 on 2 threads (alternating in one JVM, median of 9-11
      * pairs), forward, against the engine chosen before: winograd-4x4 on 256x16x14x14 -> 16 0.64x the time, 64x16x14x14
      * -> 16 0.63x, 64x64x14x14 -> 16 0.77x, 64x32x8x8 -> 16 0.70x; batch-lanes on LeNet's 256x6x14x14 -> 16 5x5 0.79x (and
-     * with padding 2, 0.79x). Left as they were: 28x28 planes (64x16 -> 16 3x3 0.91x but 64x32 -> 16 1.05x; 64x16 -> 16 5x5
+     * with padding 2, 0.79x); and the input gradient of 256x16x14x14 -> 32 s2 (its conv onto 16 channels of 14x14 with input
+     * dilation 2) 0.54x against batch-lanes (median of 15). Left as they were: 28x28 planes (64x16 -> 16 3x3 0.91x but 64x32 -> 16 1.05x; 64x16 -> 16 5x5
      * 0.99x), 56x56 (1.05x) and fewer steps (128x8x14x14 -> 16 3x3, 72 steps: 1.03x against plane-lanes).
      */
     static boolean sideBySideFirst(Kernels k, ConvPlan p) {

@@ -123,7 +123,8 @@ class TapListConvTest {
     /**
      * The planner asks tap-list first for one-vector layers with many steps on planes up to 14x14 when its tiles read their
      * inputs side by side: LeNet's second conv (batch-lanes before) and a 14x14 3x3 layer onto 16 channels (winograd-4x4
-     * before), both against the reference, forward and input gradient; 28x28 planes and few steps keep their engines.
+     * before), both against the reference, forward and input gradient, and the input gradient of a stride-2 layer onto 16
+     * channels of 14x14 (batch-lanes before); 28x28 planes and few steps keep their engines.
      */
     @Test
     void sideBySideLayersComeFirst() {
@@ -140,6 +141,13 @@ class TapListConvTest {
             FastConvPropertyTest.check(FAST, rc);
             FastGradPropertyTest.checkInput(FAST, rc);
         }
+        // an input gradient onto 16 channels of 14x14 (the conv of a stride-2 layer's gradient, input dilation 2)
+        ConvOptions s2 = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+        Tensor x = Tensor.randomNormal(7, DType.F32, 0, 1, 64, 16, 14, 14);
+        Tensor w = Tensor.randomNormal(8, DType.F32, 0, 0.2, 32, 16, 3, 3);
+        ConvPlan down = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), s2);
+        assertEquals(TapListConv.NAME, FAST.explainGradInput(down).algorithm());
+        FastGradPropertyTest.checkInput(FAST, new RandomConvCase(0, x, w, s2, down));
         ConvOptions p1 = ConvOptions.defaults().withPadding(1, 1, 1, 1);
         ConvPlan big = ConvPlan.of(dev.convolve.tensor.Shape.of(64, 32, 28, 28), DType.F32, dev.convolve.tensor.Shape.of(16, 32, 3, 3), DType.F32, p1);
         ConvPlan few = ConvPlan.of(dev.convolve.tensor.Shape.of(128, 8, 14, 14), DType.F32, dev.convolve.tensor.Shape.of(16, 8, 3, 3), DType.F32, p1);
