@@ -12,6 +12,28 @@ DOT = [(4, 6), (2, 8), (1, 9), (1, 4)]
 out = []
 w = out.append
 
+
+def tile_dispatch(name, tiles, params, args, what):
+    """The has<Name>(mr, nv) test and the <name>(mr, nv, ...) switch over tiles {(mr, nv)} calling <name><mr>x<nv>(args)."""
+    cap = name[0].upper() + name[1:]
+    w("""    @Override
+    public boolean has%s(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case %s -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void %s(int mr, int nv, %s) {
+        switch (mr * 16 + nv) {""" % (cap, ", ".join(str(mr * 16 + nv) for mr, nv in tiles), name, params))
+    for mr, nv in tiles:
+        w("            case %d -> %s%dx%d(%s);" % (mr * 16 + nv, name, mr, nv, args))
+    w("""            default -> throw new IllegalStateException("no %s " + mr + "x" + nv);
+        }
+    }
+""" % what)
+
 w("""package dev.convolve.backend.fast;
 
 import jdk.incubator.vector.FloatVector;
@@ -107,23 +129,8 @@ for mr, nv in GEMM_ALL:
 
 # ---------------------------------------------------------------- packed GEMM (both operands in contiguous panels)
 PACKED = [(mr, nv) for nv in range(1, 7) for mr in range(1, 13) if mr * nv <= 24]
-w("""    @Override
-    public boolean hasPacked(int mr, int nv) {
-        return switch (mr * 16 + nv) {
-            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in PACKED) + """ -> true;
-            default -> false;
-        };
-    }
-
-    @Override
-    public void packed(int mr, int nv, int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
-        switch (mr * 16 + nv) {""")
-for mr, nv in PACKED:
-    w("            case %d -> packed%dx%d(kc, a, ai, b, bi, c, ci, ldc, add);" % (mr * 16 + nv, mr, nv))
-w("""            default -> throw new IllegalStateException("no packed tile " + mr + "x" + nv);
-        }
-    }
-""")
+tile_dispatch("packed", PACKED, "int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add",
+              "kc, a, ai, b, bi, c, ci, ldc, add", "packed tile")
 for mr, nv in PACKED:
     nr = "%d * L" % nv if nv > 1 else "L"
     w("    private static void packed%dx%d(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {" % (mr, nv))
@@ -319,45 +326,15 @@ for mr, nv in BCAST:
                "for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {", [], "p", True)
 
 # ---------------------------------------------------------------- bcastIdx (tap lists: x and g rows through one index list)
-w("""    @Override
-    public boolean hasBcastIdx(int mr, int nv) {
-        return switch (mr * 16 + nv) {
-            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in BCAST_IDX) + """ -> true;
-            default -> false;
-        };
-    }
-
-    @Override
-    public void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
-        switch (mr * 16 + nv) {""")
-for mr, nv in BCAST_IDX:
-    w("            case %d -> bcastIdx%dx%d(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
-w("""            default -> throw new IllegalStateException("no bcastIdx tile " + mr + "x" + nv);
-        }
-    }
-""")
+tile_dispatch("bcastIdx", BCAST_IDX, "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
+              "x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc", "bcastIdx tile")
 for mr, nv in BCAST_IDX:
     bcast_tile(mr, nv, "bcastIdx", "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = idx[p], gi = gOff + idx[p + 1];"], "xr", False)
 
 # ---------------------------------------------------------------- bcastSeq (tap lists over images stored side by side)
-w("""    @Override
-    public boolean hasBcastSeq(int mr, int nv) {
-        return switch (mr * 16 + nv) {
-            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in BCAST_SEQ) + """ -> true;
-            default -> false;
-        };
-    }
-
-    @Override
-    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
-        switch (mr * 16 + nv) {""")
-for mr, nv in BCAST_SEQ:
-    w("            case %d -> bcastSeq%dx%d(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc);" % (mr * 16 + nv, mr, nv))
-w("""            default -> throw new IllegalStateException("no bcastSeq tile " + mr + "x" + nv);
-        }
-    }
-""")
+tile_dispatch("bcastSeq", BCAST_SEQ, "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
+              "x, xBase, idx, io, steps, g, gOff, c, cOff, ldc", "bcastSeq tile")
 for mr, nv in BCAST_SEQ:
     bcast_tile(mr, nv, "bcastSeq", "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = xBase + idx[p], gi = gOff + idx[p + 1];"], "xr", False, True)
