@@ -98,7 +98,8 @@ final class TapListConv {
     /**
      * Where each output position reads: its window's first real input element ({@code base}) and its list of (input offset from
      * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs), and which of the {@code patterns} lists that
-     * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}.
+     * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}. {@code idx16}:
+     * {@code idx} with its input offsets times {@link #SEQ_ROWS}, for tiles whose images lie side by side ({@link #sideBySide}).
      */
     record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx, int[] idx16) {
         static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
@@ -306,7 +307,7 @@ final class TapListConv {
         int[] rowOff = Scratch.ints(Scratch.AUX, tiles * mr);
         for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
         int oq = o * q, ld = q * opad, full = o / lanes * lanes;
-        boolean seq = sideBySide(gk, mr, nv);
+        boolean seq = sideBySide(gk, mr, nv) && (long) cp * SEQ_ROWS < Integer.MAX_VALUE - 16;
         Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
             float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
             if (seq) {
