@@ -80,18 +80,11 @@ public final class FastBackend implements Backend {
         if (TypeRoute.of(p, input, kernel) == TypeRoute.REFERENCE || p.outputType() != DType.F32 || !Canonical.identity(p.outputPermutation())) {
             return Backend.super.convInto(p, input, kernel, out);
         }
-        runF32(p, input, kernel, out.floatData(), false);
-        return out;
-    }
-
-    /**
-     * The planner's engine on the operands as canonical f32 arrays, into the canonical f32 {@code out}; an {@code out} that is
-     * not {@code zeroed} is cleared first unless the engine stores every output element ({@link FullWrite}).
-     */
-    private void runF32(ConvPlan p, Tensor input, Tensor kernel, float[] out, boolean zeroed) {
         Planner.Choice c = Planner.choose(kernels, p);
-        if (!zeroed && !FullWrite.of(c, p)) java.util.Arrays.fill(out, 0f);
-        run(c, p, input, kernel, out);
+        float[] o = out.floatData();
+        if (!FullWrite.of(c, p)) java.util.Arrays.fill(o, 0f);
+        run(c, p, input, kernel, o);
+        return out;
     }
 
     /** Engine {@code c} on the operands as canonical f32 arrays, into {@code out} (zeroed, or stored whole by {@code c}). */
