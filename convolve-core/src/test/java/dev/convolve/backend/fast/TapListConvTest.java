@@ -107,8 +107,8 @@ class TapListConvTest {
             ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
             Tensor x = Tensor.randomNormal(3, DType.F32, 0, 1, n, 8, 7, 7);
             Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, 16, 8, 3, 3);
-            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
-            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
+            RandomConvCase rc = RandomConvCase.inLayout(0, x, w, o);
+            ConvPlan p = rc.plan();
             TapListConv.force = true;
             try {
                 assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
@@ -128,16 +128,16 @@ class TapListConvTest {
      */
     @Test
     void sideBySideLayersComeFirst() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(GemmKernels.of(FAST.kernels()).lanes() == 16, "16-lane vectors");
+        org.junit.jupiter.api.Assumptions.assumeTrue(GemmKernels.of(FAST.kernels()).lanes() == TapListConv.SEQ_ROWS, "16-lane vectors");
         int[][] taken = {{256, 6, 14, 16, 5, 0}, {64, 16, 14, 16, 3, 1}, {64, 32, 8, 12, 3, 1}};
         for (int[] v : taken) {
             ConvOptions o = ConvOptions.defaults().withPadding(v[5], v[5], v[5], v[5]);
             Tensor x = Tensor.randomNormal(5, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
             Tensor w = Tensor.randomNormal(6, DType.F32, 0, 0.2, v[3], v[1], v[4], v[4]);
-            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+            RandomConvCase rc = RandomConvCase.inLayout(0, x, w, o);
+            ConvPlan p = rc.plan();
             assertEquals(true, TapListConv.sideBySideFirst(FAST.kernels(), p), p::toString);
             assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
-            RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
             FastConvPropertyTest.check(FAST, rc);
             FastGradPropertyTest.checkInput(FAST, rc);
         }
@@ -145,9 +145,9 @@ class TapListConvTest {
         ConvOptions s2 = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
         Tensor x = Tensor.randomNormal(7, DType.F32, 0, 1, 64, 16, 14, 14);
         Tensor w = Tensor.randomNormal(8, DType.F32, 0, 0.2, 32, 16, 3, 3);
-        ConvPlan down = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), s2);
-        assertEquals(TapListConv.NAME, FAST.explainGradInput(down).algorithm());
-        FastGradPropertyTest.checkInput(FAST, new RandomConvCase(0, x, w, s2, down));
+        RandomConvCase down = RandomConvCase.inLayout(0, x, w, s2);
+        assertEquals(TapListConv.NAME, FAST.explainGradInput(down.plan()).algorithm());
+        FastGradPropertyTest.checkInput(FAST, down);
         ConvOptions p1 = ConvOptions.defaults().withPadding(1, 1, 1, 1);
         ConvPlan big = ConvPlan.of(dev.convolve.tensor.Shape.of(64, 32, 28, 28), DType.F32, dev.convolve.tensor.Shape.of(16, 32, 3, 3), DType.F32, p1);
         ConvPlan few = ConvPlan.of(dev.convolve.tensor.Shape.of(128, 8, 14, 14), DType.F32, dev.convolve.tensor.Shape.of(16, 8, 3, 3), DType.F32, p1);
