@@ -11,9 +11,13 @@ import dev.convolve.plan.ConvPlan;
  * -2 and infinity), hence the same input transform {@code B^T}; only the kernel transform {@code G} (6x3 or 6x5) and the
  * output transform {@code A^T} (4x6 or 2x6) differ. 7x7 adds the points 1/2 and -1/2.
  *
- * <p>Layout: the input is first copied, with its zero padding, into blocks of 16 channels
- * ({@code [n][c/16][row][col][16]}, the conversion counted in the time), so that the patch element {@code (r, s)} of
- * a tile is one contiguous vector of 16 channels and the input transform needs no gathers. For a block of tiles the
+ * <p>Layout: the input is copied, with its zero padding, into blocks of 16 channels
+ * ({@code [c/16][row][col][16]}, the conversion counted in the time), so that the patch element {@code (r, s)} of
+ * a tile is one contiguous vector of 16 channels and the input transform needs no gathers. By blocks of tiles, each block
+ * copies only the rows its tiles read, into a buffer of its thread, just before it transforms them (read back from the L2
+ * cache); a copy of the whole input first, written to memory and read back, measured 1.05-1.27x the time (2026-11-26, two
+ * threads, kept outputs: 64x32x28x28 -> 32 1.06x, 64x64x7x7 -> 64 1.12x, 256x32x4x4 -> 64 1.21x). When the order turns
+ * around ({@link Job#byOutBlocks}), the whole input is still copied first. For a block of tiles the
  * transform gives {@code V[36][tile][C]}; the GEMMs put output channels in the lanes (a broadcast of {@code V} times
  * rows of the transformed kernel {@code U[36][C][O]}), and the output transform of {@code M[36][tile][O]} yields 16
  * output channels of a tile at a time, stored into {@code [N][O][Q...]}. When U is too big for the caches and the tiles
@@ -181,6 +185,13 @@ final class Winograd {
         final boolean chunked;
         final int[] rowOffAll;
         float[] vAll;
+        /**
+         * By blocks of tiles, each block copies only the input rows its tiles read into a per-thread channel-blocked buffer
+         * ({@link #copyRows}) instead of one copy of the whole input before the blocks: the copy is then read back from the L2
+         * cache. Up to {@link #segments} pieces (one per image the block touches), each {@link #segPlane} floats per block of
+         * channels, {@code segPlane * cb} apart.
+         */
+        final int segments, segRows, segPlane;
 
         Job(Kernels kern, ConvPlan p, int group, float[] x, float[] w, float[] out, boolean fromForward) {
             this.kern = kern; this.x = x; this.w = w; this.out = out; this.group = group; this.fromForward = fromForward;
@@ -235,6 +246,10 @@ final class Winograd {
             // 8x256x14x14 -> 256 10.2 against 8.5; 8x512x7x7 -> 512 (M 83K) by chunks 10.3, 17.7 before chunks (and before the
             // gather by block transposes and the whole-vector stores) (2026-11-25, medians of 3)
             chunked = (long) xi * tilesPad * ob <= (128 << 10);
+            // a block of tb tiles covers at most ceil(tb / tw) + 1 tile rows of one image, and touches tb / (th*tw) + 2 images
+            segRows = Math.min(th, (tb + tw - 1) / tw + 1) * tile + r - 1;
+            segPlane = segRows * wp * lanes;
+            segments = Math.min(batch, tb / (th * tw) + 2);
             kcOut = chunked ? Math.min(c, Math.max(16, (96 << 10) / (xi * ob) / 16 * 16)) : c;
         }
 
@@ -297,9 +312,6 @@ final class Winograd {
                 runByOut(threads);
                 return;
             }
-            // the input in blocks of 16 channels with its zero padding: [n][cb][hp][wp][16]
-            xb = Scratch.floats(Scratch.SRC, batch * cb * plane);
-            Threads.parallelFor(batch * cb, threads, this::block16);
             // U[xi][c][opad] = G g G^T, vectorised over output channels
             u = Scratch.floats(Scratch.PACK, xi * cpad * opad);
             float[] gt = Scratch.floats(Scratch.PART, c * taps * opad);
@@ -335,7 +347,7 @@ final class Winograd {
                     for (int x = 0; x < xi; x++) java.util.Arrays.fill(vAll, (x * tilesPad + t) * cpad, (x * tilesPad + t + 1) * cpad, 0f);
                     continue;
                 }
-                transformTile(tileBase(t), tmp, vAll, t * cpad, tilesPad * cpad);
+                transformTile(xb, tileBase(t), plane, tmp, vAll, t * cpad, tilesPad * cpad);
             }
         }
 
@@ -428,9 +440,12 @@ final class Winograd {
             else kern.wino27Kernel(g, gOff, tStride, tmp, u, uOff, uStride);
         }
 
-        /** The input transforms of the tile whose patch starts at {@code base} in {@link #xb}, every channel block, into {@code v[vOff + ..]}. */
-        private void transformTile(int base, float[] tmp, float[] v, int vOff, int vStride) {
-            for (int k = 0; k < cb; k++) inputTransform(kern, alpha, xb, base + k * plane, wp * lanes, tmp, v, vOff + k * lanes, vStride);
+        /**
+         * The input transforms of the tile whose patch starts at {@code base} in {@code src} (channel blocks {@code cbStride}
+         * apart), every channel block, into {@code v[vOff + ..]}.
+         */
+        private void transformTile(float[] src, int base, int cbStride, float[] tmp, float[] v, int vOff, int vStride) {
+            for (int k = 0; k < cb; k++) inputTransform(kern, alpha, src, base + k * cbStride, wp * lanes, tmp, v, vOff + k * lanes, vStride);
         }
 
         private void outputTransform(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
@@ -484,24 +499,50 @@ final class Winograd {
             float[] m = Scratch.floats(Scratch.GRAD, xi * tb * opad);
             float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
             float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
+            float[] xl = Scratch.floats(Scratch.SRC, segments * cb * segPlane);
             int[] base = Scratch.ints(Scratch.SRC, tb);
             int[] dst = Scratch.ints(Scratch.TILE, tb);
             int[] ext = Scratch.ints(Scratch.AUX, tb);
             for (int b0 = t0; b0 < t1; b0 += tb) {
                 int count = Math.min(tb, t1 - b0);
+                copyRows(b0, count, xl, base);
                 for (int k = 0; k < count; k++) {
-                    base[k] = tileBase(b0 + k);
                     dst[k] = tileDst(b0 + k);
                     ext[k] = tileExtent(b0 + k);
                 }
-                block(count, base, dst, ext, v, m, tmp, y);
+                block(count, xl, base, dst, ext, v, m, tmp, y);
             }
         }
 
-        private void block(int count, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
+        /**
+         * The input rows that tiles {@code [b0, b0 + count)} read, channel-blocked with their zero padding, into {@code xl}: per
+         * image the block touches, its tile rows {@code ti0..ti1} as the padded rows {@code [ti0*tile, ti1*tile + alpha)}
+         * ({@code [cb][rows][wp][lanes]}, at {@code s * cb * segPlane} for the block's {@code s}-th image); {@code base[k]}
+         * gets where tile {@code b0 + k}'s patch starts.
+         */
+        private void copyRows(int b0, int count, float[] xl, int[] base) {
+            int perImage = th * tw;
+            for (int k = 0, s = 0; k < count; s++) {
+                int t = b0 + k, n = t / perImage, ti0 = (t - n * perImage) / tw;
+                int end = Math.min(count, (n + 1) * perImage - b0), ti1 = (b0 + end - 1 - n * perImage) / tw;
+                int pr0 = ti0 * tile, rows = (ti1 - ti0) * tile + alpha, seg = s * cb * segPlane;
+                int iy0 = Math.max(0, pr0 - lo0), iy1 = Math.max(iy0, Math.min(h, pr0 + rows - lo0));
+                for (int kb = 0; kb < cb; kb++) {
+                    int src = (n * cAll + group * c + kb * lanes) * h * wd + iy0 * wd;
+                    ChannelBlocks.copy(kern, gk, x, src, h * wd, Math.min(lanes, c - kb * lanes), iy1 - iy0, wd, xl, seg + kb * segPlane,
+                            rows, wp, iy0 + lo0 - pr0, lo1);
+                }
+                for (; k < end; k++) {
+                    int rem = b0 + k - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+                    base[k] = seg + ((ti - ti0) * tile * wp + tj * tile) * lanes;
+                }
+            }
+        }
+
+        private void block(int count, float[] xl, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
             // 1. V[xi][tile][c]: one call per tile and block of 16 channels, contiguous loads
             for (int t = 0; t < count; t++) {
-                transformTile(base[t], tmp, v, t * cpad, tb * cpad);
+                transformTile(xl, base[t], segPlane, tmp, v, t * cpad, tb * cpad);
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
