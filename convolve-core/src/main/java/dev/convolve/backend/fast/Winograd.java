@@ -161,6 +161,46 @@ final class Winograd {
         return n * imageSize + (ti * tile * rowPitch + tj * tile) * lanes;
     }
 
+    /**
+     * For the tiles {@code [b0, b0 + count)} ({@code th x tw} tiles of {@code tile x tile} per image, images in order), the
+     * rows of a channel-blocked, zero-padded copy of {@code src} they read, into {@code dst}: per image the tiles touch, its
+     * tile rows {@code ti0..ti1} as the padded rows {@code [ti0*tile, ti1*tile + patch)} of {@code wp} positions
+     * ({@code [block][rows][wp][lanes]}, {@code segPlane} floats per block of channels), the {@code s}-th image at
+     * {@code s * blocks * segPlane}, where {@code blocks} covers {@code chans}. Image {@code n}'s channel {@code ch} is the
+     * {@code h x wd} plane at {@code src[n*imageStride + chanOffset + ch*h*wd]}; its row {@code iy} is padded row
+     * {@code iy + lo0}, column {@code ix} padded column {@code ix + lo1} (as {@link ChannelBlocks#copy}). {@code base[k]} gets
+     * where tile {@code b0 + k} starts in {@code dst}.
+     */
+    static void copyTileRows(Kernels kern, GemmKernels gk, int b0, int count, int th, int tw, int tile, int patch, float[] src, int imageStride,
+                             int chanOffset, int chans, int h, int wd, int lo0, int lo1, int wp, int segPlane, float[] dst, int[] base) {
+        int lanes = kern.lanes(), blocks = (chans + lanes - 1) / lanes, perImage = th * tw;
+        for (int k = 0, s = 0; k < count; s++) {
+            int t = b0 + k, n = t / perImage, ti0 = (t - n * perImage) / tw;
+            int end = Math.min(count, (n + 1) * perImage - b0), ti1 = (b0 + end - 1 - n * perImage) / tw;
+            int pr0 = ti0 * tile, rows = (ti1 - ti0) * tile + patch, seg = s * blocks * segPlane;
+            int iy0 = Math.max(0, pr0 - lo0), iy1 = Math.max(iy0, Math.min(h, pr0 + rows - lo0));
+            for (int kb = 0; kb < blocks; kb++) {
+                int from = n * imageStride + chanOffset + kb * lanes * h * wd + iy0 * wd;
+                ChannelBlocks.copy(kern, gk, src, from, h * wd, Math.min(lanes, chans - kb * lanes), iy1 - iy0, wd, dst, seg + kb * segPlane,
+                        rows, wp, iy0 + lo0 - pr0, lo1);
+            }
+            for (; k < end; k++) {
+                int rem = b0 + k - n * perImage, ti = rem / tw, tj = rem - ti * tw;
+                base[k] = seg + ((ti - ti0) * tile * wp + tj * tile) * lanes;
+            }
+        }
+    }
+
+    /** Most images a block of {@code tb} tiles touches ({@code perImage} tiles each), within {@code batch}. */
+    static int segmentsFor(int tb, int perImage, int batch) {
+        return Math.min(batch, tb / perImage + 2);
+    }
+
+    /** Most tile rows of one image a block of {@code tb} tiles touches ({@code tw} tiles a row, {@code th} rows). */
+    static int tileRowsFor(int tb, int th, int tw) {
+        return Math.min(th, (tb + tw - 1) / tw + 1);
+    }
+
     static final class Job {
         final Kernels kern;
         /** The block transposes of the packed GEMM's kernels, or null for kernels without them (then element stores). */
@@ -247,9 +287,9 @@ final class Winograd {
             // gather by block transposes and the whole-vector stores) (2026-11-25, medians of 3)
             chunked = (long) xi * tilesPad * ob <= (128 << 10);
             // a block of tb tiles covers at most ceil(tb / tw) + 1 tile rows of one image, and touches tb / (th*tw) + 2 images
-            segRows = Math.min(th, (tb + tw - 1) / tw + 1) * tile + r - 1;
+            segRows = tileRowsFor(tb, th, tw) * tile + r - 1;
             segPlane = segRows * wp * lanes;
-            segments = Math.min(batch, tb / (th * tw) + 2);
+            segments = segmentsFor(tb, th * tw, batch);
             kcOut = chunked ? Math.min(c, Math.max(16, (96 << 10) / (xi * ob) / 16 * 16)) : c;
         }
 
@@ -521,22 +561,8 @@ final class Winograd {
          * gets where tile {@code b0 + k}'s patch starts.
          */
         private void copyRows(int b0, int count, float[] xl, int[] base) {
-            int perImage = th * tw;
-            for (int k = 0, s = 0; k < count; s++) {
-                int t = b0 + k, n = t / perImage, ti0 = (t - n * perImage) / tw;
-                int end = Math.min(count, (n + 1) * perImage - b0), ti1 = (b0 + end - 1 - n * perImage) / tw;
-                int pr0 = ti0 * tile, rows = (ti1 - ti0) * tile + alpha, seg = s * cb * segPlane;
-                int iy0 = Math.max(0, pr0 - lo0), iy1 = Math.max(iy0, Math.min(h, pr0 + rows - lo0));
-                for (int kb = 0; kb < cb; kb++) {
-                    int src = (n * cAll + group * c + kb * lanes) * h * wd + iy0 * wd;
-                    ChannelBlocks.copy(kern, gk, x, src, h * wd, Math.min(lanes, c - kb * lanes), iy1 - iy0, wd, xl, seg + kb * segPlane,
-                            rows, wp, iy0 + lo0 - pr0, lo1);
-                }
-                for (; k < end; k++) {
-                    int rem = b0 + k - n * perImage, ti = rem / tw, tj = rem - ti * tw;
-                    base[k] = seg + ((ti - ti0) * tile * wp + tj * tile) * lanes;
-                }
-            }
+            copyTileRows(kern, gk, b0, count, th, tw, tile, alpha, x, cAll * h * wd, group * c * h * wd, c, h, wd, lo0, lo1, wp, segPlane,
+                    xl, base);
         }
 
         private void block(int count, float[] xl, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {

@@ -73,6 +73,20 @@ class WinogradTest {
         FastGradPropertyTest.checkKernel(FAST, c);
     }
 
+    /** The kernel gradient with one copy of the whole input and gradient first, the path of planes too big for copies per block. */
+    @Property(tries = 20)
+    void winogradKernelGradientFromWholeCopiesMatchesReference(@ForAll long seed) {
+        long saved = GradKernelWinograd.Job.localCopyFloats;
+        GradKernelWinograd.Job.localCopyFloats = 0;
+        try {
+            RandomConvCase c = winogradCase(seed);
+            assertEquals("winograd-dw", FAST.explainGradKernel(c.plan()).algorithm());
+            FastGradPropertyTest.checkKernel(FAST, c);
+        } finally {
+            GradKernelWinograd.Job.localCopyFloats = saved;
+        }
+    }
+
     /**
      * A case jqwik found (seed -21774098860204): winograd-dw's error was 1.1x the direct sum's bound, within the
      * Winograd allowance ({@link Close#algorithmFactor}).
