@@ -31,6 +31,8 @@ final class Winograd {
     static final int ALPHA = 6, XI = ALPHA * ALPHA;
     /** Input channels whose kernels {@code outBlock} gathers at a time (their taps stay in the L1 cache for the transforms). */
     private static final int GATHER = 32;
+    /** Input channels per item of the forward's kernel transform (two items for 32 channels, so both threads take part). */
+    private static final int KERNEL_CHUNK = 16;
 
     /** The transform's size for an {@code r x r} kernel: six points for 3x3 and 5x5, eight for 7x7. */
     static int alpha(int r) {
@@ -354,17 +356,18 @@ final class Winograd {
             }
             // U[xi][c][opad] = G g G^T, vectorised over output channels
             u = Scratch.floats(Scratch.PACK, xi * cpad * opad);
-            float[] gt = Scratch.floats(Scratch.PART, c * taps * opad);
-            // per input channel on every thread: its kernels' taps with the output channels in the lanes, then transformed
-            // (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512 on two threads: 27.2 -> 25.1 ms).
-            // Keep the gather a method of its own: written inside this lambda, the same loop made WinogradTest fail in about
-            // half the runs, even on one thread, and never with C1 only (a suspected C2 miscompile; commit a72d229).
-            Threads.parallelFor(c, threads, ci -> {
-                gatherTaps(ci, gt);
+            // per chunk of input channels on every thread: their kernels' taps with the output channels in the lanes (16x16
+            // block transposes), then transformed (the taps gathered on the calling thread alone took 8% of 32x512x7x7 -> 512
+            // on two threads: 27.2 -> 25.1 ms; gathered one float at a time per input channel, the kernel transform took 15%
+            // of 64x64x7x7 -> 64 and 13% of 256x32x4x4 -> 64, 2026-11-26).
+            int chunks = (c + KERNEL_CHUNK - 1) / KERNEL_CHUNK;
+            Threads.parallelFor(chunks, threads, ch -> {
+                int c0 = ch * KERNEL_CHUNK, kc = Math.min(KERNEL_CHUNK, c - c0);
+                float[] gt = Scratch.floats(Scratch.PART, KERNEL_CHUNK * taps * opad);
+                gatherTapsBlock(c0, kc, 0, opad, gt);
                 float[] tmp = Scratch.floats(Scratch.TILE, 56 * lanes);
-                for (int ov = 0; ov < opad; ov += lanes) {
-                    int at = ci * taps * opad + ov, to = ci * opad + ov;
-                    kernelTransform(gt, at, opad, tmp, u, to, cpad * opad);
+                for (int k = 0; k < kc; k++) {
+                    for (int ov = 0; ov < opad; ov += lanes) kernelTransform(gt, k * taps * opad + ov, opad, tmp, u, (c0 + k) * opad + ov, cpad * opad);
                 }
             });
             Threads.parallelFor(items, threads, this::item);
@@ -411,7 +414,7 @@ final class Winograd {
                 int kStr = chunked ? xi * ob : ob, xStr = chunked ? ob : kc * ob;
                 for (int g0 = 0; g0 < kc; g0 += GATHER) {
                     int n = Math.min(GATHER, kc - g0);
-                    gatherTapsBlock(c0 + g0, n, o0, gt);
+                    gatherTapsBlock(c0 + g0, n, o0, ob, gt);
                     for (int k = 0; k < n; k++) {
                         for (int ov = 0; ov < ob; ov += lanes) kernelTransform(gt, k * taps * ob + ov, ob, tmp, ub, (g0 + k) * kStr + ov, xStr);
                     }
@@ -438,15 +441,21 @@ final class Winograd {
 
         /**
          * The taps of kernels {@code [o0, o0 + ob)} for input channels {@code [c0, c0 + kc)}: {@code gt[((ci - c0)*taps + t)*ob +
-         * oc - o0]}, zero past {@code o}. Each kernel's taps of the chunk are contiguous in {@link #w}: block transposes of 16
-         * kernels by 16 taps, the rest element by element.
+         * oc - o0]}, zero past {@code o}. Each kernel's taps of the chunk are contiguous in {@link #w}: with 16-lane block
+         * transposes, 16 kernels by 16 taps at a time, the rest element by element. Keep this a method of its own: the gather
+         * written inside the lambda that calls it made WinogradTest fail in about half the runs, even on one thread, and never
+         * with C1 only (a suspected C2 miscompile; commit a72d229).
          */
-        private void gatherTapsBlock(int c0, int kc, int o0, float[] gt) {
+        private void gatherTapsBlock(int c0, int kc, int o0, int ob, float[] gt) {
             int end = Math.min(o, o0 + ob), n = kc * taps, whole = n / lanes * lanes;
             if (fromForward) {
                 // input channel ci's kernels [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed
                 for (int k = 0; k < kc; k++) {
                     for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
+                }
+            } else if (gk == null || lanes != 16) {
+                for (int k = 0; k < kc; k++) {
+                    for (int t = 0; t < taps; t++) for (int d = 0; d < end - o0; d++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
                 }
             } else for (int oc0 = o0; oc0 < end; oc0 += lanes) {
                 int rows = Math.min(lanes, end - oc0), src = ((group * o + oc0) * c + c0) * taps, d = oc0 - o0;
@@ -510,15 +519,6 @@ final class Winograd {
                     int yo = (a * tile + b) * lanes, d = dst + oc0 * qTot + a * q1 + b;
                     for (int ol = 0; ol < oEnd; ol++) out[d + ol * qTot] = y[yo + ol];
                 }
-            }
-        }
-
-        /** Input channel {@code ci}'s taps of every kernel, {@code gt[(ci*taps + t)*opad + oc]}, zero past the output channels. */
-        private void gatherTaps(int ci, float[] gt) {
-            for (int t = 0; t < taps; t++) {
-                int d = (ci * taps + t) * opad;
-                for (int oc = 0; oc < o; oc++) gt[d + oc] = w[kernelAt(oc, ci, t)];
-                for (int oc = o; oc < opad; oc++) gt[d + oc] = 0;
             }
         }
 
