@@ -73,6 +73,12 @@ final class GradKernelWinograd {
          * {@link #segGPlane} floats per block of channels.
          */
         final int segments, segPlane, segGPlane;
+        /**
+         * Floats from one transformed point's block of tiles to the next in the transformed input ({@code tb x cpad}) and
+         * gradient ({@code tb x opad}): one vector more when that is a multiple of 4 KB, so that a transform's 36 stores do
+         * not all fall in one set of the L1 cache (64 tiles of 64 channels are 16 KB).
+         */
+        final int vPoint, gPoint;
         /** Whether blocks copy their own rows: when those copies are within {@link #localCopyFloats}. */
         final boolean local;
         float[] vAll, gAll;
@@ -126,6 +132,8 @@ final class GradKernelWinograd {
             segments = Winograd.segmentsFor(tb, th * tw, batch);
             segPlane = (rowsT * tile + r - 1) * wp * lanes;
             segGPlane = rowsT * tile * gw * lanes;
+            vPoint = Winograd.pointStride(tb * cpad, lanes);
+            gPoint = Winograd.pointStride(tb * opad, lanes);
             local = !byOut && (long) segments * (cb * segPlane + ob * segGPlane) <= localCopyFloats;
         }
 
@@ -278,8 +286,8 @@ final class GradKernelWinograd {
         private void block(int b, float[] partials, int partBase, int rowsPad) {
             int t0 = b * tb, count = Math.min(tb, tiles - t0);
             if (count <= 0) return;
-            float[] v = Scratch.floats(Scratch.GRAD, xi * tb * cpad);
-            float[] gt = Scratch.floats(Scratch.OUT, xi * tb * opad + mr * lanes);
+            float[] v = Scratch.floats(Scratch.GRAD, xi * vPoint);
+            float[] gt = Scratch.floats(Scratch.OUT, xi * gPoint + mr * lanes);
             float[] tmp = Scratch.floats(Scratch.PACK, 2 * xi * lanes);
             if (local) {
                 // the rows this block's tiles read, channel-blocked into this thread's buffers (read back from the L2 cache)
@@ -287,12 +295,12 @@ final class GradKernelWinograd {
                 int[] xBase = Scratch.ints(Scratch.SRC, tb), gBase = Scratch.ints(Scratch.AUX, tb);
                 Winograd.copyTileRows(kern, gk, t0, count, th, tw, tile, alpha, x, cAll * h * wd, group * c * h * wd, c, h, wd, lo0, lo1, wp, segPlane, xl, xBase);
                 Winograd.copyTileRows(kern, gk, t0, count, th, tw, tile, tile, g, oAll * q0 * q1, group * o * q0 * q1, o, q0, q1, 0, 0, gw, segGPlane, gl, gBase);
-                for (int k = 0; k < count; k++) transformPatches(xl, xBase[k], segPlane, gl, gBase[k], segGPlane, tmp, v, k * cpad, tb * cpad, gt, k * opad, tb * opad);
+                for (int k = 0; k < count; k++) transformPatches(xl, xBase[k], segPlane, gl, gBase[k], segGPlane, tmp, v, k * cpad, vPoint, gt, k * opad, gPoint);
             } else {
-                for (int k = 0; k < count; k++) transformTile(t0 + k, tmp, v, k * cpad, tb * cpad, gt, k * opad, tb * opad);
+                for (int k = 0; k < count; k++) transformTile(t0 + k, tmp, v, k * cpad, vPoint, gt, k * opad, gPoint);
             }
             // tiles past count: zero gradient rows, so they add nothing
-            for (int e = 0; e < xi; e++) java.util.Arrays.fill(gt, e * tb * opad + count * opad, (e + 1) * tb * opad, 0f);
+            for (int e = 0; e < xi; e++) java.util.Arrays.fill(gt, e * gPoint + count * opad, e * gPoint + tb * opad, 0f);
             // M[xi] (+)= Gt[xi]^T V[xi], added straight into this worker's partial sums
             float[] mblk = gk == null ? Scratch.floats(Scratch.TILE, xi * rowsPad * cpad) : partials;
             int mBase = gk == null ? 0 : partBase;
@@ -300,8 +308,8 @@ final class GradKernelWinograd {
                 for (int r0 = 0; r0 < opad; r0 += mr) {
                     for (int cv = 0; cv < cb; cv += nv) {
                         int at = mBase + (e * rowsPad + r0) * cpad + cv * lanes;
-                        if (gk != null) gk.gemmAdd(mr, nv, gt, e * tb * opad + r0, opad, tb, v, e * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
-                        else kern.gemm(mr, nv, gt, e * tb * opad + r0, opad, tb, v, e * tb * cpad + cv * lanes, off, 0, mblk, at, cpad);
+                        if (gk != null) gk.gemmAdd(mr, nv, gt, e * gPoint + r0, opad, tb, v, e * vPoint + cv * lanes, off, 0, mblk, at, cpad);
+                        else kern.gemm(mr, nv, gt, e * gPoint + r0, opad, tb, v, e * vPoint + cv * lanes, off, 0, mblk, at, cpad);
                     }
                 }
             }

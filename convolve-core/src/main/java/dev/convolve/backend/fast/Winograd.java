@@ -193,6 +193,11 @@ final class Winograd {
         }
     }
 
+    /** {@code size} floats, one vector more when that is a multiple of 4 KB (strides of the transforms' 36 or 64 stores or loads). */
+    static int pointStride(int size, int lanes) {
+        return size % 1024 == 0 ? size + lanes : size;
+    }
+
     /** Most images a block of {@code tb} tiles touches ({@code perImage} tiles each), within {@code batch}. */
     static int segmentsFor(int tb, int perImage, int batch) {
         return Math.min(batch, tb / perImage + 2);
@@ -240,6 +245,8 @@ final class Winograd {
          * 64 x 64 channels: 190 against 86 ns per transform of 16 kernels, 2026-11-26).
          */
         final int uPoint;
+        /** The same for a block's transformed tiles {@code V[xi]} ({@code tb x cpad}) and their products {@code M[xi]} ({@code tb x opad}). */
+        final int vPoint, mPoint;
 
         Job(Kernels kern, ConvPlan p, int group, float[] x, float[] w, float[] out, boolean fromForward) {
             this.kern = kern; this.x = x; this.w = w; this.out = out; this.group = group; this.fromForward = fromForward;
@@ -298,7 +305,9 @@ final class Winograd {
             segRows = tileRowsFor(tb, th, tw) * tile + r - 1;
             segPlane = segRows * wp * lanes;
             segments = segmentsFor(tb, th * tw, batch);
-            uPoint = cpad * opad + ((cpad * opad) % 1024 == 0 ? lanes : 0);
+            uPoint = pointStride(cpad * opad, lanes);
+            vPoint = pointStride(tb * cpad, lanes);
+            mPoint = pointStride(tb * opad, lanes);
             kcOut = chunked ? Math.min(c, Math.max(16, (96 << 10) / (xi * ob) / 16 * 16)) : c;
         }
 
@@ -542,8 +551,8 @@ final class Winograd {
 
         private void item(int idx) {
             int t0 = idx * perItem, t1 = Math.min(tiles, t0 + perItem);
-            float[] v = Scratch.floats(Scratch.AUX, xi * tb * cpad);
-            float[] m = Scratch.floats(Scratch.GRAD, xi * tb * opad);
+            float[] v = Scratch.floats(Scratch.AUX, xi * vPoint);
+            float[] m = Scratch.floats(Scratch.GRAD, xi * mPoint);
             float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
             float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
             float[] xl = Scratch.floats(Scratch.SRC, segments * cb * segPlane);
@@ -575,24 +584,24 @@ final class Winograd {
         private void block(int count, float[] xl, int[] base, int[] dst, int[] ext, float[] v, float[] m, float[] tmp, float[] y) {
             // 1. V[xi][tile][c]: one call per tile and block of 16 channels, contiguous loads
             for (int t = 0; t < count; t++) {
-                transformTile(xl, base[t], segPlane, tmp, v, t * cpad, tb * cpad);
+                transformTile(xl, base[t], segPlane, tmp, v, t * cpad, vPoint);
             }
             // 2. M[xi][tile][o] = V[xi] U[xi]: tiles broadcast, output channels in the lanes (rows past count are never read)
             int rows = (count + mr - 1) / mr * mr;
-            if (gk == null) java.util.Arrays.fill(m, 0, this.xi * tb * opad, 0f);
+            if (gk == null) java.util.Arrays.fill(m, 0, this.xi * mPoint, 0f);
             for (int xi = 0; xi < this.xi; xi++) {
                 for (int ov = 0; ov < opad; ov += nv * lanes) {
                     for (int r0 = 0; r0 < rows; r0 += mr) {
-                        int mOff = (xi * tb + r0) * opad + ov, uOff = xi * uPoint + ov;
-                        if (gk != null) gk.bcastStore(mr, nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
-                        else kern.bcast(nv, v, rowOff, r0, xi * tb * cpad, c, u, uOff, opad, m, mOff, opad);
+                        int mOff = xi * mPoint + r0 * opad + ov, uOff = xi * uPoint + ov;
+                        if (gk != null) gk.bcastStore(mr, nv, v, rowOff, r0, xi * vPoint, c, u, uOff, opad, m, mOff, opad);
+                        else kern.bcast(nv, v, rowOff, r0, xi * vPoint, c, u, uOff, opad, m, mOff, opad);
                     }
                 }
             }
             // 3. outputs: 16 output channels of one tile per transform
             for (int t = 0; t < count; t++) {
                 for (int ov = 0; ov < o; ov += lanes) {
-                    outputTransform(m, t * opad + ov, tb * opad, tmp, y);
+                    outputTransform(m, t * opad + ov, mPoint, tmp, y);
                     store(y, dst[t], ext[t], ov);
                 }
             }
