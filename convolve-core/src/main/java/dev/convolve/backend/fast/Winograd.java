@@ -329,14 +329,16 @@ final class Winograd {
         /**
          * Most tiles per block, for {@code xi} transformed points (36, or 64 for F(2x2, 7x7)). Each block reads all of the
          * transformed kernel U ({@code xi * C * O} floats) once, and keeps V and M ({@code xi * tiles * (C + O)}): with U in the
-         * L2 cache (up to 64 channels each way at 36 points), blocks whose V and M fit beside it (about 768 kB, at most 8 tile
-         * rows); with a bigger U, the U read per block is what costs (9.4 MB for 256 channels each way, from the L3 cache or
+         * L2 cache (up to 64 channels each way at 36 points), blocks whose V and M fit beside it in 384 kB (at most 8 tile
+         * rows), so that one point's V, M and U stay in the L1 cache through its GEMMs (with 768 kB, 2026-11-26 on the Xeon,
+         * one-JVM A/B both orders: 64x64x14x14 -> 64 1.08x the time, 64x64x7x7 -> 64 1.06x, 8x64x56x56 -> 64 1.05x, 64x32x28x28
+         * -> 32 level; 512 kB was slower than both); with a bigger U, the U read per block is what costs (9.4 MB for 256 channels each way, from the L3 cache or
          * memory, for 6 tiles a block measured 1.5x slower than the direct GEMM), so blocks as big as V and M of 2M floats (8
          * MB) per thread allow.
          */
         static int blockTiles(int xi, int cpad, int opad, int mr) {
             long u = (long) xi * cpad * opad;
-            int byL2 = (192 * 1024) / (xi * (cpad + opad));
+            int byL2 = (96 * 1024) / (xi * (cpad + opad));
             if (u <= 256 * 1024) return Math.max(mr, Math.min(8 * mr, byL2 / mr * mr));
             int byL3 = (int) Math.min(4096, (2L << 20) / ((long) xi * (cpad + opad)));
             return Math.max(mr, Math.max(Math.min(8 * mr, byL2), byL3) / mr * mr);
