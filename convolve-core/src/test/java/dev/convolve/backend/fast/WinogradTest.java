@@ -73,6 +73,29 @@ class WinogradTest {
         FastGradPropertyTest.checkKernel(FAST, c);
     }
 
+    /** 4 and 8 feature groups on two threads: whole groups on each thread, forward and input gradient against the reference. */
+    @Property(tries = 12)
+    void wholeGroupsPerThreadMatchReference(@ForAll long seed) {
+        int saved = dev.convolve.backend.Threads.threads();
+        dev.convolve.backend.Threads.setThreads(2);
+        try {
+            SplittableRandom r = new SplittableRandom(seed);
+            // 32 channels per group each way and 32+ tiles, so that grouped convs take Winograd (MIN_GROUP_WORK)
+            int groups = r.nextBoolean() ? 4 : 8, c = r.nextBoolean() ? 32 : 33, o = r.nextBoolean() ? 32 : 40;
+            int n = 2, h = r.nextInt(16, 21), w = r.nextInt(16, 21), lo = r.nextInt(0, 2), hi = r.nextInt(0, 2);
+            ConvOptions opt = ConvOptions.defaults().withPadding(Padding.explicit(new int[] {lo, lo}, new int[] {hi, hi})).withFeatureGroupSize(groups);
+            Tensor xc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c * groups, h, w});
+            Tensor kc = RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o * groups, c, 3, 3});
+            RandomConvCase rc = RandomConvCase.inLayout(seed, xc, kc, opt);
+            assertTrue(Winograd.wholeGroups(groups, 2));
+            assertEquals("winograd-4x4", FAST.explain(rc.plan()).algorithm(), rc::toString);
+            FastConvPropertyTest.check(FAST, rc);
+            FastGradPropertyTest.checkInput(FAST, rc);
+        } finally {
+            dev.convolve.backend.Threads.setThreads(saved);
+        }
+    }
+
     /** The kernel gradient with one copy of the whole input and gradient first, the path of planes too big for copies per block. */
     @Property(tries = 20)
     void winogradKernelGradientFromWholeCopiesMatchesReference(@ForAll long seed) {
