@@ -69,6 +69,14 @@ public final class Threads {
     }
 
     /**
+     * True on a thread that is running a parallel loop's body (or {@link #sequential} code): a parallel loop started there runs
+     * inline, so work sized for {@link #threads()} threads would only be cut finer for nothing.
+     */
+    public static boolean inJob() {
+        return Team.inJob();
+    }
+
+    /**
      * Runs {@code r} with every {@link #parallelFor} it makes staying on the calling thread (for background work that
      * must not take the workers from the caller's real jobs).
      */

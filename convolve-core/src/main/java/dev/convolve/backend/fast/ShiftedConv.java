@@ -35,6 +35,7 @@ final class ShiftedConv {
 
     /** Threads worth using for {@code work} multiply-adds. */
     static int threadsFor(long work) {
+        if (Threads.inJob()) return 1;   // inside another parallel loop (whole groups per thread): runs inline anyway
         return (int) Math.max(1, Math.min(Threads.threads(), work / WORK_PER_THREAD));
     }
 

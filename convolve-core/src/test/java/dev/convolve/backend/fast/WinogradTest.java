@@ -73,7 +73,7 @@ class WinogradTest {
         FastGradPropertyTest.checkKernel(FAST, c);
     }
 
-    /** 4 and 8 feature groups on two threads: whole groups on each thread, forward and input gradient against the reference. */
+    /** 4 and 8 feature groups on two threads: whole groups on each thread, forward and both gradients against the reference. */
     @Property(tries = 12)
     void wholeGroupsPerThreadMatchReference(@ForAll long seed) {
         int saved = dev.convolve.backend.Threads.threads();
@@ -91,6 +91,8 @@ class WinogradTest {
             assertEquals("winograd-4x4", FAST.explain(rc.plan()).algorithm(), rc::toString);
             FastConvPropertyTest.check(FAST, rc);
             FastGradPropertyTest.checkInput(FAST, rc);
+            assertEquals("winograd-dw", FAST.explainGradKernel(rc.plan()).algorithm(), rc::toString);
+            FastGradPropertyTest.checkKernel(FAST, rc);
         } finally {
             dev.convolve.backend.Threads.setThreads(saved);
         }
