@@ -355,9 +355,9 @@ final class Winograd {
          * L2 cache (up to 64 channels each way at 36 points), blocks whose V and M fit beside it in 384 kB (at most 8 tile
          * rows), so that one point's V, M and U stay in the L1 cache through its GEMMs (with 768 kB, 2026-11-26 on the Xeon,
          * one-JVM A/B both orders: 64x64x14x14 -> 64 1.08x the time, 64x64x7x7 -> 64 1.06x, 8x64x56x56 -> 64 1.05x, 64x32x28x28
-         * -> 32 level; 512 kB was slower than both); with a bigger U, the U read per block is what costs (9.4 MB for 256 channels each way, from the L3 cache or
-         * memory, for 6 tiles a block measured 1.5x slower than the direct GEMM), so blocks as big as V and M of 2M floats (8
-         * MB) per thread allow.
+         * -> 32 level; 512 kB was slower than both); with a bigger U, the U read per block is what costs (9.4 MB for 256
+         * channels each way, from the L3 cache or memory, for 6 tiles a block measured 1.5x slower than the direct GEMM), so
+         * blocks as big as V and M of 2M floats (8 MB) per thread allow.
          */
         static int blockTiles(int xi, int cpad, int opad, int mr) {
             long u = (long) xi * cpad * opad;
