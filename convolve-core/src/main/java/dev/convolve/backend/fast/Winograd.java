@@ -269,7 +269,7 @@ final class Winograd {
          * cache. Up to {@link #segments} pieces (one per image the block touches), each {@link #segPlane} floats per block of
          * channels, {@code segPlane * cb} apart.
          */
-        final int segments, segRows, segPlane;
+        final int segments, segPlane;
         /**
          * Floats from one transformed point's kernel {@code U[xi]} ({@code cpad x opad}) to the next: one vector more when
          * that is a multiple of 4 KB, so that a kernel transform's 36 stores do not all fall in one set of the L1 cache (alone,
@@ -333,8 +333,7 @@ final class Winograd {
             // gather by block transposes and the whole-vector stores) (2026-11-25, medians of 3)
             chunked = (long) xi * tilesPad * ob <= (128 << 10);
             // a block of tb tiles covers at most ceil(tb / tw) + 1 tile rows of one image, and touches tb / (th*tw) + 2 images
-            segRows = tileRowsFor(tb, th, tw) * tile + r - 1;
-            segPlane = segRows * wp * lanes;
+            segPlane = (tileRowsFor(tb, th, tw) * tile + r - 1) * wp * lanes;
             segments = segmentsFor(tb, th * tw, batch);
             uPoint = pointStride(cpad * opad, lanes);
             vPoint = pointStride(tb * cpad, lanes);
@@ -497,14 +496,11 @@ final class Winograd {
          */
         private void gatherTapsBlock(int c0, int kc, int o0, int ob, float[] gt) {
             int end = Math.min(o, o0 + ob), n = kc * taps, whole = n / lanes * lanes;
-            if (fromForward) {
-                // input channel ci's kernels [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed
+            if (fromForward || gk == null || lanes != 16) {
+                // element by element, each kernel's taps read in a row (for the input gradient, input channel ci's kernels
+                // [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed)
                 for (int k = 0; k < kc; k++) {
                     for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
-                }
-            } else if (gk == null || lanes != 16) {
-                for (int k = 0; k < kc; k++) {
-                    for (int t = 0; t < taps; t++) for (int d = 0; d < end - o0; d++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
                 }
             } else for (int oc0 = o0; oc0 < end; oc0 += lanes) {
                 int rows = Math.min(lanes, end - oc0), src = ((group * o + oc0) * c + c0) * taps, d = oc0 - o0;
