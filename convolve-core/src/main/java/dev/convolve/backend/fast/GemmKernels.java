@@ -49,10 +49,11 @@ interface GemmKernels {
     /**
      * The broadcast tile of {@link #bcastStore} over a list of (input offset, weight row) pairs instead of consecutive steps:
      * {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + idx[io + 2p]] * g[gOff + idx[io + 2p + 1] + j]}
-     * for {@code m < mr} and {@code j < nv * lanes()} ({@link #hasBcastIdx} tiles). The conv on tap lists
-     * ({@link TapListConv}) reads each image's input where it lies and skips the taps that land in the padding.
+     * for {@code m < mr} and {@code j < nv * lanes()} ({@link #hasBcastIdx} tiles), added to what {@code c} holds when
+     * {@code add}. The conv on tap lists ({@link TapListConv}) reads each image's input where it lies and skips the taps
+     * that land in the padding.
      */
-    void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc);
+    void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add);
 
     /** True when {@link #bcastSeq} has a tile of {@code mr} rows and {@code nv} vectors. */
     boolean hasBcastSeq(int mr, int nv);

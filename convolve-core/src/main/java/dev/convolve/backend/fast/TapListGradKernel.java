@@ -137,7 +137,7 @@ final class TapListGradKernel {
             while (tilesBefore[l + 1] <= t) l++;
             int tile = t - tilesBefore[l], cOff = partBase[l] + tile * mr * opad;
             for (int j = 0; j < opad; j += nr) {
-                gk.bcastIdx(mr, nv, x, rowOff, t * mr, 0, sidx, stepBase[l], n * posCount[l], gt, j, part, cOff + j, opad);
+                gk.bcastIdx(mr, nv, x, rowOff, t * mr, 0, sidx, stepBase[l], n * posCount[l], gt, j, part, cOff + j, opad, false);
             }
         });
         // the lists' sums added per (channel, tap), lists in order

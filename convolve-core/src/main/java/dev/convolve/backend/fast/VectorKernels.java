@@ -5237,18 +5237,18 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
-    public void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    public void bcastIdx(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         switch (mr * 16 + nv) {
-            case 100 -> bcastIdx6x4(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
-            case 131 -> bcastIdx8x3(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
-            case 194 -> bcastIdx12x2(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
-            case 257 -> bcastIdx16x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
-            case 385 -> bcastIdx24x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 100 -> bcastIdx6x4(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 131 -> bcastIdx8x3(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 194 -> bcastIdx12x2(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 257 -> bcastIdx16x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 385 -> bcastIdx24x1(x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
             default -> throw new IllegalStateException("no bcastIdx tile " + mr + "x" + nv);
         }
     }
 
-    private static void bcastIdx6x4(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastIdx6x4(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -5293,6 +5293,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c5_2 = a5.fma(g2, c5_2);
             c5_3 = a5.fma(g3, c5_3);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -5319,7 +5345,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
-    private static void bcastIdx8x3(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastIdx8x3(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -5367,6 +5393,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c7_1 = a7.fma(g1, c7_1);
             c7_2 = a7.fma(g2, c7_2);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c0_2.intoArray(c, cOff + 2 * L);
@@ -5393,7 +5445,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
     }
 
-    private static void bcastIdx12x2(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastIdx12x2(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -5448,6 +5500,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c11_0 = a11.fma(g0, c11_0);
             c11_1 = a11.fma(g1, c11_1);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * L));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c11_1 = c11_1.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * L));
+        }
         c0_0.intoArray(c, cOff);
         c0_1.intoArray(c, cOff + 1 * L);
         c1_0.intoArray(c, cOff + 1 * ldc);
@@ -5474,7 +5552,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c11_1.intoArray(c, cOff + 11 * ldc + 1 * L);
     }
 
-    private static void bcastIdx16x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastIdx16x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -5528,6 +5606,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             FloatVector a15 = FloatVector.broadcast(S, x[x15 + xr]);
             c15_0 = a15.fma(g0, c15_0);
         }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c12_0 = c12_0.add(FloatVector.fromArray(S, c, cOff + 12 * ldc));
+            c13_0 = c13_0.add(FloatVector.fromArray(S, c, cOff + 13 * ldc));
+            c14_0 = c14_0.add(FloatVector.fromArray(S, c, cOff + 14 * ldc));
+            c15_0 = c15_0.add(FloatVector.fromArray(S, c, cOff + 15 * ldc));
+        }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c2_0.intoArray(c, cOff + 2 * ldc);
@@ -5546,7 +5642,7 @@ final class VectorKernels implements Kernels, GemmKernels {
         c15_0.intoArray(c, cOff + 15 * ldc);
     }
 
-    private static void bcastIdx24x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastIdx24x1(float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
         int x2 = xBase + rowOff[ro + 2];
@@ -5623,6 +5719,32 @@ final class VectorKernels implements Kernels, GemmKernels {
             c22_0 = a22.fma(g0, c22_0);
             FloatVector a23 = FloatVector.broadcast(S, x[x23 + xr]);
             c23_0 = a23.fma(g0, c23_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c12_0 = c12_0.add(FloatVector.fromArray(S, c, cOff + 12 * ldc));
+            c13_0 = c13_0.add(FloatVector.fromArray(S, c, cOff + 13 * ldc));
+            c14_0 = c14_0.add(FloatVector.fromArray(S, c, cOff + 14 * ldc));
+            c15_0 = c15_0.add(FloatVector.fromArray(S, c, cOff + 15 * ldc));
+            c16_0 = c16_0.add(FloatVector.fromArray(S, c, cOff + 16 * ldc));
+            c17_0 = c17_0.add(FloatVector.fromArray(S, c, cOff + 17 * ldc));
+            c18_0 = c18_0.add(FloatVector.fromArray(S, c, cOff + 18 * ldc));
+            c19_0 = c19_0.add(FloatVector.fromArray(S, c, cOff + 19 * ldc));
+            c20_0 = c20_0.add(FloatVector.fromArray(S, c, cOff + 20 * ldc));
+            c21_0 = c21_0.add(FloatVector.fromArray(S, c, cOff + 21 * ldc));
+            c22_0 = c22_0.add(FloatVector.fromArray(S, c, cOff + 22 * ldc));
+            c23_0 = c23_0.add(FloatVector.fromArray(S, c, cOff + 23 * ldc));
         }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);

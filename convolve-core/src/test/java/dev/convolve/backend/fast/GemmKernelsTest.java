@@ -103,20 +103,22 @@ class GemmKernelsTest {
         float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
         Arrays.fill(want, 3f);
         Arrays.fill(got, 3f);
+        // bcastIdx adds to the 3s already there on odd seeds
+        boolean add = !seq && (seed & 1) == 1;
         for (int m = 0; m < mr; m++) {
             for (int j = 0; j < nr; j++) {
-                double sum = 0;
+                double sum = add ? 3 : 0;
                 for (int p = 0; p < steps; p++) sum += (double) x[xBase + rowOff[ro + m] + idx[io + 2 * p]] * g[gOff + idx[io + 2 * p + 1] + j];
                 want[cOff + m * ldc + j] = (float) sum;
             }
         }
         if (seq) k.bcastSeq(mr, nv, x, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
-        else k.bcastIdx(mr, nv, x, rowOff, ro, xBase, idx, io, steps, g, gOff, got, cOff, ldc);
+        else k.bcastIdx(mr, nv, x, rowOff, ro, xBase, idx, io, steps, g, gOff, got, cOff, ldc, add);
         for (int i = 0; i < want.length; i++) {
             final int at = i;
             boolean inTile = i >= cOff && (i - cOff) / ldc < mr && (i - cOff) % ldc < nr;
             float w = inTile ? want[i] : 3f;
-            org.junit.jupiter.api.Assertions.assertEquals(w, got[i], 1e-4f * (1 + Math.abs(w)) * Math.max(1, steps), () -> (seq ? "bcastSeq" : "bcastIdx") + " mr " + mr + ", nv " + nv + ", at " + at);
+            org.junit.jupiter.api.Assertions.assertEquals(w, got[i], 1e-4f * (1 + Math.abs(w)) * Math.max(1, steps), () -> (seq ? "bcastSeq" : "bcastIdx" + (add ? " adding" : "")) + " mr " + mr + ", nv " + nv + ", at " + at);
         }
     }
 

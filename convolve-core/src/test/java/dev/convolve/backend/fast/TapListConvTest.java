@@ -168,6 +168,53 @@ class TapListConvTest {
         assertEquals("batch-lanes-dw", FAST.explainGradKernel(l5).algorithm());
     }
 
+    /**
+     * Tiles that read their images where they lie run by chunks of input channels ({@link TapListConv#chunkFloats}): with
+     * tiny chunks (one channel each, or a few with a partial last chunk) random tap-list convs and a ResNet-style stride-2
+     * layer (64 channels: whole lists by default, 13 chunks of 5 with 700 floats) match the reference, vector and scalar
+     * kernels, forward and input gradient.
+     */
+    @Property(tries = 80)
+    void chunksOfChannelsMatchReference(@ForAll long seed) {
+        int saved = TapListConv.chunkFloats;
+        TapListConv.force = true;
+        try {
+            TapListConv.chunkFloats = Math.floorMod(seed, 2) == 0 ? 1 : 700;
+            RandomConvCase c = tapCase(seed);
+            assertEquals(TapListConv.NAME, FAST.explain(c.plan()).algorithm(), c::toString);
+            FastConvPropertyTest.check(FAST, c);
+            FastGradPropertyTest.checkInput(FAST, c);
+            if (seed % 3 == 0) FastConvPropertyTest.check(SCALAR, c);
+        } finally {
+            TapListConv.force = false;
+            TapListConv.chunkFloats = saved;
+        }
+    }
+
+    /** How many input channels a chunk takes: all that fit the budget with the taps that land, at least one. */
+    @Test
+    void chunkChannelsFitTheBudget() {
+        int saved = TapListConv.chunkFloats;
+        try {
+            TapListConv.chunkFloats = 6144;
+            assertEquals(10, TapListConv.chunkChannels(32, 9, 64), "64x32x28x28 -> 64 s2: 576 floats a channel");
+            assertEquals(5, TapListConv.chunkChannels(64, 9, 128));
+            assertEquals(8, TapListConv.chunkChannels(8, 9, 16), "all channels when they fit");
+            assertEquals(42, TapListConv.chunkChannels(128, 2.25, 64), "fewer taps land: more channels");
+            TapListConv.chunkFloats = 700;
+            assertEquals(1, TapListConv.chunkChannels(64, 9, 128), "at least one channel");
+            TapListConv.chunkFloats = 1;
+            ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+            RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(5, DType.F32, 0, 1, 13, 64, 14, 14), Tensor.randomNormal(6, DType.F32, 0, 0.1, 64, 64, 3, 3), o);
+            TapListConv.force = true;
+            FastConvPropertyTest.check(FAST, rc);
+            FastGradPropertyTest.checkInput(FAST, rc);
+        } finally {
+            TapListConv.force = false;
+            TapListConv.chunkFloats = saved;
+        }
+    }
+
     /** A 4x4 plane, stride 2, padding 1: the 2x2 output's four positions have 4, 6, 6 and 9 of the 9 taps (25 of 36). */
     @Test
     void listsSkipThePadding() {
