@@ -191,6 +191,28 @@ class TapListConvTest {
         }
     }
 
+    /**
+     * The kernel gradient's runs of row tiles go over their list's steps by chunks ({@link TapListGradKernel#stepChunkFloats}):
+     * with chunks of one step, or of a few with a partial last chunk, random tap-list kernel gradients match the reference
+     * (vector kernels; scalar on every third seed).
+     */
+    @Property(tries = 80)
+    void kernelGradientByChunksOfStepsMatchesReference(@ForAll long seed) {
+        int saved = TapListGradKernel.stepChunkFloats;
+        TapListGradKernel.force = true;
+        try {
+            TapListGradKernel.stepChunkFloats = Math.floorMod(seed, 2) == 0 ? 1 : 100;
+            RandomConvCase c = tapCase(seed);
+            if (!TapListGradKernel.supports(FAST.kernels(), c.plan())) return;
+            assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(c.plan()).algorithm(), c::toString);
+            FastGradPropertyTest.checkKernel(FAST, c);
+            if (seed % 3 == 0) FastGradPropertyTest.checkKernel(SCALAR, c);
+        } finally {
+            TapListGradKernel.force = false;
+            TapListGradKernel.stepChunkFloats = saved;
+        }
+    }
+
     /** How many input channels a chunk takes: all that fit the budget with the taps that land, at least one. */
     @Test
     void chunkChannelsFitTheBudget() {
