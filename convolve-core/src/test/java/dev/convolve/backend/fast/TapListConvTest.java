@@ -170,9 +170,9 @@ class TapListConvTest {
 
     /**
      * Tiles that read their images where they lie run by chunks of input channels ({@link TapListConv#chunkFloats}): with
-     * tiny chunks (one channel each, or a few with a partial last chunk) random tap-list convs and a ResNet-style stride-2
-     * layer (64 channels: whole lists by default, 13 chunks of 5 with 700 floats) match the reference, vector and scalar
-     * kernels, forward and input gradient.
+     * tiny chunks (one channel each, or a few with a partial last chunk) random tap-list convs match the reference, forward
+     * and input gradient (vector kernels; scalar on every third seed). A 64-channel stride-2 layer by chunks of one channel
+     * is in {@link #chunkChannelsFitTheBudget}.
      */
     @Property(tries = 80)
     void chunksOfChannelsMatchReference(@ForAll long seed) {
