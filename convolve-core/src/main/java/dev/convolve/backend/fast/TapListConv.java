@@ -342,17 +342,19 @@ final class TapListConv {
                     }
                 }
             } else {
-                // by chunks of input channels whose weights stay in the L1 cache, each over every position
-                for (int c0 = 0; c0 < c; c0 += cc) {
+                // by chunks of input channels whose weights stay in the L1 cache, each over every position (at least one
+                // pass, which stores the sums: zeros without channels)
+                int c0 = 0;
+                do {
                     int kc = Math.min(cc, c - c0);
                     boolean add = c0 > 0;
                     for (int qq = 0; qq < q; qq++) {
-                        int per = g.steps[qq] / c, from = g.start[qq] + 2 * c0 * per, steps = kc * per;
+                        int per = c == 0 ? 0 : g.steps[qq] / c, from = g.start[qq] + 2 * c0 * per, steps = kc * per;
                         for (int j = 0; j < opad; j += nr) {
                             gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], g.idx, from, steps, wp, j, buf, qq * opad + j, ld, add);
                         }
                     }
-                }
+                } while ((c0 += cc) < c);
             }
             for (int m = 0, rows = Math.min(mr, n - t * mr); m < rows; m++) {
                 int src = m * ld, dst = (t * mr + m) * oq;

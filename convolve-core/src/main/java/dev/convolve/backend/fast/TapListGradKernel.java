@@ -168,7 +168,9 @@ final class TapListGradKernel {
         int chunk = Math.max(1, stepChunkFloats / opad);
         Threads.parallelFor(count, threads, it -> {
             int l = items[3 * it], t0 = items[3 * it + 1], t1 = items[3 * it + 2], total = n * posCount[l];
-            for (int s0 = 0; s0 < total; s0 += chunk) {
+            // at least one pass, which stores the sums (zeros for an empty batch)
+            int s0 = 0;
+            do {
                 int steps = Math.min(chunk, total - s0);
                 boolean add = s0 > 0;
                 for (int t = t0; t < t1; t++) {
@@ -177,7 +179,7 @@ final class TapListGradKernel {
                         gk.bcastIdx(mr, nv, x, rowOff, t * mr, 0, sidx, stepBase[l] + 2 * s0, steps, gt, j, part, cOff + j, opad, add);
                     }
                 }
-            }
+            } while ((s0 += chunk) < total);
         });
         // the lists' sums added per (channel, tap), lists in order
         java.util.Arrays.fill(dw, 0, o * ct, 0f);
@@ -198,6 +200,7 @@ final class TapListGradKernel {
      * time; with 16+ positions the last block overlaps the one before.
      */
     static void transposeGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, float[] gt) {
+        if (n == 0) return;
         int lanes = gk.lanes();
         int chunks = Math.min(n, 4 * Threads.threads()), per = (n + chunks - 1) / chunks;
         Threads.parallelFor((n + per - 1) / per, ShiftedConv.threadsFor((long) n * o * q * 8), ch -> {

@@ -213,6 +213,32 @@ class TapListConvTest {
         }
     }
 
+    /**
+     * Forced onto convs without input channels, and the kernel gradient onto an empty batch (the planner never picks them
+     * there): each still makes one pass, which stores zeros, instead of leaving its buffers' old contents in the result.
+     */
+    @Test
+    void noChannelsAndEmptyBatchGiveZeros() {
+        ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+        RandomConvCase noChannels = RandomConvCase.inLayout(0, Tensor.randomNormal(7, DType.F32, 0, 1, 30, 0, 8, 8), Tensor.randomNormal(8, DType.F32, 0, 1, 48, 0, 3, 3), o);
+        RandomConvCase emptyBatch = RandomConvCase.inLayout(0, Tensor.randomNormal(9, DType.F32, 0, 1, 0, 16, 8, 8), Tensor.randomNormal(10, DType.F32, 0, 1, 48, 16, 3, 3), o);
+        TapListConv.force = true;
+        TapListGradKernel.force = true;
+        try {
+            // a real conv and kernel gradient first, so that the buffers hold non-zero sums
+            RandomConvCase real = RandomConvCase.inLayout(0, Tensor.randomNormal(11, DType.F32, 0, 1, 30, 16, 8, 8), Tensor.randomNormal(12, DType.F32, 0, 1, 48, 16, 3, 3), o);
+            FastConvPropertyTest.check(FAST, real);
+            FastGradPropertyTest.checkKernel(FAST, real);
+            assertEquals(TapListConv.NAME, FAST.explain(noChannels.plan()).algorithm());
+            FastConvPropertyTest.check(FAST, noChannels);
+            assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(emptyBatch.plan()).algorithm());
+            FastGradPropertyTest.checkKernel(FAST, emptyBatch);
+        } finally {
+            TapListConv.force = false;
+            TapListGradKernel.force = false;
+        }
+    }
+
     /** How many input channels a chunk takes: all that fit the budget with the taps that land, at least one. */
     @Test
     void chunkChannelsFitTheBudget() {
