@@ -45,13 +45,7 @@ final class GradKernelWinograd {
     }
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] g, float[] dw) {
-        int groups = p.featureGroups();
-        if (Winograd.wholeGroups(groups, Threads.threads())) {
-            // whole groups on each thread, each summing its tiles in one partial sum (as the forward, Winograd#wholeGroups)
-            Threads.parallelFor(groups, Threads.threads(), gi -> new Job(kern, p, gi, x, g).run(dw));
-            return;
-        }
-        for (int gi = 0; gi < groups; gi++) new Job(kern, p, gi, x, g).run(dw);
+        Winograd.eachGroup(p.featureGroups(), gi -> new Job(kern, p, gi, x, g).run(dw));
     }
 
     static final class Job {

@@ -144,17 +144,23 @@ final class Winograd {
         runGroups(kern, p, x, w, out, false);
     }
 
-    /**
-     * Every feature group's job: with at least two groups per thread, whole groups on each thread (each makes its transformed
-     * kernel in its own caches and runs its blocks without hand-offs); else one group after another, each over all threads.
-     */
+    /** Every feature group's job ({@link #eachGroup}). */
     private static void runGroups(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out, boolean fromForward) {
-        int groups = p.featureGroups(), threads = Threads.threads();
+        eachGroup(p.featureGroups(), g -> new Job(kern, p, g, x, w, out, fromForward).run());
+    }
+
+    /**
+     * Runs {@code job} for every feature group: with at least two groups per thread ({@link #wholeGroups}), whole groups on
+     * each thread (each makes its transformed kernel in its own caches and runs its blocks without hand-offs; the kernel
+     * gradient sums its tiles in one partial sum); else one group after another, each over all threads.
+     */
+    static void eachGroup(int groups, java.util.function.IntConsumer job) {
+        int threads = Threads.threads();
         if (wholeGroups(groups, threads)) {
-            Threads.parallelFor(groups, threads, g -> new Job(kern, p, g, x, w, out, fromForward).run());
+            Threads.parallelFor(groups, threads, job);
             return;
         }
-        for (int g = 0; g < groups; g++) new Job(kern, p, g, x, w, out, fromForward).run();
+        for (int g = 0; g < groups; g++) job.accept(g);
     }
 
     /**
@@ -601,12 +607,6 @@ final class Winograd {
         }
 
         /**
-         * The input rows that tiles {@code [b0, b0 + count)} read, channel-blocked with their zero padding, into {@code xl}: per
-         * image the block touches, its tile rows {@code ti0..ti1} as the padded rows {@code [ti0*tile, ti1*tile + alpha)}
-         * ({@code [cb][rows][wp][lanes]}, at {@code s * cb * segPlane} for the block's {@code s}-th image); {@code base[k]}
-         * gets where tile {@code b0 + k}'s patch starts.
-         */
-        /**
          * Loads one float per cache line of the output rows that tiles {@code [b0, b0 + count)} will store ({@link Touch}), per
          * image and output channel, when that is {@link #TOUCH_MIN_FLOATS} or more: the lines then arrive while the block
          * transforms and multiplies, instead of one by one under its stores (a fresh output is cold: the JVM has just zeroed
@@ -628,6 +628,12 @@ final class Winograd {
             }
         }
 
+        /**
+         * The input rows that tiles {@code [b0, b0 + count)} read, channel-blocked with their zero padding, into {@code xl}: per
+         * image the block touches, its tile rows {@code ti0..ti1} as the padded rows {@code [ti0*tile, ti1*tile + alpha)}
+         * ({@code [cb][rows][wp][lanes]}, at {@code s * cb * segPlane} for the block's {@code s}-th image); {@code base[k]}
+         * gets where tile {@code b0 + k}'s patch starts.
+         */
         private void copyRows(int b0, int count, float[] xl, int[] base) {
             copyTileRows(kern, gk, b0, count, th, tw, tile, alpha, x, cAll * h * wd, group * c * h * wd, c, h, wd, lo0, lo1, wp, segPlane,
                     xl, base);
