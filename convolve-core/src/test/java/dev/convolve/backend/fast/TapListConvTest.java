@@ -77,19 +77,26 @@ class TapListConvTest {
             Tensor w = Tensor.randomNormal(2, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
             ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
             RandomConvCase rc = new RandomConvCase(0, x, w, o, p);
-            TapListConv.force = true;
-            TapListGradKernel.force = true;
-            try {
+            withBothForced(() -> {
                 for (FastBackend b : new FastBackend[] {FAST, SCALAR}) {
                     assertEquals(TapListConv.NAME, b.explain(p).algorithm(), p::toString);
                     assertEquals(TapListGradKernel.NAME, b.explainGradKernel(p).algorithm(), p::toString);
                     FastConvPropertyTest.check(b, rc);
                     FastGradPropertyTest.checkKernel(b, rc);
                 }
-            } finally {
-                TapListConv.force = false;
-                TapListGradKernel.force = false;
-            }
+            });
+        }
+    }
+
+    /** Runs {@code r} with both tap-list engines forced (the forward's and the kernel gradient's), unforced after. */
+    private static void withBothForced(Runnable r) {
+        TapListConv.force = true;
+        TapListGradKernel.force = true;
+        try {
+            r.run();
+        } finally {
+            TapListConv.force = false;
+            TapListGradKernel.force = false;
         }
     }
 
@@ -222,21 +229,16 @@ class TapListConvTest {
         ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
         RandomConvCase noChannels = RandomConvCase.inLayout(0, Tensor.randomNormal(7, DType.F32, 0, 1, 30, 0, 8, 8), Tensor.randomNormal(8, DType.F32, 0, 1, 48, 0, 3, 3), o);
         RandomConvCase emptyBatch = RandomConvCase.inLayout(0, Tensor.randomNormal(9, DType.F32, 0, 1, 0, 16, 8, 8), Tensor.randomNormal(10, DType.F32, 0, 1, 48, 16, 3, 3), o);
-        TapListConv.force = true;
-        TapListGradKernel.force = true;
-        try {
+        RandomConvCase real = RandomConvCase.inLayout(0, Tensor.randomNormal(11, DType.F32, 0, 1, 30, 16, 8, 8), Tensor.randomNormal(12, DType.F32, 0, 1, 48, 16, 3, 3), o);
+        withBothForced(() -> {
             // a real conv and kernel gradient first, so that the buffers hold non-zero sums
-            RandomConvCase real = RandomConvCase.inLayout(0, Tensor.randomNormal(11, DType.F32, 0, 1, 30, 16, 8, 8), Tensor.randomNormal(12, DType.F32, 0, 1, 48, 16, 3, 3), o);
             FastConvPropertyTest.check(FAST, real);
             FastGradPropertyTest.checkKernel(FAST, real);
             assertEquals(TapListConv.NAME, FAST.explain(noChannels.plan()).algorithm());
             FastConvPropertyTest.check(FAST, noChannels);
             assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(emptyBatch.plan()).algorithm());
             FastGradPropertyTest.checkKernel(FAST, emptyBatch);
-        } finally {
-            TapListConv.force = false;
-            TapListGradKernel.force = false;
-        }
+        });
     }
 
     /** How many input channels a chunk takes: all that fit the budget with the taps that land, at least one. */
