@@ -64,7 +64,7 @@ interface GemmKernels {
      * {@code mr} broadcasts of a step then read one run of floats, under one bounds check, and no row offsets stay live in
      * registers ({@link TapListConv} with its images' inputs interleaved).
      */
-    void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc);
+    void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add);
 
     /**
      * The shifted GEMM tile of {@link Kernels#gemm} ({@code hasGemm(mr, nv)} of the same kernels) adding its sums to {@code c}

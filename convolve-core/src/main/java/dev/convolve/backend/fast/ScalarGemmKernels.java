@@ -84,11 +84,11 @@ final class ScalarGemmKernels implements GemmKernels {
     public boolean hasBcastSeq(int mr, int nv) { return mr >= 1 && nv >= 1 && mr * nv <= 24; }
 
     @Override
-    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         int nr = nv * L;
         for (int m = 0; m < mr; m++) {
             int cm = cOff + m * ldc;
-            java.util.Arrays.fill(c, cm, cm + nr, 0f);
+            if (!add) java.util.Arrays.fill(c, cm, cm + nr, 0f);
             for (int p = io, end = io + 2 * steps; p < end; p += 2) {
                 float a = x[xBase + idx[p] + m];
                 int gi = gOff + idx[p + 1];

@@ -15,7 +15,8 @@ import java.util.Map;
  * (the conv-matrix product of {@link DenseConv} does 64). Positions whose taps land alike (the interior, each border) share
  * one list, offset by where their window starts. Each block of images goes through a buffer {@code [image][position][channel]}
  * and is transposed out by blocks of 16 positions. Tiles of 16 images with one vector of output channels first copy their
- * images' inputs side by side ({@link #interleave}), so that a step's 16 broadcasts read one run of floats ({@link #sideBySide}).
+ * images' inputs side by side ({@link #interleave}), so that a step's 16 broadcasts read one run of floats ({@link #sideBySide});
+ * tiles of two or three vectors do so when their images take enough steps per float copied ({@link #interleaves}).
  */
 final class TapListConv {
     private TapListConv() {}
@@ -98,10 +99,22 @@ final class TapListConv {
     /**
      * Where each output position reads: its window's first real input element ({@code base}) and its list of (input offset from
      * there, weight row) pairs ({@code idx} from {@code start}, {@code steps} pairs), and which of the {@code patterns} lists that
-     * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}. {@code idx16}:
-     * {@code idx} with its input offsets times {@link #SEQ_ROWS}, for tiles whose images lie side by side ({@link #sideBySide}).
+     * is ({@code list}: positions whose taps land alike share one). Weight rows are {@code (c*taps + t)*opad}.
+     * {@link #idxTimes} gives {@code idx} with its input offsets scaled, for tiles whose images lie side by side.
      */
-    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx, int[] idx16) {
+    record Geometry(int q, int taps, int patterns, long real, int[] base, int[] start, int[] steps, int[] list, int[] idx,
+            java.util.concurrent.atomic.AtomicReferenceArray<int[]> scaledIdx) {
+        /** {@code idx} with its input offsets times {@code s}, for tiles of {@code s} images stored side by side (built once per scale). */
+        int[] idxTimes(int s) {
+            int[] r = scaledIdx.get(s);
+            if (r == null) {
+                r = idx.clone();
+                for (int i = 0; i < r.length; i += 2) r[i] *= s;
+                scaledIdx.set(s, r);
+            }
+            return r;
+        }
+
         static Geometry of(ConvPlan p) { return of(p, padded(p.outChannels(), 1)); }
 
         /** Geometries by their plan's numbers (building one took 4% of 128x32x4x4 -> 32 s2), lists of up to 1M ints; cleared past 256. */
@@ -182,9 +195,8 @@ final class TapListConv {
                 steps[qq] = cnt;
                 real += cnt;
             }
-            int[] idx16 = java.util.Arrays.copyOf(idx, used);
-            for (int i = 0; i < used; i += 2) idx16[i] *= SEQ_ROWS;
-            return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx, idx16);
+            idx = java.util.Arrays.copyOf(idx, used);
+            return new Geometry(q, taps, seen.size(), real, base, start, steps, list, idx, new java.util.concurrent.atomic.AtomicReferenceArray<>(SEQ_ROWS + 1));
         }
 
         private static int listLength(Long[] key) {
@@ -267,7 +279,7 @@ final class TapListConv {
                 && q <= SIDE_BY_SIDE_MAX_POSITIONS && cp * SEQ_ROWS <= SIDE_BY_SIDE_MAX_INPUT;
     }
 
-    /** Images per tile when they are stored side by side ({@link #sideBySide}): {@link Geometry#idx16}'s scale. */
+    /** Images per tile when they are stored side by side ({@link #sideBySide}), and the most of {@link #interleaves}. */
     static final int SEQ_ROWS = 16;
 
     /**
@@ -283,15 +295,39 @@ final class TapListConv {
         return mr == SEQ_ROWS && gk.lanes() == SEQ_ROWS && gk.hasBcastSeq(mr, nv);
     }
 
+    /** For tests: interleave every tile that {@link #interleaves} allows, whatever its steps per float. */
+    static volatile boolean forceInterleave;
+
+    /** The least (input channel, tap) steps per image, per float of its input, for which {@link #interleaves} copies. */
+    static final int INTERLEAVE_MIN_STEPS_PER_FLOAT = 3;
+
     /**
-     * {@code rows} images of {@code cp} floats from {@code x[src ..]} side by side into {@code xs[f*16 + i]} (image {@code i},
-     * float {@code f}): 16x16 block transposes, the last partial block one float at a time. Rows past {@code rows} are left as
+     * Whether tiles of {@code mr} images and {@code nv} = 2 or 3 vectors copy their images' inputs side by side
+     * ({@link #interleave} at a stride of {@code mr}) and run {@link GemmKernels#bcastSeq} over them, by chunks of channels
+     * like the tiles that read where the inputs lie: when the images take at least {@link #INTERLEAVE_MIN_STEPS_PER_FLOAT}
+     * steps ({@code real}, per image) per float copied ({@code cp}), so that the copy is paid back. The 12x2 and 8x3 tiles alone
+     * ran 194-206 against 141-149 GFLOP/s on one thread with all their data in the L1 cache (the 6x4 tile 191-205 against
+     * 171-187). Measured 2026-11-26 on 2 threads, the two ways alternating in one JVM, both orders (medians of 9-11 pairs):
+     * the input gradient of 64x32x28x28 -> 64 s2 (its conv onto 32 channels of 28x28, 9 steps per float) 0.85x the time,
+     * of 64x48x14x14 -> 48 s2 (8x3, 9 per float) 0.89x, of 128x32x4x4 -> 32 s2 (6 per float) 0.95x; forward convs with about
+     * 2 steps per float level (256x16x14x14 -> 32 s2 0.97x, 64x48x14x14 -> 48 s2 1.01x) or worse (128x32x4x4 -> 32 s2, 1.6
+     * per float, 1.10x). With 6x4 tiles the copy did not pay: 64x32x28x28 -> 64 s2 and 64x64x14x14 -> 128 s2 forward 1.06x
+     * the time, the latter's input gradient 0.98x.
+     */
+    static boolean interleaves(GemmKernels gk, int mr, int nv, long real, long cp) {
+        return gk.lanes() == SEQ_ROWS && (nv == 2 || nv == 3) && mr <= SEQ_ROWS && gk.hasBcastSeq(mr, nv)
+                && cp * mr < Integer.MAX_VALUE - 16 && (forceInterleave || real >= INTERLEAVE_MIN_STEPS_PER_FLOAT * cp);
+    }
+
+    /**
+     * {@code rows} images of {@code cp} floats from {@code x[src ..]} side by side into {@code xs[f*s + i]} (image {@code i},
+     * float {@code f}, {@code rows <= s <= lanes}): block transposes, the last partial block one float at a time. Rows past {@code rows} are left as
      * they were (their sums are never stored).
      */
-    static void interleave(GemmKernels gk, float[] x, int src, int cp, int rows, float[] xs) {
-        int whole = cp / SEQ_ROWS * SEQ_ROWS;
-        for (int f0 = 0; f0 < whole; f0 += SEQ_ROWS) gk.transpose(x, src + f0, cp, rows, xs, f0 * SEQ_ROWS, SEQ_ROWS, SEQ_ROWS, 0);
-        for (int i = 0; i < rows; i++) for (int f = whole; f < cp; f++) xs[f * SEQ_ROWS + i] = x[src + i * cp + f];
+    static void interleave(GemmKernels gk, float[] x, int src, int cp, int rows, int s, float[] xs) {
+        int lanes = gk.lanes(), whole = cp / lanes * lanes;
+        for (int f0 = 0; f0 < whole; f0 += lanes) gk.transpose(x, src + f0, cp, rows, xs, f0 * s, s, lanes, 0);
+        for (int i = 0; i < rows; i++) for (int f = whole; f < cp; f++) xs[f * s + i] = x[src + i * cp + f];
     }
 
     /**
@@ -315,6 +351,7 @@ final class TapListConv {
         return (int) Math.max(1, Math.min(c, chunkFloats / (per * opad)));
     }
 
+
     /** The forward conv into {@code out}. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         GemmKernels gk = GemmKernels.of(kern);
@@ -330,20 +367,29 @@ final class TapListConv {
         int oq = o * q, ld = q * opad, full = o / lanes * lanes;
         boolean seq = sideBySide(gk, mr, nv) && (long) cp * SEQ_ROWS < Integer.MAX_VALUE - 16;
         int cc = chunkChannels(c, g.real / Math.max(1.0, (double) q * c), opad);
+        boolean wide = !seq && interleaves(gk, mr, nv, g.real, cp);
         Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
             float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
             if (seq) {
                 // the tile's images side by side ([input float][image]), each step's broadcasts one run of floats
                 float[] xs = Scratch.floats(Scratch.SRC, cp * SEQ_ROWS);
-                interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), xs);
+                interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), SEQ_ROWS, xs);
+                int[] idx16 = g.idxTimes(SEQ_ROWS);
                 for (int qq = 0; qq < q; qq++) {
                     for (int j = 0; j < opad; j += nr) {
-                        gk.bcastSeq(mr, nv, xs, g.base[qq] * SEQ_ROWS, g.idx16, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld);
+                        gk.bcastSeq(mr, nv, xs, g.base[qq] * SEQ_ROWS, idx16, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld, false);
                     }
                 }
             } else {
                 // by chunks of input channels whose weights stay in the L1 cache, each over every position (at least one
-                // pass, which stores the sums: zeros without channels)
+                // pass, which stores the sums: zeros without channels); the images read where they lie, or side by side
+                float[] xs = x;
+                int[] ix = g.idx;
+                if (wide) {
+                    xs = Scratch.floats(Scratch.SRC, cp * mr + 16);
+                    interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), mr, xs);
+                    ix = g.idxTimes(mr);
+                }
                 int c0 = 0;
                 do {
                     int kc = Math.min(cc, c - c0);
@@ -351,7 +397,8 @@ final class TapListConv {
                     for (int qq = 0; qq < q; qq++) {
                         int per = c == 0 ? 0 : g.steps[qq] / c, from = g.start[qq] + 2 * c0 * per, steps = kc * per;
                         for (int j = 0; j < opad; j += nr) {
-                            gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], g.idx, from, steps, wp, j, buf, qq * opad + j, ld, add);
+                            if (wide) gk.bcastSeq(mr, nv, xs, g.base[qq] * mr, ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
+                            else gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
                         }
                     }
                 } while ((c0 += cc) < c);

@@ -5775,20 +5775,301 @@ final class VectorKernels implements Kernels, GemmKernels {
     @Override
     public boolean hasBcastSeq(int mr, int nv) {
         return switch (mr * 16 + nv) {
-            case 257 -> true;
+            case 100, 131, 194, 257 -> true;
             default -> false;
         };
     }
 
     @Override
-    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    public void bcastSeq(int mr, int nv, float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         switch (mr * 16 + nv) {
-            case 257 -> bcastSeq16x1(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc);
+            case 100 -> bcastSeq6x4(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 131 -> bcastSeq8x3(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 194 -> bcastSeq12x2(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
+            case 257 -> bcastSeq16x1(x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add);
             default -> throw new IllegalStateException("no bcastSeq tile " + mr + "x" + nv);
         }
     }
 
-    private static void bcastSeq16x1(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc) {
+    private static void bcastSeq6x4(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = xBase + idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[xr + 1]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[xr + 2]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            c2_3 = a2.fma(g3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, x[xr + 3]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            c3_3 = a3.fma(g3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, x[xr + 4]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            c4_3 = a4.fma(g3, c4_3);
+            FloatVector a5 = FloatVector.broadcast(S, x[xr + 5]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+            c5_3 = a5.fma(g3, c5_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c5_3 = c5_3.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c5_3.intoArray(c, cOff + 5 * ldc + 3 * L);
+    }
+
+    private static void bcastSeq8x3(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = xBase + idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[xr + 1]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[xr + 2]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[xr + 3]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, x[xr + 4]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, x[xr + 5]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, x[xr + 6]);
+            c6_0 = a6.fma(g0, c6_0);
+            c6_1 = a6.fma(g1, c6_1);
+            c6_2 = a6.fma(g2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, x[xr + 7]);
+            c7_0 = a7.fma(g0, c7_0);
+            c7_1 = a7.fma(g1, c7_1);
+            c7_2 = a7.fma(g2, c7_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
+    }
+
+    private static void bcastSeq12x2(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = io, end = io + 2 * steps; p < end; p += 2) {
+            int xr = xBase + idx[p], gi = gOff + idx[p + 1];
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[xr]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, x[xr + 1]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, x[xr + 2]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, x[xr + 3]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, x[xr + 4]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, x[xr + 5]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, x[xr + 6]);
+            c6_0 = a6.fma(g0, c6_0);
+            c6_1 = a6.fma(g1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, x[xr + 7]);
+            c7_0 = a7.fma(g0, c7_0);
+            c7_1 = a7.fma(g1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, x[xr + 8]);
+            c8_0 = a8.fma(g0, c8_0);
+            c8_1 = a8.fma(g1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, x[xr + 9]);
+            c9_0 = a9.fma(g0, c9_0);
+            c9_1 = a9.fma(g1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, x[xr + 10]);
+            c10_0 = a10.fma(g0, c10_0);
+            c10_1 = a10.fma(g1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, x[xr + 11]);
+            c11_0 = a11.fma(g0, c11_0);
+            c11_1 = a11.fma(g1, c11_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * L));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * L));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * L));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c11_1 = c11_1.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, cOff + 8 * ldc);
+        c8_1.intoArray(c, cOff + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, cOff + 9 * ldc);
+        c9_1.intoArray(c, cOff + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, cOff + 10 * ldc);
+        c10_1.intoArray(c, cOff + 10 * ldc + 1 * L);
+        c11_0.intoArray(c, cOff + 11 * ldc);
+        c11_1.intoArray(c, cOff + 11 * ldc + 1 * L);
+    }
+
+    private static void bcastSeq16x1(float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c0_0 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c8_0 = FloatVector.zero(S), c9_0 = FloatVector.zero(S), c10_0 = FloatVector.zero(S), c11_0 = FloatVector.zero(S), c12_0 = FloatVector.zero(S), c13_0 = FloatVector.zero(S), c14_0 = FloatVector.zero(S), c15_0 = FloatVector.zero(S);
         for (int p = io, end = io + 2 * steps; p < end; p += 2) {
             int xr = xBase + idx[p], gi = gOff + idx[p + 1];
@@ -5825,6 +6106,24 @@ final class VectorKernels implements Kernels, GemmKernels {
             c14_0 = a14.fma(g0, c14_0);
             FloatVector a15 = FloatVector.broadcast(S, x[xr + 15]);
             c15_0 = a15.fma(g0, c15_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c8_0 = c8_0.add(FloatVector.fromArray(S, c, cOff + 8 * ldc));
+            c9_0 = c9_0.add(FloatVector.fromArray(S, c, cOff + 9 * ldc));
+            c10_0 = c10_0.add(FloatVector.fromArray(S, c, cOff + 10 * ldc));
+            c11_0 = c11_0.add(FloatVector.fromArray(S, c, cOff + 11 * ldc));
+            c12_0 = c12_0.add(FloatVector.fromArray(S, c, cOff + 12 * ldc));
+            c13_0 = c13_0.add(FloatVector.fromArray(S, c, cOff + 13 * ldc));
+            c14_0 = c14_0.add(FloatVector.fromArray(S, c, cOff + 14 * ldc));
+            c15_0 = c15_0.add(FloatVector.fromArray(S, c, cOff + 15 * ldc));
         }
         c0_0.intoArray(c, cOff);
         c1_0.intoArray(c, cOff + 1 * ldc);

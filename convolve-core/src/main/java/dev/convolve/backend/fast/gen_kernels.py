@@ -6,7 +6,7 @@ variable, so every tile shape is spelled out. Run from this folder: python3 gen_
 GEMM = [(1, 8), (2, 8), (3, 8), (4, 6), (5, 4), (6, 4), (7, 3), (8, 3)]
 BCAST = [(6, 4), (8, 3), (12, 2), (24, 1)]
 BCAST_IDX = [(6, 4), (8, 3), (12, 2), (16, 1), (24, 1)]
-BCAST_SEQ = [(16, 1)]
+BCAST_SEQ = [(6, 4), (8, 3), (12, 2), (16, 1)]
 DOT = [(4, 6), (2, 8), (1, 9), (1, 4)]
 
 out = []
@@ -333,11 +333,11 @@ for mr, nv in BCAST_IDX:
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = idx[p], gi = gOff + idx[p + 1];"], "xr", True)
 
 # ---------------------------------------------------------------- bcastSeq (tap lists over images stored side by side)
-tile_dispatch("bcastSeq", BCAST_SEQ, "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
-              "x, xBase, idx, io, steps, g, gOff, c, cOff, ldc", "bcastSeq tile")
+tile_dispatch("bcastSeq", BCAST_SEQ, "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
+              "x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add", "bcastSeq tile")
 for mr, nv in BCAST_SEQ:
-    bcast_tile(mr, nv, "bcastSeq", "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc",
-               "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = xBase + idx[p], gi = gOff + idx[p + 1];"], "xr", False, True)
+    bcast_tile(mr, nv, "bcastSeq", "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
+               "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = xBase + idx[p], gi = gOff + idx[p + 1];"], "xr", True, True)
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
 w("""    @Override
