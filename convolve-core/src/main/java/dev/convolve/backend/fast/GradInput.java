@@ -26,7 +26,7 @@ final class GradInput {
         ConvPlan gp = Planner.gradInputPlan(p);
         float[] w = Canonical.f32(kernel, p.kernelPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        Planner.Choice choice = Planner.choose(kern, gp);
+        Planner.Choice choice = Planner.chooseGradConv(kern, gp);
         // the engines that store every output of a forward conv do so for the gradient conv too (its input dilation leaves
         // some outputs without taps only where FullWrite says so)
         float[] dx = FullWrite.freshOutput(choice, gp);

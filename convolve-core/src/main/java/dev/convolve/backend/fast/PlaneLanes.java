@@ -78,6 +78,25 @@ final class PlaneLanes {
         return !ChannelLanesConv.suits(k, p, subs);
     }
 
+    /** Images, in vectors, below which {@link #beforeBatchLanesOnGradInput} takes input gradients from batch-lanes. */
+    static final int GRAD_INPUT_BATCH_VECTORS = 16;
+
+    /**
+     * Whether an input-gradient conv {@code g} ({@link Planner#gradInputPlan}) that {@link Planner#choose} gives to
+     * batch-lanes runs here instead: on two or more threads, with fewer than {@link #GRAD_INPUT_BATCH_VECTORS} vectors of
+     * images. Batch-lanes splits its blocks of images over the threads, and with few blocks two threads gained nothing: the
+     * input gradient of 64x8x7x7 -> 16 s2 took 43.7 µs there on one thread and 55.3 on two, against 63.0 and 44.3 here.
+     * Measured 2026-11-26 on 2 threads (the two engines alternating in one JVM, both orders, medians of 9 pairs), the time
+     * here against batch-lanes: the input gradients of 64x8x7x7 -> 16 s2 0.84x, 128x8x7x7 -> 16 s2 0.85x, LeNet's
+     * 64x6x14x14 -> 16 5x5 0.61x, 64x4x14x14 -> 8 s2 0.84x, 32x16x14x14 -> 32 s2 0.96x, 128x8x10x10 -> 16 s2 1.00x; with 256
+     * images (left to batch-lanes) mnist-l3's 1.28x, mnist-l2's 0.97x, its 5x5 form's 0.99x and LeNet's 0.87x. On one thread
+     * batch-lanes stays: 64x8x7x7 -> 16 s2's 1.45x here, LeNet's 64 images 0.99x.
+     */
+    static boolean beforeBatchLanesOnGradInput(Kernels k, ConvPlan g) {
+        return Threads.threads() > 1 && g.outBatch() < GRAD_INPUT_BATCH_VECTORS * k.lanes() && supports(k, g)
+                && Canonical.product(g.kernelSize()) > 1;
+    }
+
     /** {@link #supports(Kernels, ConvPlan)} with the plan's sub-problems already at hand. */
     static boolean supports(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         if (p.spatialRank() != 2 || p.batchGroups() != 1 || !Planner.enabled(NAME) || subs.isEmpty()) return false;

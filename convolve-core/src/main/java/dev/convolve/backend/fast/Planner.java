@@ -152,9 +152,19 @@ public final class Planner {
             return new Choice("conv-transpose", "one gradient conv per batch group (ConvGradients), each planned like a forward conv", null);
         }
         ConvPlan g = gradInputPlan(p);
-        Choice c = choose(k, g);
+        Choice c = chooseGradConv(k, g);
         return new Choice(c.algorithm(), "the forward engine on the gradient conv " + g.canonicalInputShape() + " * " + g.canonicalKernelShape()
                 + (anyAbove1(p.strides()) ? " (strides become input dilation: output phases)" : "") + ": " + c.reason(), null);
+    }
+
+    /**
+     * The engine of the input-gradient conv {@code g} ({@link #gradInputPlan}): {@link #choose}'s, except that plane-lanes
+     * takes it from batch-lanes with few images on several threads ({@link PlaneLanes#beforeBatchLanesOnGradInput}).
+     */
+    static Choice chooseGradConv(Kernels k, ConvPlan g) {
+        Choice c = choose(k, g);
+        if (c.algorithm().equals("batch-lanes") && PlaneLanes.beforeBatchLanesOnGradInput(k, g)) return planeLanes(k, g);
+        return c;
     }
 
     /** The plan of the input-gradient conv, as {@link dev.convolve.backend.ConvGradients#input} forms it (no batch groups). */

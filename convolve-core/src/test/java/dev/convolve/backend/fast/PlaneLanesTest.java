@@ -144,6 +144,32 @@ class PlaneLanesTest {
         assertNotEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(256, 4, 14, 8, 3, 2, 1)).algorithm());
     }
 
+    /**
+     * Input gradients that batch-lanes would take go here on two threads with fewer than 16 vectors of images
+     * ({@link PlaneLanes#beforeBatchLanesOnGradInput}): mnist-l3's and LeNet's second conv's with 64 images (the first against
+     * the reference), not with 256 images, and not on one thread.
+     */
+    @Test
+    void inputGradientsOfSmallBatchesOnTwoThreads() {
+        int saved = dev.convolve.backend.Threads.threads();
+        try {
+            dev.convolve.backend.Threads.setThreads(2);
+            int lanes = FAST.kernels().lanes();
+            assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(4 * lanes, 8, 7, 16, 3, 2, 1)).algorithm());
+            assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(4 * lanes, 6, 14, 16, 5, 1, 0)).algorithm());
+            assertEquals("batch-lanes", FAST.explainGradInput(plan(16 * lanes, 8, 7, 16, 3, 2, 1)).algorithm());
+            assertEquals("batch-lanes", FAST.explainGradInput(plan(16 * lanes, 6, 14, 16, 5, 1, 0)).algorithm());
+            ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+            RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(21, DType.F32, 0, 1, 4 * lanes, 8, 7, 7),
+                    Tensor.randomNormal(22, DType.F32, 0, 0.3, 16, 8, 3, 3), o);
+            FastGradPropertyTest.checkInput(FAST, rc);
+            dev.convolve.backend.Threads.setThreads(1);
+            assertEquals("batch-lanes", FAST.explainGradInput(plan(4 * lanes, 8, 7, 16, 3, 2, 1)).algorithm());
+        } finally {
+            dev.convolve.backend.Threads.setThreads(saved);
+        }
+    }
+
     private static boolean suits(ConvPlan p) { return PlaneLanes.suits(FAST.kernels(), p, SubProblem.of(p)); }
 
     private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {
