@@ -557,12 +557,15 @@ final class Winograd {
         /**
          * Output channels {@code oc0 ..} (up to {@code lanes}, within the group) of one tile from {@code y} into {@code out} at
          * {@code dst} (the tile's first output), {@code e} its extent ({@code rows*8 + cols}): a whole tile of 16 channels by one
-         * block transpose (positions to channel planes, rows of the tile to the output rows), else element by element.
+         * block transpose (positions to channel planes, rows of the tile to the output rows; on a plane as wide as the tile,
+         * whole vectors of 16 positions instead of masked rows of 4), else element by element.
          */
         private void store(float[] y, int dst, int e, int oc0) {
             int ha = e >> 3, wb = e & 7, oEnd = Math.min(lanes, o - oc0);
             if (lanes == 16 && gk != null && ha == tile && wb == tile && oEnd == lanes) {
-                gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, tile, q1);
+                // a tile as wide as the output plane: its rows follow one another there, each channel's outputs one run
+                if (q1 == tile) gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, lanes, 0);
+                else gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, tile, q1);
                 return;
             }
             for (int a = 0; a < ha; a++) {

@@ -58,6 +58,24 @@ class WinogradTest {
         FastConvPropertyTest.check(FAST, c);
     }
 
+    /**
+     * Output planes four wide, as wide as a tile: a whole tile's 16 positions of a channel are one run of the output, stored
+     * as whole vectors ({@code Job.store}). Heights of 4 to 9 (cut last tiles), 16 to 40 output channels (a partial last block
+     * of 16), forward and input gradient against the reference.
+     */
+    @Property(tries = 20)
+    void planesAsWideAsATileMatchReference(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = r.nextInt(1, 6), c = r.nextBoolean() ? 16 : 33, o = new int[] {16, 32, 40}[r.nextInt(3)], h = r.nextInt(4, 10);
+        ConvOptions opt = ConvOptions.defaults().withPadding(1, 1, 1, 1);
+        RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, 4}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 3, 3}), opt);
+        assertEquals(4, rc.plan().outSize()[1]);
+        assertTrue(Winograd.suits(rc.plan()), rc::toString);
+        FastConvPropertyTest.check(FAST, rc);
+        FastGradPropertyTest.checkInput(FAST, rc);
+    }
+
     /** Channels enough that U outgrows the L2 cache: big blocks of tiles ({@code Winograd.Job.blockTiles}). */
     @Property(tries = 8)
     void manyChannelsMatchReference(@ForAll long seed) {
