@@ -95,7 +95,8 @@ class FreshArraysTest {
     void gradInputOnDirtyMemoryMatchesTheReference() {
         int[][] cases = {
             // N, C, H, W, O, R, S, stride, pad
-            {64, 1, 28, 28, 4, 3, 3, 2, 1},     // batch-lanes
+            {256, 1, 28, 28, 4, 3, 3, 2, 1},    // batch-lanes
+            {64, 1, 28, 28, 4, 3, 3, 2, 1},     // plane-lanes on two or more threads (fewer than 16 vectors of images)
             {64, 16, 4, 4, 16, 3, 3, 2, 1},     // tap-list
             {2, 64, 14, 14, 64, 3, 3, 2, 1},    // channel-lanes from the forward kernel (paired phases)
             {2, 16, 20, 20, 16, 3, 3, 1, 1},    // winograd-4x4 from the forward kernel
@@ -115,6 +116,7 @@ class FreshArraysTest {
             assertClose(expected, got, engine + " on " + p);
         }
         assertTrue(seen.containsAll(java.util.List.of("batch-lanes", TapListConv.NAME, ChannelLanesConv.NAME, "winograd-4x4")), seen::toString);
+        if (dev.convolve.backend.Threads.threads() > 1) assertTrue(seen.contains(PlaneLanes.NAME), seen::toString);
     }
 
     /** Pooling's fresh results on dirty memory ({@link Pooling} stores every output): max, sum and mean against the reference. */
