@@ -90,7 +90,8 @@ final class PlaneLanes {
      * here against batch-lanes: the input gradients of 64x8x7x7 -> 16 s2 0.84x, 128x8x7x7 -> 16 s2 0.85x, LeNet's
      * 64x6x14x14 -> 16 5x5 0.61x, 64x4x14x14 -> 8 s2 0.84x, 32x16x14x14 -> 32 s2 0.96x, 128x8x10x10 -> 16 s2 1.00x; with 256
      * images (left to batch-lanes) mnist-l3's 1.28x, mnist-l2's 0.97x, its 5x5 form's 0.99x and LeNet's 0.87x. On one thread
-     * batch-lanes stays: 64x8x7x7 -> 16 s2's 1.45x here, LeNet's 64 images 0.99x.
+     * batch-lanes stays: 64x8x7x7 -> 16 s2's 1.46x here (LeNet's 64 images 0.96x). Run as {@code ./convolve} runs, its fresh
+     * outputs left unzeroed ({@link FreshArrays}), 64x8x7x7 -> 16 s2's input gradient took 0.65-0.68x the time here.
      */
     static boolean beforeBatchLanesOnGradInput(Kernels k, ConvPlan g) {
         return Threads.threads() > 1 && g.outBatch() < GRAD_INPUT_BATCH_VECTORS * k.lanes() && supports(k, g)

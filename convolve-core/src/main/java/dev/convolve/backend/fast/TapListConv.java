@@ -321,8 +321,8 @@ final class TapListConv {
 
     /**
      * {@code rows} images of {@code cp} floats from {@code x[src ..]} side by side into {@code xs[f*s + i]} (image {@code i},
-     * float {@code f}, {@code rows <= s <= lanes}): block transposes, the last partial block one float at a time. Rows past {@code rows} are left as
-     * they were (their sums are never stored).
+     * float {@code f}, {@code rows <= s <= lanes}): block transposes, the last partial block one float at a time. Rows past
+     * {@code rows} are left as they were (their sums are never stored).
      */
     static void interleave(GemmKernels gk, float[] x, int src, int cp, int rows, int s, float[] xs) {
         int lanes = gk.lanes(), whole = cp / lanes * lanes;
@@ -350,7 +350,6 @@ final class TapListConv {
     static int chunkChannels(int c, double per, int opad) {
         return (int) Math.max(1, Math.min(c, chunkFloats / (per * opad)));
     }
-
 
     /** The forward conv into {@code out}. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
