@@ -200,26 +200,28 @@ class TapListConvTest {
 
     /**
      * Tiles of two or three vectors whose images are copied side by side ({@link TapListConv#interleaves}, forced here for
-     * every such tile): random tap-list convs onto 17-48 channels (12x2 and 8x3 tiles on 16 lanes), batches with a partial last
-     * tile, plane sizes whose floats per image leave a tail after the block transposes, whole lists or chunks of one or a few
-     * channels, against the reference, forward and input gradient.
+     * every such tile): random tap-list convs onto 17-64 channels (12x2 and 8x3 tiles on 16 lanes; 49-64 channels in two
+     * passes of 12x2 tiles, {@link TapListConv#runVectors}), batches with a partial last tile, plane sizes whose floats per
+     * image leave a tail after the block transposes, whole lists or chunks of one or a few channels, against the reference,
+     * forward and input gradient.
      */
     @Property(tries = 80)
     void interleavedTilesMatchReference(@ForAll long seed) {
         GemmKernels gk = GemmKernels.of(FAST.kernels());
         org.junit.jupiter.api.Assumptions.assumeTrue(gk.lanes() == TapListConv.SEQ_ROWS, "16-lane vectors");
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        int n = r.nextInt(1, 40), c = r.nextInt(1, 10), h = r.nextInt(2, 10), w = r.nextInt(2, 10), o = r.nextInt(17, 49);
+        int n = r.nextInt(1, 40), c = r.nextInt(1, 10), h = r.nextInt(2, 10), w = r.nextInt(2, 10), o = r.nextInt(17, 65);
         int k = r.nextInt(1, 4), stride = r.nextInt(1, 3), pad = r.nextInt(0, k);
         ConvOptions opt = ConvOptions.defaults().withStrides(stride).withPadding(pad, pad, pad, pad);
         if (h + 2 * pad < k || w + 2 * pad < k) return;
         RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(seed, DType.F32, 0, 1, n, c, h, w),
                 Tensor.randomNormal(seed + 1, DType.F32, 0, 0.3, o, c, k, k), opt);
-        int nv = TapListConv.vectors(TapListConv.padded(o, 16) / 16);
         int saved = TapListConv.chunkFloats;
         TapListConv.force = true;
         TapListConv.forceInterleave = true;
         try {
+            int nv = TapListConv.runVectors(FAST.kernels(), TapListConv.padded(o, 16) / 16, n, 1, 1);
+            assertEquals(o > 48 ? 2 : TapListConv.vectors(TapListConv.padded(o, 16) / 16), nv, () -> o + " channels");
             TapListConv.chunkFloats = new int[] {6144, 1, 100}[Math.floorMod(seed, 3)];
             assertEquals(true, TapListConv.interleaves(gk, TapListConv.rows(FAST.kernels(), nv, n), nv, 1, 1), () -> o + " channels");
             assertEquals(TapListConv.NAME, FAST.explain(rc.plan()).algorithm(), rc::toString);
@@ -235,7 +237,8 @@ class TapListConvTest {
     /**
      * Which tiles copy their images side by side: the input gradient of 64x32x28x28 -> 64 s2 (12x2 tiles, 9 steps per float)
      * and of 64x48x14x14 -> 48 s2 (8x3) do; the forward of 128x32x4x4 -> 32 s2 (1.6 steps per float) and tiles of four
-     * vectors (64x32x28x28 -> 64 s2 forward, 64x64x14x14 -> 128 s2's input gradient) do not. The first against the reference.
+     * vectors (64x32x28x28 -> 64 s2 forward, 64x64x14x14 -> 128 s2's input gradient) do not, though the latter runs as two
+     * passes of 12x2 tiles that do. The first and the last against the reference.
      */
     @Test
     void interleavesWhereTheStepsPayForTheCopy() {
@@ -245,11 +248,21 @@ class TapListConvTest {
         assertEquals(true, interleaves(Planner.gradInputPlan(plan(64, 48, 14, 48))), "64x48x14x14 -> 48 s2 input gradient");
         assertEquals(false, interleaves(plan(128, 32, 4, 32)), "128x32x4x4 -> 32 s2 forward");
         assertEquals(false, interleaves(plan(64, 32, 28, 64)), "64x32x28x28 -> 64 s2 forward");
-        assertEquals(false, interleaves(Planner.gradInputPlan(plan(64, 64, 14, 128))), "64x64x14x14 -> 128 s2 input gradient");
+        assertEquals(false, interleaves(Planner.gradInputPlan(plan(64, 64, 14, 128))), "64x64x14x14 -> 128 s2 input gradient: 6x4");
+        // but its four vectors run as two passes of 12x2 tiles side by side; not the forward (2 steps per float), nor an input
+        // gradient whose 12 images take more than MAX_TILE_INPUT floats
+        assertEquals(2, runVectors(Planner.gradInputPlan(plan(64, 64, 14, 128))), "64x64x14x14 -> 128 s2 input gradient");
+        assertEquals(4, runVectors(plan(64, 32, 28, 64)), "64x32x28x28 -> 64 s2 forward");
+        assertEquals(4, runVectors(Planner.gradInputPlan(plan(32, 128, 28, 128))), "32x128x28x28 -> 128 s2 input gradient");
         ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
         RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(13, DType.F32, 0, 1, 49, 32, 28, 28), Tensor.randomNormal(14, DType.F32, 0, 0.1, 64, 32, 3, 3), o);
         assertEquals(TapListConv.NAME, FAST.explainGradInput(rc.plan()).algorithm());
         FastGradPropertyTest.checkInput(FAST, rc);
+        RandomConvCase down14 = RandomConvCase.inLayout(0, Tensor.randomNormal(15, DType.F32, 0, 1, 52, 64, 14, 14), Tensor.randomNormal(16, DType.F32, 0, 0.1, 128, 64, 3, 3), o);
+        Planner.Choice dx = FAST.explainGradInput(down14.plan());
+        assertEquals(TapListConv.NAME, dx.algorithm());
+        org.junit.jupiter.api.Assertions.assertTrue(dx.reason().contains("tile 12 images x 32 channels"), dx::reason);
+        FastGradPropertyTest.checkInput(FAST, down14);
     }
 
     /** A 3x3 stride-2 conv with padding 1 on square planes. */
@@ -258,7 +271,15 @@ class TapListConvTest {
         return ConvPlan.of(dev.convolve.tensor.Shape.of(n, c, side, side), DType.F32, dev.convolve.tensor.Shape.of(o, c, 3, 3), DType.F32, opt);
     }
 
-    /** {@link TapListConv#interleaves} for the tiles {@link TapListConv#run} would take on {@code p}. */
+    /** {@link TapListConv#runVectors} for {@code p}. */
+    private static int runVectors(ConvPlan p) {
+        int lanes = FAST.kernels().lanes();
+        TapListConv.Geometry g = TapListConv.Geometry.of(p, TapListConv.padded(p.outChannels(), lanes));
+        long cp = p.channels() * dev.convolve.backend.fast.Canonical.product(p.spatial());
+        return TapListConv.runVectors(FAST.kernels(), TapListConv.padded(p.outChannels(), lanes) / lanes, p.outBatch(), g.real(), cp);
+    }
+
+    /** {@link TapListConv#interleaves} for the tiles of {@link TapListConv#vectors} on {@code p}. */
     private static boolean interleaves(ConvPlan p) {
         int lanes = FAST.kernels().lanes(), nv = TapListConv.vectors(TapListConv.padded(p.outChannels(), lanes) / lanes);
         TapListConv.Geometry g = TapListConv.Geometry.of(p, TapListConv.padded(p.outChannels(), lanes));
