@@ -347,9 +347,9 @@ final class TapListConv {
 
     /**
      * Floats of packed weights one position reads per chunk of input channels (24 KB, half the L1 cache; tests make it tiny).
-     * Tiles that read their images where they lie ({@link GemmKernels#bcastIdx}) run chunk by chunk over every position,
-     * adding to the tile's buffer after the first chunk, so that a chunk's weights stay in the L1 cache from one position to
-     * the next instead of coming from the L2 cache at every position. Measured 2026-11-26 on the 2-core Xeon (one JVM, the
+     * Tiles (all but the 16-image tiles side by side, {@link #sideBySide}, which run whole lists) go chunk by chunk over
+     * every position, adding to the tile's buffer after the first chunk, so that a chunk's weights stay in the L1 cache from
+     * one position to the next instead of coming from the L2 cache at every position. Measured 2026-11-26 on the 2-core Xeon (one JVM, the
      * two builds alternating, both orders), one thread into a kept output: 64x64x14x14 -> 128 s2 (576 steps a position,
      * chunks of 5 channels) 0.96x the time of whole lists, 64x32x28x28 -> 64 s2 (chunks of 11) 0.96x; on the first, 9216
      * floats 1.06x the time of 6144, 4608 1.11x and 2304 1.28x (the tile's sums are loaded and stored once per chunk); on the
@@ -381,43 +381,34 @@ final class TapListConv {
         for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
         int oq = o * q, ld = q * opad, full = o / lanes * lanes;
         boolean seq = sideBySide(gk, mr, nv) && (long) cp * SEQ_ROWS < Integer.MAX_VALUE - 16;
-        int cc = chunkChannels(c, g.real / Math.max(1.0, (double) q * c), opad);
-        boolean wide = !seq && interleaves(gk, mr, nv, g.real, cp);
+        // tiles of 16 images side by side run whole lists (one chunk of all channels), the others by chunks
+        int cc = seq ? Math.max(1, c) : chunkChannels(c, g.real / Math.max(1.0, (double) q * c), opad);
+        boolean side = seq || interleaves(gk, mr, nv, g.real, cp);
         Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
             float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
-            if (seq) {
-                // the tile's images side by side ([input float][image]), each step's broadcasts one run of floats
-                float[] xs = Scratch.floats(Scratch.SRC, cp * SEQ_ROWS);
-                interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), SEQ_ROWS, xs);
-                int[] idx16 = g.idxTimes(SEQ_ROWS);
-                for (int qq = 0; qq < q; qq++) {
-                    for (int j = 0; j < opad; j += nr) {
-                        gk.bcastSeq(mr, nv, xs, g.base[qq] * SEQ_ROWS, idx16, g.start[qq], g.steps[qq], wp, j, buf, qq * opad + j, ld, false);
-                    }
-                }
-            } else {
-                // by chunks of input channels whose weights stay in the L1 cache, each over every position (at least one
-                // pass, which stores the sums: zeros without channels); the images read where they lie, or side by side
-                float[] xs = x;
-                int[] ix = g.idx;
-                if (wide) {
-                    xs = Scratch.floats(Scratch.SRC, cp * mr + 16);
-                    interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), mr, xs);
-                    ix = g.idxTimes(mr);
-                }
-                int c0 = 0;
-                do {
-                    int kc = Math.min(cc, c - c0);
-                    boolean add = c0 > 0;
-                    for (int qq = 0; qq < q; qq++) {
-                        int per = c == 0 ? 0 : g.steps[qq] / c, from = g.start[qq] + 2 * c0 * per, steps = kc * per;
-                        for (int j = 0; j < opad; j += nr) {
-                            if (wide) gk.bcastSeq(mr, nv, xs, g.base[qq] * mr, ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
-                            else gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
-                        }
-                    }
-                } while ((c0 += cc) < c);
+            // the tile's images read where they lie, or first copied side by side ([input float][image] at a stride of mr), so
+            // that each step's broadcasts read one run of floats
+            float[] xs = x;
+            int[] ix = g.idx;
+            if (side) {
+                xs = Scratch.floats(Scratch.SRC, cp * mr + 16);
+                interleave(gk, x, t * mr * cp, cp, Math.min(mr, n - t * mr), mr, xs);
+                ix = g.idxTimes(mr);
             }
+            // by chunks of input channels whose weights stay in the L1 cache, each over every position (at least one pass,
+            // which stores the sums: zeros without channels)
+            int c0 = 0;
+            do {
+                int kc = Math.min(cc, c - c0);
+                boolean add = c0 > 0;
+                for (int qq = 0; qq < q; qq++) {
+                    int per = c == 0 ? 0 : g.steps[qq] / c, from = g.start[qq] + 2 * c0 * per, steps = kc * per;
+                    for (int j = 0; j < opad; j += nr) {
+                        if (side) gk.bcastSeq(mr, nv, xs, g.base[qq] * mr, ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
+                        else gk.bcastIdx(mr, nv, x, rowOff, t * mr, g.base[qq], ix, from, steps, wp, j, buf, qq * opad + j, ld, add);
+                    }
+                }
+            } while ((c0 += cc) < c);
             for (int m = 0, rows = Math.min(mr, n - t * mr); m < rows; m++) {
                 int src = m * ld, dst = (t * mr + m) * oq;
                 if (q == 1) {

@@ -564,8 +564,7 @@ final class Winograd {
             int ha = e >> 3, wb = e & 7, oEnd = Math.min(lanes, o - oc0);
             if (lanes == 16 && gk != null && ha == tile && wb == tile && oEnd == lanes) {
                 // a tile as wide as the output plane: its rows follow one another there, each channel's outputs one run
-                if (q1 == tile) gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, lanes, 0);
-                else gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, tile, q1);
+                gk.transpose(y, 0, lanes, tile * tile, out, dst + oc0 * qTot, qTot, q1 == tile ? lanes : tile, q1);
                 return;
             }
             for (int a = 0; a < ha; a++) {

@@ -326,17 +326,17 @@ for mr, nv in BCAST:
                "for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {", [], "p", True)
 
 # ---------------------------------------------------------------- bcastIdx (tap lists: x and g rows through one index list)
-tile_dispatch("bcastIdx", BCAST_IDX, "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
-              "x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add", "bcastIdx tile")
+IDX_PARAMS = "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add"
+tile_dispatch("bcastIdx", BCAST_IDX, IDX_PARAMS, "x, rowOff, ro, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add", "bcastIdx tile")
 for mr, nv in BCAST_IDX:
-    bcast_tile(mr, nv, "bcastIdx", "float[] x, int[] rowOff, int ro, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
+    bcast_tile(mr, nv, "bcastIdx", IDX_PARAMS,
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = idx[p], gi = gOff + idx[p + 1];"], "xr", True)
 
 # ---------------------------------------------------------------- bcastSeq (tap lists over images stored side by side)
-tile_dispatch("bcastSeq", BCAST_SEQ, "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
-              "x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add", "bcastSeq tile")
+SEQ_PARAMS = "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add"
+tile_dispatch("bcastSeq", BCAST_SEQ, SEQ_PARAMS, "x, xBase, idx, io, steps, g, gOff, c, cOff, ldc, add", "bcastSeq tile")
 for mr, nv in BCAST_SEQ:
-    bcast_tile(mr, nv, "bcastSeq", "float[] x, int xBase, int[] idx, int io, int steps, float[] g, int gOff, float[] c, int cOff, int ldc, boolean add",
+    bcast_tile(mr, nv, "bcastSeq", SEQ_PARAMS,
                "for (int p = io, end = io + 2 * steps; p < end; p += 2) {", ["int xr = xBase + idx[p], gi = gOff + idx[p + 1];"], "xr", True, True)
 
 # ---------------------------------------------------------------- dot (kernel gradient, lanes along the reduction)
