@@ -131,6 +131,44 @@ final class TapListGradKernel {
      */
     static volatile int stepChunkFloats = 64 << 10;
 
+    /**
+     * Up to this many floats of copied gradient ({@code images x positions x padded channels}), each thread copies the whole
+     * gradient for itself at its first item instead of reading one copy made before the items (64K floats, 256 KB; tests set
+     * it to 0 or to the maximum). On the 2-core Xeon a copy written by one core and read by the other made every item of the
+     * small kernel gradients about twice as slow as on one thread: `mnist-l4` 52 µs on two threads against 47 on one. With a
+     * copy per thread, one-JVM A/B on two threads (2026-11-26): `mnist-l4` 0.72x the time, `mnist-l3` 0.75x, 64x8x7x7 -> 16
+     * s2 0.55x, 128x32x4x4 -> 32 s2 level; bigger gradients level or slower (256x16x14x14 -> 32 s2 0.95x, 64x64x14x14 -> 128
+     * s2 1.04x), their items doing more work per float copied.
+     */
+    static volatile int ownGradientFloats = 64 << 10;
+
+    /** True when each of {@code threads} threads copies the gradient ({@code floats} of copy) for itself. */
+    static boolean ownGradients(int threads, long floats) {
+        return threads > 1 && floats <= ownGradientFloats;
+    }
+
+    /** The threads {@link #run} uses on {@code p}. */
+    static int threads(Kernels k, ConvPlan p) {
+        int opad = TapListConv.padded(p.outChannels(), k.lanes());
+        return ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * (long) p.outBatch() * opad);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Per thread, the call whose gradient its {@link Scratch#GRAD} buffer holds. */
+    private static final ThreadLocal<long[]> HOLDS = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** This thread's copy of the gradient for call {@code call} ({@link #ownGradientFloats}), made at its first item. */
+    private static float[] ownGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, long call) {
+        float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
+        long[] holds = HOLDS.get();
+        if (holds[0] != call) {
+            transposeGradient(gk, g, n, o, q, opad, gt);   // inside the loop: on this thread only
+            holds[0] = call;
+        }
+        return gt;
+    }
+
     /** Runs of row tiles per thread, of about equal work (each reads its list's gradient once). */
     static final int GROUPS_PER_THREAD = 4;
 
@@ -141,14 +179,19 @@ final class TapListGradKernel {
         int opad = TapListConv.padded(o, lanes), nv = TapListConv.vectors(opad / lanes), nr = nv * lanes, mr = kern.bcastRows(nv);
         TapListConv.Geometry geo = TapListConv.Geometry.cached(p, opad);
         int q = geo.q(), taps = geo.taps(), ct = c * taps;
-        float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
-        transposeGradient(gk, g, n, o, q, opad, gt);
         Work wk = Work.cached(p, geo, opad, mr);
         int[] start = geo.start(), idx = geo.idx(), first = wk.first(), rowsOf = wk.rowsOf(), tilesBefore = wk.tilesBefore(), partBase = wk.partBase();
         int[] stepBase = wk.stepBase(), posCount = wk.posCount(), sidx = wk.sidx(), rowOff = wk.rowOff();
         int lists = wk.lists();
         float[] part = Scratch.floats(Scratch.OUT, partBase[lists] + 16);
-        int tiles = tilesBefore[lists], threads = ShiftedConv.threadsFor(geo.real() * (long) n * opad);
+        int tiles = tilesBefore[lists], threads = threads(kern, p);
+        int gtSize = n * q * opad + 16;
+        // the copied gradient: one per thread, each made by its thread at its first item (see ownGradientFloats), or one
+        // made here for all
+        boolean own = ownGradients(threads, (long) n * q * opad);
+        float[] shared = own ? null : Scratch.floats(Scratch.GRAD, gtSize);
+        if (!own) transposeGradient(gk, g, n, o, q, opad, shared);
+        long call = own ? CALLS.incrementAndGet() : 0;
         // items: runs of row tiles of one list, about equal work (tiles x steps) each, each run going over its list's steps
         // chunk by chunk
         long work = 0;
@@ -167,6 +210,7 @@ final class TapListGradKernel {
         }
         int chunk = Math.max(1, stepChunkFloats / opad);
         Threads.parallelFor(count, threads, it -> {
+            float[] gt = own ? ownGradient(gk, g, n, o, q, opad, call) : shared;
             int l = items[3 * it], t0 = items[3 * it + 1], t1 = items[3 * it + 2], total = n * posCount[l];
             // at least one pass, which stores the sums (zeros for an empty batch)
             int s0 = 0;

@@ -310,6 +310,45 @@ class TapListConvTest {
     }
 
     /**
+     * On two threads each thread copies the gradient for itself ({@link TapListGradKernel#ownGradientFloats}): the MNIST 4x4
+     * layer with 256 images, 64x8x7x7 -> 16 s2 and 96x8x10x10 -> 16 s2 (25 positions an image: the gradient's copy by whole
+     * blocks of 16 positions) match the
+     * reference with the copies per thread and with one shared copy, each shape twice with different gradients in a row (a
+     * thread that kept the previous call's copy would fail the second).
+     */
+    @Test
+    void gradientCopiedPerThreadMatchesReference() {
+        int savedThreads = dev.convolve.backend.Threads.threads(), savedFloats = TapListGradKernel.ownGradientFloats;
+        int[][] cases = {{256, 16, 4, 16}, {64, 8, 7, 16}, {96, 8, 10, 16}};
+        try {
+            dev.convolve.backend.Threads.setThreads(2);
+            for (int[] v : cases) {
+                ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+                Tensor x = Tensor.randomNormal(3, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+                Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
+                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+                assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(p).algorithm(), p::toString);
+                int threads = TapListGradKernel.threads(FAST.kernels(), p);
+                long floats = (long) v[0] * Canonical.product(p.outSize()) * TapListConv.padded(v[3], FAST.kernels().lanes());
+                assertEquals(2, threads, p::toString);
+                for (int own : new int[] {Integer.MAX_VALUE, 0}) {
+                    TapListGradKernel.ownGradientFloats = own;
+                    assertEquals(own > 0, TapListGradKernel.ownGradients(threads, floats));
+                    for (long seed = 1; seed <= 2; seed++) FastGradPropertyTest.checkKernel(FAST, new RandomConvCase(seed, x, w, o, p));
+                }
+            }
+            // the default: a copy per thread up to 64K floats (the 4x4 layer's 16K), one shared copy above
+            TapListGradKernel.ownGradientFloats = savedFloats;
+            assertEquals(true, TapListGradKernel.ownGradients(2, 16 << 10));
+            assertEquals(false, TapListGradKernel.ownGradients(2, 400 << 10));
+            assertEquals(false, TapListGradKernel.ownGradients(1, 16 << 10));
+        } finally {
+            TapListGradKernel.ownGradientFloats = savedFloats;
+            dev.convolve.backend.Threads.setThreads(savedThreads);
+        }
+    }
+
+    /**
      * Forced onto convs without input channels, and the kernel gradient onto an empty batch (the planner never picks them
      * there): each still makes one pass, which stores zeros, instead of leaving its buffers' old contents in the result.
      */
