@@ -38,6 +38,13 @@ interface GemmKernels {
     void transposeTo(float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o);
 
     /**
+     * One vector of a strided column: {@code dst[d + j] = src[s + j*stride]} for {@code j < lanes()} (a gather). It copies
+     * columns of a {@code [row][column]} matrix with fewer columns than a vector, where a block transpose would read a whole
+     * vector of columns to keep a few (the kernel gradient's copied gradient on 2x2 outputs).
+     */
+    void gather(float[] src, int s, int stride, float[] dst, int d);
+
+    /**
      * The broadcast tile of {@link Kernels#bcast} ({@code mr} must be that kernel's {@code bcastRows(nv)}) storing the sums
      * instead of adding them to {@code c}: {@code c[cOff + m*ldc + j] = sum_{p < steps} x[xBase + rowOff[ro+m] + p] * g[gOff + p*ldg + j]}.
      */

@@ -107,6 +107,16 @@ final class ScalarGemmKernels implements GemmKernels {
         transposeToBlock(L, src, s, sStride, cols, dst, d, dOff, o);
     }
 
+    @Override
+    public void gather(float[] src, int s, int stride, float[] dst, int d) {
+        gatherLanes(L, src, s, stride, dst, d);
+    }
+
+    /** {@link GemmKernels#gather} of {@code lanes} floats. */
+    static void gatherLanes(int lanes, float[] src, int s, int stride, float[] dst, int d) {
+        for (int j = 0; j < lanes; j++) dst[d + j] = src[s + j * stride];
+    }
+
     /** {@link GemmKernels#transposeTo} with {@code lanes} rows. */
     static void transposeToBlock(int lanes, float[] src, int s, int sStride, int cols, float[] dst, int d, int[] dOff, int o) {
         for (int j = 0; j < cols; j++) {

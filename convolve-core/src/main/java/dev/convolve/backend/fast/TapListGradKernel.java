@@ -237,11 +237,10 @@ final class TapListGradKernel {
     }
 
     /**
-     * {@code g [n][o][q]} as {@code gt [n][q][opad]} (lanes past {@code o} zero), by 16x16 block transposes on the threads
-     * (one float at a time it took a third of MNIST's 7x7 layer). A block reads whole rows of 16 positions: with fewer
-     * positions per image it runs into the next images' rows and writes past the image's own rows (into rows that later
-     * images of the chunk then write), so each chunk takes the images whose writes would carry past its end one float at a
-     * time; with 16+ positions the last block overlaps the one before.
+     * {@code g [n][o][q]} as {@code gt [n][q][opad]} (lanes past {@code o} zero), on the threads (one float at a time it took
+     * a third of MNIST's 7x7 layer). With 16+ positions an image, by 16x16 block transposes, the last block of an image
+     * overlapping the one before; with fewer, by strided gathers of a vector of channels per position (a block transpose
+     * would read a vector of positions to keep a few: `mnist-l4`'s 2x2 outputs took 9 µs, a fifth of its kernel gradient).
      */
     static void transposeGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, float[] gt) {
         if (n == 0) return;
@@ -250,19 +249,20 @@ final class TapListGradKernel {
         Threads.parallelFor((n + per - 1) / per, ShiftedConv.threadsFor((long) n * o * q * 8), ch -> {
             int i0 = ch * per, i1 = Math.min(n, i0 + per);
             if (o < opad) java.util.Arrays.fill(gt, i0 * q * opad, i1 * q * opad, 0f);
-            int tail = q < lanes ? (lanes - 1 + q - 1) / q : 0;
             for (int im = i0; im < i1; im++) {
                 int src = im * o * q, dst = im * q * opad;
-                if (im >= i1 - tail) {
+                if (q < lanes) {
                     for (int qq = 0; qq < q; qq++) {
-                        for (int oc = 0; oc < o; oc++) gt[dst + qq * opad + oc] = g[src + oc * q + qq];
+                        int oc = 0;
+                        for (; oc + lanes <= o; oc += lanes) gk.gather(g, src + oc * q + qq, q, gt, dst + qq * opad + oc);
+                        for (; oc < o; oc++) gt[dst + qq * opad + oc] = g[src + oc * q + qq];
                     }
                     continue;
                 }
                 for (int o0 = 0; o0 < o; o0 += lanes) {
                     int rows = Math.min(lanes, o - o0);
                     for (int q0 = 0; q0 < q; q0 += lanes) {
-                        int qb = q >= lanes ? Math.min(q0, q - lanes) : 0;
+                        int qb = Math.min(q0, q - lanes);
                         gk.transpose(g, src + o0 * q + qb, q, rows, gt, dst + qb * opad + o0, opad, lanes, 0);
                     }
                 }

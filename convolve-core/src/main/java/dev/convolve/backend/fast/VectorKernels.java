@@ -4436,6 +4436,22 @@ final class VectorKernels implements Kernels, GemmKernels {
         else ScalarGemmKernels.transposeToBlock(L, src, s, sStride, cols, dst, d, dOff, o);
     }
 
+    /** Per stride below 64, the lane offsets {@code j * stride} of {@link #gather}. */
+    private static final int[][] STRIDED = new int[64][];
+
+    static {
+        for (int st = 0; st < STRIDED.length; st++) {
+            STRIDED[st] = new int[L];
+            for (int j = 0; j < L; j++) STRIDED[st][j] = j * st;
+        }
+    }
+
+    @Override
+    public void gather(float[] src, int s, int stride, float[] dst, int d) {
+        if (stride < STRIDED.length) FloatVector.fromArray(S, src, s, STRIDED[stride], 0).intoArray(dst, d);
+        else ScalarGemmKernels.gatherLanes(L, src, s, stride, dst, d);
+    }
+
     /** Lanes {@code [g*group, (g+1)*group)} of the rows of {@code t} (below {@code rows}) to group {@code g}, masked stores. */
     private static void storeGroups(float[] t, int rows, float[] dst, int d, int dStride, int group, int groupStride) {
         for (int g = 0, lo = 0; lo < rows; g++, lo += group) {

@@ -14,7 +14,8 @@ import net.jqwik.api.Property;
  * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
  * forward and kernel gradient) over random offsets and lengths; {@link GemmKernels#transposeTo} (batch-lanes' input, columns to
  * rows at their own offsets) for every column count, with the rows it must leave alone checked; {@link GemmKernels#bcastIdx} (the tap lists'
- * tiles) and {@link GemmKernels#bcastSeq} (the same over rows side by side) over random index lists.
+ * tiles) and {@link GemmKernels#bcastSeq} (the same over rows side by side) over random index lists; {@link GemmKernels#gather}
+ * over strides on both sides of the vector kernels' table.
  */
 class GemmKernelsTest {
     private static final Kernels KERNELS = FastBackend.create().kernels();
@@ -38,6 +39,16 @@ class GemmKernelsTest {
     @Property(tries = 100)
     void scalarTransposeToMatchesDefinition(@ForAll long seed) {
         checkTo(ScalarGemmKernels.INSTANCE, seed);
+    }
+
+    @Property(tries = 200)
+    void vectorGatherMatchesDefinition(@ForAll long seed) {
+        checkGather(VECTOR, seed);
+    }
+
+    @Property(tries = 50)
+    void scalarGatherMatchesDefinition(@ForAll long seed) {
+        checkGather(ScalarGemmKernels.INSTANCE, seed);
     }
 
     @Property(tries = 100)
@@ -213,6 +224,20 @@ class GemmKernelsTest {
         k.transpose(src, s, sStride, rows, got, d, dStride, group, groupStride);
         final int g = group, rw = rows;
         assertArrayEquals(want, got, () -> "lanes " + lanes + ", rows " + rw + ", group " + g + ", dStride " + dStride);
+    }
+
+    /** Strides 0 to 80 (past the vector kernels' table of lane offsets), the source ending at the last element read. */
+    private static void checkGather(GemmKernels k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = k.lanes(), stride = r.nextInt(81), s = r.nextInt(10), d = r.nextInt(10);
+        float[] src = new float[s + (lanes - 1) * stride + 1];
+        for (int i = 0; i < src.length; i++) src[i] = (float) r.nextGaussian();
+        float[] want = new float[d + lanes + 5], got = new float[want.length];
+        Arrays.fill(want, -7f);
+        Arrays.fill(got, -7f);
+        for (int j = 0; j < lanes; j++) want[d + j] = src[s + j * stride];
+        k.gather(src, s, stride, got, d);
+        assertArrayEquals(want, got, () -> "lanes " + lanes + ", stride " + stride);
     }
 
     private static void checkTo(GemmKernels k, long seed) {
