@@ -367,6 +367,21 @@ final class TapListConv {
     }
 
     /** The forward conv into {@code out}. */
+    /**
+     * Up to this many floats of packed weights ({@code channels x taps x padded output channels}), each thread packs the
+     * weights for itself at its first tile ({@link OwnCopy}) instead of reading the ones the caller packed (1M floats; tests
+     * set it to 0 or to the maximum). One-JVM A/B on two threads, 2026-11-26, against one packed copy: 128x32x4x4 -> 32 s2
+     * forward 0.77-0.83x the time, input gradient 0.90x; `mnist-l4` forward 0.86-0.87x, input gradient 0.95x; 64x8x7x7 -> 16
+     * s2 forward 0.93x; `res-down-14` forward 0.96x, input gradient 0.97x; `res-down-28` 0.96x and 0.93x; `mnist-l3`, LeNet's
+     * second conv and 256x16x14x14 -> 32 s2 level.
+     */
+    static volatile int ownWeightsFloats = 1 << 20;
+
+    /** True when each of {@code threads} threads packs the weights ({@code floats} of them packed) for itself. */
+    static boolean ownWeights(int threads, long floats) {
+        return threads > 1 && floats <= ownWeightsFloats;
+    }
+
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         GemmKernels gk = GemmKernels.of(kern);
         int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
@@ -374,8 +389,13 @@ final class TapListConv {
         Geometry g = Geometry.cached(p, opad);
         int q = g.q, taps = g.taps, cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
         int nv = runVectors(kern, opad / lanes, n, g.real, cp), nr = nv * lanes, mr = rows(kern, nv, n);
-        float[] wp = Scratch.floats(Scratch.PACK, ct * opad + 16);
-        packWeights(gk, w, o, ct, opad, wp);
+        int threads = ShiftedConv.threadsFor(g.real * n * opad);
+        // the packed weights: one copy per thread, each packed by its thread at its first tile (see ownWeightsFloats), or one
+        // packed here for all
+        boolean own = ownWeights(threads, (long) ct * opad);
+        float[] shared = own ? null : Scratch.floats(Scratch.PACK, ct * opad + 16);
+        if (!own) packWeights(gk, w, o, ct, opad, shared);
+        long call = own ? OwnCopy.call() : 0;
         int tiles = (n + mr - 1) / mr;
         int[] rowOff = Scratch.ints(Scratch.AUX, tiles * mr);
         for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
@@ -384,7 +404,12 @@ final class TapListConv {
         // tiles of 16 images side by side run whole lists (one chunk of all channels), the others by chunks
         int cc = seq ? Math.max(1, c) : chunkChannels(c, g.real / Math.max(1.0, (double) q * c), opad);
         boolean side = seq || interleaves(gk, mr, nv, g.real, cp);
-        Threads.parallelFor(tiles, ShiftedConv.threadsFor(g.real * n * opad), t -> {
+        Threads.parallelFor(tiles, threads, t -> {
+            float[] wp = shared;
+            if (own) {
+                wp = Scratch.floats(Scratch.PACK, ct * opad + 16);
+                if (OwnCopy.first(Scratch.PACK, call)) packWeights(gk, w, o, ct, opad, wp);
+            }
             float[] buf = Scratch.floats(Scratch.TILE, mr * ld + 16);
             // the tile's images read where they lie, or first copied side by side ([input float][image] at a stride of mr), so
             // that each step's broadcasts read one run of floats

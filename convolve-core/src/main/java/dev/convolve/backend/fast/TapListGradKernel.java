@@ -153,19 +153,10 @@ final class TapListGradKernel {
         return ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * (long) p.outBatch() * opad);
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Per thread, the call whose gradient its {@link Scratch#GRAD} buffer holds. */
-    private static final ThreadLocal<long[]> HOLDS = ThreadLocal.withInitial(() -> new long[1]);
-
     /** This thread's copy of the gradient for call {@code call} ({@link #ownGradientFloats}), made at its first item. */
     private static float[] ownGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, long call) {
         float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
-        long[] holds = HOLDS.get();
-        if (holds[0] != call) {
-            transposeGradient(gk, g, n, o, q, opad, gt);   // inside the loop: on this thread only
-            holds[0] = call;
-        }
+        if (OwnCopy.first(Scratch.GRAD, call)) transposeGradient(gk, g, n, o, q, opad, gt);   // inside the loop: this thread only
         return gt;
     }
 
@@ -191,7 +182,7 @@ final class TapListGradKernel {
         boolean own = ownGradients(threads, (long) n * q * opad);
         float[] shared = own ? null : Scratch.floats(Scratch.GRAD, gtSize);
         if (!own) transposeGradient(gk, g, n, o, q, opad, shared);
-        long call = own ? CALLS.incrementAndGet() : 0;
+        long call = own ? OwnCopy.call() : 0;
         // items: runs of row tiles of one list, about equal work (tiles x steps) each, each run going over its list's steps
         // chunk by chunk
         long work = 0;

@@ -349,6 +349,47 @@ class TapListConvTest {
     }
 
     /**
+     * On two threads each thread packs the weights for itself ({@link TapListConv#ownWeightsFloats}): the MNIST 4x4 layer with
+     * 256 images, 128x32x4x4 -> 32 s2 (two vectors of output channels) and 64x8x7x7 -> 16 s2, forward and input gradient,
+     * match the reference with the weights packed per thread and packed once, each shape with two different kernels in a row
+     * (a thread that kept the previous call's weights would fail the second).
+     */
+    @Test
+    void weightsPackedPerThreadMatchReference() {
+        int savedThreads = dev.convolve.backend.Threads.threads(), savedFloats = TapListConv.ownWeightsFloats;
+        int[][] cases = {{256, 16, 4, 16}, {128, 32, 4, 32}, {64, 8, 7, 16}};
+        try {
+            dev.convolve.backend.Threads.setThreads(2);
+            for (int[] v : cases) {
+                ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+                Tensor x = Tensor.randomNormal(5, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+                for (int own : new int[] {Integer.MAX_VALUE, 0}) {
+                    TapListConv.ownWeightsFloats = own;
+                    for (long seed = 1; seed <= 2; seed++) {
+                        Tensor w = Tensor.randomNormal(10 + seed, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
+                        ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+                        RandomConvCase rc = new RandomConvCase(seed, x, w, o, p);
+                        assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
+                        int opad = TapListConv.padded(v[3], FAST.kernels().lanes());
+                        int threads = ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * v[0] * opad);
+                        assertEquals(2, threads, p::toString);
+                        assertEquals(own > 0, TapListConv.ownWeights(threads, (long) v[1] * 9 * opad));
+                        FastConvPropertyTest.check(FAST, rc);
+                        FastGradPropertyTest.checkInput(FAST, rc);
+                    }
+                }
+            }
+            TapListConv.ownWeightsFloats = savedFloats;
+            assertEquals(true, TapListConv.ownWeights(2, 1 << 20));
+            assertEquals(false, TapListConv.ownWeights(2, (1 << 20) + 1));
+            assertEquals(false, TapListConv.ownWeights(1, 100));
+        } finally {
+            TapListConv.ownWeightsFloats = savedFloats;
+            dev.convolve.backend.Threads.setThreads(savedThreads);
+        }
+    }
+
+    /**
      * Forced onto convs without input channels, and the kernel gradient onto an empty batch (the planner never picks them
      * there): each still makes one pass, which stores zeros, instead of leaving its buffers' old contents in the result.
      */
