@@ -64,11 +64,14 @@ final class TapListGradKernel {
 
     /**
      * The work of one plan, which depends on its numbers only (built once and cached like the forward's {@link
-     * TapListConv.Geometry}): per list its rows (entries), its row tiles and where its partial sums go; the steps of each
-     * list, {@code (input offset, gradient offset)} per (image, position) pair; the input offset of every tile row (the last
-     * entry repeated in a partial tile).
+     * TapListConv.Geometry}): per list its row tiles and where its partial sums go; the steps of each list,
+     * {@code (input offset, gradient offset)} per (image, position) pair; the input offset of every tile row (the last entry
+     * repeated in a partial tile); per (channel, tap) row of the kernel gradient, where its lists' partial sums lie, lists in
+     * order ({@code sums}: the rows are then added as vectors of output channels, and moved to {@code [o][c][taps]} by block
+     * transposes; one float at a time, strided by {@code c * taps}, the sums took a quarter of 128x32x4x4 -> 32 s2's kernel
+     * gradient).
      */
-    record Work(int lists, int[] first, int[] rowsOf, int[] tilesBefore, int[] partBase, int[] stepBase, int[] posCount, int[] sidx, int[] rowOff) {
+    record Work(int lists, int[] tilesBefore, int[] partBase, int[] stepBase, int[] posCount, int[] sidx, int[] rowOff, int[][] sums) {
         private static final java.util.concurrent.ConcurrentHashMap<String, Work> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
         static Work cached(ConvPlan p, TapListConv.Geometry geo, int opad, int mr) {
@@ -114,7 +117,22 @@ final class TapListGradKernel {
                 int s0 = start[first[l]], r0 = tilesBefore[l] * mr, rows = rowsOf[l];
                 for (int e = 0; e < (tilesBefore[l + 1] - tilesBefore[l]) * mr; e++) rowOff[r0 + e] = idx[s0 + 2 * Math.min(e, rows - 1)];
             }
-            return new Work(lists, first, rowsOf, tilesBefore, partBase, stepBase, posCount, sidx, rowOff);
+            // per (channel, tap) row of the kernel gradient, where its lists' sums lie in the partial sums, lists in order
+            int ct = p.channels() * geo.taps();
+            int[] count = new int[ct];
+            for (int l = 0; l < lists; l++) {
+                for (int e = 0; e < rowsOf[l]; e++) count[idx[start[first[l]] + 2 * e + 1] / opad]++;
+            }
+            int[][] sums = new int[ct][];
+            for (int r = 0; r < ct; r++) sums[r] = new int[count[r]];
+            java.util.Arrays.fill(count, 0);
+            for (int l = 0; l < lists; l++) {
+                for (int e = 0; e < rowsOf[l]; e++) {
+                    int r = idx[start[first[l]] + 2 * e + 1] / opad;
+                    sums[r][count[r]++] = partBase[l] + e * opad;
+                }
+            }
+            return new Work(lists, tilesBefore, partBase, stepBase, posCount, sidx, rowOff, sums);
         }
     }
 
@@ -171,7 +189,7 @@ final class TapListGradKernel {
         TapListConv.Geometry geo = TapListConv.Geometry.cached(p, opad);
         int q = geo.q(), taps = geo.taps(), ct = c * taps;
         Work wk = Work.cached(p, geo, opad, mr);
-        int[] start = geo.start(), idx = geo.idx(), first = wk.first(), rowsOf = wk.rowsOf(), tilesBefore = wk.tilesBefore(), partBase = wk.partBase();
+        int[] tilesBefore = wk.tilesBefore(), partBase = wk.partBase();
         int[] stepBase = wk.stepBase(), posCount = wk.posCount(), sidx = wk.sidx(), rowOff = wk.rowOff();
         int lists = wk.lists();
         float[] part = Scratch.floats(Scratch.OUT, partBase[lists] + 16);
@@ -216,14 +234,17 @@ final class TapListGradKernel {
                 }
             } while ((s0 += chunk) < total);
         });
-        // the lists' sums added per (channel, tap), lists in order
-        java.util.Arrays.fill(dw, 0, o * ct, 0f);
-        for (int l = 0; l < lists; l++) {
-            int s0 = start[first[l]];
-            for (int e = 0; e < rowsOf[l]; e++) {
-                int r = idx[s0 + 2 * e + 1] / opad, src = partBase[l] + e * opad;
-                for (int oc = 0; oc < o; oc++) dw[oc * ct + r] += part[src + oc];
-            }
+        // the lists' sums added per (channel, tap), lists in order, as rows of output channels, then moved to [o][c][taps]
+        int[][] sums = wk.sums();
+        float[] acc = Scratch.floats(Scratch.AUX, ct * opad + 16);
+        for (int r = 0; r < ct; r++) kern.windowSum(part, 0, sums[r], sums[r].length, acc, r * opad, opad, 0f);
+        int full = o / lanes * lanes;
+        for (int r0 = 0; r0 < ct; r0 += lanes) {
+            int rows = Math.min(lanes, ct - r0);
+            for (int o0 = 0; o0 < full; o0 += lanes) gk.transpose(acc, r0 * opad + o0, opad, rows, dw, o0 * ct + r0, ct, lanes, 0);
+        }
+        for (int oc = full; oc < o; oc++) {
+            for (int r = 0; r < ct; r++) dw[oc * ct + r] = acc[r * opad + oc];
         }
     }
 
