@@ -163,7 +163,9 @@ public final class Planner {
      */
     static Choice chooseGradConv(Kernels k, ConvPlan g) {
         Choice c = choose(k, g);
-        if (c.algorithm().equals("batch-lanes") && PlaneLanes.beforeBatchLanesOnGradInput(k, g)) return planeLanes(k, g);
+        if (c.algorithm().equals("batch-lanes") && PlaneLanes.beforeBatchLanesOnGradInput(k, g)) {
+            return TapListConv.beforePlaneLanesOnGradInput(k, g) ? tapList(k, g) : planeLanes(k, g);
+        }
         return c;
     }
 

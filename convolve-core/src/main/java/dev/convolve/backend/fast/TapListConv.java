@@ -64,6 +64,23 @@ final class TapListConv {
     }
 
     /**
+     * Whether an input-gradient conv {@code g} ({@link Planner#gradInputPlan}) that {@link PlaneLanes#beforeBatchLanesOnGradInput}
+     * takes from batch-lanes (small batches on two or more threads) runs here instead: as {@link #suits} would have it, but with
+     * the output channels filling half the lanes (8 of 16), any plane size, and at least 32 real (channel, tap) steps per output
+     * position (an input gradient of a stride-2 layer reads a quarter of its taps). Measured 2026-11-26 on 2 threads (the two
+     * engines alternating in one JVM, both orders), the time here against plane-lanes: the input gradients of 64x8x7x7 -> 16
+     * s2 0.74x, 128x8x7x7 -> 16 s2 0.82x, 96x8x7x7 -> 16 s2 0.96x, 128x8x10x10 -> 16 s2 0.92-0.97x; left to plane-lanes:
+     * 64x4x14x14 -> 8 s2 (4 channels: 1.35x here) and 64x16x14x14 -> 8 s2 (18 steps a position: 1.27x here).
+     */
+    static boolean beforePlaneLanesOnGradInput(Kernels k, ConvPlan g) {
+        if (!supports(k, g)) return false;
+        long taps = Canonical.product(g.kernelSize()), q = Canonical.product(g.outSize()), plane = Canonical.product(g.spatial());
+        int lanes = k.lanes(), o = g.outChannels(), opad = padded(o, lanes), nv = vectors(opad / lanes), mr = rows(k, nv, g.outBatch());
+        return taps > 1 && 2 * o >= opad && g.outBatch() >= 4 * mr && mr * g.channels() * plane <= MAX_TILE_INPUT
+                && Geometry.cached(g, opad).real() >= 32 * q;
+    }
+
+    /**
      * Images per tile for {@code nv} vectors: the broadcast tile's rows, or 16 when that tile exists (one vector) and splits
      * {@code n} images over the threads with fewer rows on the busiest thread (256 images: 16 tiles of 16 against 11 of 24).
      * Smaller tiles ran slower: 8x1 133 against 113 µs on MNIST's 7x7 layer, 8x2 3683 against 3559 on 64x32x28x28 s2's
