@@ -312,39 +312,48 @@ class TapListConvTest {
     /**
      * On two threads each thread copies the gradient for itself ({@link TapListGradKernel#ownGradientFloats}): the MNIST 4x4
      * layer with 256 images, 64x8x7x7 -> 16 s2 and 96x8x10x10 -> 16 s2 (25 positions an image: the gradient's copy by whole
-     * blocks of 16 positions) match the
-     * reference with the copies per thread and with one shared copy, each shape twice with different gradients in a row (a
-     * thread that kept the previous call's copy would fail the second).
+     * blocks of 16 positions) match the reference with the copies per thread and with one shared copy, each shape twice with
+     * different gradients in a row (a thread that kept the previous call's copy would fail the second).
      */
     @Test
     void gradientCopiedPerThreadMatchesReference() {
-        int savedThreads = dev.convolve.backend.Threads.threads(), savedFloats = TapListGradKernel.ownGradientFloats;
+        int savedFloats = TapListGradKernel.ownGradientFloats;
         int[][] cases = {{256, 16, 4, 16}, {64, 8, 7, 16}, {96, 8, 10, 16}};
         try {
-            dev.convolve.backend.Threads.setThreads(2);
-            for (int[] v : cases) {
-                ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
-                Tensor x = Tensor.randomNormal(3, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
-                Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
-                ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
-                assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(p).algorithm(), p::toString);
-                int threads = TapListGradKernel.threads(FAST.kernels(), p);
-                long floats = (long) v[0] * Canonical.product(p.outSize()) * TapListConv.padded(v[3], FAST.kernels().lanes());
-                assertEquals(2, threads, p::toString);
-                for (int own : new int[] {Integer.MAX_VALUE, 0}) {
-                    TapListGradKernel.ownGradientFloats = own;
-                    assertEquals(own > 0, TapListGradKernel.ownGradients(threads, floats));
-                    for (long seed = 1; seed <= 2; seed++) FastGradPropertyTest.checkKernel(FAST, new RandomConvCase(seed, x, w, o, p));
+            onTwoThreads(() -> {
+                for (int[] v : cases) {
+                    ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+                    Tensor x = Tensor.randomNormal(3, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+                    Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
+                    ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+                    assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(p).algorithm(), p::toString);
+                    int threads = TapListGradKernel.threads(FAST.kernels(), p);
+                    long floats = (long) v[0] * Canonical.product(p.outSize()) * TapListConv.padded(v[3], FAST.kernels().lanes());
+                    assertEquals(2, threads, p::toString);
+                    for (int own : new int[] {Integer.MAX_VALUE, 0}) {
+                        TapListGradKernel.ownGradientFloats = own;
+                        assertEquals(own > 0, TapListGradKernel.ownGradients(threads, floats));
+                        for (long seed = 1; seed <= 2; seed++) FastGradPropertyTest.checkKernel(FAST, new RandomConvCase(seed, x, w, o, p));
+                    }
                 }
-            }
-            // the default: a copy per thread up to 64K floats (the 4x4 layer's 16K), one shared copy above
-            TapListGradKernel.ownGradientFloats = savedFloats;
-            assertEquals(true, TapListGradKernel.ownGradients(2, 16 << 10));
-            assertEquals(false, TapListGradKernel.ownGradients(2, 400 << 10));
-            assertEquals(false, TapListGradKernel.ownGradients(1, 16 << 10));
+            });
         } finally {
             TapListGradKernel.ownGradientFloats = savedFloats;
-            dev.convolve.backend.Threads.setThreads(savedThreads);
+        }
+        // the default: a copy per thread up to 64K floats (the 4x4 layer's 16K), one shared copy above
+        assertEquals(true, TapListGradKernel.ownGradients(2, 16 << 10));
+        assertEquals(false, TapListGradKernel.ownGradients(2, 400 << 10));
+        assertEquals(false, TapListGradKernel.ownGradients(1, 16 << 10));
+    }
+
+    /** Runs {@code body} on two threads, the thread count restored after. */
+    private static void onTwoThreads(Runnable body) {
+        int saved = dev.convolve.backend.Threads.threads();
+        try {
+            dev.convolve.backend.Threads.setThreads(2);
+            body.run();
+        } finally {
+            dev.convolve.backend.Threads.setThreads(saved);
         }
     }
 
@@ -356,37 +365,37 @@ class TapListConvTest {
      */
     @Test
     void weightsPackedPerThreadMatchReference() {
-        int savedThreads = dev.convolve.backend.Threads.threads(), savedFloats = TapListConv.ownWeightsFloats;
+        int savedFloats = TapListConv.ownWeightsFloats;
         int[][] cases = {{256, 16, 4, 16}, {128, 32, 4, 32}, {64, 8, 7, 16}};
         try {
-            dev.convolve.backend.Threads.setThreads(2);
-            for (int[] v : cases) {
-                ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
-                Tensor x = Tensor.randomNormal(5, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
-                for (int own : new int[] {Integer.MAX_VALUE, 0}) {
-                    TapListConv.ownWeightsFloats = own;
-                    for (long seed = 1; seed <= 2; seed++) {
-                        Tensor w = Tensor.randomNormal(10 + seed, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
-                        ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
-                        RandomConvCase rc = new RandomConvCase(seed, x, w, o, p);
-                        assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
-                        int opad = TapListConv.padded(v[3], FAST.kernels().lanes());
-                        int threads = ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * v[0] * opad);
-                        assertEquals(2, threads, p::toString);
-                        assertEquals(own > 0, TapListConv.ownWeights(threads, (long) v[1] * 9 * opad));
-                        FastConvPropertyTest.check(FAST, rc);
-                        FastGradPropertyTest.checkInput(FAST, rc);
+            onTwoThreads(() -> {
+                for (int[] v : cases) {
+                    ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+                    Tensor x = Tensor.randomNormal(5, DType.F32, 0, 1, v[0], v[1], v[2], v[2]);
+                    for (int own : new int[] {Integer.MAX_VALUE, 0}) {
+                        TapListConv.ownWeightsFloats = own;
+                        for (long seed = 1; seed <= 2; seed++) {
+                            Tensor w = Tensor.randomNormal(10 + seed, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
+                            ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
+                            RandomConvCase rc = new RandomConvCase(seed, x, w, o, p);
+                            assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
+                            int opad = TapListConv.padded(v[3], FAST.kernels().lanes());
+                            int threads = ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * v[0] * opad);
+                            assertEquals(2, threads, p::toString);
+                            assertEquals(own > 0, TapListConv.ownWeights(threads, (long) v[1] * 9 * opad));
+                            FastConvPropertyTest.check(FAST, rc);
+                            FastGradPropertyTest.checkInput(FAST, rc);
+                        }
                     }
                 }
-            }
-            TapListConv.ownWeightsFloats = savedFloats;
-            assertEquals(true, TapListConv.ownWeights(2, 1 << 20));
-            assertEquals(false, TapListConv.ownWeights(2, (1 << 20) + 1));
-            assertEquals(false, TapListConv.ownWeights(1, 100));
+            });
         } finally {
             TapListConv.ownWeightsFloats = savedFloats;
-            dev.convolve.backend.Threads.setThreads(savedThreads);
         }
+        // the default: packed per thread up to 1M floats
+        assertEquals(true, TapListConv.ownWeights(2, 1 << 20));
+        assertEquals(false, TapListConv.ownWeights(2, (1 << 20) + 1));
+        assertEquals(false, TapListConv.ownWeights(1, 100));
     }
 
     /**
