@@ -154,9 +154,10 @@ final class TapListGradKernel {
      * gradient for itself at its first item instead of reading one copy made before the items (64K floats, 256 KB; tests set
      * it to 0 or to the maximum). On the 2-core Xeon a copy written by one core and read by the other made every item of the
      * small kernel gradients about twice as slow as on one thread: `mnist-l4` 52 µs on two threads against 47 on one. With a
-     * copy per thread, one-JVM A/B on two threads (2026-11-26): `mnist-l4` 0.72x the time, `mnist-l3` 0.75x, 64x8x7x7 -> 16
-     * s2 0.55x, 128x32x4x4 -> 32 s2 level; bigger gradients level or slower (256x16x14x14 -> 32 s2 0.95x, 64x64x14x14 -> 128
-     * s2 1.04x), their items doing more work per float copied.
+     * copy per thread, one-JVM A/B of the two builds on two threads, both orders (2026-11-26): `mnist-l4` 0.77x the time,
+     * `mnist-l3` 0.75x, 64x8x7x7 -> 16 s2 0.56x, 128x8x10x10 -> 16 s2 0.81x; in a probe of the kernel alone 128x32x4x4 -> 32
+     * s2 level and bigger gradients not clearly better (256x16x14x14 -> 32 s2 0.95x, 64x64x14x14 -> 128 s2 1.04x, 64x32x28x28
+     * -> 64 s2 0.96x), their items doing more work per float copied.
      */
     static volatile int ownGradientFloats = 64 << 10;
 
