@@ -17,7 +17,7 @@ final class OwnCopy {
     private static final AtomicLong CALLS = new AtomicLong();
 
     /** Per thread and {@link Scratch} slot, the call whose copy the slot's buffer holds. */
-    private static final ThreadLocal<long[]> HOLDS = ThreadLocal.withInitial(() -> new long[8]);
+    private static final ThreadLocal<long[]> HOLDS = ThreadLocal.withInitial(() -> new long[Scratch.SLOTS]);
 
     /** A number for one call's copies. */
     static long call() {

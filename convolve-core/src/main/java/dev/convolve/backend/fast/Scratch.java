@@ -8,7 +8,7 @@ final class Scratch {
     private Scratch() {}
 
     static final int SRC = 0, TILE = 1, PACK = 2, AUX = 3, GRAD = 4, PART = 5, OUT = 6;
-    private static final int SLOTS = 7;
+    static final int SLOTS = 7;
 
     /** Buffers above this many elements are not kept between calls (they would pin memory). */
     private static final int KEEP_LIMIT = 64 << 20;

@@ -57,10 +57,19 @@ final class TapListConv {
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
         if (force) return true;
-        long taps = Canonical.product(p.kernelSize()), q = Canonical.product(p.outSize()), plane = Canonical.product(p.spatial());
-        int lanes = k.lanes(), o = p.outChannels(), opad = padded(o, lanes), nv = vectors(opad / lanes), mr = rows(k, nv, p.outBatch());
-        return taps > 1 && 5 * o >= 3 * opad && p.outBatch() >= 4 * mr && mr * p.channels() * plane <= MAX_TILE_INPUT
-                && p.channels() * taps >= 32 && (nv > 1 || q <= 32);
+        long taps = Canonical.product(p.kernelSize()), q = Canonical.product(p.outSize());
+        int o = p.outChannels(), opad = padded(o, k.lanes()), nv = vectors(opad / k.lanes());
+        return tilesFit(k, p) && 5 * o >= 3 * opad && p.channels() * taps >= 32 && (nv > 1 || q <= 32);
+    }
+
+    /**
+     * What {@link #suits} and {@link #beforePlaneLanesOnGradInput} both ask: a kernel of more than one tap, at least four
+     * tiles of images, and a tile's images within {@link #MAX_TILE_INPUT}.
+     */
+    private static boolean tilesFit(Kernels k, ConvPlan p) {
+        long plane = Canonical.product(p.spatial());
+        int mr = rows(k, vectors(padded(p.outChannels(), k.lanes()) / k.lanes()), p.outBatch());
+        return Canonical.product(p.kernelSize()) > 1 && p.outBatch() >= 4 * mr && mr * p.channels() * plane <= MAX_TILE_INPUT;
     }
 
     /**
@@ -74,10 +83,8 @@ final class TapListConv {
      */
     static boolean beforePlaneLanesOnGradInput(Kernels k, ConvPlan g) {
         if (!supports(k, g)) return false;
-        long taps = Canonical.product(g.kernelSize()), q = Canonical.product(g.outSize()), plane = Canonical.product(g.spatial());
-        int lanes = k.lanes(), o = g.outChannels(), opad = padded(o, lanes), nv = vectors(opad / lanes), mr = rows(k, nv, g.outBatch());
-        return taps > 1 && 2 * o >= opad && g.outBatch() >= 4 * mr && mr * g.channels() * plane <= MAX_TILE_INPUT
-                && Geometry.cached(g, opad).real() >= 32 * q;
+        int o = g.outChannels(), opad = padded(o, k.lanes());
+        return tilesFit(k, g) && 2 * o >= opad && Geometry.cached(g, opad).real() >= 32 * Canonical.product(g.outSize());
     }
 
     /**
@@ -270,14 +277,7 @@ final class TapListConv {
      * one.
      */
     static void packWeights(GemmKernels gk, float[] w, int o, int ct, int opad, float[] wp) {
-        int lanes = gk.lanes(), whole = ct / lanes * lanes;
-        for (int o0 = 0; o0 < o; o0 += lanes) {
-            int rows = Math.min(lanes, o - o0);
-            for (int r0 = 0; r0 < whole; r0 += lanes) gk.transpose(w, o0 * ct + r0, ct, rows, wp, r0 * opad + o0, opad, lanes, 0);
-        }
-        for (int r = whole; r < ct; r++) {
-            for (int oc = 0; oc < o; oc++) wp[r * opad + oc] = w[oc * ct + r];
-        }
+        transposeMatrix(gk, w, 0, ct, o, ct, wp, 0, opad);
         if (o < opad) {
             for (int r = 0; r < ct; r++) java.util.Arrays.fill(wp, r * opad + o, (r + 1) * opad, 0f);
         }
@@ -357,9 +357,22 @@ final class TapListConv {
      * {@code rows} are left as they were (their sums are never stored).
      */
     static void interleave(GemmKernels gk, float[] x, int src, int cp, int rows, int s, float[] xs) {
-        int lanes = gk.lanes(), whole = cp / lanes * lanes;
-        for (int f0 = 0; f0 < whole; f0 += lanes) gk.transpose(x, src + f0, cp, rows, xs, f0 * s, s, lanes, 0);
-        for (int i = 0; i < rows; i++) for (int f = whole; f < cp; f++) xs[f * s + i] = x[src + i * cp + f];
+        transposeMatrix(gk, x, src, cp, rows, cp, xs, 0, s);
+    }
+
+    /**
+     * {@code dst[d + j*ldd + i] = src[s + i*ld + j]} for {@code i < rows}, {@code j < cols}: by block transposes of up to a
+     * vector of rows by a vector of columns, the columns past the last whole vector one float at a time (a block transpose
+     * reads whole vectors of a row). The packed weights, the images side by side, and {@link TapListGradKernel}'s sums to
+     * {@code [o][c][taps]}.
+     */
+    static void transposeMatrix(GemmKernels gk, float[] src, int s, int ld, int rows, int cols, float[] dst, int d, int ldd) {
+        int lanes = gk.lanes(), whole = cols / lanes * lanes;
+        for (int i0 = 0; i0 < rows; i0 += lanes) {
+            int rb = Math.min(lanes, rows - i0);
+            for (int j0 = 0; j0 < whole; j0 += lanes) gk.transpose(src, s + i0 * ld + j0, ld, rb, dst, d + j0 * ldd + i0, ldd, lanes, 0);
+            for (int i = i0; i < i0 + rb; i++) for (int j = whole; j < cols; j++) dst[d + j * ldd + i] = src[s + i * ld + j];
+        }
     }
 
     /**
@@ -383,7 +396,6 @@ final class TapListConv {
         return (int) Math.max(1, Math.min(c, chunkFloats / (per * opad)));
     }
 
-    /** The forward conv into {@code out}. */
     /**
      * Up to this many floats of packed weights ({@code channels x taps x padded output channels}), each thread packs the
      * weights for itself at its first tile ({@link OwnCopy}) instead of reading the ones the caller packed (1M floats; tests
@@ -399,6 +411,18 @@ final class TapListConv {
         return threads > 1 && floats <= ownWeightsFloats;
     }
 
+    /** The threads {@link #run} and {@link TapListGradKernel} use: by the real multiply-adds, {@code geometry * images * channels}. */
+    static int threads(Geometry g, int n, int opad) {
+        return ShiftedConv.threadsFor(g.real * n * opad);
+    }
+
+    /** {@link #threads(Geometry, int, int)} of {@code p} (for tests). */
+    static int threads(Kernels k, ConvPlan p) {
+        int opad = padded(p.outChannels(), k.lanes());
+        return threads(Geometry.cached(p, opad), p.outBatch(), opad);
+    }
+
+    /** The forward conv into {@code out}. */
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         GemmKernels gk = GemmKernels.of(kern);
         int lanes = kern.lanes(), o = p.outChannels(), c = p.channels(), n = p.outBatch();
@@ -406,7 +430,7 @@ final class TapListConv {
         Geometry g = Geometry.cached(p, opad);
         int q = g.q, taps = g.taps, cp = c * (int) Canonical.product(p.spatial()), ct = c * taps;
         int nv = runVectors(kern, opad / lanes, n, g.real, cp), nr = nv * lanes, mr = rows(kern, nv, n);
-        int threads = ShiftedConv.threadsFor(g.real * n * opad);
+        int threads = threads(g, n, opad);
         // the packed weights: one copy per thread, each packed by its thread at its first tile (see ownWeightsFloats), or one
         // packed here for all
         boolean own = ownWeights(threads, (long) ct * opad);
@@ -414,13 +438,14 @@ final class TapListConv {
         if (!own) packWeights(gk, w, o, ct, opad, shared);
         long call = own ? OwnCopy.call() : 0;
         int tiles = (n + mr - 1) / mr;
-        int[] rowOff = Scratch.ints(Scratch.AUX, tiles * mr);
-        for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
         int oq = o * q, ld = q * opad, full = o / lanes * lanes;
         boolean seq = sideBySide(gk, mr, nv) && (long) cp * SEQ_ROWS < Integer.MAX_VALUE - 16;
         // tiles of 16 images side by side run whole lists (one chunk of all channels), the others by chunks
         int cc = seq ? Math.max(1, c) : chunkChannels(c, g.real / Math.max(1.0, (double) q * c), opad);
         boolean side = seq || interleaves(gk, mr, nv, g.real, cp);
+        // where each image's input starts, for tiles that read the images where they lie
+        int[] rowOff = side ? null : Scratch.ints(Scratch.AUX, tiles * mr);
+        if (!side) for (int i = 0; i < tiles * mr; i++) rowOff[i] = Math.min(i, n - 1) * cp;
         Threads.parallelFor(tiles, threads, t -> {
             float[] wp = shared;
             if (own) {

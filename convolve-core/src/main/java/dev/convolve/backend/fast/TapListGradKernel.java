@@ -166,12 +166,6 @@ final class TapListGradKernel {
         return threads > 1 && floats <= ownGradientFloats;
     }
 
-    /** The threads {@link #run} uses on {@code p}. */
-    static int threads(Kernels k, ConvPlan p) {
-        int opad = TapListConv.padded(p.outChannels(), k.lanes());
-        return ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * (long) p.outBatch() * opad);
-    }
-
     /** This thread's copy of the gradient for call {@code call} ({@link #ownGradientFloats}), made at its first item. */
     private static float[] ownGradient(GemmKernels gk, float[] g, int n, int o, int q, int opad, long call) {
         float[] gt = Scratch.floats(Scratch.GRAD, n * q * opad + 16);
@@ -194,12 +188,11 @@ final class TapListGradKernel {
         int[] stepBase = wk.stepBase(), posCount = wk.posCount(), sidx = wk.sidx(), rowOff = wk.rowOff();
         int lists = wk.lists();
         float[] part = Scratch.floats(Scratch.OUT, partBase[lists] + 16);
-        int tiles = tilesBefore[lists], threads = threads(kern, p);
-        int gtSize = n * q * opad + 16;
+        int tiles = tilesBefore[lists], threads = TapListConv.threads(geo, n, opad);
         // the copied gradient: one per thread, each made by its thread at its first item (see ownGradientFloats), or one
         // made here for all
         boolean own = ownGradients(threads, (long) n * q * opad);
-        float[] shared = own ? null : Scratch.floats(Scratch.GRAD, gtSize);
+        float[] shared = own ? null : Scratch.floats(Scratch.GRAD, n * q * opad + 16);
         if (!own) transposeGradient(gk, g, n, o, q, opad, shared);
         long call = own ? OwnCopy.call() : 0;
         // items: runs of row tiles of one list, about equal work (tiles x steps) each, each run going over its list's steps
@@ -239,14 +232,7 @@ final class TapListGradKernel {
         int[][] sums = wk.sums();
         float[] acc = Scratch.floats(Scratch.AUX, ct * opad + 16);
         for (int r = 0; r < ct; r++) kern.windowSum(part, 0, sums[r], sums[r].length, acc, r * opad, opad, 0f);
-        int full = o / lanes * lanes;
-        for (int r0 = 0; r0 < ct; r0 += lanes) {
-            int rows = Math.min(lanes, ct - r0);
-            for (int o0 = 0; o0 < full; o0 += lanes) gk.transpose(acc, r0 * opad + o0, opad, rows, dw, o0 * ct + r0, ct, lanes, 0);
-        }
-        for (int oc = full; oc < o; oc++) {
-            for (int r = 0; r < ct; r++) dw[oc * ct + r] = acc[r * opad + oc];
-        }
+        TapListConv.transposeMatrix(gk, acc, 0, opad, ct, o, dw, 0, ct);
     }
 
     /**

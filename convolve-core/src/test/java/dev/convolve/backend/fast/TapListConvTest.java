@@ -327,7 +327,7 @@ class TapListConvTest {
                     Tensor w = Tensor.randomNormal(4, DType.F32, 0, 0.3, v[3], v[1], 3, 3);
                     ConvPlan p = ConvPlan.of(x.shape(), x.dtype(), w.shape(), w.dtype(), o);
                     assertEquals(TapListGradKernel.NAME, FAST.explainGradKernel(p).algorithm(), p::toString);
-                    int threads = TapListGradKernel.threads(FAST.kernels(), p);
+                    int threads = TapListConv.threads(FAST.kernels(), p);
                     long floats = (long) v[0] * Canonical.product(p.outSize()) * TapListConv.padded(v[3], FAST.kernels().lanes());
                     assertEquals(2, threads, p::toString);
                     for (int own : new int[] {Integer.MAX_VALUE, 0}) {
@@ -380,7 +380,7 @@ class TapListConvTest {
                             RandomConvCase rc = new RandomConvCase(seed, x, w, o, p);
                             assertEquals(TapListConv.NAME, FAST.explain(p).algorithm(), p::toString);
                             int opad = TapListConv.padded(v[3], FAST.kernels().lanes());
-                            int threads = ShiftedConv.threadsFor(TapListConv.Geometry.cached(p, opad).real() * v[0] * opad);
+                            int threads = TapListConv.threads(FAST.kernels(), p);
                             assertEquals(2, threads, p::toString);
                             assertEquals(own > 0, TapListConv.ownWeights(threads, (long) v[1] * 9 * opad));
                             FastConvPropertyTest.check(FAST, rc);
