@@ -54,6 +54,14 @@ final class ChannelLanesVector implements ChannelLanesConv.Tiles {
         }
     }
 
+    @Override
+    public void tileLinear(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int o0, int xs, int steps, float[] w, int wOff, float[] c, int cOff, boolean add) {
+        switch (nv * 100 + m) {
+            case 406 -> l4x6(x, xBase, rowOff, ro, o0, xs, steps, w, wOff, c, cOff, add);
+            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
+        }
+    }
+
     private static void t1x24(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {
         int x0 = xBase + rowOff[ro + 0];
         int x1 = xBase + rowOff[ro + 1];
@@ -936,6 +944,99 @@ final class ChannelLanesVector implements ChannelLanesConv.Tiles {
         c6_1.intoArray(c, cOff + 25 * L);
         c6_2.intoArray(c, cOff + 26 * L);
         c6_3.intoArray(c, cOff + 27 * L);
+    }
+
+    private static void l4x6(float[] x, int xBase, int[] rowOff, int ro, int o0, int xs, int steps, float[] w, int wOff, float[] c, int cOff, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        FloatVector c0_0 = add ? FloatVector.fromArray(S, c, cOff + 0 * L) : FloatVector.zero(S);
+        FloatVector c0_1 = add ? FloatVector.fromArray(S, c, cOff + 1 * L) : FloatVector.zero(S);
+        FloatVector c0_2 = add ? FloatVector.fromArray(S, c, cOff + 2 * L) : FloatVector.zero(S);
+        FloatVector c0_3 = add ? FloatVector.fromArray(S, c, cOff + 3 * L) : FloatVector.zero(S);
+        FloatVector c1_0 = add ? FloatVector.fromArray(S, c, cOff + 4 * L) : FloatVector.zero(S);
+        FloatVector c1_1 = add ? FloatVector.fromArray(S, c, cOff + 5 * L) : FloatVector.zero(S);
+        FloatVector c1_2 = add ? FloatVector.fromArray(S, c, cOff + 6 * L) : FloatVector.zero(S);
+        FloatVector c1_3 = add ? FloatVector.fromArray(S, c, cOff + 7 * L) : FloatVector.zero(S);
+        FloatVector c2_0 = add ? FloatVector.fromArray(S, c, cOff + 8 * L) : FloatVector.zero(S);
+        FloatVector c2_1 = add ? FloatVector.fromArray(S, c, cOff + 9 * L) : FloatVector.zero(S);
+        FloatVector c2_2 = add ? FloatVector.fromArray(S, c, cOff + 10 * L) : FloatVector.zero(S);
+        FloatVector c2_3 = add ? FloatVector.fromArray(S, c, cOff + 11 * L) : FloatVector.zero(S);
+        FloatVector c3_0 = add ? FloatVector.fromArray(S, c, cOff + 12 * L) : FloatVector.zero(S);
+        FloatVector c3_1 = add ? FloatVector.fromArray(S, c, cOff + 13 * L) : FloatVector.zero(S);
+        FloatVector c3_2 = add ? FloatVector.fromArray(S, c, cOff + 14 * L) : FloatVector.zero(S);
+        FloatVector c3_3 = add ? FloatVector.fromArray(S, c, cOff + 15 * L) : FloatVector.zero(S);
+        FloatVector c4_0 = add ? FloatVector.fromArray(S, c, cOff + 16 * L) : FloatVector.zero(S);
+        FloatVector c4_1 = add ? FloatVector.fromArray(S, c, cOff + 17 * L) : FloatVector.zero(S);
+        FloatVector c4_2 = add ? FloatVector.fromArray(S, c, cOff + 18 * L) : FloatVector.zero(S);
+        FloatVector c4_3 = add ? FloatVector.fromArray(S, c, cOff + 19 * L) : FloatVector.zero(S);
+        FloatVector c5_0 = add ? FloatVector.fromArray(S, c, cOff + 20 * L) : FloatVector.zero(S);
+        FloatVector c5_1 = add ? FloatVector.fromArray(S, c, cOff + 21 * L) : FloatVector.zero(S);
+        FloatVector c5_2 = add ? FloatVector.fromArray(S, c, cOff + 22 * L) : FloatVector.zero(S);
+        FloatVector c5_3 = add ? FloatVector.fromArray(S, c, cOff + 23 * L) : FloatVector.zero(S);
+        for (int k = 0, wi = wOff, o = o0; k < steps; k++, wi += 4 * L, o += xs) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + o]);
+            c0_0 = a0.fma(w0, c0_0);
+            c0_1 = a0.fma(w1, c0_1);
+            c0_2 = a0.fma(w2, c0_2);
+            c0_3 = a0.fma(w3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + o]);
+            c1_0 = a1.fma(w0, c1_0);
+            c1_1 = a1.fma(w1, c1_1);
+            c1_2 = a1.fma(w2, c1_2);
+            c1_3 = a1.fma(w3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + o]);
+            c2_0 = a2.fma(w0, c2_0);
+            c2_1 = a2.fma(w1, c2_1);
+            c2_2 = a2.fma(w2, c2_2);
+            c2_3 = a2.fma(w3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + o]);
+            c3_0 = a3.fma(w0, c3_0);
+            c3_1 = a3.fma(w1, c3_1);
+            c3_2 = a3.fma(w2, c3_2);
+            c3_3 = a3.fma(w3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + o]);
+            c4_0 = a4.fma(w0, c4_0);
+            c4_1 = a4.fma(w1, c4_1);
+            c4_2 = a4.fma(w2, c4_2);
+            c4_3 = a4.fma(w3, c4_3);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + o]);
+            c5_0 = a5.fma(w0, c5_0);
+            c5_1 = a5.fma(w1, c5_1);
+            c5_2 = a5.fma(w2, c5_2);
+            c5_3 = a5.fma(w3, c5_3);
+        }
+        c0_0.intoArray(c, cOff + 0 * L);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 4 * L);
+        c1_1.intoArray(c, cOff + 5 * L);
+        c1_2.intoArray(c, cOff + 6 * L);
+        c1_3.intoArray(c, cOff + 7 * L);
+        c2_0.intoArray(c, cOff + 8 * L);
+        c2_1.intoArray(c, cOff + 9 * L);
+        c2_2.intoArray(c, cOff + 10 * L);
+        c2_3.intoArray(c, cOff + 11 * L);
+        c3_0.intoArray(c, cOff + 12 * L);
+        c3_1.intoArray(c, cOff + 13 * L);
+        c3_2.intoArray(c, cOff + 14 * L);
+        c3_3.intoArray(c, cOff + 15 * L);
+        c4_0.intoArray(c, cOff + 16 * L);
+        c4_1.intoArray(c, cOff + 17 * L);
+        c4_2.intoArray(c, cOff + 18 * L);
+        c4_3.intoArray(c, cOff + 19 * L);
+        c5_0.intoArray(c, cOff + 20 * L);
+        c5_1.intoArray(c, cOff + 21 * L);
+        c5_2.intoArray(c, cOff + 22 * L);
+        c5_3.intoArray(c, cOff + 23 * L);
     }
 
 }

@@ -60,7 +60,7 @@ final class GradKernelWide {
             kb = nv * lanes;
             blocks = (og + kb - 1) / kb;
             opad = blocks * kb;
-            rowsTile = ChannelLanesConv.rows(nv);
+            rowsTile = ChannelLanesConv.rows(nv, false);
             colBlocks = (cols + rowsTile - 1) / rowsTile;
             grid = sp.grid.clone();
             in = p.spatial();

@@ -1,6 +1,7 @@
 """Writes ChannelLanesVector.java (the register tiles of ChannelLanesConv) next to this script: python3 gen_channel_lanes.py"""
 import os
 TILES = [(1, 24), (2, 12), (3, 8), (4, 7)]  # positions per tile: ChannelLanesConv.rows
+LINEAR = [(4, 6)]  # the tiles over steps at a fixed input stride (1x1 kernels): ChannelLanesConv.linear
 out = []
 w = out.append
 w("""package dev.convolve.backend.fast;
@@ -54,10 +55,23 @@ for nv, m in TILES:
 w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors");
         }
     }
+
+    @Override
+    public void tileLinear(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int o0, int xs, int steps, float[] w, int wOff, float[] c, int cOff, boolean add) {
+        switch (nv * 100 + m) {""")
+for nv, m in LINEAR:
+    w(f"            case {nv * 100 + m} -> l{nv}x{m}(x, xBase, rowOff, ro, o0, xs, steps, w, wOff, c, cOff, add);")
+w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
+        }
+    }
 """)
-def tile_method(nv, m, runs):
-    """t{nv}x{m}: steps k0..k1; r{nv}x{m} (runs): runLen steps from k0 + r*runStride for each run r (weights alike)."""
-    if runs:
+def tile_method(nv, m, runs, linear=False):
+    """t{nv}x{m}: steps k0..k1; r{nv}x{m} (runs): runLen steps from k0 + r*runStride for each run r (weights alike);
+    l{nv}x{m} (linear): steps whose input offsets are o0, o0 + xs, ...: no offset table, and C2 checks the bounds of the
+    input once per call instead of once per broadcast."""
+    if linear:
+        w(f"    private static void l{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int o0, int xs, int steps, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
+    elif runs:
         w(f"    private static void r{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int runs, int runLen, int runStride, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
     else:
         w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
@@ -72,9 +86,12 @@ def tile_method(nv, m, runs):
         w(f"            int ka = k0 + r * runStride, kz = ka + runLen;")
         w(f"            for (int k = ka, wi = wOff + r * runStride * {nv} * L; k < kz; k++, wi += {nv} * L) {{")
         ind = "            "
+    elif linear:
+        w(f"        for (int k = 0, wi = wOff, o = o0; k < steps; k++, wi += {nv} * L, o += xs) {{")
     else:
         w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
-    w(f"{ind}    int o = koff[k];")
+    if not linear:
+        w(f"{ind}    int o = koff[k];")
     for v in range(nv):
         w(f"{ind}    FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
     for i in range(m):
@@ -94,5 +111,7 @@ for nv, m in TILES:
     tile_method(nv, m, False)
 for nv, m in TILES:
     tile_method(nv, m, True)
+for nv, m in LINEAR:
+    tile_method(nv, m, False, True)
 w("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ChannelLanesVector.java"), "w").write("\n".join(out) + "\n")
