@@ -28,6 +28,8 @@ final class FullWrite {
      */
     static float[] freshOutput(Planner.Choice c, ConvPlan p) {
         int n = p.outputShape().size();
+        float[] spare = SpareArrays.take(n);
+        if (spare != null) return spare;
         return n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && of(c, p) ? FreshArrays.forFullWrite(n) : new float[n];
     }
 
