@@ -103,7 +103,7 @@ final class Depthwise {
         }
         int[][] phOff = new int[phases][];
         for (int ph = 0; ph < phases; ph++) phOff[ph] = Arrays.copyOfRange(gOff, start[ph], start[ph + 1]);
-        float[] dx = new float[p.batch() * c * inPlane];
+        float[] dx = SpareArrays.zeroed(p.batch() * c * inPlane);
         boolean inPlace = g.s1 == 1;
         long work = (long) p.batch() * o * outPlane * taps;
         Threads.parallelFor(p.batch() * c, ShiftedConv.threadsFor(work), it -> {

@@ -165,7 +165,7 @@ final class DepthwiseBlocked {
             }
         }
         float[] wb = blockWeights(w, c, taps, lanes);
-        float[] dx = new float[p.batch() * c * inPlane];
+        float[] dx = SpareArrays.zeroed(p.batch() * c * inPlane);
         long work = (long) p.batch() * c * outPlane * taps;
         Threads.parallelFor(p.batch() * blocks, ShiftedConv.threadsFor(work), it -> {
             int n = it / blocks, cb = it % blocks, c0 = cb * lanes, chans = Math.min(lanes, c - c0);

@@ -163,7 +163,7 @@ final class DepthwiseRows {
         DepthwiseRowsKernels.Rows rows = gradInputRows(p, rk.lanes());
         int[] sp = p.spatial(), q = p.outSize(), k = p.kernelSize();
         int c = p.channels(), planes = p.batch() * c, taps = k[0] * k[1], inPlane = sp[0] * sp[1], outPlane = q[0] * q[1];
-        float[] dx = new float[planes * inPlane];
+        float[] dx = SpareArrays.zeroed(planes * inPlane);
         int per = chunk(planes), items = (planes + per - 1) / per;
         long work = (long) planes * outPlane * taps;
         Threads.parallelFor(items, ShiftedConv.threadsFor(work), it -> {

@@ -178,7 +178,7 @@ public final class FastBackend implements Backend {
     @Override
     public Tensor windowSelectScatter(WindowPlan plan, boolean max, Tensor input, Tensor source) {
         if (input.dtype() != DType.F32 || source.dtype() != DType.F32) return reference.windowSelectScatter(plan, max, input, source);
-        float[] acc = new float[input.size()];
+        float[] acc = SpareArrays.zeroed(input.size());
         if (WindowGrad.suits(plan)) WindowGrad.run(kernels, plan, max, input.floatData(), source.floatData(), acc);
         else Pooling.selectScatter(plan, max, input.floatData(), source.floatData(), acc);
         return Tensor.wrap(DType.F32, input.shape(), acc);

@@ -34,9 +34,12 @@ final class FreshArrays {
 
     /**
      * An array of {@code n} floats whose contents are unspecified when {@link #uninitialized()} and {@code n >= MIN_FLOATS}:
-     * only for a caller that stores every element before anything reads it.
+     * only for a caller that stores every element before anything reads it. Over 1 MB, a spare made ahead of time when one
+     * is ready ({@link SpareArrays}).
      */
     static float[] forFullWrite(int n) {
+        float[] spare = SpareArrays.take(n);
+        if (spare != null) return spare;
         if (UNINITIALIZED == null || n < MIN_FLOATS) return new float[n];
         try {
             return (float[]) (Object) UNINITIALIZED.invokeExact((Class<?>) float.class, n);

@@ -28,9 +28,7 @@ final class FullWrite {
      */
     static float[] freshOutput(Planner.Choice c, ConvPlan p) {
         int n = p.outputShape().size();
-        float[] spare = SpareArrays.take(n);
-        if (spare != null) return spare;
-        return n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && of(c, p) ? FreshArrays.forFullWrite(n) : new float[n];
+        return n >= FreshArrays.MIN_FLOATS && FreshArrays.uninitialized() && of(c, p) ? FreshArrays.forFullWrite(n) : SpareArrays.zeroed(n);
     }
 
     /** True when the sub-problems' grids cover the whole output: every output position has a tap inside the input. */

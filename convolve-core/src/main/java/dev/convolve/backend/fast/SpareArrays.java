@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Fresh output arrays of the sizes a program keeps asking for, each allocated one call ahead by a background thread.
  *
+ * <p>Used for conv results ({@link FullWrite#freshOutput}), pooling results ({@link FreshArrays#forFullWrite}), the
+ * depthwise engines' input gradients and max pooling's gradient ({@link #zeroed}).
+ *
  * <p>Why: the JVM zeroes every array over 1 MB on the thread that allocates it, even through
  * {@code allocateUninitializedArray} ({@link FreshArrays}), and on a 2-core Xeon (2026-11-26) that {@code memset} of memory
  * that no cache held ran at about 10 GB/s, on the calling thread alone while the pool's worker waited: a grouped 8x128x56x56
@@ -57,6 +60,12 @@ final class SpareArrays {
         float[] a = s.spare().getAndSet(null);
         if (s.requested().compareAndSet(false, true)) REQUESTS.offer(s);
         return a;
+    }
+
+    /** {@link #take}, else a new array: a zeroed array of {@code n} floats that nothing else references, in any case. */
+    static float[] zeroed(int n) {
+        float[] a = take(n);
+        return a != null ? a : new float[n];
     }
 
     /** The slot of size {@code n}, or null after giving it one (taking over the oldest slot when all are in use). */

@@ -99,6 +99,45 @@ class SpareArraysTest {
         }
     }
 
+    @Test
+    void zeroedIsAZeroedArrayOfTheSizeWhetherASpareIsReadyOrNot() throws InterruptedException {
+        int n = SpareArrays.MIN_FLOATS + 16411;
+        Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < 6; i++) {
+            float[] a = SpareArrays.zeroed(n);
+            assertEquals(n, a.length);
+            for (int j = 0; j < n; j += 1009) assertEquals(0f, a[j]);
+            assertTrue(seen.add(a));
+            java.util.Arrays.fill(a, 1f);
+            Thread.sleep(20);
+        }
+        assertEquals(100, SpareArrays.zeroed(100).length);
+    }
+
+    /**
+     * The input gradients of depthwise convs (strides 1 and 2) and max pooling's gradient, over 1 MB each, three calls in a row
+     * (the later ones on spares), against the reference.
+     */
+    @Test
+    void depthwiseAndPoolingGradientsOnSparesMatchTheReference() throws InterruptedException {
+        int[][] shapes = {{2, 16, 130, 130, 1}, {2, 16, 131, 129, 2}, {1, 48, 100, 100, 1}};
+        for (int call = 0; call < 3; call++) {
+            for (int[] v : shapes) {
+                ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {v[4], v[4]}).withFeatureGroupSize(v[1])
+                        .withPadding(dev.convolve.plan.Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
+                RandomConvCase c = RandomConvCase.inLayout(call, RandomConvCase.values(21 + call, DType.F32, new int[] {v[0], v[1], v[2], v[3]}),
+                        RandomConvCase.values(22, DType.F32, new int[] {v[1], 1, 3, 3}), opt);
+                assertTrue(c.plan().inputShape().size() >= SpareArrays.MIN_FLOATS);
+                FastGradPropertyTest.checkInput(FAST, c);
+            }
+            dev.convolve.tensor.Tensor x = dev.convolve.tensor.Tensor.randomNormal(31 + call, DType.F64, 0, 1, 2, 16, 128, 128).asType(DType.F32);
+            dev.convolve.plan.WindowPlan wp = dev.convolve.plan.WindowPlan.of("window_max", x.shape(), x.dtype(),
+                    dev.convolve.plan.WindowOptions.of(new int[] {1, 1, 2, 2}).withStrides(new int[] {1, 1, 2, 2}));
+            WindowGradTest.check(FAST, new WindowGradTest.Case(x, dev.convolve.tensor.Tensor.randomNormal(41, DType.F64, 0, 1, wp.outputShape().dims()).asType(DType.F32), wp));
+            Thread.sleep(30);
+        }
+    }
+
     /** A conv with a 1.3 MB output, three calls in a row: its later outputs come from spares, and all match the reference. */
     @Test
     void convOutputsFromSparesMatchTheReference() throws InterruptedException {
