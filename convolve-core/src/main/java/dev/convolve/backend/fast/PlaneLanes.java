@@ -46,7 +46,7 @@ final class PlaneLanes {
      * Chosen (asked just before batch-lanes: after the 1x1, im2col and first channel-lanes rules) for kernels of two or more
      * taps: where batch-lanes would take the conv, with a batch of 16 or more and when {@link #cycles} is below batch-lanes'
      * estimate (images in the lanes: every lane useful, but the input and output transposed, about 15 cycles per vector of
-     * floats moved); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
+     * floats moved), times {@link #FORWARD_MARGIN} without input dilation (the measurements below predate it); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
      * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured single-threaded (CPU time,
      * 2026-11-25, medians of 3, after batch-lanes' one-pass input transform), per image in cycles at 3.64 GHz, batch-lanes
      * against plane-lanes; the estimates pick the faster in each (before {@link #cycles} counted a tile step as one more plane
@@ -73,10 +73,23 @@ final class PlaneLanes {
             for (SubProblem sp : subs) macs += (double) sp.gridSize() * p.kernelChannels() * sp.tapCount();
             double batchLanes = p.outChannels() * macs / lanes
                     + 15.0 * (p.channels() * Canonical.product(p.spatial()) + p.outChannels() * Canonical.product(p.outSize())) / lanes;
-            return cycles(k, p, subs) < batchLanes;
+            return cycles(k, p, subs) < (ChannelLanesConv.inputDilated(p) ? 1.0 : FORWARD_MARGIN) * batchLanes;
         }
         return !ChannelLanesConv.suits(k, p, subs);
     }
+
+    /**
+     * How much above batch-lanes' estimate {@link #cycles} may be for a conv without input dilation (a forward conv, or the
+     * input gradient of an unstrided one) to run here. Measured 2026-11-26 on 2 threads (the two engines alternating in one
+     * JVM, both orders, medians of 8 pairs), the time here against batch-lanes, with the estimates' ratio: 256x4x14x14 -> 8
+     * 5x5 s2 (`mnist-l2-5x5`) 0.73-0.81x (1.36), the same unstrided 0.90x (1.00), 128x4x14x14 -> 8 5x5 s2 0.69-0.74x (1.36),
+     * 256x2x14x14 -> 4 5x5 s2 0.84-0.89x (1.22), 512x4x7x7 -> 8 3x3 0.70-0.81x (1.18), 256x8x7x7 -> 8 3x3 0.82-0.84x (1.35),
+     * the same s2 0.72-0.78x (1.56), 256x4x8x8 -> 8 3x3 s2 0.73-0.81x (1.33), `mnist-l3` (tap-list off) 0.71-0.75x (1.60);
+     * one thread 0.77-0.93x on three of them; 256x8x8x8 -> 8 5x5 s2 1.03-1.09x (1.89). The estimates, fitted on
+     * 2026-11-25 before this engine's later changes, now favour batch-lanes by about that much. Input gradients of strided
+     * convs keep the plain comparison: with 256 images `mnist-l3`'s took 1.28x the time here.
+     */
+    static final double FORWARD_MARGIN = 1.7;
 
     /** Images, in vectors, below which {@link #beforeBatchLanesOnGradInput} takes input gradients from batch-lanes. */
     static final int GRAD_INPUT_BATCH_VECTORS = 16;

@@ -123,8 +123,12 @@ class PlaneLanesTest {
         String tl = Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : "batch-lanes";
         assertEquals(tl, FAST.explain(plan(256, 8, 7, 16, 3, 2, 1)).algorithm());
         assertEquals(tl, FAST.explain(plan(64, 8, 7, 16, 3, 2, 1)).algorithm());
-        // the 5x5 form of mnist-l2: more multiply-adds per gathered float, the batch's full lanes win
-        assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
+        // the 5x5 form of mnist-l2: within FORWARD_MARGIN of batch-lanes' estimate (0.73-0.81x its time); a 5x5 stride-2 conv
+        // onto 8x8 with 8 channels is past it (1.03-1.09x batch-lanes' time here), and the input gradient of the 5x5 form
+        // (input dilation) keeps the plain comparison
+        assertEquals(PlaneLanes.NAME, FAST.explain(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
+        assertEquals("batch-lanes", FAST.explain(plan(256, 8, 8, 8, 5, 2, 2)).algorithm());
+        assertEquals("batch-lanes", FAST.explainGradInput(plan(256, 4, 14, 8, 5, 2, 2)).algorithm());
         // against shifted-gemm: small batches, and grouped layers with few channels per group (ResNeXt's stride-2 3x3)
         assertTrue(suits(plan(4, 4, 14, 8, 3, 2, 1)));
         ConvPlan resnext = ConvPlan.of(Shape.of(8, 256, 28, 28), DType.F32, Shape.of(256, 8, 3, 3), DType.F32,
@@ -147,7 +151,8 @@ class PlaneLanesTest {
     /**
      * Input gradients that batch-lanes would take go here on two threads with fewer than 16 vectors of images
      * ({@link PlaneLanes#beforeBatchLanesOnGradInput}): LeNet's second conv's and 64x4x14x14 -> 8 s2's with 64 images (the
-     * second against the reference), not with 256 images, and not on one thread; mnist-l3's with 64 images goes on to
+     * second against the reference), not mnist-l3's with 256 images (LeNet's with 256 comes here by the forward margin), and
+     * not on one thread; mnist-l3's with 64 images goes on to
      * tap-list ({@link TapListConv#beforePlaneLanesOnGradInput}: 8 channels fill half the lanes, 36 steps a position),
      * against the reference too.
      */
@@ -162,7 +167,8 @@ class PlaneLanesTest {
             assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(4 * lanes, 6, 14, 16, 5, 1, 0)).algorithm());
             assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(4 * lanes, 4, 14, 8, 3, 2, 1)).algorithm());
             assertEquals("batch-lanes", FAST.explainGradInput(plan(16 * lanes, 8, 7, 16, 3, 2, 1)).algorithm());
-            assertEquals("batch-lanes", FAST.explainGradInput(plan(16 * lanes, 6, 14, 16, 5, 1, 0)).algorithm());
+            // LeNet's with 256 images: an unstrided conv's input gradient (no input dilation) within PlaneLanes.FORWARD_MARGIN
+            assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(16 * lanes, 6, 14, 16, 5, 1, 0)).algorithm());
             ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
             RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(21, DType.F32, 0, 1, 4 * lanes, 8, 7, 7),
                     Tensor.randomNormal(22, DType.F32, 0, 0.3, 16, 8, 3, 3), o);

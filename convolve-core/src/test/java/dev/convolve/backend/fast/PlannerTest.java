@@ -72,7 +72,7 @@ class PlannerTest {
         String tl = TapListConv.NAME;
         assertEquals(tl, FAST.explain(plan(256, 8, 7, 7, 16, 3, 2, 1, 1)).algorithm());
         assertEquals("plane-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 3, 2, 1, 1)).algorithm());
-        assertEquals("batch-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 5, 2, 2, 1)).algorithm());
+        assertEquals("plane-lanes", FAST.explain(plan(256, 4, 14, 14, 8, 5, 2, 2, 1)).algorithm());
         assertEquals(tl, FAST.explain(plan(64, 64, 14, 14, 128, 3, 2, 1, 1)).algorithm());
         assertEquals(tl, FAST.explain(plan(64, 32, 28, 28, 64, 3, 2, 1, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(8, 256, 14, 14, 512, 3, 2, 1, 1)).algorithm());
