@@ -46,8 +46,9 @@ final class PlaneLanes {
      * Chosen (asked just before batch-lanes: after the 1x1, im2col and first channel-lanes rules) for kernels of two or more
      * taps: where batch-lanes would take the conv, with a batch of 16 or more and when {@link #cycles} is below batch-lanes'
      * estimate (images in the lanes: every lane useful, but the input and output transposed, about 15 cycles per vector of
-     * floats moved), times {@link #FORWARD_MARGIN} without input dilation (the measurements below predate it); elsewhere unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input
-     * and 64 output channels runs as fast there), that is instead of shifted-gemm. Measured single-threaded (CPU time,
+     * floats moved), times {@link #FORWARD_MARGIN} without input dilation (the measurements below predate it); elsewhere
+     * unless channel-lanes takes it (whole vectors of output channels: a 14x14 plane with 32 input and 64 output channels
+     * runs as fast there), that is instead of shifted-gemm. Measured single-threaded (CPU time,
      * 2026-11-25, medians of 3, after batch-lanes' one-pass input transform), per image in cycles at 3.64 GHz, batch-lanes
      * against plane-lanes; the estimates pick the faster in each (before {@link #cycles} counted a tile step as one more plane
      * vector they gave mnist-l3 to plane-lanes; a batch-lanes coefficient of 22, fitted to the forwards, gave mnist-l1's
