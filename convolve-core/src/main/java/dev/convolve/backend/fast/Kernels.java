@@ -81,8 +81,12 @@ interface Kernels {
     /** Winograd F(3x3, 4x4) output transform {@code A^T M A} (A^T 3x6) of 36 vectors {@code m[mOff + xi*mStride]} into 9 vectors {@code y[(a*3+b)*L]}. */
     void wino34Out(float[] m, int mOff, int mStride, float[] tmp, float[] y);
 
-    /** Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16 vectors {@code y[(a*4+b)*L]}. */
-    void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y);
+    /**
+     * Winograd F(4x4, 3x3) output transform: {@code Y = A^T M A} of the 36 vectors at {@code m[mOff + xi*mStride]} into 16
+     * vectors {@code y[yOff + a*rowStride + b*L]} (row {@code a}, column {@code b} of the tile; {@code rowStride = 4*L} packs
+     * them).
+     */
+    void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y, int yOff, int rowStride);
 
     /**
      * Winograd F(4x4, 3x3) kernel transform {@code U = G g G^T} for {@link #lanes()} filters: tap t at {@code g[gOff + t*tStride]};

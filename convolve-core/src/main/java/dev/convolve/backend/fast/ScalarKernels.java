@@ -201,8 +201,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-        sandwich(AT, m, mOff, 6 * mStride, mStride, y, 0, 4 * L, L);
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y, int yOff, int rowStride) {
+        sandwich(AT, m, mOff, 6 * mStride, mStride, y, yOff, rowStride, L);
     }
 
     @Override

@@ -6638,9 +6638,9 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
-    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y, int yOff, int rowStride) {
         for (int s = 0; s < 6; s++) outputColumn(m, mOff + s * mStride, mStride, tmp, s);
-        for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
+        for (int a = 0; a < 4; a++) outputRow(tmp, a, y, yOff + a * rowStride);
     }
 
     private static void outputColumn(float[] m, int at, int mStride, float[] tmp, int s) {
@@ -6656,17 +6656,17 @@ final class VectorKernels implements Kernels, GemmKernels {
         m4.fma(FloatVector.broadcast(S, -8f), m3.fma(FloatVector.broadcast(S, 8f), m1.sub(m2).add(m5))).intoArray(tmp, (3 * 6 + s) * L);
     }
 
-    private static void outputRow(float[] tmp, int a, float[] y) {
+    private static void outputRow(float[] tmp, int a, float[] y, int at) {
         FloatVector t0 = FloatVector.fromArray(S, tmp, (a * 6 + 0) * L);
         FloatVector t1 = FloatVector.fromArray(S, tmp, (a * 6 + 1) * L);
         FloatVector t2 = FloatVector.fromArray(S, tmp, (a * 6 + 2) * L);
         FloatVector t3 = FloatVector.fromArray(S, tmp, (a * 6 + 3) * L);
         FloatVector t4 = FloatVector.fromArray(S, tmp, (a * 6 + 4) * L);
         FloatVector t5 = FloatVector.fromArray(S, tmp, (a * 6 + 5) * L);
-        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, (a * 4 + 0) * L);
-        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, (a * 4 + 1) * L);
-        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))).intoArray(y, (a * 4 + 2) * L);
-        t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2).add(t5))).intoArray(y, (a * 4 + 3) * L);
+        t0.add(t1).add(t2).add(t3).add(t4).intoArray(y, at + 0 * L);
+        t4.fma(FloatVector.broadcast(S, -2f), t3.fma(FloatVector.broadcast(S, 2f), t1.sub(t2))).intoArray(y, at + 1 * L);
+        t4.fma(FloatVector.broadcast(S, 4f), t3.fma(FloatVector.broadcast(S, 4f), t1.add(t2))).intoArray(y, at + 2 * L);
+        t4.fma(FloatVector.broadcast(S, -8f), t3.fma(FloatVector.broadcast(S, 8f), t1.sub(t2).add(t5))).intoArray(y, at + 3 * L);
     }
 
     @Override

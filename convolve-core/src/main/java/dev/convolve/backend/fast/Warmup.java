@@ -52,7 +52,7 @@ final class Warmup {
             for (int nv = 1; nv <= 4; nv++) k.bcast(nv, b, rows, 0, 0, 64, a, 0, 4 * l, c, 0, 4 * l);
             for (int i = 0; i < tiles.length; i += 2) k.dot(tiles[i], tiles[i + 1], b, rows, 0, 0, c, rows, 0, 0, 4 * l, a, 0, 16);
             k.wino4Input(big, 0, idx, 0, off, big, c, 0, 16);
-            k.wino4Output(big, 0, 16, c, a);
+            k.wino4Output(big, 0, 16, c, a, 0, 4 * k.lanes());
             k.wino4Kernel(big, 0, 16, c, big, 4096, 16);
             for (int len : new int[] {3 * l, 3 * l + 5}) {
                 k.windowMax(b, 0, off, 4, c, 0, len, 0f);

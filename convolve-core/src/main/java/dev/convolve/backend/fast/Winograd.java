@@ -31,6 +31,12 @@ final class Winograd {
     static final int ALPHA = 6, XI = ALPHA * ALPHA;
     /** Input channels whose kernels {@code outBlock} gathers at a time (their taps stay in the L1 cache for the transforms). */
     private static final int GATHER = 32;
+
+    /** Tiles of one output row stored together ({@link Job#storeRun}): 4, for whole vectors of 16 outputs. */
+    static final int RUN = 4;
+
+    /** Stores by runs of tiles on (a switch for comparisons and tests). */
+    static boolean RUNS = true;
     /** Input channels per item of the forward's kernel transform (two items for 32 channels, so both threads take part). */
     private static final int KERNEL_CHUNK = 16;
 
@@ -276,6 +282,8 @@ final class Winograd {
          * channels, {@code segPlane * cb} apart.
          */
         final int segments, segPlane;
+        /** Whether the output transforms store runs of whole tiles side by side ({@link #storeRun}): F(4x4, 3x3), 16 lanes. */
+        final boolean runs;
         /**
          * Floats from one transformed point's kernel {@code U[xi]} ({@code cpad x opad}) to the next: one vector more when
          * that is a multiple of 4 KB, so that a kernel transform's 36 stores do not all fall in one set of the L1 cache (alone,
@@ -341,6 +349,7 @@ final class Winograd {
             // a block of tb tiles covers at most ceil(tb / tw) + 1 tile rows of one image, and touches tb / (th*tw) + 2 images
             segPlane = (tileRowsFor(tb, th, tw) * tile + r - 1) * wp * lanes;
             segments = segmentsFor(tb, th * tw, batch);
+            runs = RUNS && r == 3 && lanes == 16 && gk != null;
             uPoint = pointStride(cpad * opad, lanes);
             vPoint = pointStride(tb * cpad, lanes);
             mPoint = pointStride(tb * opad, lanes);
@@ -483,13 +492,22 @@ final class Winograd {
                     }
                 }
             }
-            float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
-            for (int t = 0; t < tiles; t++) {
-                int dst = tileDst(t), e = tileExtent(t);
+            float[] y = Scratch.floats(Scratch.OUT, RUN * 16 * lanes);
+            int full = tile * 8 + tile;
+            for (int t = 0; t < tiles; ) {
+                int dst = tileDst(t), e = tileExtent(t), k = 1;
+                if (runs && e == full) while (k < RUN && t + k < tiles && tileExtent(t + k) == full && tileDst(t + k) == dst + k * tile) k++;
                 for (int ov = 0; ov < ob && o0 + ov < o; ov += lanes) {
-                    outputTransform(m, t * ob + ov, tilesPad * ob, tmp, y);
-                    store(y, dst, e, o0 + ov);
+                    if (k > 1 && o0 + ov + lanes <= o) {
+                        storeRun(m, t * ob + ov, ob, tilesPad * ob, dst, k, o0 + ov, tmp, y);
+                        continue;
+                    }
+                    for (int i = 0; i < k; i++) {
+                        outputTransform(m, (t + i) * ob + ov, tilesPad * ob, tmp, y);
+                        store(y, dst + i * tile, e, o0 + ov);
+                    }
                 }
+                t += k;
             }
         }
 
@@ -549,7 +567,7 @@ final class Winograd {
         }
 
         private void outputTransform(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
-            if (r == 3) kern.wino4Output(m, mOff, mStride, tmp, y);
+            if (r == 3) kern.wino4Output(m, mOff, mStride, tmp, y, 0, tile * lanes);
             else if (r == 5) kern.wino25Output(m, mOff, mStride, tmp, y);
             else kern.wino27Output(m, mOff, mStride, tmp, y);
         }
@@ -575,6 +593,19 @@ final class Winograd {
             }
         }
 
+        /**
+         * Output channels {@code oc ..} (a whole vector of them) of {@code k} (2 to {@link #RUN}) whole 4x4 tiles side by side in
+         * one output row, the first at {@code dst}, their products {@code mStep} apart from {@code m[mAt]}: each tile's output
+         * transform writes its rows {@code k * 4} positions apart in {@code y}, so each output row of the run is one block of
+         * {@code k * 4} positions, transposed to the channel planes as runs of {@code k * 4} outputs: whole vectors for 4
+         * tiles. One tile at a time ({@link #store}) writes runs of 4 through a buffer.
+         */
+        private void storeRun(float[] m, int mAt, int mStep, int mStride, int dst, int k, int oc, float[] tmp, float[] y) {
+            int row = k * tile * lanes, at = dst + oc * qTot;
+            for (int i = 0; i < k; i++) kern.wino4Output(m, mAt + i * mStep, mStride, tmp, y, i * tile * lanes, row);
+            for (int a = 0; a < tile; a++) gk.transpose(y, a * row, lanes, k * tile, out, at + a * q1, qTot, k * tile, q1);
+        }
+
         /** Where this job's kernel of output channel {@code oc}, input channel {@code ci}, tap {@code t} is in {@link #w}. */
         private int kernelAt(int oc, int ci, int t) {
             return fromForward ? ((group * c + ci) * o + oc) * taps + taps - 1 - t : ((group * o + oc) * c + ci) * taps + t;
@@ -591,7 +622,7 @@ final class Winograd {
             float[] v = Scratch.floats(Scratch.AUX, xi * vPoint);
             float[] m = Scratch.floats(Scratch.GRAD, xi * mPoint);
             float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
-            float[] y = Scratch.floats(Scratch.OUT, 16 * lanes);
+            float[] y = Scratch.floats(Scratch.OUT, RUN * 16 * lanes);
             float[] xl = Scratch.floats(Scratch.SRC, segments * cb * segPlane);
             int[] base = Scratch.ints(Scratch.SRC, tb);
             int[] dst = Scratch.ints(Scratch.TILE, tb);
@@ -658,12 +689,22 @@ final class Winograd {
                     }
                 }
             }
-            // 3. outputs: 16 output channels of one tile per transform
-            for (int t = 0; t < count; t++) {
+            // 3. outputs: 16 output channels of one tile per transform, of up to RUN side by side in one output row per store
+            int full = tile * 8 + tile;
+            for (int t = 0; t < count; ) {
+                int k = 1;
+                if (runs && ext[t] == full) while (k < RUN && t + k < count && ext[t + k] == full && dst[t + k] == dst[t] + k * tile) k++;
                 for (int ov = 0; ov < o; ov += lanes) {
-                    outputTransform(m, t * opad + ov, mPoint, tmp, y);
-                    store(y, dst[t], ext[t], ov);
+                    if (k > 1 && ov + lanes <= o) {
+                        storeRun(m, t * opad + ov, opad, mPoint, dst[t], k, ov, tmp, y);
+                        continue;
+                    }
+                    for (int i = 0; i < k; i++) {
+                        outputTransform(m, (t + i) * opad + ov, mPoint, tmp, y);
+                        store(y, dst[t + i], ext[t + i], ov);
+                    }
                 }
+                t += k;
             }
         }
     }

@@ -580,13 +580,13 @@ pass_method("inputColumnAt(float[] src, int at, int rowStride, float[] tmp, int 
 pass_method("inputRow(float[] tmp, int r, float[] v, int vOff, int vStride)", "t", "tmp, (36 + r * 6 + %d) * L", BT, "%s.intoArray(v, vOff + (r * 6 + %d) * vStride)")
 
 w("""    @Override
-    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y) {
+    public void wino4Output(float[] m, int mOff, int mStride, float[] tmp, float[] y, int yOff, int rowStride) {
         for (int s = 0; s < 6; s++) outputColumn(m, mOff + s * mStride, mStride, tmp, s);
-        for (int a = 0; a < 4; a++) outputRow(tmp, a, y);
+        for (int a = 0; a < 4; a++) outputRow(tmp, a, y, yOff + a * rowStride);
     }
 """)
 pass_method("outputColumn(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT, "%s.intoArray(tmp, (%d * 6 + s) * L)")
-pass_method("outputRow(float[] tmp, int a, float[] y)", "t", "tmp, (a * 6 + %d) * L", AT, "%s.intoArray(y, (a * 4 + %d) * L)")
+pass_method("outputRow(float[] tmp, int a, float[] y, int at)", "t", "tmp, (a * 6 + %d) * L", AT, "%s.intoArray(y, at + %d * L)")
 
 w("""    @Override
     public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {

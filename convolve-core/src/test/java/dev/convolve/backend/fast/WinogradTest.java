@@ -76,6 +76,26 @@ class WinogradTest {
         FastGradPropertyTest.checkInput(FAST, rc);
     }
 
+    /**
+     * Output rows wide enough for runs of whole tiles side by side ({@code Job.storeRun}: 2 to 4 tiles of 4 outputs per
+     * store): widths 8 to 41 (runs of 4, cut by the row's end, by a cut last tile and by the end of a block of tiles), 16 to
+     * 40 output channels (a partial last block of 16, stored tile by tile), forward and input gradient; in a fifth of the
+     * cases 256 channels each way, which takes the path by blocks of output channels ({@code Job.outBlock}).
+     */
+    @Property(tries = 20)
+    void runsOfTilesMatchReference(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean wide = r.nextInt(5) == 0;
+        int n = wide ? 1 : r.nextInt(1, 4), c = wide ? 256 : r.nextBoolean() ? 16 : 24;
+        int o = wide ? 256 : new int[] {16, 32, 40}[r.nextInt(3)], h = r.nextInt(4, wide ? 9 : 14), w = r.nextInt(8, wide ? 18 : 42);
+        ConvOptions opt = ConvOptions.defaults().withPadding(1, 1, 1, 1);
+        RandomConvCase rc = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {n, c, h, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, 3, 3}), opt);
+        assertEquals("winograd-4x4", FAST.explain(rc.plan()).algorithm(), rc::toString);
+        FastConvPropertyTest.check(FAST, rc);
+        FastGradPropertyTest.checkInput(FAST, rc);
+    }
+
     /** Channels enough that U outgrows the L2 cache: big blocks of tiles ({@code Winograd.Job.blockTiles}). */
     @Property(tries = 8)
     void manyChannelsMatchReference(@ForAll long seed) {
