@@ -8,7 +8,8 @@ package dev.convolve.backend.fast;
  * <p>Measured single-threaded (CPU time, 2026-11-24, same JVM, interleaved): ChannelLanesConv's zero-padded copy of one
  * 32x28x28 image took 17-25 µs straight from memory and 7.2 µs after these loads; the whole 3x3 stride-2 conv 64x32x28x28
  * -> 64 went from 6.25 to 5.48 ms. Not every copy gains, so it is used only there and for the output rows a Winograd block
- * will store ({@code Winograd.Job#touchOutput}, rows of 128+ floats per channel): the batch-lanes input transposes, the
+ * or a plane-lanes block will store ({@code Winograd.Job#touchOutput}, {@link PlaneLanes#TOUCH_MIN_FLOATS}; rows or planes
+ * of 128+ floats per channel): the batch-lanes input transposes, the
  * GEMM's B packing and shifted-gemm's phase planes were no faster with it (within 2%), and depthwise-blocked's channel blocks
  * slower (8x128x56x56 3x3 forward 3.8 against 4.2 ms).
  */
