@@ -34,7 +34,7 @@ final class PlaneLanes {
      * the block's GEMMs: a fresh output is cold, and the lines then arrive while the block computes instead of one by one
      * under its stores. One JVM, two threads, both orders (geometric mean), touched against not (2026-11-26): ResNeXt's
      * 8x256x28x28 -> 256 s2 in 32 groups input gradient 0.95x the time, forward 0.98x; 8x128x14x14 -> 128 in 16 groups forward
-     * 0.92x, input gradient 0.97x; 8x64x28x28 -> 64 s2 in 8 groups forward 0.94x. On 7x7 planes (49 floats) it cost:
+     * 0.92-0.97x, input gradient 0.97x; 8x64x28x28 -> 64 s2 in 8 groups forward 0.94x. On 7x7 planes (49 floats) it cost:
      * `mnist-l2` forward 1.12x, its 5x5 form 1.10x. The same bound as the Winograd output's ({@link Winograd#TOUCH_MIN_FLOATS}).
      */
     static final int TOUCH_MIN_FLOATS = 128;

@@ -9,9 +9,10 @@ package dev.convolve.backend.fast;
  * 32x28x28 image took 17-25 µs straight from memory and 7.2 µs after these loads; the whole 3x3 stride-2 conv 64x32x28x28
  * -> 64 went from 6.25 to 5.48 ms. Not every copy gains, so it is used only there and for the output rows a Winograd block
  * or a plane-lanes block will store ({@code Winograd.Job#touchOutput}, {@link PlaneLanes#TOUCH_MIN_FLOATS}; rows or planes
- * of 128+ floats per channel): the batch-lanes input transposes, the
- * GEMM's B packing and shifted-gemm's phase planes were no faster with it (within 2%), and depthwise-blocked's channel blocks
- * slower (8x128x56x56 3x3 forward 3.8 against 4.2 ms).
+ * of 128+ floats per channel): the batch-lanes input transposes, the GEMM's B packing and shifted-gemm's phase planes were
+ * no faster with it (within 2%), and depthwise-blocked's channel blocks slower (8x128x56x56 3x3 forward 3.8 against 4.2
+ * ms). On the output side (2026-11-26, one JVM, two threads, both orders) the GEMM's output blocks before their products
+ * took 1.08x the time (`pointwise-28x28`, 8x64x56x56 -> 256), channel-lanes' and tap-list's output blocks were level.
  */
 final class Touch {
     private Touch() {}

@@ -35,7 +35,7 @@ final class Winograd {
     /** Tiles of one output row stored together ({@link Job#storeRun}): 4, for whole vectors of 16 outputs. */
     static final int RUN = 4;
 
-    /** Stores by runs of tiles on (a switch for comparisons and tests). */
+    /** Stores by runs of tiles on (a switch for comparisons). */
     static boolean RUNS = true;
     /** Input channels per item of the forward's kernel transform (two items for 32 channels, so both threads take part). */
     private static final int KERNEL_CHUNK = 16;
@@ -598,7 +598,10 @@ final class Winograd {
          * one output row, the first at {@code dst}, their products {@code mStep} apart from {@code m[mAt]}: each tile's output
          * transform writes its rows {@code k * 4} positions apart in {@code y}, so each output row of the run is one block of
          * {@code k * 4} positions, transposed to the channel planes as runs of {@code k * 4} outputs: whole vectors for 4
-         * tiles. One tile at a time ({@link #store}) writes runs of 4 through a buffer.
+         * tiles. One tile at a time ({@link #store}) writes runs of 4 through a buffer. Tiles cut by the plane's edge keep
+         * that store: writing their rows {@code wb} apart and storing each as one masked run measured level (2026-11-26,
+         * `res-7x7`, `res-14x14`, 8x512x7x7). Runs of 2 or 3 (`res-14x14`'s rows) measured level too and run here all the
+         * same.
          */
         private void storeRun(float[] m, int mAt, int mStep, int mStride, int dst, int k, int oc, float[] tmp, float[] y) {
             int row = k * tile * lanes, at = dst + oc * qTot;
