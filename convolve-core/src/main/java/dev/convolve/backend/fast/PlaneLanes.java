@@ -105,6 +105,44 @@ final class PlaneLanes {
      */
     static final double FORWARD_MARGIN = 1.7;
 
+    /**
+     * Whether a conv that {@code channel-lanes} would take runs here instead: a stride-2 forward conv or the input gradient
+     * of one (input dilation 2, unit strides), undilated kernel, ungrouped, 8+ images, more than one tap, and no more output
+     * channels than each image's output plane (of its smallest phase, with input dilation) has positions.
+     * Here each weight is broadcast once per image and row tile, there each input value once per position and block of
+     * output channels, so the output channels against the plane's positions is about the ratio of their broadcasts.
+     * Measured 2026-11-26 on 2 threads (both engines forced, one JVM, both orders, geometric mean; forward into a kept
+     * output / input gradient), the time here against channel-lanes' on 14x14 outputs of stride-2 3x3 convs: 16x128x28x28
+     * -> 128 0.86x / 0.78x, 32x128x28x28 -> 128 0.91x / 0.89x, 32x64x28x28 -> 64 0.84x / 0.81x, 16x96x28x28 -> 96 0.96x /
+     * 0.90x, 8x128x28x28 -> 128 1.00x / 0.87x; past the line, 8x128x28x28 -> 256 1.04x forward (256 channels, 196
+     * positions; its input gradient, 128 onto 196 per phase, 0.94x), 8x256x28x28 -> 512 s2 1.10x / 1.10x, 8x256x14x14 ->
+     * 512 s2 1.15x / 1.15x. Through the planner, this rule on against off (same A/B): 16x128x28x28 -> 128 forward 0.88x,
+     * forward and both gradients 0.97x; 32x128x28x28 -> 128 forward into a kept output 0.95x, with fresh outputs level
+     * (its input gradient stays on tap-list); 8x128x28x28 -> 256's input gradient 0.93x; 8x128x28x28 -> 128 forward level.
+     */
+    static boolean beforeChannelLanes(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
+        if (!BEFORE_CHANNEL_LANES || p.featureGroups() != 1 || p.batchGroups() != 1 || p.outBatch() < 8) return false;
+        if (Canonical.product(p.kernelSize()) == 1 || !strideTwo(p) || !supports(k, p, subs)) return false;
+        long q = Long.MAX_VALUE;
+        for (SubProblem sp : subs) q = Math.min(q, sp.gridSize());
+        return p.outChannels() <= q;
+    }
+
+    /** Stride 2 on every axis without input dilation, or input dilation 2 with unit strides; kernel dilation 1. */
+    private static boolean strideTwo(ConvPlan p) {
+        int[] st = p.strides(), in = p.inputDilation(), kd = p.kernelDilation();
+        boolean fwd = true, grad = true;
+        for (int i = 0; i < st.length; i++) {
+            if (kd[i] != 1) return false;
+            fwd &= st[i] == 2 && in[i] == 1;
+            grad &= st[i] == 1 && in[i] == 2;
+        }
+        return fwd || grad;
+    }
+
+    /** {@link #beforeChannelLanes} on (a switch for comparisons). */
+    static boolean BEFORE_CHANNEL_LANES = true;
+
     /** Images, in vectors, below which {@link #beforeBatchLanesOnGradInput} takes input gradients from batch-lanes. */
     static final int GRAD_INPUT_BATCH_VECTORS = 16;
 

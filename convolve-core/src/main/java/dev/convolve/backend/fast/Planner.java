@@ -242,7 +242,9 @@ public final class Planner {
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);
-        if (ChannelLanesConv.first(k, p) && ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
+        if (ChannelLanesConv.first(k, p) && ChannelLanesConv.suits(k, p, subs)) {
+            return PlaneLanes.beforeChannelLanes(k, p, subs) ? planeLanes(k, p) : channelLanes(k, p);
+        }
         if (GemmConv.suits(p, subs)) {
             boolean across = GemmConv.acrossBatch(k, p, subs.get(0));
             long cols = subs.get(0).gridSize() * (across ? p.outBatch() : 1);
@@ -274,7 +276,7 @@ public final class Planner {
                     + ": images in the vector lanes, tile " + t[0] + "x" + t[1] * k.lanes() + phases + "; " + k.describe();
             }, (kk, pp, x, w, out) -> BatchConv.run(kk, pp, subs, x, w, out));
         }
-        if (ChannelLanesConv.suits(k, p, subs)) return channelLanes(k, p);
+        if (ChannelLanesConv.suits(k, p, subs)) return PlaneLanes.beforeChannelLanes(k, p, subs) ? planeLanes(k, p) : channelLanes(k, p);
         return new Choice("shifted-gemm", () -> {
             int mr = ShiftedConv.chooseRows(p.outChannels() / Math.max(p.featureGroups(), p.batchGroups()));
             String phases = subs.size() == 1 ? "" : ", " + subs.size() + " output phases (input dilation)";

@@ -183,6 +183,34 @@ class PlaneLanesTest {
         }
     }
 
+    /**
+     * Stride-2 layers that channel-lanes would take come here when they have no more output channels than an image's output
+     * plane has positions, with 8+ images ({@link PlaneLanes#beforeChannelLanes}): 16x128x28x28 -> 128 both ways,
+     * 8x128x28x28 -> 256's input gradient (128 channels onto 14x14 phases) but not its forward (256 onto 196 positions), not
+     * the 512-channel layers, not with 4 images; a 5x5 conv with kernel dilation stays on channel-lanes. A small case the
+     * rule takes (8x48x12x12 -> 32 s2: 36 positions) against the reference, forward and input gradient.
+     */
+    @Test
+    void stridedLayersWithFewChannelsForTheirPlanes() {
+        String cl = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
+        assertEquals(PlaneLanes.NAME, FAST.explain(plan(16, 128, 28, 128, 3, 2, 1)).algorithm());
+        assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(16, 128, 28, 128, 3, 2, 1)).algorithm());
+        assertEquals(cl, FAST.explain(plan(8, 128, 28, 256, 3, 2, 1)).algorithm());
+        assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(8, 128, 28, 256, 3, 2, 1)).algorithm());
+        assertEquals(cl, FAST.explain(plan(8, 256, 14, 512, 3, 2, 1)).algorithm());
+        assertEquals(cl, FAST.explainGradInput(plan(8, 256, 28, 512, 3, 2, 1)).algorithm());
+        assertEquals(cl, FAST.explain(plan(4, 128, 28, 128, 3, 2, 1)).algorithm());
+        ConvPlan dilated = ConvPlan.of(Shape.of(16, 128, 14, 14), DType.F32, Shape.of(128, 128, 5, 5), DType.F32,
+                ConvOptions.defaults().withKernelDilation(2).withPadding(4, 4, 4, 4));
+        assertEquals(cl, FAST.explain(dilated).algorithm());
+        ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
+        RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(25, DType.F32, 0, 1, 8, 48, 12, 12),
+                Tensor.randomNormal(26, DType.F32, 0, 0.2, 32, 48, 3, 3), o);
+        assertEquals(PlaneLanes.NAME, FAST.explain(rc.plan()).algorithm());
+        FastConvPropertyTest.check(FAST, rc);
+        FastGradPropertyTest.checkInput(FAST, rc);
+    }
+
     private static boolean suits(ConvPlan p) { return PlaneLanes.suits(FAST.kernels(), p, SubProblem.of(p)); }
 
     private static ConvPlan plan(int n, int c, int side, int o, int k, int stride, int pad) {
