@@ -140,6 +140,20 @@ final class PlaneLanes {
         return fwd || grad;
     }
 
+    /**
+     * Whether the input gradient of a stride-2 conv (input dilation 2) that {@code tap-list} would take runs here instead:
+     * {@link #beforeChannelLanes}' rule, with two or more vectors of output channels (channel-lanes' own bound, kept where
+     * nothing was measured below it). Measured 2026-11-26 on 2 threads (one JVM, both orders, geometric mean), the
+     * time here against tap-list's: the input gradients of 32x128x28x28 -> 128 s2 0.80x and of `res-down-28` (64x32x28x28 ->
+     * 64 s2) 0.92x; forward convs stay there (`res-down-28` 1.04x, `res-down-14` 1.24x here). Through the planner, rule on
+     * against off: those input gradients 0.76x and 0.88x, `res-down-28`'s forward and both gradients 0.98x.
+     */
+    static boolean beforeTapList(Kernels k, ConvPlan p) {
+        if (p.outChannels() < 2 * k.lanes()) return false;
+        for (int d : p.inputDilation()) if (d != 2) return false;
+        return beforeChannelLanes(k, p, SubProblem.of(p));
+    }
+
     /** {@link #beforeChannelLanes} on (a switch for comparisons). */
     static boolean BEFORE_CHANNEL_LANES = true;
 

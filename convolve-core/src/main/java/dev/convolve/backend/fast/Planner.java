@@ -238,7 +238,7 @@ public final class Planner {
                     + "points, 64 GEMMs of [O x C] x [C x tiles] (3x fewer multiply-adds), 8x8 patches read from a zero-padded copy in blocks of "
                     + k.lanes() + " channels; " + k.describe(), Winograd::run);
         }
-        if (TapListConv.suits(k, p)) return tapList(k, p);
+        if (TapListConv.suits(k, p)) return PlaneLanes.beforeTapList(k, p) ? planeLanes(k, p) : tapList(k, p);
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);

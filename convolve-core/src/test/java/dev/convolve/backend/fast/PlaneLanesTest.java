@@ -187,7 +187,8 @@ class PlaneLanesTest {
      * Stride-2 layers that channel-lanes would take come here when they have no more output channels than an image's output
      * plane has positions, with 8+ images ({@link PlaneLanes#beforeChannelLanes}): 16x128x28x28 -> 128 both ways,
      * 8x128x28x28 -> 256's input gradient (128 channels onto 14x14 phases) but not its forward (256 onto 196 positions), not
-     * the 512-channel layers, not with 4 images; a 5x5 conv with kernel dilation stays on channel-lanes. A small case the
+     * the 512-channel layers, not with 4 images; a 5x5 conv with kernel dilation stays on channel-lanes. Input gradients that
+     * tap-list would take, the same ({@link PlaneLanes#beforeTapList}). A small case the
      * rule takes (8x48x12x12 -> 32 s2: 36 positions) against the reference, forward and input gradient.
      */
     @Test
@@ -203,6 +204,18 @@ class PlaneLanesTest {
         ConvPlan dilated = ConvPlan.of(Shape.of(16, 128, 14, 14), DType.F32, Shape.of(128, 128, 5, 5), DType.F32,
                 ConvOptions.defaults().withKernelDilation(2).withPadding(4, 4, 4, 4));
         assertEquals(cl, FAST.explain(dilated).algorithm());
+        // input gradients that tap-list would take, with two or more vectors of channels (PlaneLanes.beforeTapList): 32x128
+        // and res-down-28's (64x32x28x28 -> 64); not res-down-28's forward, not res-down-14's input gradient (64 channels
+        // onto 7x7 phases), not 64x8x7x7 -> 16's nor 256x16x14x14 -> 32's
+        String tl = Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : null;
+        if (tl != null) {
+            assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(32, 128, 28, 128, 3, 2, 1)).algorithm());
+            assertEquals(PlaneLanes.NAME, FAST.explainGradInput(plan(64, 32, 28, 64, 3, 2, 1)).algorithm());
+            assertEquals(tl, FAST.explain(plan(64, 32, 28, 64, 3, 2, 1)).algorithm());
+            assertEquals(tl, FAST.explainGradInput(plan(64, 64, 14, 128, 3, 2, 1)).algorithm());
+            assertEquals(tl, FAST.explainGradInput(plan(64, 8, 7, 16, 3, 2, 1)).algorithm());
+            assertEquals(tl, FAST.explainGradInput(plan(256, 16, 14, 32, 3, 2, 1)).algorithm());
+        }
         ConvOptions o = ConvOptions.defaults().withStrides(2).withPadding(1, 1, 1, 1);
         RandomConvCase rc = RandomConvCase.inLayout(0, Tensor.randomNormal(25, DType.F32, 0, 1, 8, 48, 12, 12),
                 Tensor.randomNormal(26, DType.F32, 0, 0.2, 32, 48, 3, 3), o);
