@@ -497,16 +497,7 @@ final class Winograd {
             for (int t = 0; t < tiles; ) {
                 int dst = tileDst(t), e = tileExtent(t), k = 1;
                 if (runs && e == full) while (k < RUN && t + k < tiles && tileExtent(t + k) == full && tileDst(t + k) == dst + k * tile) k++;
-                for (int ov = 0; ov < ob && o0 + ov < o; ov += lanes) {
-                    if (k > 1 && o0 + ov + lanes <= o) {
-                        storeRun(m, t * ob + ov, ob, tilesPad * ob, dst, k, o0 + ov, tmp, y);
-                        continue;
-                    }
-                    for (int i = 0; i < k; i++) {
-                        outputTransform(m, (t + i) * ob + ov, tilesPad * ob, tmp, y);
-                        store(y, dst + i * tile, e, o0 + ov);
-                    }
-                }
+                for (int ov = 0; ov < ob && o0 + ov < o; ov += lanes) outputs(m, t * ob + ov, ob, tilesPad * ob, dst, e, k, o0 + ov, tmp, y);
                 t += k;
             }
         }
@@ -590,6 +581,23 @@ final class Winograd {
                     int yo = (a * tile + b) * lanes, d = dst + oc0 * qTot + a * q1 + b;
                     for (int ol = 0; ol < oEnd; ol++) out[d + ol * qTot] = y[yo + ol];
                 }
+            }
+        }
+
+        /**
+         * Output transforms and stores of output channels {@code oc ..} of {@code k} tiles side by side in one output row (a
+         * run found by the caller: whole tiles when {@code k > 1}), the first at {@code dst} with extent {@code e}, their
+         * products {@code mStep} apart from {@code m[mAt]}: as one run ({@link #storeRun}) when there is a whole vector of
+         * channels, else tile by tile ({@link #store}).
+         */
+        private void outputs(float[] m, int mAt, int mStep, int mStride, int dst, int e, int k, int oc, float[] tmp, float[] y) {
+            if (k > 1 && oc + lanes <= o) {
+                storeRun(m, mAt, mStep, mStride, dst, k, oc, tmp, y);
+                return;
+            }
+            for (int i = 0; i < k; i++) {
+                outputTransform(m, mAt + i * mStep, mStride, tmp, y);
+                store(y, dst + i * tile, e, oc);
             }
         }
 
@@ -697,16 +705,7 @@ final class Winograd {
             for (int t = 0; t < count; ) {
                 int k = 1;
                 if (runs && ext[t] == full) while (k < RUN && t + k < count && ext[t + k] == full && dst[t + k] == dst[t] + k * tile) k++;
-                for (int ov = 0; ov < o; ov += lanes) {
-                    if (k > 1 && ov + lanes <= o) {
-                        storeRun(m, t * opad + ov, opad, mPoint, dst[t], k, ov, tmp, y);
-                        continue;
-                    }
-                    for (int i = 0; i < k; i++) {
-                        outputTransform(m, (t + i) * opad + ov, mPoint, tmp, y);
-                        store(y, dst[t + i], ext[t + i], ov);
-                    }
-                }
+                for (int ov = 0; ov < o; ov += lanes) outputs(m, t * opad + ov, opad, mPoint, dst[t], ext[t], k, ov, tmp, y);
                 t += k;
             }
         }
