@@ -10,7 +10,8 @@ import dev.convolve.plan.ConvPlan;
  * from short rows and tails. The weights are packed once per call (and phase) as {@code [group][channel block of
  * nv*L][c][tap][nv*L]}; each image's channels of a group are copied into zero-padded planes (or read in place when no
  * tap reads the padding), so that reduction step {@code k = (c, tap)} of output position {@code j} reads the scalar at
- * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks). A register tile of {@code m}
+ * {@code rowOff[j] + koff[k]} (any stride and kernel dilation, no bounds checks); 2-D kernels of several taps that read
+ * padding copy into channels-last planes instead and run each kernel row as one run of steps ({@link #channelsLast}). A register tile of {@code m}
  * positions times {@code nv} vectors of output channels broadcasts the {@code m} input values and loads the {@code nv}
  * weight vectors per step. The positions run in blocks whose {@code [position][channel]} sums fit the L2 cache (64 KB);
  * over each block the reduction runs in chunks of whole channels whose weights take 64 KB, then the block is transposed
@@ -65,6 +66,13 @@ final class ChannelLanesConv {
         void tileLinear(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int o0, int xs, int steps, float[] w, int wOff, float[] c, int cOff, boolean add);
 
         /**
+         * {@link #tile} over a channels-last copy ({@link #channelsLast}) in runs: for each tap {@code t = t0, t0 + ts, ...}
+         * below {@code t1}, {@code steps} consecutive input floats from {@code tapOff[t]} (channels, and the next taps' channels
+         * when the run spans a kernel row) and consecutive weight rows of {@code nv*L} from {@code wOff + t*wt}.
+         */
+        void tileLast(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add);
+
+        /**
          * Every other output position: {@code out[d + ch*stride + 2*i] = t[ch*L + i]} for the {@code L = lanes()} channel
          * rows of {@code t} and {@code i < cnt <= L}; the floats between are left as they are (another output phase's).
          */
@@ -92,6 +100,34 @@ final class ChannelLanesConv {
         if (Canonical.product(p.kernelSize()) != 1 || vectors(p.outChannels() / p.featureGroups(), k.lanes()) != 4) return false;
         long q = Canonical.product(p.outSize());
         return (q + 5) / 6 * 6 * 100 <= (q + 6) / 7 * 7 * 102;
+    }
+
+    /** Tests and probes turn {@link #channelsLast} off with this. */
+    static volatile boolean channelsLastOn = true;
+
+    /**
+     * Whether plan {@code p} copies each image into a zero-padded CHANNELS-LAST plane ({@code [row][column][channel]},
+     * {@link Job#fillLast}) and packs its weights tap-major ({@code [tap][channel][kb]}), so that a register tile runs each
+     * kernel row as one run of consecutive input floats and weight rows ({@link Tiles#tileLast}, tiles of 6 positions for 4
+     * vectors): every index is then a loop invariant plus the step, and C2 checks the bounds once per run instead of once per
+     * broadcast, with no offset table. For 2-D convs with more than one tap, no input dilation, kernel dilation 1 along the
+     * rows (a kernel row's taps read consecutive columns), that read padding (so the input is copied anyway).
+     *
+     * <p>Measured 2026-11-26 on two threads (one JVM, both orders, into a kept output), against the offset-table tiles over
+     * channel planes: 8x128x28x28 -> 256 3x3 s2 0.88-0.90x the time, 8x256x14x14 -> 512 s2 0.92-0.95x, 8x256x28x28 -> 512
+     * s2 0.90x; through the planner with fresh outputs 0.89-0.93x forward. Runs of one tap's channels (28 to 128 steps, the
+     * first form tried) measured 1.05-1.67x slower: C2 keeps the accumulators in registers only within a run, and the
+     * run's entry and exit cost about as much as 10 to 30 steps. Chunks of 64 steps kept in the L1 cache measured level.
+     */
+    static boolean channelsLast(ConvPlan p) {
+        int[] kd = p.kernelDilation();
+        return channelsLastOn && !pointwise(p) && p.spatialRank() == 2 && !inputDilated(p) && kd[kd.length - 1] == 1 && !readsInPlace(p);
+    }
+
+    /** Positions per register tile of plan {@code p}. */
+    static int rows(Kernels k, ConvPlan p) {
+        int nv = vectors(p.outChannels() / p.featureGroups(), k.lanes());
+        return rows(nv, linear(k, p) || channelsLast(p));
     }
 
     private static final Tiles VECTOR = Simd.loadVector("dev.convolve.backend.fast.ChannelLanesVector", Tiles.class);
@@ -134,7 +170,7 @@ final class ChannelLanesConv {
         if (force) return true;
         boolean strided = inputDilated(p);
         for (int v : p.strides()) strided |= v > 1;
-        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(vectors(og, lanes), linear(k, p));
+        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(k, p);
         for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
         if (og < 2 * lanes || og % lanes != 0) return false;
         if (!strided) return smallPointwise(p, q, lanes, tile) || manyTaps(p, og, lanes);
@@ -255,14 +291,22 @@ final class ChannelLanesConv {
      */
     static volatile int chunkFloats = 16384;
 
+    /**
+     * Floats of packed weights per chunk of whole tap rows with {@link #channelsLast} (256 KB, in the L2 cache; at least one
+     * row). 3x3 over 128 channels: 2 of 3 rows (0.89x the time of chunks of one row); over 256 channels one row (all three
+     * rows measured 1.03x). Tests make it tiny.
+     */
+    static volatile int lastChunkFloats = 65536;
+
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         java.util.List<SubProblem> subs = SubProblem.of(p);
         Layout l = Layout.of(kern, p);
         if (subs.size() == 1) {
             // one sub-problem: its weights straight from the kernel (by block transposes when it has every tap in order)
             GemmKernels gk = GemmKernels.of(kern);
+            boolean tapMajor = channelsLast(p);
             runPhases(kern, p, subs, x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[1]),
-                    gb -> packTaps(gk, l, w, gb, tapK[0], packed)));
+                    gb -> packTaps(gk, l, w, gb, tapK[0], packed, tapMajor)));
             return;
         }
         // output phases (input dilation) take some taps each: pack every tap once, and copy each phase's rows from it
@@ -309,7 +353,7 @@ final class ChannelLanesConv {
      */
     private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
         Layout l = Layout.of(kern, p);
-        int np = subs.size(), groups = l.groups(), cg = l.cg(), blocks = l.blocks(), m = rows(l.kb() / l.lanes(), linear(kern, p));
+        int np = subs.size(), groups = l.groups(), cg = l.cg(), blocks = l.blocks(), m = rows(kern, p);
         int[][] tapK = new int[np][];
         int[] base = new int[np + 1], rowBase = new int[np + 1], posBase = new int[np + 1], kBase = new int[np + 1];
         for (int s = 0; s < np; s++) {
@@ -393,8 +437,9 @@ final class ChannelLanesConv {
     static void runFromForward(Kernels kern, ConvPlan gp, float[] x, float[] wf, float[] out) {
         Layout l = Layout.of(kern, gp);
         int cg = l.cg();
+        boolean tapMajor = channelsLast(gp);
         runPhases(kern, gp, SubProblem.of(gp), x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * cg, packThreads(base[tapK.length]),
-                item -> packFromForward(wf, item / cg, item % cg, l.og(), cg, l.kTaps(), l.kb(), l.blocks(), tapK, base, packed)));
+                item -> packFromForward(wf, item / cg, item % cg, l.og(), cg, l.kTaps(), l.kb(), l.blocks(), tapK, base, packed, tapMajor)));
     }
 
     /**
@@ -403,14 +448,15 @@ final class ChannelLanesConv {
      * tap {@code t} is {@code wf[((g*cg + ci)*og + oc)*kTaps + kTaps - 1 - t]}, so one channel's weights are the
      * {@code [og][kTaps]} block at {@code (g*cg + ci)*og*kTaps}, read with the stride of the taps.
      */
-    private static void packFromForward(float[] wf, int g, int ci, int og, int cg, int kTaps, int kb, int blocks, int[][] tapK, int[] base, float[] dst) {
+    private static void packFromForward(float[] wf, int g, int ci, int og, int cg, int kTaps, int kb, int blocks, int[][] tapK, int[] base, float[] dst,
+                                        boolean tapMajor) {
         int src = (g * cg + ci) * og * kTaps;
         for (int s = 0; s < tapK.length; s++) {
             int taps = tapK[s].length, kc = cg * taps;
             for (int b = 0; b < blocks; b++) {
                 int rows = Math.min(kb, og - b * kb), from = src + b * kb * kTaps;
                 for (int t = 0; t < taps; t++) {
-                    int d = base[s] + ((g * blocks + b) * kc + ci * taps + t) * kb, tk = from + kTaps - 1 - tapK[s][t];
+                    int d = base[s] + ((g * blocks + b) * kc + (tapMajor ? t * cg + ci : ci * taps + t)) * kb, tk = from + kTaps - 1 - tapK[s][t];
                     for (int j = 0; j < rows; j++) dst[d + j] = wf[tk + j * kTaps];
                     for (int j = rows; j < kb; j++) dst[d + j] = 0f;
                 }
@@ -446,10 +492,11 @@ final class ChannelLanesConv {
      * whole kernel), straight from the kernel {@code w}: by {@link #packBlock} when they are every tap in order, else one by
      * one.
      */
-    private static void packTaps(GemmKernels gk, Layout l, float[] w, int gb, int[] tapK, float[] dst) {
+    private static void packTaps(GemmKernels gk, Layout l, float[] w, int gb, int[] tapK, float[] dst, boolean tapMajor) {
         int g = gb / l.blocks(), b = gb % l.blocks(), og = l.og(), cg = l.cg(), kb = l.kb(), kTaps = l.kTaps(), taps = tapK.length, kc = cg * taps;
         if (everyTap(kTaps, tapK)) {
-            packBlock(gk, l.lanes(), w, g, b, og, kc, kb, l.blocks(), dst);
+            if (tapMajor) packBlockTapMajor(gk, l.lanes(), w, g, b, og, cg, taps, kb, l.blocks(), dst);
+            else packBlock(gk, l.lanes(), w, g, b, og, kc, kb, l.blocks(), dst);
             return;
         }
         int base = gb * kc * kb;
@@ -460,7 +507,7 @@ final class ChannelLanesConv {
             } else {
                 int src = (g * og + oc) * cg * kTaps;
                 for (int ci = 0; ci < cg; ci++) {
-                    for (int t = 0; t < taps; t++) dst[base + (ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
+                    for (int t = 0; t < taps; t++) dst[base + (tapMajor ? t * cg + ci : ci * taps + t) * kb + j] = w[src + ci * kTaps + tapK[t]];
                 }
             }
         }
@@ -487,6 +534,28 @@ final class ChannelLanesConv {
                 transpose(gk, lanes, w, src + k0, kc, r, dst, base + k0 * kb + j0, kb);
             }
             for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + k * kb + j0 + j] = w[src + j * kc + k];
+        }
+    }
+
+    /**
+     * {@link #packBlock} into the tap-major layout of {@link #channelsLast}: reduction step {@code (c, t)} of the kernel's
+     * {@code [oc][c][t]} rows goes to row {@code t*cg + c} of the block's {@code [kc][kb]}. Each 16x16 block transpose goes
+     * through a small buffer whose rows are then copied to their places.
+     */
+    static void packBlockTapMajor(GemmKernels gk, int lanes, float[] w, int g, int b, int og, int cg, int taps, int kb, int blocks, float[] dst) {
+        int kc = cg * taps, base = (g * blocks + b) * kc * kb, rows = Math.min(kb, og - b * kb), kFull = kc / lanes * lanes;
+        if (rows < kb) for (int k = 0; k < kc; k++) java.util.Arrays.fill(dst, base + k * kb + rows, base + (k + 1) * kb, 0f);
+        float[] tmp = new float[lanes * lanes];
+        for (int j0 = 0; j0 < rows; j0 += lanes) {
+            int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
+            for (int k0 = 0; k0 < kFull; k0 += lanes) {
+                transpose(gk, lanes, w, src + k0, kc, r, tmp, 0, lanes);
+                for (int i = 0; i < lanes; i++) {
+                    int k = k0 + i;
+                    System.arraycopy(tmp, i * lanes, dst, base + (k % taps * cg + k / taps) * kb + j0, r);
+                }
+            }
+            for (int j = 0; j < r; j++) for (int k = kFull; k < kc; k++) dst[base + (k % taps * cg + k / taps) * kb + j0 + j] = w[src + j * kc + k];
         }
     }
 
@@ -520,6 +589,12 @@ final class ChannelLanesConv {
         final boolean inPlace, contiguous, pairs;
         /** {@link ChannelLanesConv#linear}: step {@code k} reads input offset {@code koff[kBase] + k*cPlane}. */
         final boolean linear;
+        /** {@link ChannelLanesConv#channelsLast}: the padded copy is {@code [row][column][channel]}, the weights tap-major. */
+        final boolean last;
+        /** With {@link #last}: the taps of a kernel row read consecutive columns (kernel dilation 1 along the last axis). */
+        final boolean rowRuns;
+        /** With {@link #last}: tap rows per chunk, whose weights take about {@link ChannelLanesConv#lastChunkFloats}. */
+        final int lastRows;
         /** Floats between two input channels of the plane the tiles read: the input's or the padded copy's. */
         final int cPlane;
         /**
@@ -552,7 +627,8 @@ final class ChannelLanesConv {
             kb = nv * lanes;
             blocks = (og + kb - 1) / kb;
             linear = linear(kern, p);
-            m = rows(nv, linear);
+            m = rows(kern, p);
+            last = channelsLast(p);
             in = p.spatial();
             int[] q = p.outSize();
             grid = sp.grid;
@@ -582,7 +658,8 @@ final class ChannelLanesConv {
             }
             pTot = ShiftedConv.product(pd);
             int[] ost = inPlace ? xst : pst, qst = ShiftedConv.rowMajorStrides(q);
-            cPlane = inPlace ? xPlane : pTot;
+            cPlane = last ? 1 : inPlace ? xPlane : pTot;
+            int unit = last ? cg : 1; // floats per position of the plane the tiles read
             tileRows = gTot + m - 1; // a tile starting at any grid point reads m offsets
             rowBase = at.rowBase();
             posBase = at.posBase();
@@ -593,7 +670,7 @@ final class ChannelLanesConv {
             for (int j = 0; j < gTot; j++) {
                 int off = 0, pos = 0;
                 for (int i = 0; i < n; i++) {
-                    off += u[i] * stride[i] * ost[i];
+                    off += u[i] * stride[i] * ost[i] * unit;
                     pos += (sp.step[i] * u[i] + sp.first[i]) * qst[i];
                 }
                 rowOff[rowBase + j] = off;
@@ -606,7 +683,7 @@ final class ChannelLanesConv {
             u = new int[n];
             for (int t = 0; t < taps; t++) {
                 int off = 0;
-                for (int i = 0; i < n; i++) off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i];
+                for (int i = 0; i < n; i++) off += (sp.offset[i][u[i]] - (inPlace ? 0 : first[i])) * ost[i] * unit;
                 tapOff[t] = off;
                 for (int i = n - 1; i >= 0 && ++u[i] == sp.taps[i].length; i--) u[i] = 0;
             }
@@ -617,6 +694,10 @@ final class ChannelLanesConv {
             int[][] reading = tapRows > 1 && !inPlace && skipRows ? readingRows(sp, in[0]) : null;
             rowLo = reading == null ? null : reading[0];
             rowHi = reading == null ? null : reading[1];
+            boolean consecutive = true;
+            for (int u2 = 1; u2 < sp.taps[n - 1].length; u2++) consecutive &= sp.offset[n - 1][u2] == sp.offset[n - 1][u2 - 1] + 1;
+            rowRuns = last && consecutive;
+            lastRows = Math.max(1, lastChunkFloats / (perRow * cg * kb));
             koff = at.koff();
             for (int ci = 0; ci < cg; ci++) for (int t = 0; t < taps; t++) koff[kBase + ci * taps + t] = ci * cPlane + tapOff[t];
             block = Math.max(1, blockFloats / kb / m) * m;
@@ -686,7 +767,8 @@ final class ChannelLanesConv {
                 int je = Math.min(j1, jb + block);
                 for (int b = b0; b < b1; b++) {
                     int wOff = wBase + (g * blocks + b) * kc * kb;
-                    for (int k0 = 0; k0 < kc; k0 += kChunk) {
+                    if (last) lastTiles(xp, xBase, jb, je, wOff, acc);
+                    else for (int k0 = 0; k0 < kc; k0 += kChunk) {
                         int k1 = Math.min(kc, k0 + kChunk);
                         for (int j = jb; j < je; j += m) {
                             // the tap rows [a, e) that any grid row of the tile reads the input with
@@ -711,6 +793,29 @@ final class ChannelLanesConv {
                     int dst = (img * o + g * og + b * kb) * qTot, rows = Math.min(kb, og - b * kb);
                     if (contiguous) store(acc, je - jb, rows, out, dst + jb);
                     else scatter(acc, jb, je, rows, out, dst);
+                }
+            }
+        }
+
+        /**
+         * The tiles of grid points {@code [jb, je)} over a channels-last copy ({@link ChannelLanesConv#channelsLast}) into
+         * {@code acc}, by chunks of {@link #lastRows} tap rows: per tile one run of consecutive floats per tap row when its
+         * taps read consecutive columns ({@link #rowRuns}), else one per tap. Weights at {@code wOff} are tap-major.
+         */
+        private void lastTiles(float[] xp, int xBase, int jb, int je, int wOff, float[] acc) {
+            int ts = rowRuns ? perRow : 1, steps = ts * cg, w0 = wOff - kBase * cg * kb;
+            for (int r0 = 0; r0 < tapRows; r0 += lastRows) {
+                int r1 = Math.min(tapRows, r0 + lastRows);
+                for (int j = jb; j < je; j += m) {
+                    int a = r0, e = r1;
+                    if (rowLo != null) {
+                        int ya = j / rowLen, yb = Math.min(gTot - 1, j + m - 1) / rowLen, lo = rowLo[ya], hi = rowHi[ya];
+                        for (int y = ya + 1; y <= yb; y++) { lo = Math.min(lo, rowLo[y]); hi = Math.max(hi, rowHi[y]); }
+                        a = Math.max(a, lo);
+                        e = Math.max(a, Math.min(e, hi));
+                    }
+                    tiles.tileLast(nv, m, xp, xBase, rowOff, rowBase + j, koff, kBase + a * perRow, kBase + e * perRow, ts, steps, wp, w0, cg * kb,
+                            acc, (j - jb) * kb, r0 > 0);
                 }
             }
         }
@@ -786,7 +891,36 @@ final class ChannelLanesConv {
          * (64x32x28x28 -> 64 forward 5.47 against 5.63 ms, its input gradient 8.01 against 8.28, 8x256x14x14 -> 512 10.03
          * against 10.22; the two ways alternating in one JVM, CPU time, 2026-11-24).
          */
+        /**
+         * {@link #fill} into the channels-last plane of {@link ChannelLanesConv#channelsLast} (2-D): padded row {@code r},
+         * column {@code col}, channel {@code ci} at {@code xp[(r*rowLen + col)*cg + ci]}, by block transposes of 16 channels'
+         * runs of 16 columns; the padding's positions zeroed. Every float of rows {@code [r0, r1)} is written once.
+         */
+        private void fillLast(float[] x, int src, float[] xp, int r0, int r1) {
+            int rowLen = pd[1], cLo = Math.min(rowLen, lo[1] - first[1]), cHi = Math.max(cLo, hi[1] - first[1]), rowFloats = rowLen * cg;
+            for (int r = r0; r < r1; r++) {
+                int a = r + first[0], d = r * rowFloats;
+                if (a < 0 || a >= in[0] || cLo >= cHi) {
+                    java.util.Arrays.fill(xp, d, d + rowFloats, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(xp, d, d + cLo * cg, 0f);
+                java.util.Arrays.fill(xp, d + cHi * cg, d + rowFloats, 0f);
+                int from = src + a * xst[0] + first[1];
+                for (int c0 = 0; c0 < cg; c0 += lanes) {
+                    int rows = Math.min(lanes, cg - c0);
+                    int col = cLo;
+                    for (; col + lanes <= cHi; col += lanes) transpose(gk, lanes, x, from + c0 * xPlane + col, xPlane, rows, xp, d + col * cg + c0, cg);
+                    for (; col < cHi; col++) for (int i = 0; i < rows; i++) xp[d + col * cg + c0 + i] = x[from + (c0 + i) * xPlane + col];
+                }
+            }
+        }
+
         private void fill(float[] x, int src, float[] xp, int r0, int r1) {
+            if (this.last) {
+                fillLast(x, src, xp, r0, r1);
+                return;
+            }
             int last = n - 1, rowLen = pd[last];
             int cLo = Math.min(rowLen, lo[last] - first[last]), cHi = Math.max(cLo, hi[last] - first[last]), len = cHi - cLo;
             if (n == 1) {
@@ -897,6 +1031,22 @@ final class ChannelLanesConv {
                     float a = x[xBase + rowOff[ro + i] + o];
                     int ci = cOff + i * kb;
                     for (int j = 0; j < kb; j++) c[ci + j] += a * w[wi + j];
+                }
+            }
+        }
+
+        @Override
+        public void tileLast(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {
+            int kb = nv * lanes;
+            if (!add) java.util.Arrays.fill(c, cOff, cOff + m * kb, 0f);
+            for (int t = t0; t < t1; t += ts) {
+                for (int k = 0; k < steps; k++) {
+                    int wi = wOff + t * wt + k * kb, o = tapOff[t] + k;
+                    for (int i = 0; i < m; i++) {
+                        float a = x[xBase + rowOff[ro + i] + o];
+                        int ci = cOff + i * kb;
+                        for (int j = 0; j < kb; j++) c[ci + j] += a * w[wi + j];
+                    }
                 }
             }
         }

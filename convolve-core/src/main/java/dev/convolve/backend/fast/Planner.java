@@ -333,7 +333,7 @@ public final class Planner {
             String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
             String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
             return what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
-                    + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(nv, ChannelLanesConv.linear(k, p)) + " positions x " + nv * k.lanes() + " channels, "
+                    + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(k, p) + " positions x " + nv * k.lanes() + " channels, "
                     + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe();
         }, ChannelLanesConv::run);
     }

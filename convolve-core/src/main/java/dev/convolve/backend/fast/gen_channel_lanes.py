@@ -2,6 +2,7 @@
 import os
 TILES = [(1, 24), (2, 12), (3, 8), (4, 7)]  # positions per tile: ChannelLanesConv.rows
 LINEAR = [(4, 6)]  # the tiles over steps at a fixed input stride (1x1 kernels): ChannelLanesConv.linear
+LAST = [(1, 24), (2, 12), (3, 8), (4, 6)]  # the tiles over a channels-last copy: ChannelLanesConv.channelsLast, rows
 out = []
 w = out.append
 w("""package dev.convolve.backend.fast;
@@ -64,6 +65,15 @@ for nv, m in LINEAR:
 w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
         }
     }
+
+    @Override
+    public void tileLast(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {
+        switch (nv * 100 + m) {""")
+for nv, m in LAST:
+    w(f"            case {nv * 100 + m} -> q{nv}x{m}(x, xBase, rowOff, ro, tapOff, t0, t1, ts, steps, w, wOff, wt, c, cOff, add);")
+w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
+        }
+    }
 """)
 def tile_method(nv, m, runs, linear=False):
     """t{nv}x{m}: steps k0..k1; r{nv}x{m} (runs): runLen steps from k0 + r*runStride for each run r (weights alike);
@@ -113,5 +123,39 @@ for nv, m in TILES:
     tile_method(nv, m, True)
 for nv, m in LINEAR:
     tile_method(nv, m, False, True)
+
+
+def last_method(nv, m):
+    """q{nv}x{m}: taps t0, t0 + ts, ... below t1 (offsets in tapOff, weights t*wt floats from wOff), from each the
+    steps over consecutive input floats (a channels-last copy) and consecutive weight rows: every index is a loop
+    invariant plus the step, so C2 checks the bounds once per run instead of once per broadcast."""
+    w(f"    private static void q{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
+    for i in range(m):
+        w(f"        int x{i} = xBase + rowOff[ro + {i}];")
+    for i in range(m):
+        for v in range(nv):
+            w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
+    w(f"        for (int t = t0; t < t1; t += ts) {{")
+    w(f"            int o = tapOff[t], wb = wOff + t * wt;")
+    for i in range(m):
+        w(f"            int b{i} = x{i} + o;")
+    w(f"            for (int k = 0; k < steps; k++) {{")
+    w(f"                int wi = wb + k * {nv} * L;")
+    for v in range(nv):
+        w(f"                FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
+    for i in range(m):
+        w(f"                FloatVector a{i} = FloatVector.broadcast(S, x[b{i} + k]);")
+        for v in range(nv):
+            w(f"                c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
+    w("            }")
+    w("        }")
+    for i in range(m):
+        for v in range(nv):
+            w(f"        c{i}_{v}.intoArray(c, cOff + {(i * nv + v)} * L);")
+    w("    }\n")
+
+
+for nv, m in LAST:
+    last_method(nv, m)
 w("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ChannelLanesVector.java"), "w").write("\n".join(out) + "\n")

@@ -182,6 +182,43 @@ class ChannelLanesConvTest {
     }
 
     /**
+     * The channels-last copy ({@code ChannelLanesConv.channelsLast}): 1 to 40 channels per group (the fill's block transposes
+     * of 16 channels and 16 columns and their tails), rows of 3 to 41, kernel dilation along the columns (kernel rows as runs)
+     * or along the rows (then the plan keeps channel planes), strides 1 and 2, padding on one side, groups, every tap row its own chunk in a third of the
+     * tries, the tiles in rows that read padding skipping its tap rows or not; forward and the input gradient (its conv is
+     * channels-last too when unstrided), vector and scalar tiles, against the reference.
+     */
+    @Property(tries = 60)
+    void channelsLastMatchesReference(@ForAll long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int[] ogs = {16, 32, 48, 64, 80};
+        int og = ogs[r.nextInt(ogs.length)], groups = r.nextInt(4) == 0 ? 2 : 1, c = (1 + r.nextInt(40)) * groups, batch = 1 + r.nextInt(3);
+        int h = 3 + r.nextInt(20), w = 3 + r.nextInt(39), k = 2 + r.nextInt(4), s = 1 + r.nextInt(2);
+        int[] dil = r.nextInt(4) == 0 ? new int[] {1, 2} : r.nextInt(3) == 0 ? new int[] {2, 1} : new int[] {1, 1};
+        int padLo = 1 + r.nextInt(k - 1), padHi = r.nextInt(3) == 0 ? 0 : r.nextInt(k);
+        ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {s, s}).withKernelDilation(dil)
+                .withPadding(Padding.explicit(new int[] {padLo, padHi}, new int[] {padHi, padLo})).withFeatureGroupSize(groups);
+        RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, h, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {og * groups, c / groups, k, k}), opt);
+        if (cs == null) return;
+        assertEquals(dil[1] == 1, ChannelLanesConv.channelsLast(cs.plan()), cs::toString);
+        int savedChunk = ChannelLanesConv.lastChunkFloats;
+        boolean savedSkip = ChannelLanesConv.skipRows;
+        if (seed % 3 == 0) ChannelLanesConv.lastChunkFloats = 1;
+        ChannelLanesConv.skipRows = seed % 2 == 0;
+        ChannelLanesConv.force = true;
+        try {
+            FastConvPropertyTest.check(FAST, cs);
+            FastConvPropertyTest.check(SCALAR, cs);
+            FastGradPropertyTest.checkInput(FAST, cs);
+        } finally {
+            ChannelLanesConv.force = false;
+            ChannelLanesConv.lastChunkFloats = savedChunk;
+            ChannelLanesConv.skipRows = savedSkip;
+        }
+    }
+
+    /**
      * Input gradients of stride-2 convs with whole vectors of input channels per group (16 to 80), the case whose output
      * phases interleave by twos and are stored by vector transposes and even-lane stores ({@code Job.spread}): runs cut by
      * grid rows, by the end of a position block (one tile per block in a third of the tries) and at any count up to 16;
