@@ -110,18 +110,20 @@ final class ChannelLanesConv {
      * {@link Job#fillLast}) and packs its weights tap-major ({@code [tap][channel][kb]}), so that a register tile runs each
      * kernel row as one run of consecutive input floats and weight rows ({@link Tiles#tileLast}, tiles of 6 positions for 4
      * vectors): every index is then a loop invariant plus the step, and C2 checks the bounds once per run instead of once per
-     * broadcast, with no offset table. For 2-D convs with more than one tap, no input dilation, kernel dilation 1 along the
-     * rows (a kernel row's taps read consecutive columns), that read padding (so the input is copied anyway).
+     * broadcast, with no offset table. For 2-D convs with more than one tap, kernel dilation 1 along the rows (a kernel
+     * row's taps read consecutive columns), that read padding (so the input is copied anyway); with input dilation (the input
+     * gradients of strided convs) every output phase reads the one channels-last plane, each with its own taps.
      *
      * <p>Measured 2026-11-26 on two threads (one JVM, both orders, into a kept output), against the offset-table tiles over
      * channel planes: 8x128x28x28 -> 256 3x3 s2 0.88-0.90x the time, 8x256x14x14 -> 512 s2 0.92-0.95x, 8x256x28x28 -> 512
-     * s2 0.90x; through the planner with fresh outputs 0.89-0.93x forward. Runs of one tap's channels (28 to 128 steps, the
+     * s2 0.90x; through the planner with fresh outputs 0.89-0.93x forward. Their input gradients (phases), both forced on
+     * this engine: 0.81x, 0.89x, 0.88x; forward+backward through the planner 0.87-0.88x. Runs of one tap's channels (28 to 128 steps, the
      * first form tried) measured 1.05-1.67x slower: C2 keeps the accumulators in registers only within a run, and the
      * run's entry and exit cost about as much as 10 to 30 steps. Chunks of 64 steps kept in the L1 cache measured level.
      */
     static boolean channelsLast(ConvPlan p) {
         int[] kd = p.kernelDilation();
-        return channelsLastOn && !pointwise(p) && p.spatialRank() == 2 && !inputDilated(p) && kd[kd.length - 1] == 1 && !readsInPlace(p);
+        return channelsLastOn && !pointwise(p) && p.spatialRank() == 2 && kd[kd.length - 1] == 1 && !readsInPlace(p);
     }
 
     /** Positions per register tile of plan {@code p}. */
@@ -311,11 +313,12 @@ final class ChannelLanesConv {
         }
         // output phases (input dilation) take some taps each: pack every tap once, and copy each phase's rows from it
         float[] all = packAllTaps(kern, l, w);
+        boolean tapMajor = channelsLast(p);
         runPhases(kern, p, subs, x, out, (packed, base, tapK) -> {
             for (int s = 0; s < tapK.length; s++) {
                 int from = s;
                 Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[tapK.length]),
-                        gb -> copyTaps(kern, l, all, gb, tapK[from], packed, base[from] + gb * l.cg() * tapK[from].length * l.kb()));
+                        gb -> copyTaps(kern, l, all, gb, tapK[from], packed, base[from] + gb * l.cg() * tapK[from].length * l.kb(), tapMajor));
             }
         });
     }
@@ -420,10 +423,10 @@ final class ChannelLanesConv {
     }
 
     /** Block {@code gb = g*blocks + b}'s rows of one phase (its taps {@code tapK}) from {@link #packAllTaps}'s every-tap layout. */
-    private static void copyTaps(Kernels kern, Layout l, float[] all, int gb, int[] tapK, float[] dst, int base) {
+    private static void copyTaps(Kernels kern, Layout l, float[] all, int gb, int[] tapK, float[] dst, int base, boolean tapMajor) {
         int cg = l.cg(), kTaps = l.kTaps(), kb = l.kb(), from = gb * cg * kTaps * kb, taps = tapK.length;
         for (int ci = 0; ci < cg; ci++) {
-            for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (ci * taps + t) * kb, kb);
+            for (int t = 0; t < taps; t++) kern.copy(all, from + (ci * kTaps + tapK[t]) * kb, dst, base + (tapMajor ? t * cg + ci : ci * taps + t) * kb, kb);
         }
     }
 

@@ -185,8 +185,8 @@ class ChannelLanesConvTest {
      * The channels-last copy ({@code ChannelLanesConv.channelsLast}): 1 to 40 channels per group (the fill's block transposes
      * of 16 channels and 16 columns and their tails), rows of 3 to 41, kernel dilation along the columns (kernel rows as runs)
      * or along the rows (then the plan keeps channel planes), strides 1 and 2, padding on one side, groups, every tap row its own chunk in a third of the
-     * tries, the tiles in rows that read padding skipping its tap rows or not; forward and the input gradient (its conv is
-     * channels-last too when unstrided), vector and scalar tiles, against the reference.
+     * tries, the tiles in rows that read padding skipping its tap rows or not; forward and the input gradient (its conv, with
+     * output phases when strided, is channels-last too), vector and scalar tiles, against the reference.
      */
     @Property(tries = 60)
     void channelsLastMatchesReference(@ForAll long seed) {
