@@ -12,7 +12,10 @@ import dev.convolve.plan.ConvPlan;
  * boundaries) are packed straight from {@code g} and {@code x}; columns are cut into blocks whose packed B stays in the L2
  * cache. The reduction is split into a fixed number of chunks (from the thread count and the groups); each chunk writes its own
  * partial result (the first straight into {@code dW}), and the partials are added in chunk order, so the result does not depend
- * on scheduling.
+ * on scheduling. With fewer groups than threads and enough columns, the items are blocks of columns instead, each over the
+ * whole reduction ({@link Job#byColumns}): no partial results to write and add up on one thread. Measured 2026-11-26 on two
+ * threads (one JVM, both orders), against the reduction chunks: 8x256x14x14 -> 512 3x3 s2 0.91x the time, 8x512x14x14 ->
+ * 1024 s2 0.89x, 8x256x28x28 -> 512 s2 0.95x; unstrided 1x1 kernels (B read in place: 32x512x7x7 -> 512) measured 1.02x and keep the chunks.
  */
 final class GradKernelGemm {
     private GradKernelGemm() {}
@@ -60,6 +63,9 @@ final class GradKernelGemm {
         return pointwise || smallPlanes || wideMidPlanes;
     }
 
+    /** Probes and comparisons turn {@link Job#byColumns} off with this. */
+    static volatile boolean BY_COLUMNS = true;
+
     /** Output planes up to this many positions count as small. */
     static final int SMALL_PLANE = 64;
 
@@ -82,6 +88,12 @@ final class GradKernelGemm {
         final Gemm gemm;
         final float[] x, g;
         final int batch, c, o, groups, og, cg, taps, q, xPlane, cols, kBlocks, kc, chunks, nc, r;
+        /**
+         * Items are (group, block of columns), each over the whole reduction, instead of (group, chunk of the reduction): B not
+         * read in place ({@link #identity}), fewer groups than threads, more than one chunk, and four tiles' widths of columns per
+         * thread or more; the blocks rounded up to a multiple of the threads, so each thread gets as many.
+         */
+        final boolean byColumns;
         /** {@code map[t*q + j]}: the input offset in a channel plane read by tap t at output position j, or -1 for a zero. */
         final int[] map;
         /** One tap, read in place: B's rows are the input's columns. */
@@ -148,10 +160,21 @@ final class GradKernelGemm {
             int nr = gemm.nr;
             int want = Math.max(nr, GemmConv.blockFloats / Math.max(1, kc) / nr * nr);
             int colBlocks = (cols + want - 1) / want;
+            byColumns = BY_COLUMNS && !identity && t > 1 && groups < t && chunks > 1 && cols >= t * nr * 4;
+            if (byColumns) {
+                // every thread the same number of column blocks
+                colBlocks = (colBlocks + t - 1) / t * t;
+            }
             nc = ((cols + colBlocks - 1) / colBlocks + nr - 1) / nr * nr;
         }
 
         void run(float[] dw) {
+            if (byColumns) {
+                int colBlocks = (cols + nc - 1) / nc;
+                long work = (long) groups * og * cols * r;
+                Threads.parallelFor(groups * colBlocks, ShiftedConv.threadsFor(work), idx -> columns(idx / colBlocks, idx % colBlocks * nc, dw));
+                return;
+            }
             int size = groups * og * cols;
             float[] part = chunks > 1 ? Scratch.floats(Scratch.PART, (chunks - 1) * size) : null;
             long work = (long) groups * og * cols * r;
@@ -159,6 +182,19 @@ final class GradKernelGemm {
             for (int ch = 1; ch < chunks; ch++) {
                 int base = (ch - 1) * size;
                 for (int e = 0; e < size; e++) dw[e] += part[base + e];
+            }
+        }
+
+        /** Group {@code gi}'s columns {@code [j0, j0 + nc)} over the whole reduction, into {@code dw}. */
+        void columns(int gi, int j0, float[] dw) {
+            int ncA = Math.min(nc, cols - j0), kcMax = (r + kBlocks - 1) / kBlocks + 1;
+            float[] buf = Scratch.floats(Scratch.PACK, og * kcMax + gemm.bSize(kcMax, ncA));
+            int bOff = og * kcMax;
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int r0 = (int) ((long) kb * r / kBlocks), kcA = (int) ((long) (kb + 1) * r / kBlocks) - r0;
+                packA(gi, r0, kcA, buf);
+                packB(gi, r0, kcA, j0, ncA, buf, bOff);
+                gemm.multiply(buf, 0, og, kcA, buf, bOff, ncA, dw, gi * og * cols + j0, cols, kb > 0);
             }
         }
 

@@ -2,7 +2,9 @@ package dev.convolve.backend.fast;
 
 import dev.convolve.backend.Backend;
 import dev.convolve.backend.Backends;
+import dev.convolve.plan.ConvOptions;
 import dev.convolve.plan.ConvPlan;
+import dev.convolve.plan.Padding;
 import dev.convolve.tensor.DType;
 import dev.convolve.tensor.Tensor;
 import net.jqwik.api.ForAll;
@@ -63,6 +65,38 @@ class FastGradPropertyTest {
             checkKernel(FAST, b);
         } finally {
             GradKernelGemm.force = false;
+        }
+    }
+
+    /**
+     * The GEMM kernel gradient split into blocks of columns, each over the whole reduction (fewer groups than threads, 768+
+     * columns: {@code GradKernelGemm.Job.byColumns}), on two threads: 128 to 160 input channels, 3x3 and 3x2 kernels, strides,
+     * padding on one side, small planes and enough images for two to a few reduction blocks, against the reference.
+     */
+    @Property(tries = 30)
+    void gemmGradKernelByColumnsMatchesReference(@ForAll long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int c = 128 + r.nextInt(33), o = 8 + r.nextInt(33), batch, h = 3 + r.nextInt(10), w = 3 + r.nextInt(10);
+        int kh = 3, kw = r.nextInt(3) == 0 ? 2 : 3, s = 1 + r.nextInt(2), pad = r.nextInt(2);
+        // more than one reduction block (384 steps) of images x positions: enough work for two threads
+        int q = ((h + pad - kh) / s + 1) * ((w + pad - kw) / s + 1);
+        batch = 384 / q + 1 + r.nextInt(seed % 3 == 0 ? 2000 / q + 1 : 3);
+        ConvOptions opt = ConvOptions.defaults().withStrides(new int[] {s, s})
+                .withPadding(Padding.explicit(new int[] {pad, 0}, new int[] {0, pad}));
+        RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, h, w}),
+                RandomConvCase.values(r.nextLong(), DType.F32, new int[] {o, c, kh, kw}), opt);
+        if (cs == null) return;
+        int savedThreads = dev.convolve.backend.Threads.threads();
+        dev.convolve.backend.Threads.setThreads(2);
+        GradKernelGemm.force = true;
+        try {
+            GradKernelGemm.Job job = new GradKernelGemm.Job(FAST.kernels(), cs.plan(), new float[0], new float[0]);
+            net.jqwik.api.Assume.that(job.chunks > 1 || job.byColumns); // else too little work for two threads
+            org.junit.jupiter.api.Assertions.assertTrue(job.byColumns, cs::toString);
+            checkKernel(FAST, cs);
+        } finally {
+            GradKernelGemm.force = false;
+            dev.convolve.backend.Threads.setThreads(savedThreads);
         }
     }
 
