@@ -134,6 +134,9 @@ final class GradKernel {
 
         int items() { return groups * imageChunks * bands; }
 
+        /** Floats of partial sums from which they are added up on every thread. */
+        static final int PARALLEL_SUM = 1 << 14;
+
         void run(float[] dw) {
             int items = items();
             long work = (long) groups * og * cols * outBatch * sp.gridSize();
@@ -144,17 +147,19 @@ final class GradKernel {
             Threads.parallelFor(workers, workers, wk -> {
                 for (int it = wk; it < items; it += workers) item(it, partials, wk * part);
             });
-            for (int gi = 0; gi < groups; gi++) {
-                for (int oc = 0; oc < og; oc++) {
+            // the workers' sums in worker order into dw, by rows of output channels over the threads when there are many
+            int rowsAll = groups * og, pieces = part >= PARALLEL_SUM ? Math.min(workers, rowsAll) : 1;
+            Threads.parallelFor(pieces, pieces, pc -> {
+                for (int row = rowsAll * pc / pieces, end = rowsAll * (pc + 1) / pieces; row < end; row++) {
                     for (int col = 0; col < cols; col++) {
                         float s = 0;
-                        int pi = (gi * og + oc) * cols + col;
+                        int pi = row * cols + col;
                         for (int wk = 0; wk < workers; wk++) s += partials[wk * part + pi];
                         int ci = col / taps, t = col % taps;
-                        dw[((gi * og + oc) * cg + ci) * kPlane + kOff[t]] += s;
+                        dw[(row * cg + ci) * kPlane + kOff[t]] += s;
                     }
                 }
-            }
+            });
         }
 
         private void item(int idx, float[] partials, int partBase) {

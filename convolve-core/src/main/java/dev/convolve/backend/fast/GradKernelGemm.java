@@ -186,10 +186,15 @@ final class GradKernelGemm {
             float[] part = chunks > 1 ? Scratch.floats(Scratch.PART, (chunks - 1) * size) : null;
             long work = (long) groups * og * cols * r;
             Threads.parallelFor(groups * chunks, ShiftedConv.threadsFor(work), idx -> item(idx, dw, part));
-            for (int ch = 1; ch < chunks; ch++) {
-                int base = (ch - 1) * size;
-                for (int e = 0; e < size; e++) dw[e] += part[base + e];
-            }
+            // the chunks' partial results in chunk order, by ranges over the threads when there are many
+            int pieces = chunks > 1 && size >= GradKernel.Job.PARALLEL_SUM ? Threads.threads() : 1;
+            Threads.parallelFor(pieces, pieces, pc -> {
+                int a = (int) ((long) size * pc / pieces), e = (int) ((long) size * (pc + 1) / pieces);
+                for (int ch = 1; ch < chunks; ch++) {
+                    int base = (ch - 1) * size;
+                    for (int i = a; i < e; i++) dw[i] += part[base + i];
+                }
+            });
         }
 
         /** Group {@code gi}'s columns {@code [j0, j0 + nc)} over the whole reduction, into {@code dw}. */
