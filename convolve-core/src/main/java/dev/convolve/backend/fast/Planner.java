@@ -330,11 +330,13 @@ public final class Planner {
                     : anyAbove1(p.strides()) ? "strided, "
                     : ChannelLanesConv.pointwise(p) ? "1x1 on a small plane (" + Canonical.product(q) + " positions), "
                     : "unstrided, " + p.kernelChannels() + " input channels x " + Canonical.product(p.kernelSize()) + " taps per output, ";
-            String input = ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
+            boolean last = ChannelLanesConv.channelsLast(p);
+            String input = last ? "each image copied channels-last into a zero-padded plane, each kernel row one run of steps"
+                    : ChannelLanesConv.readsInPlace(p) ? "input read in place" : "each image copied into zero-padded planes";
             String out = phases ? "each phase's outputs stored at their interleaved positions" : "blocks of positions transposed out";
             return what + og + " output channels per group, output rows of " + q[q.length - 1] + ": direct conv with "
                     + "the output channels in the vector lanes, tile " + ChannelLanesConv.rows(k, p) + " positions x " + nv * k.lanes() + " channels, "
-                    + "weights packed once, " + input + " (images split along their first axis when there are few), " + out + "; " + k.describe();
+                    + "weights packed " + (last ? "once, tap-major, " : "once, ") + input + " (images split along their first axis when there are few), " + out + "; " + k.describe();
         }, ChannelLanesConv::run);
     }
 }
