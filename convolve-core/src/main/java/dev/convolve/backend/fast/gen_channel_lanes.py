@@ -75,6 +75,33 @@ w("""            default -> throw new IllegalArgumentException("no tile with " +
         }
     }
 """)
+def open_tile(nv, m):
+    """The m input bases x{i} and the nv*m accumulators (loaded when adding, zero otherwise)."""
+    for i in range(m):
+        w(f"        int x{i} = xBase + rowOff[ro + {i}];")
+    for i in range(m):
+        for v in range(nv):
+            w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
+
+
+def step(ind, nv, m, at):
+    """One reduction step: nv weight vectors from wi, m broadcasts of x[at(i)], nv*m multiply-adds."""
+    for v in range(nv):
+        w(f"{ind}FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
+    for i in range(m):
+        w(f"{ind}FloatVector a{i} = FloatVector.broadcast(S, x[{at(i)}]);")
+        for v in range(nv):
+            w(f"{ind}c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
+
+
+def close_tile(nv, m):
+    """The accumulators stored back, and the method's end."""
+    for i in range(m):
+        for v in range(nv):
+            w(f"        c{i}_{v}.intoArray(c, cOff + {(i * nv + v)} * L);")
+    w("    }\n")
+
+
 def tile_method(nv, m, runs, linear=False):
     """t{nv}x{m}: steps k0..k1; r{nv}x{m} (runs): runLen steps from k0 + r*runStride for each run r (weights alike);
     l{nv}x{m} (linear): steps whose input offsets are o0, o0 + xs, ...: no offset table, and C2 checks the bounds of the
@@ -85,11 +112,7 @@ def tile_method(nv, m, runs, linear=False):
         w(f"    private static void r{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int runs, int runLen, int runStride, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
     else:
         w(f"    private static void t{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] koff, int k0, int k1, float[] w, int wOff, float[] c, int cOff, boolean add) {{")
-    for i in range(m):
-        w(f"        int x{i} = xBase + rowOff[ro + {i}];")
-    for i in range(m):
-        for v in range(nv):
-            w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
+    open_tile(nv, m)
     ind = "        "
     if runs:
         w(f"        for (int r = 0; r < runs; r++) {{")
@@ -102,19 +125,11 @@ def tile_method(nv, m, runs, linear=False):
         w(f"        for (int k = k0, wi = wOff; k < k1; k++, wi += {nv} * L) {{")
     if not linear:
         w(f"{ind}    int o = koff[k];")
-    for v in range(nv):
-        w(f"{ind}    FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
-    for i in range(m):
-        w(f"{ind}    FloatVector a{i} = FloatVector.broadcast(S, x[x{i} + o]);")
-        for v in range(nv):
-            w(f"{ind}    c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
+    step(ind + "    ", nv, m, lambda i: f"x{i} + o")
     w(f"{ind}}}")
     if runs:
         w("        }")
-    for i in range(m):
-        for v in range(nv):
-            w(f"        c{i}_{v}.intoArray(c, cOff + {(i * nv + v)} * L);")
-    w("    }\n")
+    close_tile(nv, m)
 
 
 for nv, m in TILES:
@@ -130,29 +145,17 @@ def last_method(nv, m):
     steps over consecutive input floats (a channels-last copy) and consecutive weight rows: every index is a loop
     invariant plus the step, so C2 checks the bounds once per run instead of once per broadcast."""
     w(f"    private static void q{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
-    for i in range(m):
-        w(f"        int x{i} = xBase + rowOff[ro + {i}];")
-    for i in range(m):
-        for v in range(nv):
-            w(f"        FloatVector c{i}_{v} = add ? FloatVector.fromArray(S, c, cOff + {i * nv + v} * L) : FloatVector.zero(S);")
+    open_tile(nv, m)
     w(f"        for (int t = t0; t < t1; t += ts) {{")
     w(f"            int o = tapOff[t], wb = wOff + t * wt;")
     for i in range(m):
         w(f"            int b{i} = x{i} + o;")
     w(f"            for (int k = 0; k < steps; k++) {{")
     w(f"                int wi = wb + k * {nv} * L;")
-    for v in range(nv):
-        w(f"                FloatVector w{v} = FloatVector.fromArray(S, w, wi{'' if v == 0 else f' + {v} * L'});")
-    for i in range(m):
-        w(f"                FloatVector a{i} = FloatVector.broadcast(S, x[b{i} + k]);")
-        for v in range(nv):
-            w(f"                c{i}_{v} = a{i}.fma(w{v}, c{i}_{v});")
+    step("                ", nv, m, lambda i: f"b{i} + k")
     w("            }")
     w("        }")
-    for i in range(m):
-        for v in range(nv):
-            w(f"        c{i}_{v}.intoArray(c, cOff + {(i * nv + v)} * L);")
-    w("    }\n")
+    close_tile(nv, m)
 
 
 for nv, m in LAST:

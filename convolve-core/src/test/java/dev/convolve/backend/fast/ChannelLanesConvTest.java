@@ -67,6 +67,18 @@ class ChannelLanesConvTest {
 
     private static String algorithm(ConvPlan p) { return FAST.explain(p).algorithm(); }
 
+    /** {@code cs}'s forward on the vector and scalar tiles and its input gradient, this engine forced, against the reference. */
+    private static void checkForced(RandomConvCase cs) {
+        ChannelLanesConv.force = true;
+        try {
+            FastConvPropertyTest.check(FAST, cs);
+            FastConvPropertyTest.check(SCALAR, cs);
+            FastGradPropertyTest.checkInput(FAST, cs);
+        } finally {
+            ChannelLanesConv.force = false;
+        }
+    }
+
     /** The tap rows that each grid row reads the input with: the register tiles in the others' rows skip them. */
     @Test
     void tilesInRowsThatReadPaddingSkipItsTapRows() {
@@ -216,13 +228,9 @@ class ChannelLanesConvTest {
         boolean savedSkip = ChannelLanesConv.skipRows;
         if (seed % 3 == 0) ChannelLanesConv.lastChunkFloats = 1;
         ChannelLanesConv.skipRows = seed % 2 == 0;
-        ChannelLanesConv.force = true;
         try {
-            FastConvPropertyTest.check(FAST, cs);
-            FastConvPropertyTest.check(SCALAR, cs);
-            FastGradPropertyTest.checkInput(FAST, cs);
+            checkForced(cs);
         } finally {
-            ChannelLanesConv.force = false;
             ChannelLanesConv.lastChunkFloats = savedChunk;
             ChannelLanesConv.skipRows = savedSkip;
         }
@@ -303,13 +311,9 @@ class ChannelLanesConvTest {
         assertTrue(ChannelLanesConv.linear(FAST.kernels(), cs.plan()), cs::toString);
         int saved = ChannelLanesConv.chunkFloats;
         ChannelLanesConv.chunkFloats = seed % 2 == 0 ? og * (1 + (int) Math.floorMod(seed, 7L)) : saved;
-        ChannelLanesConv.force = true;
         try {
-            FastConvPropertyTest.check(FAST, cs);
-            FastConvPropertyTest.check(SCALAR, cs);
-            FastGradPropertyTest.checkInput(FAST, cs);
+            checkForced(cs);
         } finally {
-            ChannelLanesConv.force = false;
             ChannelLanesConv.chunkFloats = saved;
         }
         assertFalse(ChannelLanesConv.linear(FAST.kernels(), plan(32, 512, 7, 7, 512, 1, 1, 0)), "7x7: 54 positions in tiles of 6");
