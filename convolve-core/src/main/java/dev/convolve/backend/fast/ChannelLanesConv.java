@@ -540,6 +540,9 @@ final class ChannelLanesConv {
         }
     }
 
+    /** {@link #packBlockTapMajor}'s block of 16x16 floats, one per thread (no garbage per call). */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[16 * 16]);
+
     /**
      * {@link #packBlock} into the tap-major layout of {@link #channelsLast}: reduction step {@code (c, t)} of the kernel's
      * {@code [oc][c][t]} rows goes to row {@code t*cg + c} of the block's {@code [kc][kb]}. Each 16x16 block transpose goes
@@ -548,7 +551,8 @@ final class ChannelLanesConv {
     static void packBlockTapMajor(GemmKernels gk, int lanes, float[] w, int g, int b, int og, int cg, int taps, int kb, int blocks, float[] dst) {
         int kc = cg * taps, base = (g * blocks + b) * kc * kb, rows = Math.min(kb, og - b * kb), kFull = kc / lanes * lanes;
         if (rows < kb) for (int k = 0; k < kc; k++) java.util.Arrays.fill(dst, base + k * kb + rows, base + (k + 1) * kb, 0f);
-        float[] tmp = new float[lanes * lanes];
+        float[] tmp = TRANSPOSED.get();
+        if (tmp.length < lanes * lanes) tmp = new float[lanes * lanes];
         for (int j0 = 0; j0 < rows; j0 += lanes) {
             int r = Math.min(lanes, rows - j0), src = (g * og + b * kb + j0) * kc;
             for (int k0 = 0; k0 < kFull; k0 += lanes) {
