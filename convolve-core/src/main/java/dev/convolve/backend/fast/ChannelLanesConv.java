@@ -121,15 +121,21 @@ final class ChannelLanesConv {
      * first form tried) measured 1.05-1.67x slower: C2 keeps the accumulators in registers only within a run, and the
      * run's entry and exit cost about as much as 10 to 30 steps. Chunks of 64 steps kept in the L1 cache measured level.
      */
-    static boolean channelsLast(ConvPlan p) {
+    static boolean channelsLast(ConvPlan p) { return channelsLast(p, SubProblem.of(p)); }
+
+    /** {@link #channelsLast(ConvPlan)} with the plan's sub-problems already computed ({@code SubProblem.of(p)}). */
+    static boolean channelsLast(ConvPlan p, java.util.List<SubProblem> subs) {
         int[] kd = p.kernelDilation();
-        return channelsLastOn && !pointwise(p) && p.spatialRank() == 2 && kd[kd.length - 1] == 1 && !readsInPlace(p);
+        return channelsLastOn && !pointwise(p) && p.spatialRank() == 2 && kd[kd.length - 1] == 1 && !readsInPlace(p, subs);
     }
 
     /** Positions per register tile of plan {@code p}. */
-    static int rows(Kernels k, ConvPlan p) {
+    static int rows(Kernels k, ConvPlan p) { return rows(k, p, SubProblem.of(p)); }
+
+    /** {@link #rows(Kernels, ConvPlan)} with the plan's sub-problems already computed. */
+    static int rows(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
         int nv = vectors(p.outChannels() / p.featureGroups(), k.lanes());
-        return rows(nv, linear(k, p) || channelsLast(p));
+        return rows(nv, linear(k, p) || channelsLast(p, subs));
     }
 
     private static final Tiles VECTOR = Simd.loadVector("dev.convolve.backend.fast.ChannelLanesVector", Tiles.class);
@@ -172,7 +178,7 @@ final class ChannelLanesConv {
         if (force) return true;
         boolean strided = inputDilated(p);
         for (int v : p.strides()) strided |= v > 1;
-        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(k, p);
+        int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(k, p, subs);
         for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
         if (og < 2 * lanes || og % lanes != 0) return false;
         if (!strided) return smallPointwise(p, q, lanes, tile) || manyTaps(p, og, lanes);
@@ -245,8 +251,11 @@ final class ChannelLanesConv {
     static final int MIN_LONG_ROW_CHANNELS = 16;
 
     /** True when no tap of any sub-problem reads the padding (every read inside the input): the input is read in place. */
-    static boolean readsInPlace(ConvPlan p) {
-        for (SubProblem sp : SubProblem.of(p)) if (!readsInPlace(sp, p.spatial())) return false;
+    static boolean readsInPlace(ConvPlan p) { return readsInPlace(p, SubProblem.of(p)); }
+
+    /** {@link #readsInPlace(ConvPlan)} over the plan's sub-problems {@code subs}. */
+    static boolean readsInPlace(ConvPlan p, java.util.List<SubProblem> subs) {
+        for (SubProblem sp : subs) if (!readsInPlace(sp, p.spatial())) return false;
         return true;
     }
 
@@ -302,23 +311,21 @@ final class ChannelLanesConv {
 
     static void run(Kernels kern, ConvPlan p, float[] x, float[] w, float[] out) {
         java.util.List<SubProblem> subs = SubProblem.of(p);
-        Layout l = Layout.of(kern, p);
+        Layout l = Layout.of(kern, p, subs);
         if (subs.size() == 1) {
             // one sub-problem: its weights straight from the kernel (by block transposes when it has every tap in order)
             GemmKernels gk = GemmKernels.of(kern);
-            boolean tapMajor = channelsLast(p);
-            runPhases(kern, p, subs, x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[1]),
-                    gb -> packTaps(gk, l, w, gb, tapK[0], packed, tapMajor)));
+            runPhases(kern, p, l, subs, x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[1]),
+                    gb -> packTaps(gk, l, w, gb, tapK[0], packed, l.last())));
             return;
         }
         // output phases (input dilation) take some taps each: pack every tap once, and copy each phase's rows from it
         float[] all = packAllTaps(kern, l, w);
-        boolean tapMajor = channelsLast(p);
-        runPhases(kern, p, subs, x, out, (packed, base, tapK) -> {
+        runPhases(kern, p, l, subs, x, out, (packed, base, tapK) -> {
             for (int s = 0; s < tapK.length; s++) {
                 int from = s;
                 Threads.parallelFor(l.groups() * l.blocks(), packThreads(base[tapK.length]),
-                        gb -> copyTaps(kern, l, all, gb, tapK[from], packed, base[from] + gb * l.cg() * tapK[from].length * l.kb(), tapMajor));
+                        gb -> copyTaps(kern, l, all, gb, tapK[from], packed, base[from] + gb * l.cg() * tapK[from].length * l.kb(), l.last()));
             }
         });
     }
@@ -326,12 +333,15 @@ final class ChannelLanesConv {
     /**
      * The channel blocking of a plan: {@code lanes} per vector, {@code groups}, {@code og} output and {@code cg} input
      * channels per group, {@code kb} output channels per block ({@code nv} whole vectors) and {@code blocks} blocks per
-     * group, {@code kTaps} taps in the kernel.
+     * group, {@code kTaps} taps in the kernel; {@code last}: {@link #channelsLast}, {@code rows}: positions per register
+     * tile ({@link #rows(Kernels, ConvPlan)}).
      */
-    record Layout(int lanes, int groups, int og, int cg, int kb, int blocks, int kTaps) {
-        static Layout of(Kernels kern, ConvPlan p) {
+    record Layout(int lanes, int groups, int og, int cg, int kb, int blocks, int kTaps, boolean last, int rows) {
+        static Layout of(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs) {
             int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, kb = vectors(og, lanes) * lanes;
-            return new Layout(lanes, groups, og, p.kernelChannels(), kb, (og + kb - 1) / kb, (int) Canonical.product(p.kernelSize()));
+            boolean last = channelsLast(p, subs);
+            return new Layout(lanes, groups, og, p.kernelChannels(), kb, (og + kb - 1) / kb, (int) Canonical.product(p.kernelSize()), last,
+                    ChannelLanesConv.rows(kb / lanes, linear(kern, p) || last));
         }
 
         /** Floats of packed weights with {@code taps} taps per input channel ({@code [group][block][c][tap][kb]}). */
@@ -354,9 +364,8 @@ final class ChannelLanesConv {
      * 9.7 ms). The phases also write the output lines they share while those are cached; that alone measured little if
      * anything (64x32x28x28 -> 64: 9.2-9.4 against 9.5-10.1 ms, two JVMs each).
      */
-    private static void runPhases(Kernels kern, ConvPlan p, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
-        Layout l = Layout.of(kern, p);
-        int np = subs.size(), groups = l.groups(), cg = l.cg(), blocks = l.blocks(), m = rows(kern, p);
+    private static void runPhases(Kernels kern, ConvPlan p, Layout l, java.util.List<SubProblem> subs, float[] x, float[] out, PhasePacker packer) {
+        int np = subs.size(), groups = l.groups(), cg = l.cg(), blocks = l.blocks(), m = l.rows();
         int[][] tapK = new int[np][];
         int[] base = new int[np + 1], rowBase = new int[np + 1], posBase = new int[np + 1], kBase = new int[np + 1];
         for (int s = 0; s < np; s++) {
@@ -383,7 +392,7 @@ final class ChannelLanesConv {
         long work = 0;
         int minGrid = Integer.MAX_VALUE;
         for (int s = 0; s < np; s++) {
-            jobs[s] = new Job(kern, p, subs.get(s), packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s], plane));
+            jobs[s] = new Job(kern, p, l, subs.get(s), packed, base[s], new Offsets(rowOff, rowBase[s], posOff, posBase[s], koff, kBase[s], plane));
             work += (long) jobs[s].batch * jobs[s].o * jobs[s].gTot * jobs[s].kc;
             minGrid = Math.min(minGrid, jobs[s].grid[0]);
         }
@@ -438,11 +447,11 @@ final class ChannelLanesConv {
      * every tap and a copy per phase (24% of 8x256x14x14 -> 512 s2's input gradient on one thread).
      */
     static void runFromForward(Kernels kern, ConvPlan gp, float[] x, float[] wf, float[] out) {
-        Layout l = Layout.of(kern, gp);
+        java.util.List<SubProblem> subs = SubProblem.of(gp);
+        Layout l = Layout.of(kern, gp, subs);
         int cg = l.cg();
-        boolean tapMajor = channelsLast(gp);
-        runPhases(kern, gp, SubProblem.of(gp), x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * cg, packThreads(base[tapK.length]),
-                item -> packFromForward(wf, item / cg, item % cg, l.og(), cg, l.kTaps(), l.kb(), l.blocks(), tapK, base, packed, tapMajor)));
+        runPhases(kern, gp, l, subs, x, out, (packed, base, tapK) -> Threads.parallelFor(l.groups() * cg, packThreads(base[tapK.length]),
+                item -> packFromForward(wf, item / cg, item % cg, l.og(), cg, l.kTaps(), l.kb(), l.blocks(), tapK, base, packed, l.last())));
     }
 
     /**
@@ -615,10 +624,11 @@ final class ChannelLanesConv {
         final int tapRows, perRow;
 
         /**
-         * {@code packed}: this sub-problem's weights, packed at {@code packedBase}; {@code at}: where its offsets go in the
-         * arrays it shares with the other phases, and the padded plane they all read ({@link #runPhases}).
+         * {@code l}: the plan's channel blocking, tile and input layout, computed once per call; {@code packed}: this
+         * sub-problem's weights, packed at {@code packedBase}; {@code at}: where its offsets go in the arrays it shares with the
+         * other phases, and the padded plane they all read ({@link #runPhases}).
          */
-        Job(Kernels kern, ConvPlan p, SubProblem sp, float[] packed, int packedBase, Offsets at) {
+        Job(Kernels kern, ConvPlan p, Layout l, SubProblem sp, float[] packed, int packedBase, Offsets at) {
             this.kern = kern;
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
@@ -634,8 +644,8 @@ final class ChannelLanesConv {
             kb = nv * lanes;
             blocks = (og + kb - 1) / kb;
             linear = linear(kern, p);
-            m = rows(kern, p);
-            last = channelsLast(p);
+            m = l.rows();
+            last = l.last();
             in = p.spatial();
             int[] q = p.outSize();
             grid = sp.grid;

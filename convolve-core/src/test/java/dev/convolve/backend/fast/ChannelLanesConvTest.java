@@ -182,15 +182,8 @@ class ChannelLanesConvTest {
         RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {batch, c, h, w}),
                 RandomConvCase.values(r.nextLong(), DType.F32, new int[] {og * groups, c / groups, k, k}), opt);
         if (cs == null) return;
-        ChannelLanesConv.force = true;
-        try {
-            FastConvPropertyTest.check(FAST, cs);
-            FastConvPropertyTest.check(SCALAR, cs);
-            // the input gradient: output phases of a conv with input dilation, each scattered into its interleaved positions
-            FastGradPropertyTest.checkInput(FAST, cs);
-        } finally {
-            ChannelLanesConv.force = false;
-        }
+        // the input gradient: output phases of a conv with input dilation, each scattered into its interleaved positions
+        checkForced(cs);
     }
 
     /** The planner's explanation says which input layout the plan reads: channels-last for 3x3 s2, in place for 1x1 s2. */
