@@ -134,9 +134,6 @@ final class GradKernel {
 
         int items() { return groups * imageChunks * bands; }
 
-        /** Floats of partial sums from which they are added up on every thread. */
-        static final int PARALLEL_SUM = 1 << 14;
-
         void run(float[] dw) {
             int items = items();
             long work = (long) groups * og * cols * outBatch * sp.gridSize();
@@ -148,7 +145,7 @@ final class GradKernel {
                 for (int it = wk; it < items; it += workers) item(it, partials, wk * part);
             });
             // the workers' sums in worker order into dw, by rows of output channels over the threads when there are many
-            int rowsAll = groups * og, pieces = part >= PARALLEL_SUM ? Math.min(workers, rowsAll) : 1;
+            int rowsAll = groups * og, pieces = part >= PartialSums.PARALLEL ? Math.min(workers, rowsAll) : 1;
             Threads.parallelFor(pieces, pieces, pc -> {
                 for (int row = rowsAll * pc / pieces, end = rowsAll * (pc + 1) / pieces; row < end; row++) {
                     for (int col = 0; col < cols; col++) {

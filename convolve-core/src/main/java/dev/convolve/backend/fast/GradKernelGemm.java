@@ -186,22 +186,15 @@ final class GradKernelGemm {
             float[] part = chunks > 1 ? Scratch.floats(Scratch.PART, (chunks - 1) * size) : null;
             long work = (long) groups * og * cols * r;
             Threads.parallelFor(groups * chunks, ShiftedConv.threadsFor(work), idx -> item(idx, dw, part));
-            // the chunks' partial results in chunk order, by ranges over the threads when there are many
-            int pieces = chunks > 1 && size >= GradKernel.Job.PARALLEL_SUM ? Threads.threads() : 1;
-            Threads.parallelFor(pieces, pieces, pc -> {
-                int a = (int) ((long) size * pc / pieces), e = (int) ((long) size * (pc + 1) / pieces);
-                for (int ch = 1; ch < chunks; ch++) {
-                    int base = (ch - 1) * size;
-                    for (int i = a; i < e; i++) dw[i] += part[base + i];
-                }
-            });
+            // the chunks' partial results in chunk order
+            PartialSums.addInOrder(dw, part, 0, size, chunks - 1, size);
         }
 
         /** Group {@code gi}'s columns {@code [j0, j0 + nc)} over the whole reduction, into {@code dw}. */
         void columns(int gi, int j0, float[] dw) {
-            int ncA = Math.min(nc, cols - j0), kcMax = (r + kBlocks - 1) / kBlocks + 1;
-            float[] buf = Scratch.floats(Scratch.PACK, og * kcMax + gemm.bSize(kcMax, ncA));
-            int bOff = og * kcMax;
+            int ncA = Math.min(nc, cols - j0);
+            float[] buf = Scratch.floats(Scratch.PACK, og * kc + gemm.bSize(kc, ncA));
+            int bOff = og * kc;
             for (int kb = 0; kb < kBlocks; kb++) {
                 int r0 = (int) ((long) kb * r / kBlocks), kcA = (int) ((long) (kb + 1) * r / kBlocks) - r0;
                 packA(gi, r0, kcA, buf);

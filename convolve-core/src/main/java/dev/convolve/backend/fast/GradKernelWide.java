@@ -148,20 +148,11 @@ final class GradKernelWide {
             Threads.parallelFor(workers, workers, wk -> {
                 for (int it = wk; it < items; it += workers) item(it, partials, wk * part);
             });
-            // partials: [block][col][kb] per worker. The workers' sums are added into the first, in worker order, by ranges over
-            // the threads; then into dw by rows of output channels, each thread its own rows, written along them. On one
-            // thread, one channel at a time across all rows (a cache line of dw per sum), this was 14% of 8x128x28x28 -> 256
-            // 3x3 s2's kernel gradient: now 0.90x its time on two threads, 32x128x28x28 -> 128 s2 0.95x (2026-11-26).
-            if (workers > 1) {
-                int pieces = Math.min(workers, Math.max(1, part / 4096));
-                Threads.parallelFor(pieces, pieces, pc -> {
-                    int a = (int) ((long) part * pc / pieces), e = (int) ((long) part * (pc + 1) / pieces);
-                    for (int wk = 1; wk < workers; wk++) {
-                        int from = wk * part;
-                        for (int i = a; i < e; i++) partials[i] += partials[from + i];
-                    }
-                });
-            }
+            // partials: [block][col][kb] per worker. The workers' sums are added into the first, in worker order; then into dw
+            // by rows of output channels, each thread its own rows, written along them. On one thread, one channel at a time
+            // across all rows (a cache line of dw per sum), this was 14% of 8x128x28x28 -> 256 3x3 s2's kernel gradient: now
+            // 0.90x its time on two threads, 32x128x28x28 -> 128 s2 0.95x (2026-11-26).
+            PartialSums.addInOrder(partials, partials, part, part, workers - 1, part);
             int colsPad = colBlocks * rowsTile, pieces = Math.min(workers, og);
             Threads.parallelFor(pieces, pieces, pc -> {
                 for (int oc = og * pc / pieces, oe = og * (pc + 1) / pieces; oc < oe; oc++) {
