@@ -327,14 +327,7 @@ class ChannelLanesConvTest {
         RandomConvCase cs = RandomConvCase.inLayout(seed, RandomConvCase.values(r.nextLong(), DType.F32, new int[] {1 + r.nextInt(2), c, h, w}),
                 RandomConvCase.values(r.nextLong(), DType.F32, new int[] {og, c, 3, 3}), opt);
         if (cs == null) return;
-        ChannelLanesConv.force = true;
-        try {
-            FastConvPropertyTest.check(FAST, cs);
-            FastConvPropertyTest.check(SCALAR, cs);
-            // its input gradient: every phase's weights packed straight from this kernel by all threads
-            FastGradPropertyTest.checkInput(FAST, cs);
-        } finally {
-            ChannelLanesConv.force = false;
-        }
+        // its input gradient: every phase's weights packed straight from this kernel by all threads
+        checkForced(cs);
     }
 }
