@@ -274,6 +274,8 @@ final class Winograd {
         final int ob, nvOut, mrOut, tilesPad, kcOut;
         final boolean chunked;
         final int[] rowOffAll;
+        /** For the input gradient's gathers ({@link #gatherTapsBlock}) into rows {@link #ob} or {@link #opad} long: tap t's row {@code taps - 1 - t} of gt. */
+        final int[] revOb, revOpad;
         float[] vAll;
         /**
          * By blocks of tiles, each block copies only the input rows its tiles read into a per-thread channel-blocked buffer
@@ -339,6 +341,9 @@ final class Winograd {
             tilesPad = (tiles + mrOut - 1) / mrOut * mrOut;
             byOut = gk != null && lanes == 16 && byOutBlocks(xi, cpad, opad, tilesPad);
             rowOffAll = byOut ? new int[tilesPad] : null;
+            revOb = new int[taps];
+            revOpad = new int[taps];
+            for (int t = 0; t < taps; t++) { revOb[t] = (taps - 1 - t) * ob; revOpad[t] = (taps - 1 - t) * opad; }
             if (byOut) for (int t = 0; t < tilesPad; t++) rowOffAll[t] = t * cpad;
             // U's part of a block by chunks of input channels, adding to M after each, when M (xi x tiles x ob) stays within
             // 128K floats (in the L2 cache across the chunks); beyond, M read and written per chunk costs more than U's part
@@ -505,15 +510,35 @@ final class Winograd {
         /**
          * The taps of kernels {@code [o0, o0 + ob)} for input channels {@code [c0, c0 + kc)}: {@code gt[((ci - c0)*taps + t)*ob +
          * oc - o0]}, zero past {@code o}. Each kernel's taps of the chunk are contiguous in {@link #w}: with 16-lane block
-         * transposes, 16 kernels by 16 taps at a time, the rest element by element. Keep this a method of its own: the gather
+         * transposes, 16 kernels by 16 taps at a time, the rest element by element. For the input gradient each input
+         * channel's kernels are one {@code [oc][taps]} block, moved by 16 kernels at a time with each tap's row reversed
+         * (element by element, this gather was 20% of 8x512x7x7 -> 512's input gradient on two threads, 2026-11-26). Keep this a method of its own: the gather
          * written inside the lambda that calls it made WinogradTest fail in about half the runs, even on one thread, and never
          * with C1 only (a suspected C2 miscompile; commit a72d229).
          */
         private void gatherTapsBlock(int c0, int kc, int o0, int ob, float[] gt) {
             int end = Math.min(o, o0 + ob), n = kc * taps, whole = n / lanes * lanes;
-            if (fromForward || gk == null || lanes != 16) {
-                // element by element, each kernel's taps read in a row (for the input gradient, input channel ci's kernels
-                // [o0, end) are the contiguous [oc][taps] block at ((group*c + ci)*o + o0)*taps, taps reversed)
+            if (fromForward && gk != null && lanes == 16) {
+                // the input gradient: input channel ci's kernels [o0, end) are the contiguous [oc][taps] block at
+                // ((group*c + ci)*o + o0)*taps; 16 kernels at a time, each tap to its row of gt, taps reversed
+                int[] revRows = ob == this.ob ? revOb : revOpad;
+                for (int k = 0; k < kc; k++) {
+                    int src = ((group * c + c0 + k) * o + o0) * taps, d = k * taps * ob;
+                    for (int oc0 = o0; oc0 < end; oc0 += lanes) {
+                        int rows = Math.min(lanes, end - oc0), s = src + (oc0 - o0) * taps;
+                        for (int t0 = 0; t0 < taps; t0 += lanes) {
+                            int cols = Math.min(lanes, taps - t0);
+                            // whole source rows of 16 floats are read: the last kernels of w may have fewer behind them
+                            if (rows == lanes && s + (lanes - 1) * taps + t0 + lanes <= w.length) {
+                                gk.transposeTo(w, s + t0, taps, cols, gt, d + oc0 - o0, revRows, t0);
+                            } else {
+                                for (int i = 0; i < rows; i++) for (int j = t0; j < t0 + cols; j++) gt[d + revRows[j] + oc0 - o0 + i] = w[s + i * taps + j];
+                            }
+                        }
+                    }
+                }
+            } else if (fromForward || gk == null || lanes != 16) {
+                // element by element, each kernel's taps read in a row (for the input gradient, taps reversed)
                 for (int k = 0; k < kc; k++) {
                     for (int d = 0; d < end - o0; d++) for (int t = 0; t < taps; t++) gt[(k * taps + t) * ob + d] = w[kernelAt(o0 + d, c0 + k, t)];
                 }
