@@ -104,7 +104,7 @@ public final class FastBackend implements Backend {
         if (gradOut.dtype() != DType.F32 || !exactInF32(input)) return Backend.super.convGradKernel(p, input, gradOut);
         float[] x = Canonical.f32(input, p.inputPermutation());
         float[] g = Canonical.f32(gradOut, p.outputPermutation());
-        float[] dw = new float[p.kernelShape().size()];
+        float[] dw = SpareArrays.zeroed(p.kernelShape().size());   // engines may add into it: zeroed, made ahead when a spare is ready
         Planner.chooseGradKernel(kernels, p).run(kernels, p, x, g, dw);
         Tensor t = Tensor.wrap(DType.F32, p.canonicalKernelShape(), dw);
         return t.transpose(Canonical.inverse(p.kernelPermutation()));
