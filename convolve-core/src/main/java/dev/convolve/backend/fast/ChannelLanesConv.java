@@ -73,6 +73,13 @@ final class ChannelLanesConv {
         void tileLast(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add);
 
         /**
+         * {@link #tileLast} with every input step 2 floats (every other column of a plane: a stride of 2) and every run its
+         * own ({@code ts = 1}): for {@code t} in {@code [t0, t1)}, inputs {@code x[x_i + tapOff[t] + 2k]} and weight rows from
+         * {@code wOff + t*wt}, {@code k < steps}. The kernel gradient's runs along a grid row ({@link GradKernelWide}).
+         */
+        void tileLast2(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add);
+
+        /**
          * Every other output position: {@code out[d + ch*stride + 2*i] = t[ch*L + i]} for the {@code L = lanes()} channel
          * rows of {@code t} and {@code i < cnt <= L}; the floats between are left as they are (another output phase's).
          */
@@ -1059,6 +1066,22 @@ final class ChannelLanesConv {
             for (int t = t0; t < t1; t += ts) {
                 for (int k = 0; k < steps; k++) {
                     int wi = wOff + t * wt + k * kb, o = tapOff[t] + k;
+                    for (int i = 0; i < m; i++) {
+                        float a = x[xBase + rowOff[ro + i] + o];
+                        int ci = cOff + i * kb;
+                        for (int j = 0; j < kb; j++) c[ci + j] += a * w[wi + j];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void tileLast2(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {
+            int kb = nv * lanes;
+            if (!add) java.util.Arrays.fill(c, cOff, cOff + m * kb, 0f);
+            for (int t = t0; t < t1; t++) {
+                for (int k = 0; k < steps; k++) {
+                    int wi = wOff + t * wt + k * kb, o = tapOff[t] + 2 * k;
                     for (int i = 0; i < m; i++) {
                         float a = x[xBase + rowOff[ro + i] + o];
                         int ci = cOff + i * kb;

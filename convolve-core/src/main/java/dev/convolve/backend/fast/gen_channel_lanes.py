@@ -74,6 +74,15 @@ for nv, m in LAST:
 w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
         }
     }
+
+    @Override
+    public void tileLast2(int nv, int m, float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {
+        switch (nv * 100 + m) {""")
+for nv, m in LAST:
+    w(f"            case {nv * 100 + m} -> s{nv}x{m}(x, xBase, rowOff, ro, tapOff, t0, t1, steps, w, wOff, wt, c, cOff, add);")
+w("""            default -> throw new IllegalArgumentException("no tile with " + nv + " vectors and " + m + " positions");
+        }
+    }
 """)
 def open_tile(nv, m):
     """The m input bases x{i} and the nv*m accumulators (loaded when adding, zero otherwise)."""
@@ -158,7 +167,26 @@ def last_method(nv, m):
     close_tile(nv, m)
 
 
+def last2_method(nv, m):
+    """s{nv}x{m}: as q{nv}x{m} with every tap (run) of its own and every other input float (a stride of 2, a constant,
+    so C2 still checks the bounds once per run)."""
+    w(f"    private static void s{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
+    open_tile(nv, m)
+    w(f"        for (int t = t0; t < t1; t++) {{")
+    w(f"            int o = tapOff[t], wb = wOff + t * wt;")
+    for i in range(m):
+        w(f"            int b{i} = x{i} + o;")
+    w(f"            for (int k = 0; k < steps; k++) {{")
+    w(f"                int wi = wb + k * {nv} * L;")
+    step("                ", nv, m, lambda i: f"b{i} + 2 * k")
+    w("            }")
+    w("        }")
+    close_tile(nv, m)
+
+
 for nv, m in LAST:
     last_method(nv, m)
+for nv, m in LAST:
+    last2_method(nv, m)
 w("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ChannelLanesVector.java"), "w").write("\n".join(out) + "\n")

@@ -11,7 +11,8 @@ import net.jqwik.api.Property;
 /**
  * The kernel gradient with the output channels in the lanes ({@code bcast-o}) against the reference, on planes wide enough
  * that the output gradient is moved onto the grid by 16x16 block transposes (rows of 16+ positions), with channel counts
- * that leave partial vectors and one or two blocks of channels (96: two blocks of three vectors), strides, padding, one
+ * that leave partial vectors and one or two blocks of channels (96: two blocks of three vectors), strides (1 and 2 in runs
+ * along the grid rows, 3 by offsets per step), padding, one
  * or two spatial axes and two or three feature groups; vector and scalar tiles.
  */
 class GradKernelWideTest {
@@ -27,7 +28,8 @@ class GradKernelWideTest {
             int n = r.nextInt(1, 4), c = r.nextInt(1, 6), o = new int[] {16, 17, 24, 32, 40, 64, 96, 128}[r.nextInt(8)];
             boolean oneAxis = r.nextInt(4) == 0;
             int h = oneAxis ? 1 : r.nextInt(8, 40), w = r.nextInt(16, 70), k = new int[] {1, 3, 5}[r.nextInt(3)];
-            int s = r.nextInt(1, 3), pad = r.nextInt(0, k);
+            // strides 1 and 2 take the runs along grid rows (Job.runs), 3 the per-step offsets
+            int s = r.nextInt(1, 4), pad = r.nextInt(0, k);
             ConvOptions opt = (oneAxis
                     ? ConvOptions.defaults().withStrides(AxisValues.of(s)).withPadding(Padding.explicit(new int[] {pad}, new int[] {pad}))
                     : ConvOptions.defaults().withStrides(AxisValues.of(s, s)).withPadding(Padding.explicit(new int[] {pad, pad}, new int[] {pad, pad})))
