@@ -149,36 +149,24 @@ for nv, m in LINEAR:
     tile_method(nv, m, False, True)
 
 
-def last_method(nv, m):
+def last_method(nv, m, two=False):
     """q{nv}x{m}: taps t0, t0 + ts, ... below t1 (offsets in tapOff, weights t*wt floats from wOff), from each the
     steps over consecutive input floats (a channels-last copy) and consecutive weight rows: every index is a loop
-    invariant plus the step, so C2 checks the bounds once per run instead of once per broadcast."""
-    w(f"    private static void q{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
+    invariant plus the step, so C2 checks the bounds once per run instead of once per broadcast.
+    s{nv}x{m} (two): every tap (run) of its own and every other input float (a stride of 2, a constant, so C2 still
+    checks the bounds once per run)."""
+    if two:
+        w(f"    private static void s{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
+    else:
+        w(f"    private static void q{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int ts, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
     open_tile(nv, m)
-    w(f"        for (int t = t0; t < t1; t += ts) {{")
+    w(f"        for (int t = t0; t < t1; {'t++' if two else 't += ts'}) {{")
     w(f"            int o = tapOff[t], wb = wOff + t * wt;")
     for i in range(m):
         w(f"            int b{i} = x{i} + o;")
     w(f"            for (int k = 0; k < steps; k++) {{")
     w(f"                int wi = wb + k * {nv} * L;")
-    step("                ", nv, m, lambda i: f"b{i} + k")
-    w("            }")
-    w("        }")
-    close_tile(nv, m)
-
-
-def last2_method(nv, m):
-    """s{nv}x{m}: as q{nv}x{m} with every tap (run) of its own and every other input float (a stride of 2, a constant,
-    so C2 still checks the bounds once per run)."""
-    w(f"    private static void s{nv}x{m}(float[] x, int xBase, int[] rowOff, int ro, int[] tapOff, int t0, int t1, int steps, float[] w, int wOff, int wt, float[] c, int cOff, boolean add) {{")
-    open_tile(nv, m)
-    w(f"        for (int t = t0; t < t1; t++) {{")
-    w(f"            int o = tapOff[t], wb = wOff + t * wt;")
-    for i in range(m):
-        w(f"            int b{i} = x{i} + o;")
-    w(f"            for (int k = 0; k < steps; k++) {{")
-    w(f"                int wi = wb + k * {nv} * L;")
-    step("                ", nv, m, lambda i: f"b{i} + 2 * k")
+    step("                ", nv, m, (lambda i: f"b{i} + 2 * k") if two else (lambda i: f"b{i} + k"))
     w("            }")
     w("        }")
     close_tile(nv, m)
@@ -187,6 +175,6 @@ def last2_method(nv, m):
 for nv, m in LAST:
     last_method(nv, m)
 for nv, m in LAST:
-    last2_method(nv, m)
+    last_method(nv, m, True)
 w("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ChannelLanesVector.java"), "w").write("\n".join(out) + "\n")
