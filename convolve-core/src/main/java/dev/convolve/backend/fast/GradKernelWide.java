@@ -23,8 +23,8 @@ import dev.convolve.plan.ConvPlan;
  * <p>With a stride of 1 or 2 along the last axis the steps go a grid row at a time ({@link Job#runs}): one start per run
  * instead of one offset per step, tiles of 6 pairs instead of 7. One JVM, two threads, both orders (geometric mean,
  * 2026-11-26): 2x16x32x64x64 -> 32 3x3x3 0.91x the time, 32x128x28x28 -> 128 s2 0.95x, 8x128x28x28 -> 256 s2 0.95x,
- * 32x3x64x64 -> 32 0.95x (one order), the 7x7 s2 stem 0.97x. Runs of 14 points leave the tile at about the speed of the offset table's: the
- * gradient rows, 4 vectors a step for 6 pairs, come from the L2 cache either way.
+ * 32x3x64x64 -> 32 0.95x (one order), the 7x7 s2 stem 0.97x. Runs of 14 points leave the tile at about the speed of the
+ * offset table's: the gradient rows, 4 vectors a step for 6 pairs, come from the L2 cache either way.
  */
 final class GradKernelWide {
     private GradKernelWide() {}

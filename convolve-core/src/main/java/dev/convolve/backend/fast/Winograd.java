@@ -274,7 +274,7 @@ final class Winograd {
         final int ob, nvOut, mrOut, tilesPad, kcOut;
         final boolean chunked;
         final int[] rowOffAll;
-        /** For the input gradient's gathers ({@link #gatherTapsBlock}) into rows {@link #ob} or {@link #opad} long: tap t's row {@code taps - 1 - t} of gt. */
+        /** For the input gradient's gathers ({@link #gatherTapsBlock}) into rows {@link #ob} or {@link #opad} long: where tap t goes (row {@code taps - 1 - t}). */
         final int[] revOb, revOpad;
         float[] vAll;
         /**
@@ -512,9 +512,9 @@ final class Winograd {
          * oc - o0]}, zero past {@code o}. Each kernel's taps of the chunk are contiguous in {@link #w}: with 16-lane block
          * transposes, 16 kernels by 16 taps at a time, the rest element by element. For the input gradient each input
          * channel's kernels are one {@code [oc][taps]} block, moved by 16 kernels at a time with each tap's row reversed
-         * (element by element, this gather was 20% of 8x512x7x7 -> 512's input gradient on two threads, 2026-11-26). Keep this a method of its own: the gather
-         * written inside the lambda that calls it made WinogradTest fail in about half the runs, even on one thread, and never
-         * with C1 only (a suspected C2 miscompile; commit a72d229).
+         * (element by element, this gather was 20% of 8x512x7x7 -> 512's input gradient on two threads, 2026-11-26). Keep
+         * this a method of its own: the gather written inside the lambda that calls it made WinogradTest fail in about half
+         * the runs, even on one thread, and never with C1 only (a suspected C2 miscompile; commit a72d229).
          */
         private void gatherTapsBlock(int c0, int kc, int o0, int ob, float[] gt) {
             int end = Math.min(o, o0 + ob), n = kc * taps, whole = n / lanes * lanes;
