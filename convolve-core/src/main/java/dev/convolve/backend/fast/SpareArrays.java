@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Fresh output arrays of the sizes a program keeps asking for, each allocated one call ahead by a background thread.
  *
  * <p>Used for conv results ({@link FullWrite#freshOutput}), pooling results ({@link FreshArrays#forFullWrite}), the
- * depthwise engines' input gradients and max pooling's gradient ({@link #zeroed}).
+ * depthwise engines' input gradients, max pooling's gradient and the fast backend's kernel gradients ({@link #zeroed}).
  *
  * <p>Why: the JVM zeroes every array over 1 MB on the thread that allocates it, even through
  * {@code allocateUninitializedArray} ({@link FreshArrays}), and on a 2-core Xeon (2026-11-26) that {@code memset} of memory
