@@ -188,7 +188,7 @@ final class ChannelLanesConv {
         int og = p.outChannels() / p.featureGroups(), lanes = k.lanes(), tile = rows(k, p, subs);
         for (SubProblem sp : subs) if (sp.gridSize() < tile) return false;
         if (og < 2 * lanes || og % lanes != 0) return false;
-        if (!strided) return smallPointwise(p, q, lanes, tile) || manyTaps(p, og, lanes);
+        if (!strided) return smallPointwise(p, q, lanes, tile) && !wideBatchedGemm(k, p, subs) || manyTaps(p, og, lanes);
         int[] out = p.outSize();
         return out[out.length - 1] <= MAX_ROW || p.kernelChannels() >= MIN_LONG_ROW_CHANNELS;
     }
@@ -243,6 +243,29 @@ final class ChannelLanesConv {
         if (!pointwise(p) || q > MAX_POINTWISE_PLANE || q % lanes == 0) return false;
         long covered = (q + tile - 1) / tile * tile;
         return 8 * (covered - q) <= q;
+    }
+
+    /** Output channels per group from which {@link #wideBatchedGemm} leaves small-plane 1x1 convs to {@link GemmConv}. */
+    static final int GEMM_MIN_OUT = 512;
+
+    /** Columns (images x plane positions) from which {@link #wideBatchedGemm} leaves them to it. */
+    static final long GEMM_MIN_COLUMNS = 1024;
+
+    /**
+     * A 1x1 conv on a small plane that {@link GemmConv} runs as one product over the batch's columns
+     * ({@link GemmConv#acrossBatch}), with {@link #GEMM_MIN_OUT}+ output channels per group and {@link #GEMM_MIN_COLUMNS}+
+     * columns: there the packed GEMM's column blocks beat the register tiles here, which read every weight again for each
+     * tile of positions. One JVM, two threads, both orders (geometric mean, 2026-11-26), gemm's time against channel-lanes':
+     * forward 32x512x7x7 -> 512 0.91x, 24x512x7x7 0.95x, 48x512x7x7 0.89x, 64x512x7x7 0.92x, 64x512x5x5 0.88x, 32x768x7x7
+     * -> 768 0.88x, 32x256x7x7 -> 1024 0.94x; input gradients (the same shapes the other way) 32x512x7x7 1.03x, 48x512x7x7
+     * 1.00x, 64x512x7x7 0.95x, 32x768x7x7 0.97x. Left here: 16x512x7x7 -> 512 (784 columns, gemm 1.13x), 8x2048x7x7 -> 512
+     * (392), one image, fewer output channels (32x1024x7x7 -> 256 level, 64x128x7x7 -> 128 and 32x128x10x10 -> 128 about
+     * 1.4x, one order).
+     */
+    static boolean wideBatchedGemm(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
+        int og = p.outChannels() / p.featureGroups();
+        return pointwise(p) && og >= GEMM_MIN_OUT && (long) p.outBatch() * Canonical.product(p.outSize()) >= GEMM_MIN_COLUMNS
+                && subs.size() == 1 && GemmConv.suits(p, subs) && GemmConv.acrossBatch(k, p, subs.get(0));
     }
 
     /** True with input dilation: the input gradient of a strided conv, run as output phases. */

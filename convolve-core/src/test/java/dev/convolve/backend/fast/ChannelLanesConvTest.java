@@ -108,11 +108,16 @@ class ChannelLanesConvTest {
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
         assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided on 14x14");
         String small = Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm";
-        assertEquals(small, algorithm(plan(32, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7");
+        assertEquals(small, algorithm(plan(16, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7");
+        // 512+ output channels over 1024+ columns: the packed GEMM over the batch (ChannelLanesConv.wideBatchedGemm)
+        assertEquals("gemm", algorithm(plan(32, 512, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7, 512 outputs, 1568 columns");
+        assertEquals("gemm", FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "its input gradient");
+        assertEquals(small, algorithm(plan(32, 1024, 7, 7, 256, 1, 1, 0)), "1x1 on 7x7 onto 256 outputs");
+        assertEquals(small, algorithm(plan(8, 2048, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7 over 392 columns");
         assertEquals(small, algorithm(plan(1, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7, one image");
         assertEquals(small, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");
         assertEquals(small, algorithm(plan(64, 256, 5, 5, 256, 1, 1, 0)), "1x1 unstrided on 5x5: 3 of 28 tile positions wasted");
-        assertEquals(small, FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "input gradient of a 1x1 conv on 7x7");
+        assertEquals(small, FAST.explainGradInput(plan(16, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "input gradient of a 1x1 conv on 7x7");
         String many = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
         // 5x5 and 7x7 unstrided with 32+ input channels: Winograd (WinogradTest); dilated kernels here
         ConvPlan dilated5 = ConvPlan.of(Shape.of(16, 128, 14, 14), DType.F32, Shape.of(128, 128, 5, 5), DType.F32,
@@ -127,8 +132,8 @@ class ChannelLanesConvTest {
         assertEquals(many, algorithm(dilated), "3x3 with dilation 2 (no Winograd)");
         assertTrue(FAST.explain(dilated5).reason().contains("128 input channels x 25 taps per output")
                 || !Planner.enabled("channel-lanes"), () -> FAST.explain(dilated5).reason());
-        assertTrue(FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
-                || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(32, 512, 7, 7, 512, 1, 1, 0)).reason());
+        assertTrue(FAST.explain(plan(16, 512, 7, 7, 512, 1, 1, 0)).reason().contains("1x1 on a small plane (49 positions)")
+                || !Planner.enabled("channel-lanes"), () -> FAST.explain(plan(16, 512, 7, 7, 512, 1, 1, 0)).reason());
         assertEquals(cl, FAST.explainGradInput(plan(8, 256, 14, 14, 512, 3, 2, 1)).algorithm(), "input gradient: 4 output phases");
         // with 32 and 64 images the tap lists take these (64x64x14x14 -> 128: 2598 against 3142 µs on two threads), but 128
         // channels onto 14x14 phases go to plane-lanes (PlaneLanes.beforeTapList, beforeChannelLanes)
