@@ -140,9 +140,11 @@ final class ChannelLanesConv {
     static int rows(Kernels k, ConvPlan p) { return rows(k, p, SubProblem.of(p)); }
 
     /** {@link #rows(Kernels, ConvPlan)} with the plan's sub-problems already computed. */
-    static int rows(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) {
-        int nv = vectors(p.outChannels() / p.featureGroups(), k.lanes());
-        return rows(nv, linear(k, p) || channelsLast(p, subs));
+    static int rows(Kernels k, ConvPlan p, java.util.List<SubProblem> subs) { return rows(k, p, channelsLast(p, subs)); }
+
+    /** {@link #rows(Kernels, ConvPlan)} with {@link #channelsLast} already decided ({@code last}). */
+    private static int rows(Kernels k, ConvPlan p, boolean last) {
+        return rows(vectors(p.outChannels() / p.featureGroups(), k.lanes()), linear(k, p) || last);
     }
 
     private static final Tiles VECTOR = Simd.loadVector("dev.convolve.backend.fast.ChannelLanesVector", Tiles.class);
@@ -371,7 +373,7 @@ final class ChannelLanesConv {
             int lanes = tiles(kern).lanes(), groups = p.featureGroups(), og = p.outChannels() / groups, kb = vectors(og, lanes) * lanes;
             boolean last = channelsLast(p, subs);
             return new Layout(lanes, groups, og, p.kernelChannels(), kb, (og + kb - 1) / kb, (int) Canonical.product(p.kernelSize()), last,
-                    ChannelLanesConv.rows(kb / lanes, linear(kern, p) || last));
+                    ChannelLanesConv.rows(kern, p, last));
         }
 
         /** Floats of packed weights with {@code taps} taps per input channel ({@code [group][block][c][tap][kb]}). */
@@ -663,16 +665,16 @@ final class ChannelLanesConv {
             tiles = tiles(kern);
             gk = GemmKernels.of(kern);
             n = p.spatialRank();
-            groups = p.featureGroups();
+            groups = l.groups();
             o = p.outChannels();
-            og = o / groups;
-            cg = p.kernelChannels();
+            og = l.og();
+            cg = l.cg();
             c = p.channels();
             batch = p.outBatch();
-            lanes = tiles.lanes();
-            nv = vectors(og, lanes);
-            kb = nv * lanes;
-            blocks = (og + kb - 1) / kb;
+            lanes = l.lanes();
+            kb = l.kb();
+            nv = kb / lanes;
+            blocks = l.blocks();
             linear = linear(kern, p);
             m = l.rows();
             last = l.last();
