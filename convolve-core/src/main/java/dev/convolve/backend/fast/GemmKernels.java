@@ -50,6 +50,13 @@ interface GemmKernels {
      */
     void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc);
 
+    /**
+     * The first {@code mr} rows of the broadcast tile of {@link Kernels#bcast} ({@code 1 <= mr <= bcastRows(nv)}): the sums
+     * added to {@code c} when {@code add}, else stored. The last rows of a GEMM whose row count is not a multiple of the
+     * tile's, without computing rows past them (Winograd's blocks of output channels: 32 tiles were 36 rows of 6).
+     */
+    void bcastPart(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add);
+
     /** True when {@link #bcastIdx} has a tile of {@code mr} rows and {@code nv} vectors. */
     boolean hasBcastIdx(int mr, int nv);
 

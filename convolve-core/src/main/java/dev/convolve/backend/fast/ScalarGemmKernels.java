@@ -64,6 +64,20 @@ final class ScalarGemmKernels implements GemmKernels {
     }
 
     @Override
+    public void bcastPart(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        if (nv < 1 || mr < 1) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        int nr = nv * L;
+        for (int m = 0; m < mr; m++) {
+            int xm = xBase + rowOff[ro + m], cm = cOff + m * ldc;
+            if (!add) java.util.Arrays.fill(c, cm, cm + nr, 0f);
+            for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+                float a = x[xm + p];
+                for (int j = 0; j < nr; j++) c[cm + j] = Math.fma(a, g[gi + j], c[cm + j]);
+            }
+        }
+    }
+
+    @Override
     public boolean hasBcastIdx(int mr, int nv) { return mr >= 1 && nv >= 1 && mr * nv <= 24; }
 
     @Override

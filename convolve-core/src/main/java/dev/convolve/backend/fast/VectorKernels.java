@@ -5245,6 +5245,722 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
+    public void bcastPart(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        if (nv < 1 || nv >= BCAST_MR.length || mr < 1 || mr > BCAST_MR[nv]) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        switch (mr * 32 + nv) {
+            case 196 -> bcast6x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 259 -> bcast8x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 386 -> bcast12x2(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 769 -> bcast24x1(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 36 -> bcastPart1x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 68 -> bcastPart2x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 100 -> bcastPart3x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 132 -> bcastPart4x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 164 -> bcastPart5x4(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 35 -> bcastPart1x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 67 -> bcastPart2x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 99 -> bcastPart3x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 131 -> bcastPart4x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 163 -> bcastPart5x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 195 -> bcastPart6x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 227 -> bcastPart7x3(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 34 -> bcastPart1x2(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            case 33 -> bcastPart1x1(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);
+            default -> {
+                // a row at a time
+                for (int m = 0; m < mr; m++) bcastPart(1, nv, x, rowOff, ro + m, xBase, steps, g, gOff, ldg, c, cOff + m * ldc, ldc, add);
+            }
+        }
+    }
+
+    private static void bcastPart1x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+    }
+
+    private static void bcastPart2x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+    }
+
+    private static void bcastPart3x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            c2_3 = a2.fma(g3, c2_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+    }
+
+    private static void bcastPart4x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            c2_3 = a2.fma(g3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            c3_3 = a3.fma(g3, c3_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+    }
+
+    private static void bcastPart5x4(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            c0_3 = a0.fma(g3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            c1_3 = a1.fma(g3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            c2_3 = a2.fma(g3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            c3_3 = a3.fma(g3, c3_3);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + p]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            c4_3 = a4.fma(g3, c4_3);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c0_3 = c0_3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c1_3 = c1_3.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c2_3 = c2_3.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c3_3 = c3_3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c4_3 = c4_3.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c0_3.intoArray(c, cOff + 3 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * L);
+    }
+
+    private static void bcastPart1x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+    }
+
+    private static void bcastPart2x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+    }
+
+    private static void bcastPart3x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+    }
+
+    private static void bcastPart4x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+
+    private static void bcastPart5x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + p]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+    }
+
+    private static void bcastPart6x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + p]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + p]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+    }
+
+    private static void bcastPart7x3(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        int x1 = xBase + rowOff[ro + 1];
+        int x2 = xBase + rowOff[ro + 2];
+        int x3 = xBase + rowOff[ro + 3];
+        int x4 = xBase + rowOff[ro + 4];
+        int x5 = xBase + rowOff[ro + 5];
+        int x6 = xBase + rowOff[ro + 6];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector g2 = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+            c0_2 = a0.fma(g2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + p]);
+            c1_0 = a1.fma(g0, c1_0);
+            c1_1 = a1.fma(g1, c1_1);
+            c1_2 = a1.fma(g2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + p]);
+            c2_0 = a2.fma(g0, c2_0);
+            c2_1 = a2.fma(g1, c2_1);
+            c2_2 = a2.fma(g2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
+            c3_0 = a3.fma(g0, c3_0);
+            c3_1 = a3.fma(g1, c3_1);
+            c3_2 = a3.fma(g2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + p]);
+            c4_0 = a4.fma(g0, c4_0);
+            c4_1 = a4.fma(g1, c4_1);
+            c4_2 = a4.fma(g2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + p]);
+            c5_0 = a5.fma(g0, c5_0);
+            c5_1 = a5.fma(g1, c5_1);
+            c5_2 = a5.fma(g2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + p]);
+            c6_0 = a6.fma(g0, c6_0);
+            c6_1 = a6.fma(g1, c6_1);
+            c6_2 = a6.fma(g2, c6_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
+    }
+
+    private static void bcastPart1x2(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector g1 = FloatVector.fromArray(S, g, gi + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+            c0_1 = a0.fma(g1, c0_1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+    }
+
+    private static void bcastPart1x1(float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        int x0 = xBase + rowOff[ro + 0];
+        FloatVector c0_0 = FloatVector.zero(S);
+        for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gi);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + p]);
+            c0_0 = a0.fma(g0, c0_0);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+        }
+        c0_0.intoArray(c, cOff);
+    }
+
+    @Override
     public boolean hasBcastIdx(int mr, int nv) {
         return switch (mr * 16 + nv) {
             case 100, 131, 194, 257, 385 -> true;

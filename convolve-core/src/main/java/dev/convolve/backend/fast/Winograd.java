@@ -446,20 +446,14 @@ final class Winograd {
             Threads.parallelFor(batch * cb, threads, this::block16);
             vAll = Scratch.floats(Scratch.AUX, xi * tilesPad * cpad);
             int chunk = 4;
-            Threads.parallelFor((tilesPad + chunk - 1) / chunk, threads, i -> transformTiles(i * chunk, Math.min(tilesPad, i * chunk + chunk)));
+            Threads.parallelFor((tiles + chunk - 1) / chunk, threads, i -> transformTiles(i * chunk, Math.min(tiles, i * chunk + chunk)));
             Threads.parallelFor(opad / ob, threads, this::outBlock);
         }
 
-        /** Tiles {@code [t0, t1)} into {@link #vAll}; rows past the last tile zero (the GEMM tiles read them). */
+        /** Tiles {@code [t0, t1)} into {@link #vAll} (the GEMMs read no row past the last tile: {@link GemmKernels#bcastPart}). */
         private void transformTiles(int t0, int t1) {
             float[] tmp = Scratch.floats(Scratch.TILE, 2 * xi * lanes);
-            for (int t = t0; t < t1; t++) {
-                if (t >= tiles) {
-                    for (int x = 0; x < xi; x++) java.util.Arrays.fill(vAll, (x * tilesPad + t) * cpad, (x * tilesPad + t + 1) * cpad, 0f);
-                    continue;
-                }
-                transformTile(xb, tileBase(t), plane, tmp, vAll, t * cpad, tilesPad * cpad);
-            }
+            for (int t = t0; t < t1; t++) transformTile(xb, tileBase(t), plane, tmp, vAll, t * cpad, tilesPad * cpad);
         }
 
         /**
@@ -489,9 +483,10 @@ final class Winograd {
                 }
                 for (int x = 0; x < xi; x++) {
                     for (int ov = 0; ov < ob; ov += nvOut * lanes) {
-                        for (int r0 = 0; r0 < tilesPad; r0 += mrOut) {
+                        for (int r0 = 0; r0 < tiles; r0 += mrOut) {
                             int vOff = x * tilesPad * cpad + c0, uOff = x * xStr + ov, mOff = (x * tilesPad + r0) * ob + ov;
-                            if (c0 == 0) gk.bcastStore(mrOut, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
+                            if (r0 + mrOut > tiles) gk.bcastPart(tiles - r0, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob, c0 > 0);
+                            else if (c0 == 0) gk.bcastStore(mrOut, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
                             else kern.bcast(nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
                         }
                     }

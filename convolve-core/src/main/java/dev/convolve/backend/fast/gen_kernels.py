@@ -5,6 +5,8 @@ variable, so every tile shape is spelled out. Run from this folder: python3 gen_
 
 GEMM = [(1, 8), (2, 8), (3, 8), (4, 6), (5, 4), (6, 4), (7, 3), (8, 3)]
 BCAST = [(6, 4), (8, 3), (12, 2), (24, 1)]
+# the last rows of a GEMM whose row count is not a multiple of its tile's: every short tile of 4 and 3 vectors, and one row of 1 and 2
+BCAST_PART = [(m, 4) for m in range(1, 6)] + [(m, 3) for m in range(1, 8)] + [(1, 2), (1, 1)]
 BCAST_IDX = [(6, 4), (8, 3), (12, 2), (16, 1), (24, 1)]
 BCAST_SEQ = [(6, 4), (8, 3), (12, 2), (16, 1)]
 DOT = [(4, 6), (2, 8), (1, 9), (1, 4)]
@@ -339,6 +341,26 @@ def bcast_tile(mr, nv, name, params, head, step, xi, add, seq=False):
 
 for mr, nv in BCAST:
     bcast_tile(mr, nv, "bcast", "float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add",
+               "for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {", [], "p", True)
+
+# ---------------------------------------------------------------- bcastPart (the first mr rows of a bcast tile)
+w("""    @Override
+    public void bcastPart(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
+        if (nv < 1 || nv >= BCAST_MR.length || mr < 1 || mr > BCAST_MR[nv]) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
+        switch (mr * 32 + nv) {""")
+for mr, nv in BCAST:
+    w("            case %d -> bcast%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);" % (mr * 32 + nv, mr, nv))
+for mr, nv in BCAST_PART:
+    w("            case %d -> bcastPart%dx%d(x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, add);" % (mr * 32 + nv, mr, nv))
+w("""            default -> {
+                // a row at a time
+                for (int m = 0; m < mr; m++) bcastPart(1, nv, x, rowOff, ro + m, xBase, steps, g, gOff, ldg, c, cOff + m * ldc, ldc, add);
+            }
+        }
+    }
+""")
+for mr, nv in BCAST_PART:
+    bcast_tile(mr, nv, "bcastPart", "float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add",
                "for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {", [], "p", True)
 
 # ---------------------------------------------------------------- bcastIdx (tap lists: x and g rows through one index list)

@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
  * The helpers of {@link GemmKernels} against their definitions, for the vector and the scalar kernels:
  * {@link GemmKernels#transpose} (the block transposes that pack {@code gemm-dw}'s operands and block Winograd's channels) for
  * every row count, group size (whole blocks, the 4-row panels of a packed A, other divisors of the lanes) and stride, with the
- * elements it must leave alone checked too; {@link GemmKernels#bcastStore} and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
+ * elements it must leave alone checked too; {@link GemmKernels#bcastStore}, {@link GemmKernels#bcastPart} (its short rows, adding or storing) and {@link GemmKernels#gemmAdd} (the GEMMs of Winograd's
  * forward and kernel gradient) over random offsets and lengths; {@link GemmKernels#transposeTo} (batch-lanes' input, columns to
  * rows at their own offsets) for every column count, with the rows it must leave alone checked; {@link GemmKernels#bcastIdx} (the tap lists'
  * tiles) and {@link GemmKernels#bcastSeq} (the same over rows side by side) over random index lists; {@link GemmKernels#gather}
@@ -59,6 +59,26 @@ class GemmKernelsTest {
     @Property(tries = 50)
     void scalarBcastStoreMatchesDefinition(@ForAll long seed) {
         checkBcast(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 7L), 1 + (int) Math.floorMod(seed >> 3, 4L), seed);
+    }
+
+    /** Every row count up to the full tile's, for every vector count, adding and storing; the rows past them left alone. */
+    @Property(tries = 200)
+    void vectorBcastPartMatchesDefinition(@ForAll long seed) {
+        int nv = 1 + (int) Math.floorMod(seed, 4L), mr = 1 + (int) Math.floorMod(seed >> 2, (long) KERNELS.bcastRows(nv));
+        checkBcast(VECTOR, mr, nv, seed, true, ((seed >> 7) & 1) == 0);
+    }
+
+    @Property(tries = 50)
+    void scalarBcastPartMatchesDefinition(@ForAll long seed) {
+        checkBcast(ScalarGemmKernels.INSTANCE, 1 + (int) Math.floorMod(seed, 7L), 1 + (int) Math.floorMod(seed >> 3, 4L), seed, true, ((seed >> 7) & 1) == 0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void bcastPartRefusesMoreRowsThanTheTile() {
+        int nv = 4, mr = KERNELS.bcastRows(nv) + 1;
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> VECTOR.bcastPart(mr, nv, new float[64], new int[mr], 0, 0, 1, new float[256], 0, 64, new float[1024], 0, 64, false));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no bcast tile " + mr + "x4"), e.getMessage());
     }
 
     private static final int[][] IDX_TILES = {{6, 4}, {8, 3}, {12, 2}, {16, 1}, {24, 1}};
@@ -174,6 +194,11 @@ class GemmKernelsTest {
     }
 
     private static void checkBcast(GemmKernels k, int mr, int nv, long seed) {
+        checkBcast(k, mr, nv, seed, false, false);
+    }
+
+    /** {@link GemmKernels#bcastStore}, or with {@code part} {@link GemmKernels#bcastPart} (adding when {@code add}), against the definition. */
+    private static void checkBcast(GemmKernels k, int mr, int nv, long seed, boolean part, boolean add) {
         SplittableRandom r = new SplittableRandom(seed);
         int lanes = k.lanes(), nr = nv * lanes, steps = r.nextInt(0, 40), xBase = r.nextInt(5), gOff = r.nextInt(7);
         int ldg = nr + r.nextInt(20), ldc = nr + r.nextInt(20), cOff = r.nextInt(9), ro = r.nextInt(3);
@@ -182,21 +207,23 @@ class GemmKernelsTest {
         float[] x = new float[xBase + 200 + steps], g = new float[gOff + steps * ldg + nr];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         for (int i = 0; i < g.length; i++) g[i] = (float) r.nextGaussian();
-        float[] want = new float[cOff + mr * ldc + nr], got = new float[want.length];
+        // a row past the tile's rows too: it must keep its 3s
+        float[] want = new float[cOff + (mr + 1) * ldc + nr], got = new float[want.length];
         Arrays.fill(want, 3f);
         Arrays.fill(got, 3f);
         for (int m = 0; m < mr; m++) {
             for (int j = 0; j < nr; j++) {
-                double sum = 0;
+                double sum = add ? 3 : 0;
                 for (int p = 0; p < steps; p++) sum += (double) x[xBase + rowOff[ro + m] + p] * g[gOff + p * ldg + j];
                 want[cOff + m * ldc + j] = (float) sum;
             }
         }
-        k.bcastStore(mr, nv, x, rowOff, ro, xBase, steps, g, gOff, ldg, got, cOff, ldc);
+        if (part) k.bcastPart(mr, nv, x, rowOff, ro, xBase, steps, g, gOff, ldg, got, cOff, ldc, add);
+        else k.bcastStore(mr, nv, x, rowOff, ro, xBase, steps, g, gOff, ldg, got, cOff, ldc);
         for (int i = 0; i < want.length; i++) {
             final int at = i;
             org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])) * Math.max(1, steps),
-                    () -> "mr " + mr + ", nv " + nv + ", steps " + steps + ", at " + at);
+                    () -> (part ? "bcastPart" + (add ? " adding" : "") : "bcastStore") + " mr " + mr + ", nv " + nv + ", steps " + steps + ", at " + at);
         }
     }
 
