@@ -15,7 +15,7 @@ final class FullWrite {
 
     private static final Set<String> ENGINES = Set.of("gemm", "shifted-gemm", "winograd-4x4", "winograd-5x5", "winograd-7x7",
             "channel-lanes", "batch-lanes", "im2col-gemm", "dense-matrix", "depthwise", "depthwise-blocked", "depthwise-rows",
-            PlaneLanes.NAME, TapListConv.NAME);
+            PlaneLanes.NAME, TapListConv.NAME, PointwiseConv.NAME);
 
     static boolean of(Planner.Choice c, ConvPlan p) {
         return ENGINES.contains(c.algorithm()) && everyOutputHasTaps(p);

@@ -205,6 +205,7 @@ public final class Planner {
         if (DenseConv.force && DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         if (PlaneLanes.force && PlaneLanes.supports(k, p)) return planeLanes(k, p);
         if (TapListConv.force && TapListConv.supports(k, p)) return tapList(k, p);
+        if (PointwiseConv.force && PointwiseConv.supports(k, p)) return pointwise(k, p);
         if (DepthwiseRows.suitsForward(k, p)) {
             return new Choice("depthwise-rows", () -> "depthwise on narrow rows: per plane, each output row a sum of the input rows its taps read, "
                     + "gathered straight from the plane by one permutation per kernel column (strides and padding in the index vectors), "
@@ -242,6 +243,7 @@ public final class Planner {
         if (DenseConv.suits(p, "dense-matrix")) return dense(k, p);
         // the sub-problems once: the rules below look at them (computing them takes about 0.2 µs, a tenth of a tiny conv)
         List<SubProblem> subs = SubProblem.of(p);
+        if (PointwiseConv.suits(k, p)) return pointwise(k, p);
         if (ChannelLanesConv.first(k, p) && ChannelLanesConv.suits(k, p, subs)) {
             return PlaneLanes.beforeChannelLanes(k, p, subs) ? planeLanes(k, p) : channelLanes(k, p);
         }
@@ -284,6 +286,17 @@ public final class Planner {
             return "implicit GEMM over shifted input views, tile " + mr + "x" + k.gemmVectors(mr) * k.lanes()
                     + (direct ? ", input read in place" : ", input copied as padded stride phases") + phases + "; " + k.describe();
         }, ShiftedConv::run);
+    }
+
+    private static Choice pointwise(Kernels k, ConvPlan p) {
+        return new Choice(PointwiseConv.NAME, () -> {
+            long q = Canonical.product(p.outSize());
+            int nr = k.gemmVectors(PointwiseConv.MR) * k.lanes();
+            return "1x1, stride 1: per image the GEMM [O x C] x [C x " + q + " positions] on the input and output where they lie, tile "
+                    + PointwiseConv.MR + " output channels x " + nr + " positions" + (q % nr == 0 ? "" : ", the last " + q % nr
+                    + " positions of each image as rows of (image, position) with the output channels in the vector lanes")
+                    + "; " + k.describe();
+        }, PointwiseConv::run);
     }
 
     private static Choice planeLanes(Kernels k, ConvPlan p) {

@@ -63,6 +63,7 @@ class FullWriteTest {
             {4, 32, 13, 11, 17, 7, 7, 1, 3, 1},     // winograd-7x7
             {1, 256, 7, 9, 250, 3, 3, 1, 1, 1},     // winograd-4x4 by blocks of output channels (a big transformed kernel)
             {2, 32, 9, 9, 24, 1, 1, 1, 0, 1},       // gemm
+            {16, 32, 9, 9, 24, 1, 1, 1, 0, 1},      // pointwise-in-place (a tile of 48 positions and 33 in the rest)
             {2, 32, 14, 14, 32, 3, 3, 2, 1, 1},     // channel-lanes
             {40, 4, 6, 6, 8, 3, 3, 2, 1, 1},        // batch-lanes
             {40, 4, 14, 14, 8, 3, 3, 2, 1, 1},      // plane-lanes
@@ -85,7 +86,7 @@ class FullWriteTest {
             assertNaNFree(FAST, p, x, w);
         }
         assertTrue(seen.containsAll(java.util.List.of("winograd-4x4", "winograd-5x5", "winograd-7x7", "gemm", "channel-lanes", "batch-lanes", "shifted-gemm",
-                "depthwise-blocked", "depthwise-rows", "plane-lanes", TapListConv.NAME)), seen::toString);
+                "depthwise-blocked", "depthwise-rows", "plane-lanes", TapListConv.NAME, PointwiseConv.NAME)), seen::toString);
     }
 
     /** A 1x1 conv with input dilation 2: every other output position has no tap, so the output is zeroed first. */

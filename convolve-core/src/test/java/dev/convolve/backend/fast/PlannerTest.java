@@ -62,7 +62,14 @@ class PlannerTest {
         assertEquals("winograd-7x7", FAST.explain(plan(8, 32, 48, 48, 32, 7, 1, 3, 1)).algorithm());
         assertEquals("shifted-gemm", FAST.explain(plan(8, 3, 224, 224, 64, 7, 2, 3, 1)).algorithm());
         assertEquals("gemm", FAST.explain(plan(8, 256, 28, 28, 256, 1, 1, 0, 1)).algorithm());
-        assertEquals("gemm", FAST.explain(plan(64, 64, 14, 14, 64, 1, 1, 0, 1)).algorithm());
+        // 1x1 on 7x7 to 14x14 planes with weights up to 128K and 1024+ columns: on the input where it lies (PointwiseConv.suits)
+        assertEquals("pointwise-in-place", FAST.explain(plan(64, 64, 14, 14, 64, 1, 1, 0, 1)).algorithm());
+        assertEquals("pointwise-in-place", FAST.explain(plan(64, 128, 7, 7, 128, 1, 1, 0, 1)).algorithm());
+        assertEquals("pointwise-in-place", FAST.explain(plan(32, 256, 10, 10, 512, 1, 1, 0, 1)).algorithm());
+        assertEquals("pointwise-in-place", FAST.explainGradInput(plan(64, 128, 7, 7, 256, 1, 1, 0, 1)).algorithm());
+        assertEquals("channel-lanes", FAST.explain(plan(8, 2048, 7, 7, 512, 1, 1, 0, 1)).algorithm());
+        assertEquals("channel-lanes", FAST.explain(plan(1, 512, 7, 7, 512, 1, 1, 0, 1)).algorithm());
+        assertEquals("gemm", FAST.explain(plan(256, 32, 4, 4, 64, 1, 1, 0, 1)).algorithm());
         assertEquals("channel-lanes", FAST.explain(plan(64, 32, 28, 28, 64, 1, 2, 0, 1)).algorithm());
         assertEquals("depthwise-blocked", FAST.explain(plan(8, 128, 56, 56, 128, 3, 1, 1, 128)).algorithm());
         assertEquals("depthwise-rows-dx", FAST.explainGradInput(plan(8, 256, 28, 28, 256, 3, 2, 1, 256)).algorithm());
