@@ -59,11 +59,12 @@ final class PointwiseConv {
 
     /**
      * Where the planner takes this path, before {@code channel-lanes} and {@code gemm}: planes of at least one whole tile of
-     * positions and at most {@link #MAX_POSITIONS} (14x14), weights within {@link #MAX_WEIGHTS} (their transpose, made per
+     * positions, less than a quarter of them in the rest, and at most {@link #MAX_POSITIONS} (14x14), weights within {@link #MAX_WEIGHTS} (their transpose, made per
      * call, is paid back) and at least {@link #MIN_COLUMNS} columns. Measured 2026-11-26 on 2 threads (one JVM, the planner
      * with and without this engine, both orders), forward, the time against the engine chosen before: 64x128x7x7 -> 128
      * 0.75x (channel-lanes), 64x64x7x7 -> 256 0.68x, 32x128x10x10 -> 128 0.78x, 32x256x10x10 -> 512 0.82x, 64x64x14x14 ->
-     * 64 0.86x, 8x256x14x14 -> 256 0.98x. Left to the others: 28x28 planes and larger (8x256x28x28 -> 256 1.19x against
+     * 64 0.86x, 8x256x14x14 -> 256 0.98x, 64x128x11x11 -> 64 (25 of 121 positions in the rest) 0.90x, 64x64x7x7 -> 32 0.33x
+     * (gemm). Left to the others: 8x8 planes (16 of 64 positions in the rest: 64x128x8x8 -> 128 1.12x, 64x32x8x8 -> 128 1.10x), 28x28 planes and larger (8x256x28x28 -> 256 1.19x against
      * gemm, 8x64x56x56 -> 256 1.45x), 4x4 planes (all positions in the rest: 1.40x), one image (1x512x7x7 -> 512 2.0x),
      * 8x256x7x7 -> 64 (1.11x), and bigger weights (8x2048x7x7 -> 512 1.10x, 32x256x14x14 -> 1024 1.17x, 32x512x7x7 -> 512
      * 1.02x).
@@ -71,8 +72,8 @@ final class PointwiseConv {
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
         if (force) return true;
-        long q = Canonical.product(p.outSize());
-        return q >= (long) k.gemmVectors(MR) * k.lanes() && q <= MAX_POSITIONS && (long) p.channels() * p.outChannels() <= MAX_WEIGHTS
+        long q = Canonical.product(p.outSize()), nr = (long) k.gemmVectors(MR) * k.lanes();
+        return q >= nr && 4 * (q % nr) < q && q <= MAX_POSITIONS && (long) p.channels() * p.outChannels() <= MAX_WEIGHTS
                 && q * p.outBatch() >= MIN_COLUMNS;
     }
 

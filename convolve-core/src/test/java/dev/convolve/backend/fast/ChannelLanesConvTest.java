@@ -106,7 +106,7 @@ class ChannelLanesConvTest {
         assertEquals(cl, algorithm(plan(64, 3, 64, 64, 32, 3, 2, 1)), "rows of 32");
         assertEquals(cl, algorithm(plan(8, 128, 224, 224, 128, 3, 2, 1)), "rows of 112 with 16+ input channels");
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 2, 0)), "1x1 strided, read in place");
-        assertEquals("gemm", algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided on 14x14");
+        assertEquals(PointwiseConv.NAME, algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided on 14x14");
         String small = Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm";
         assertEquals(small, algorithm(plan(16, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7");
         // 512+ output channels over 1024+ columns: the packed GEMM over the batch (ChannelLanesConv.wideBatchedGemm)
@@ -115,7 +115,7 @@ class ChannelLanesConvTest {
         assertEquals(small, algorithm(plan(32, 1024, 7, 7, 256, 1, 1, 0)), "1x1 on 7x7 onto 256 outputs");
         assertEquals(small, algorithm(plan(8, 2048, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7 over 392 columns");
         assertEquals(small, algorithm(plan(1, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7, one image");
-        assertEquals(small, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");
+        assertEquals(PointwiseConv.NAME, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");
         assertEquals(small, algorithm(plan(64, 256, 5, 5, 256, 1, 1, 0)), "1x1 unstrided on 5x5: 3 of 28 tile positions wasted");
         assertEquals(small, FAST.explainGradInput(plan(16, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "input gradient of a 1x1 conv on 7x7");
         String many = Planner.enabled("channel-lanes") ? "channel-lanes" : "shifted-gemm";
@@ -157,8 +157,8 @@ class ChannelLanesConvTest {
         assertEquals("shifted-gemm", algorithm(threeD), "3-D unstrided (not measured here)");
         // tiles of 7 would waste 6 of 42 positions; with 4 vectors of outputs its steps are linear, in tiles of 6 (0.84-0.90x gemm's time)
         assertEquals(Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm", algorithm(plan(64, 256, 6, 6, 256, 1, 1, 0)), "1x1 on 6x6");
-        assertEquals("gemm", algorithm(plan(64, 128, 11, 11, 64, 1, 1, 0)), "1x1 on 11x11");
-        assertEquals("gemm", algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs: tiles of 12 positions");
+        assertEquals(PointwiseConv.NAME, algorithm(plan(64, 128, 11, 11, 64, 1, 1, 0)), "1x1 on 11x11");
+        assertEquals(PointwiseConv.NAME, algorithm(plan(64, 64, 7, 7, 32, 1, 1, 0)), "1x1 on 7x7 with 32 outputs");
         assertEquals("shifted-gemm", algorithm(plan(8, 3, 224, 224, 32, 3, 2, 1)), "rows of 112 with 3 input channels");
         assertEquals("shifted-gemm", FAST.explainGradInput(plan(8, 3, 224, 224, 64, 7, 2, 3)).algorithm(), "input gradient with 3 channels");
         String tl = Planner.enabled(TapListConv.NAME) ? TapListConv.NAME : null;
