@@ -7387,32 +7387,69 @@ final class VectorKernels implements Kernels, GemmKernels {
 
     @Override
     public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
-        for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride);
-    }
-
-    private static void kernelColumn(float[] g, int at, int tStride, float[] tmp, int j) {
-        FloatVector g0 = FloatVector.fromArray(S, g, at + 0 * 3 * tStride);
-        FloatVector g1 = FloatVector.fromArray(S, g, at + 1 * 3 * tStride);
-        FloatVector g2 = FloatVector.fromArray(S, g, at + 2 * 3 * tStride);
-        g0.mul(0.25f).intoArray(tmp, (0 * 3 + j) * L);
-        g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (1 * 3 + j) * L);
-        g2.fma(FloatVector.broadcast(S, -1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6))).intoArray(tmp, (2 * 3 + j) * L);
-        g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24))).intoArray(tmp, (3 * 3 + j) * L);
-        g2.fma(FloatVector.broadcast(S, 1f / 6), g1.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24))).intoArray(tmp, (4 * 3 + j) * L);
-        g2.intoArray(tmp, (5 * 3 + j) * L);
-    }
-
-    private static void kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride) {
-        FloatVector h0 = FloatVector.fromArray(S, tmp, (i * 3 + 0) * L);
-        FloatVector h1 = FloatVector.fromArray(S, tmp, (i * 3 + 1) * L);
-        FloatVector h2 = FloatVector.fromArray(S, tmp, (i * 3 + 2) * L);
-        h0.mul(0.25f).intoArray(u, uOff + (i * 6 + 0) * uStride);
-        h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 6), h0.mul(-1f / 6))).intoArray(u, uOff + (i * 6 + 1) * uStride);
-        h2.fma(FloatVector.broadcast(S, -1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 6), h0.mul(-1f / 6))).intoArray(u, uOff + (i * 6 + 2) * uStride);
-        h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, 1f / 12), h0.mul(1f / 24))).intoArray(u, uOff + (i * 6 + 3) * uStride);
-        h2.fma(FloatVector.broadcast(S, 1f / 6), h1.fma(FloatVector.broadcast(S, -1f / 12), h0.mul(1f / 24))).intoArray(u, uOff + (i * 6 + 4) * uStride);
-        h2.intoArray(u, uOff + (i * 6 + 5) * uStride);
+        FloatVector g0 = FloatVector.fromArray(S, g, gOff + 0 * tStride);
+        FloatVector g1 = FloatVector.fromArray(S, g, gOff + 1 * tStride);
+        FloatVector g2 = FloatVector.fromArray(S, g, gOff + 2 * tStride);
+        FloatVector g3 = FloatVector.fromArray(S, g, gOff + 3 * tStride);
+        FloatVector g4 = FloatVector.fromArray(S, g, gOff + 4 * tStride);
+        FloatVector g5 = FloatVector.fromArray(S, g, gOff + 5 * tStride);
+        FloatVector g6 = FloatVector.fromArray(S, g, gOff + 6 * tStride);
+        FloatVector g7 = FloatVector.fromArray(S, g, gOff + 7 * tStride);
+        FloatVector g8 = FloatVector.fromArray(S, g, gOff + 8 * tStride);
+        FloatVector h0_0 = g0.mul(0.25f);
+        FloatVector h0_1 = g1.mul(0.25f);
+        FloatVector h0_2 = g2.mul(0.25f);
+        FloatVector h1_0 = g6.fma(FloatVector.broadcast(S, -1f / 6), g3.fma(FloatVector.broadcast(S, -1f / 6), g0.mul(-1f / 6)));
+        FloatVector h1_1 = g7.fma(FloatVector.broadcast(S, -1f / 6), g4.fma(FloatVector.broadcast(S, -1f / 6), g1.mul(-1f / 6)));
+        FloatVector h1_2 = g8.fma(FloatVector.broadcast(S, -1f / 6), g5.fma(FloatVector.broadcast(S, -1f / 6), g2.mul(-1f / 6)));
+        FloatVector h2_0 = g6.fma(FloatVector.broadcast(S, -1f / 6), g3.fma(FloatVector.broadcast(S, 1f / 6), g0.mul(-1f / 6)));
+        FloatVector h2_1 = g7.fma(FloatVector.broadcast(S, -1f / 6), g4.fma(FloatVector.broadcast(S, 1f / 6), g1.mul(-1f / 6)));
+        FloatVector h2_2 = g8.fma(FloatVector.broadcast(S, -1f / 6), g5.fma(FloatVector.broadcast(S, 1f / 6), g2.mul(-1f / 6)));
+        FloatVector h3_0 = g6.fma(FloatVector.broadcast(S, 1f / 6), g3.fma(FloatVector.broadcast(S, 1f / 12), g0.mul(1f / 24)));
+        FloatVector h3_1 = g7.fma(FloatVector.broadcast(S, 1f / 6), g4.fma(FloatVector.broadcast(S, 1f / 12), g1.mul(1f / 24)));
+        FloatVector h3_2 = g8.fma(FloatVector.broadcast(S, 1f / 6), g5.fma(FloatVector.broadcast(S, 1f / 12), g2.mul(1f / 24)));
+        FloatVector h4_0 = g6.fma(FloatVector.broadcast(S, 1f / 6), g3.fma(FloatVector.broadcast(S, -1f / 12), g0.mul(1f / 24)));
+        FloatVector h4_1 = g7.fma(FloatVector.broadcast(S, 1f / 6), g4.fma(FloatVector.broadcast(S, -1f / 12), g1.mul(1f / 24)));
+        FloatVector h4_2 = g8.fma(FloatVector.broadcast(S, 1f / 6), g5.fma(FloatVector.broadcast(S, -1f / 12), g2.mul(1f / 24)));
+        FloatVector h5_0 = g6;
+        FloatVector h5_1 = g7;
+        FloatVector h5_2 = g8;
+        h0_0.mul(0.25f).intoArray(u, uOff + 0 * uStride);
+        h0_2.fma(FloatVector.broadcast(S, -1f / 6), h0_1.fma(FloatVector.broadcast(S, -1f / 6), h0_0.mul(-1f / 6))).intoArray(u, uOff + 1 * uStride);
+        h0_2.fma(FloatVector.broadcast(S, -1f / 6), h0_1.fma(FloatVector.broadcast(S, 1f / 6), h0_0.mul(-1f / 6))).intoArray(u, uOff + 2 * uStride);
+        h0_2.fma(FloatVector.broadcast(S, 1f / 6), h0_1.fma(FloatVector.broadcast(S, 1f / 12), h0_0.mul(1f / 24))).intoArray(u, uOff + 3 * uStride);
+        h0_2.fma(FloatVector.broadcast(S, 1f / 6), h0_1.fma(FloatVector.broadcast(S, -1f / 12), h0_0.mul(1f / 24))).intoArray(u, uOff + 4 * uStride);
+        h0_2.intoArray(u, uOff + 5 * uStride);
+        h1_0.mul(0.25f).intoArray(u, uOff + 6 * uStride);
+        h1_2.fma(FloatVector.broadcast(S, -1f / 6), h1_1.fma(FloatVector.broadcast(S, -1f / 6), h1_0.mul(-1f / 6))).intoArray(u, uOff + 7 * uStride);
+        h1_2.fma(FloatVector.broadcast(S, -1f / 6), h1_1.fma(FloatVector.broadcast(S, 1f / 6), h1_0.mul(-1f / 6))).intoArray(u, uOff + 8 * uStride);
+        h1_2.fma(FloatVector.broadcast(S, 1f / 6), h1_1.fma(FloatVector.broadcast(S, 1f / 12), h1_0.mul(1f / 24))).intoArray(u, uOff + 9 * uStride);
+        h1_2.fma(FloatVector.broadcast(S, 1f / 6), h1_1.fma(FloatVector.broadcast(S, -1f / 12), h1_0.mul(1f / 24))).intoArray(u, uOff + 10 * uStride);
+        h1_2.intoArray(u, uOff + 11 * uStride);
+        h2_0.mul(0.25f).intoArray(u, uOff + 12 * uStride);
+        h2_2.fma(FloatVector.broadcast(S, -1f / 6), h2_1.fma(FloatVector.broadcast(S, -1f / 6), h2_0.mul(-1f / 6))).intoArray(u, uOff + 13 * uStride);
+        h2_2.fma(FloatVector.broadcast(S, -1f / 6), h2_1.fma(FloatVector.broadcast(S, 1f / 6), h2_0.mul(-1f / 6))).intoArray(u, uOff + 14 * uStride);
+        h2_2.fma(FloatVector.broadcast(S, 1f / 6), h2_1.fma(FloatVector.broadcast(S, 1f / 12), h2_0.mul(1f / 24))).intoArray(u, uOff + 15 * uStride);
+        h2_2.fma(FloatVector.broadcast(S, 1f / 6), h2_1.fma(FloatVector.broadcast(S, -1f / 12), h2_0.mul(1f / 24))).intoArray(u, uOff + 16 * uStride);
+        h2_2.intoArray(u, uOff + 17 * uStride);
+        h3_0.mul(0.25f).intoArray(u, uOff + 18 * uStride);
+        h3_2.fma(FloatVector.broadcast(S, -1f / 6), h3_1.fma(FloatVector.broadcast(S, -1f / 6), h3_0.mul(-1f / 6))).intoArray(u, uOff + 19 * uStride);
+        h3_2.fma(FloatVector.broadcast(S, -1f / 6), h3_1.fma(FloatVector.broadcast(S, 1f / 6), h3_0.mul(-1f / 6))).intoArray(u, uOff + 20 * uStride);
+        h3_2.fma(FloatVector.broadcast(S, 1f / 6), h3_1.fma(FloatVector.broadcast(S, 1f / 12), h3_0.mul(1f / 24))).intoArray(u, uOff + 21 * uStride);
+        h3_2.fma(FloatVector.broadcast(S, 1f / 6), h3_1.fma(FloatVector.broadcast(S, -1f / 12), h3_0.mul(1f / 24))).intoArray(u, uOff + 22 * uStride);
+        h3_2.intoArray(u, uOff + 23 * uStride);
+        h4_0.mul(0.25f).intoArray(u, uOff + 24 * uStride);
+        h4_2.fma(FloatVector.broadcast(S, -1f / 6), h4_1.fma(FloatVector.broadcast(S, -1f / 6), h4_0.mul(-1f / 6))).intoArray(u, uOff + 25 * uStride);
+        h4_2.fma(FloatVector.broadcast(S, -1f / 6), h4_1.fma(FloatVector.broadcast(S, 1f / 6), h4_0.mul(-1f / 6))).intoArray(u, uOff + 26 * uStride);
+        h4_2.fma(FloatVector.broadcast(S, 1f / 6), h4_1.fma(FloatVector.broadcast(S, 1f / 12), h4_0.mul(1f / 24))).intoArray(u, uOff + 27 * uStride);
+        h4_2.fma(FloatVector.broadcast(S, 1f / 6), h4_1.fma(FloatVector.broadcast(S, -1f / 12), h4_0.mul(1f / 24))).intoArray(u, uOff + 28 * uStride);
+        h4_2.intoArray(u, uOff + 29 * uStride);
+        h5_0.mul(0.25f).intoArray(u, uOff + 30 * uStride);
+        h5_2.fma(FloatVector.broadcast(S, -1f / 6), h5_1.fma(FloatVector.broadcast(S, -1f / 6), h5_0.mul(-1f / 6))).intoArray(u, uOff + 31 * uStride);
+        h5_2.fma(FloatVector.broadcast(S, -1f / 6), h5_1.fma(FloatVector.broadcast(S, 1f / 6), h5_0.mul(-1f / 6))).intoArray(u, uOff + 32 * uStride);
+        h5_2.fma(FloatVector.broadcast(S, 1f / 6), h5_1.fma(FloatVector.broadcast(S, 1f / 12), h5_0.mul(1f / 24))).intoArray(u, uOff + 33 * uStride);
+        h5_2.fma(FloatVector.broadcast(S, 1f / 6), h5_1.fma(FloatVector.broadcast(S, -1f / 12), h5_0.mul(1f / 24))).intoArray(u, uOff + 34 * uStride);
+        h5_2.intoArray(u, uOff + 35 * uStride);
     }
 
     @Override

@@ -610,14 +610,20 @@ w("""    @Override
 pass_method("outputColumn(float[] m, int at, int mStride, float[] tmp, int s)", "m", "m, at + %d * 6 * mStride", AT, "%s.intoArray(tmp, (%d * 6 + s) * L)")
 pass_method("outputRow(float[] tmp, int a, float[] y, int at)", "t", "tmp, (a * 6 + %d) * L", AT, "%s.intoArray(y, at + %d * L)")
 
+# F(4x4, 3x3)'s kernel transform in one method, its 18 intermediate vectors in registers (small enough for C2's budget:
+# two passes through tmp took 14.6% of 8x512x7x7 -> 512's forward)
 w("""    @Override
-    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {
-        for (int j = 0; j < 3; j++) kernelColumn(g, gOff + j * tStride, tStride, tmp, j);
-        for (int i = 0; i < 6; i++) kernelRow(tmp, i, u, uOff, uStride);
-    }
+    public void wino4Kernel(float[] g, int gOff, int tStride, float[] tmp, float[] u, int uOff, int uStride) {""")
+for k in range(9):
+    w("        FloatVector g%d = FloatVector.fromArray(S, g, gOff + %d * tStride);" % (k, k))
+for i in range(6):
+    for j in range(3):
+        w("        FloatVector h%d_%d = %s;" % (i, j, lin(G[i], ["g%d" % (r * 3 + j) for r in range(3)])))
+for i in range(6):
+    for k in range(6):
+        w("        %s.intoArray(u, uOff + %d * uStride);" % (lin(G[k], ["h%d_%d" % (i, j) for j in range(3)]), i * 6 + k))
+w("""    }
 """)
-pass_method("kernelColumn(float[] g, int at, int tStride, float[] tmp, int j)", "g", "g, at + %d * 3 * tStride", G, "%s.intoArray(tmp, (%d * 3 + j) * L)")
-pass_method("kernelRow(float[] tmp, int i, float[] u, int uOff, int uStride)", "h", "tmp, (i * 3 + %d) * L", G, "%s.intoArray(u, uOff + (i * 6 + %d) * uStride)")
 # F(2x2, 5x5): the same 6 points, so the same input transform B^T; G 6x5 and A^T 2x6 of their own
 G5 = [["0.25f", None, None, None, None], ["-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6", "-1f / 6"], ["-1f / 6", "1f / 6", "-1f / 6", "1f / 6", "-1f / 6"],
       ["1f / 24", "1f / 12", "1f / 6", "1f / 3", "2f / 3"], ["1f / 24", "-1f / 12", "1f / 6", "-1f / 3", "2f / 3"], [None, None, None, None, "1f"]]
