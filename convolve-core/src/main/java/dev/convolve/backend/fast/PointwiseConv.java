@@ -61,16 +61,17 @@ final class PointwiseConv {
     static final int MAX_POSITIONS = 196, MAX_WEIGHTS = 128 * 1024, MIN_COLUMNS = 1024;
 
     /**
-     * Where the planner takes this path, before {@code channel-lanes} and {@code gemm}: planes of at least one whole tile of
-     * positions, less than a quarter of them in the rest, and at most {@link #MAX_POSITIONS} (14x14), weights within {@link #MAX_WEIGHTS} (their transpose, made per
-     * call, is paid back) and at least {@link #MIN_COLUMNS} columns. Measured 2026-11-26 on 2 threads (one JVM, the planner
-     * with and without this engine, both orders), forward, the time against the engine chosen before: 64x128x7x7 -> 128
-     * 0.75x (channel-lanes), 64x64x7x7 -> 256 0.68x, 32x128x10x10 -> 128 0.78x, 32x256x10x10 -> 512 0.82x, 64x64x14x14 ->
-     * 64 0.86x, 8x256x14x14 -> 256 0.98x, 64x128x11x11 -> 64 (25 of 121 positions in the rest) 0.90x, 64x64x7x7 -> 32 0.33x
-     * (gemm). Left to the others: 8x8 planes (16 of 64 positions in the rest: 64x128x8x8 -> 128 1.12x, 64x32x8x8 -> 128 1.10x), 28x28 planes and larger (8x256x28x28 -> 256 1.19x against
-     * gemm, 8x64x56x56 -> 256 1.45x), 4x4 planes (all positions in the rest: 1.40x), one image (1x512x7x7 -> 512 2.0x),
-     * 8x256x7x7 -> 64 (1.11x), and bigger weights (8x2048x7x7 -> 512 1.10x, 32x256x14x14 -> 1024 1.17x, 32x512x7x7 -> 512
-     * 1.02x).
+     * Where the planner takes this path, before {@code channel-lanes} and {@code gemm}: planes of at least one whole tile
+     * of positions, less than a quarter of them in the rest, and at most {@link #MAX_POSITIONS} (14x14); weights within
+     * {@link #MAX_WEIGHTS} (their transpose, made per call, is paid back); at least {@link #MIN_COLUMNS} columns. Measured
+     * 2026-11-26 on 2 threads (one JVM, the planner with and without this engine, both orders), forward, the time against
+     * the engine chosen before: 64x128x7x7 -> 128 0.75x (channel-lanes), 64x64x7x7 -> 256 0.68x, 32x128x10x10 -> 128 0.78x,
+     * 32x256x10x10 -> 512 0.82x, 64x64x14x14 -> 64 0.86x, 8x256x14x14 -> 256 0.98x, 64x128x11x11 -> 64 (25 of 121
+     * positions in the rest) 0.90x, 64x64x7x7 -> 32 0.33x (gemm); input gradients 0.79-0.88x. Left to the others: 8x8
+     * planes (16 of 64 positions in the rest: 64x128x8x8 -> 128 1.12x, 64x32x8x8 -> 128 1.10x), 28x28 planes and larger
+     * (8x256x28x28 -> 256 1.19x against gemm, 8x64x56x56 -> 256 1.45x), 4x4 planes (all positions in the rest: 1.40x),
+     * one image (1x512x7x7 -> 512 2.0x), 8x256x7x7 -> 64 (1.11x), and bigger weights (8x2048x7x7 -> 512 1.10x,
+     * 32x256x14x14 -> 1024 1.17x, 32x512x7x7 -> 512 1.02x; with chunks of 256 channels, forced: 1.20x, 1.18x, 1.13x).
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
