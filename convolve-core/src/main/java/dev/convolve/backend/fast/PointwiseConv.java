@@ -97,10 +97,11 @@ final class PointwiseConv {
             if (rows < lanes) for (int r = 0; r < c; r++) java.util.Arrays.fill(wt, r * opad + o, r * opad + i * lanes + lanes, 0f);
         });
         int kc = Math.min(c, KC);
-        int[] off = new int[kc];
+        // the offset tables live in the calling thread's scratch (the workers only read them): no garbage per call
+        int[] off = Scratch.ints(Scratch.PACK, kc);
         for (int k = 0; k < kc; k++) off[k] = k * q;
         // the rest tile: steps (input channel c: input at c*q, weights at c*opad)
-        int[] idx = rest > 0 ? new int[2 * c] : null;
+        int[] idx = rest > 0 ? Scratch.ints(Scratch.PART, 2 * c) : null;
         if (idx != null) for (int ci = 0; ci < c; ci++) { idx[2 * ci] = ci * q; idx[2 * ci + 1] = ci * opad; }
         int blockOut = Math.min(o, blockOutMax), groups = (o + blockOut - 1) / blockOut;
         long work = (long) batch * q * c * o;
