@@ -58,7 +58,7 @@ final class PointwiseConv {
     }
 
     /** The most positions per image, the most weights ({@code C x O}) and the fewest columns (images x positions) of {@link #suits}. */
-    static final int MAX_POSITIONS = 196, MAX_WEIGHTS = 128 * 1024, MIN_COLUMNS = 1024;
+    static final int MAX_POSITIONS = 196, MAX_WEIGHTS = 256 * 1024, MIN_COLUMNS = 1024;
 
     /**
      * Where the planner takes this path, before {@code channel-lanes} and {@code gemm}: planes of at least one whole tile
@@ -70,8 +70,10 @@ final class PointwiseConv {
      * positions in the rest) 0.90x, 64x64x7x7 -> 32 0.33x (gemm); input gradients 0.79-0.88x. Left to the others: 8x8
      * planes (16 of 64 positions in the rest: 64x128x8x8 -> 128 1.12x, 64x32x8x8 -> 128 1.10x), 28x28 planes and larger
      * (8x256x28x28 -> 256 1.19x against gemm, 8x64x56x56 -> 256 1.45x), 4x4 planes (all positions in the rest: 1.40x),
-     * one image (1x512x7x7 -> 512 2.0x), 8x256x7x7 -> 64 (1.11x), and bigger weights (8x2048x7x7 -> 512 1.10x,
-     * 32x256x14x14 -> 1024 1.17x, 32x512x7x7 -> 512 1.02x; with chunks of 256 channels, forced: 1.20x, 1.18x, 1.13x).
+     * one image (1x512x7x7 -> 512 2.0x), 8x256x7x7 -> 64 (1.11x), and bigger weights (8x2048x7x7 -> 512 1.03x). With
+     * the linear tile ({@link GemmKernels#gemmLinear}) the weights' limit went from 128K to 256K: forced against the
+     * engine chosen before, 32x512x7x7 -> 512 0.90-0.92x the time (gemm) and its input gradient 0.91x, 32x1024x7x7 -> 256
+     * 0.90x and 64x256x7x7 -> 1024 0.92x (channel-lanes), 32x256x14x14 -> 1024 1.01x and its input gradient 0.96x.
      */
     static boolean suits(Kernels k, ConvPlan p) {
         if (!supports(k, p)) return false;
@@ -87,15 +89,20 @@ final class PointwiseConv {
         int q = (int) Canonical.product(p.outSize());
         int opad = TapListConv.padded(o, lanes);
         int nvMain = kern.gemmVectors(MR), nr = nvMain * lanes, whole = q / nr * nr, rest = q - whole;
-        // W^T [c][opad]: the GEMM tile's broadcast rows (lda = opad) and the rest tile's vectors alike (measured level: rows
-        // a vector longer, and the GEMM tile's weights packed apart as [block of 8][c][8])
-        float[] wt = Scratch.floats(Scratch.PACK, c * opad + 16);
-        int oBlocks16 = (o + lanes - 1) / lanes;
-        Threads.parallelFor(oBlocks16, (long) c * opad >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, i -> {
+        // W^T [c][opad]: the rest tile's vectors, and the GEMM tile's broadcast rows (lda = opad) when its kernels have no
+        // linear tile (rows a vector longer measured level)
+        boolean linear = gk.hasGemmLinear(MR, nvMain);
+        float[] wt = !linear || rest > 0 ? Scratch.floats(Scratch.PACK, c * opad + 16) : null;
+        if (wt != null) Threads.parallelFor((o + lanes - 1) / lanes, (long) c * opad >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, i -> {
             int rows = Math.min(lanes, o - i * lanes);
             TapListConv.transposeMatrix(gk, w, i * lanes * c, c, rows, c, wt, i * lanes, opad);
             if (rows < lanes) for (int r = 0; r < c; r++) java.util.Arrays.fill(wt, r * opad + o, r * opad + i * lanes + lanes, 0f);
         });
+        // the GEMM tile's weights as [block of 8 output channels][c][8] (lda = 8: a step's broadcasts in one cache line), for
+        // the tile over the input's channel rows a fixed q floats apart (no offset table: its reads checked once per call)
+        float[] ap = linear ? Scratch.floats(Scratch.GRAD, o * c + 16) : null;
+        if (linear) Threads.parallelFor(o / MR, (long) c * o >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, b ->
+                TapListConv.transposeMatrix(gk, w, b * MR * c, c, MR, c, ap, b * MR * c, MR));
         int kc = Math.min(c, KC);
         // the offset tables live in the calling thread's scratch (the workers only read them): no garbage per call
         int[] off = Scratch.ints(Scratch.PACK, kc);
@@ -120,9 +127,10 @@ final class PointwiseConv {
                     int xb = (n * c + k0) * q;
                     for (int p0 = 0; p0 < whole; p0 += nr) {
                         for (int oc = o0; oc < o1; oc += MR) {
-                            int cOff = (n * o + oc) * q + p0, aOff = k0 * opad + oc;
-                            if (k0 == 0) kern.gemm(MR, nvMain, wt, aOff, opad, kk, x, xb + p0, off, 0, out, cOff, q);
-                            else gk.gemmAdd(MR, nvMain, wt, aOff, opad, kk, x, xb + p0, off, 0, out, cOff, q);
+                            int cOff = (n * o + oc) * q + p0;
+                            if (linear) gk.gemmLinear(MR, nvMain, ap, oc * c + k0 * MR, MR, kk, x, xb + p0, q, out, cOff, q, k0 > 0);
+                            else if (k0 == 0) kern.gemm(MR, nvMain, wt, k0 * opad + oc, opad, kk, x, xb + p0, off, 0, out, cOff, q);
+                            else gk.gemmAdd(MR, nvMain, wt, k0 * opad + oc, opad, kk, x, xb + p0, off, 0, out, cOff, q);
                         }
                     }
                 }

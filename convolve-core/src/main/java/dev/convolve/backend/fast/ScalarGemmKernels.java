@@ -64,6 +64,22 @@ final class ScalarGemmKernels implements GemmKernels {
     }
 
     @Override
+    public boolean hasGemmLinear(int mr, int nv) { return mr >= 1 && nv >= 1; }
+
+    @Override
+    public void gemmLinear(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int nr = nv * L;
+        for (int m = 0; m < mr; m++) {
+            int cm = cOff + m * ldc;
+            for (int j = 0; j < nr; j++) {
+                float acc = 0f;
+                for (int k = 0; k < kc; k++) acc = Math.fma(a[aOff + k * lda + m], b[bOff + k * ldb + j], acc);
+                c[cm + j] = add ? c[cm + j] + acc : acc;
+            }
+        }
+    }
+
+    @Override
     public void bcastPart(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, boolean add) {
         if (nv < 1 || mr < 1) throw new IllegalStateException("no bcast tile " + mr + "x" + nv);
         int nr = nv * L;

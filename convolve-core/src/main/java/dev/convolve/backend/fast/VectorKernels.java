@@ -1947,6 +1947,113 @@ final class VectorKernels implements Kernels, GemmKernels {
     }
 
     @Override
+    public boolean hasGemmLinear(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case 131 -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemmLinear(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        switch (mr * 16 + nv) {
+            case 131 -> gemmLinear8x3(a, aOff, lda, kc, b, bOff, ldb, c, cOff, ldc, add);
+            default -> throw new IllegalStateException("no gemmLinear tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void gemmLinear8x3(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S), c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bi = bOff; k < kc; k++, ak += lda, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            c6_2 = a6.fma(b2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            c7_2 = a7.fma(b2, c7_2);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, cOff));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, cOff + 1 * L));
+            c0_2 = c0_2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L));
+            c1_2 = c1_2.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * L));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L));
+            c2_2 = c2_2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * L));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L));
+            c3_2 = c3_2.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * L));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L));
+            c4_2 = c4_2.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * L));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L));
+            c5_2 = c5_2.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * L));
+            c6_0 = c6_0.add(FloatVector.fromArray(S, c, cOff + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L));
+            c6_2 = c6_2.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 2 * L));
+            c7_0 = c7_0.add(FloatVector.fromArray(S, c, cOff + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L));
+            c7_2 = c7_2.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 2 * L));
+        }
+        c0_0.intoArray(c, cOff);
+        c0_1.intoArray(c, cOff + 1 * L);
+        c0_2.intoArray(c, cOff + 2 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, cOff + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, cOff + 7 * ldc + 2 * L);
+    }
+
+    @Override
     public boolean hasPacked(int mr, int nv) {
         return switch (mr * 16 + nv) {
             case 17, 33, 49, 65, 81, 97, 113, 129, 145, 161, 177, 193, 18, 34, 50, 66, 82, 98, 114, 130, 146, 162, 178, 194, 19, 35, 51, 67, 83, 99, 115, 131, 20, 36, 52, 68, 84, 100, 21, 37, 53, 69, 22, 38, 54, 70 -> true;

@@ -5,6 +5,8 @@ variable, so every tile shape is spelled out. Run from this folder: python3 gen_
 
 GEMM = [(1, 8), (2, 8), (3, 8), (4, 6), (5, 4), (6, 4), (7, 3), (8, 3)]
 BCAST = [(6, 4), (8, 3), (12, 2), (24, 1)]
+# the shifted GEMM tile over rows a fixed stride apart (pointwise-in-place)
+GEMM_LINEAR = [(8, 3)]
 # the last rows of a GEMM whose row count is not a multiple of its tile's: every short tile of 4 and 3 vectors, and one row of 1 and 2
 BCAST_PART = [(m, 4) for m in range(1, 6)] + [(m, 3) for m in range(1, 8)] + [(1, 2), (1, 1)]
 BCAST_IDX = [(6, 4), (8, 3), (12, 2), (16, 1), (24, 1)]
@@ -95,12 +97,20 @@ w("""            default -> throw new IllegalStateException("no gemm tile " + mr
         }
     }
 """)
-for mr, nv in GEMM_ALL:
-    w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
+def gemm_tile(mr, nv, linear):
+    """The shifted GEMM tile gemm<mr>x<nv>: b's rows at bOff + off[k]; with linear (gemmLinear<mr>x<nv>) at bOff + k*ldb,
+    a counted loop whose reads of b C2 checks once, not per step."""
+    if linear:
+        w("    private static void gemmLinear%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
+    else:
+        w("    private static void gemm%dx%d(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int[] off, int o0, float[] c, int cOff, int ldc, boolean add) {" % (mr, nv))
     names = ["c%d_%d" % (m, v) for m in range(mr) for v in range(nv)]
     w("        FloatVector " + ", ".join(n + " = FloatVector.zero(S)" for n in names) + ";")
-    w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
-    w("            int bi = bOff + off[k];")
+    if linear:
+        w("        for (int k = 0, ak = aOff, bi = bOff; k < kc; k++, ak += lda, bi += ldb) {")
+    else:
+        w("        for (int k = o0, ke = o0 + kc, ak = aOff; k < ke; k++, ak += lda) {")
+        w("            int bi = bOff + off[k];")
     if mr > nv:
         for v in range(nv):
             w("            FloatVector b%d = FloatVector.fromArray(S, b, bi%s);" % (v, "" if v == 0 else " + %d * L" % v))
@@ -128,6 +138,30 @@ for mr, nv in GEMM_ALL:
         for v in range(nv):
             w("        c%d_%d.intoArray(c, %s%s);" % (m, v, base, "" if v == 0 else " + %d * L" % v))
     w("    }\n")
+
+for mr, nv in GEMM_ALL:
+    gemm_tile(mr, nv, False)
+
+# ---------------------------------------------------------------- gemmLinear (b's rows a fixed stride apart)
+w("""    @Override
+    public boolean hasGemmLinear(int mr, int nv) {
+        return switch (mr * 16 + nv) {
+            case """ + ", ".join(str(mr * 16 + nv) for mr, nv in GEMM_LINEAR) + """ -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void gemmLinear(int mr, int nv, float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        switch (mr * 16 + nv) {""")
+for mr, nv in GEMM_LINEAR:
+    w("            case %d -> gemmLinear%dx%d(a, aOff, lda, kc, b, bOff, ldb, c, cOff, ldc, add);" % (mr * 16 + nv, mr, nv))
+w("""            default -> throw new IllegalStateException("no gemmLinear tile " + mr + "x" + nv);
+        }
+    }
+""")
+for mr, nv in GEMM_LINEAR:
+    gemm_tile(mr, nv, True)
 
 # ---------------------------------------------------------------- packed GEMM (both operands in contiguous panels)
 PACKED = [(mr, nv) for nv in range(1, 7) for mr in range(1, 13) if mr * nv <= 24]

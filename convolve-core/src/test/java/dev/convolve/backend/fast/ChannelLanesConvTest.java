@@ -109,10 +109,12 @@ class ChannelLanesConvTest {
         assertEquals(PointwiseConv.NAME, algorithm(plan(64, 64, 14, 14, 128, 1, 1, 0)), "1x1 unstrided on 14x14");
         String small = Planner.enabled("channel-lanes") ? "channel-lanes" : "gemm";
         assertEquals(small, algorithm(plan(16, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7");
-        // 512+ output channels over 1024+ columns: the packed GEMM over the batch (ChannelLanesConv.wideBatchedGemm)
-        assertEquals("gemm", algorithm(plan(32, 512, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7, 512 outputs, 1568 columns");
-        assertEquals("gemm", FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "its input gradient");
-        assertEquals(small, algorithm(plan(32, 1024, 7, 7, 256, 1, 1, 0)), "1x1 on 7x7 onto 256 outputs");
+        // weights up to 256K over 1024+ columns: on the input in place (PointwiseConv.suits); bigger, with 512+ output
+        // channels: the packed GEMM over the batch (ChannelLanesConv.wideBatchedGemm)
+        assertEquals(PointwiseConv.NAME, algorithm(plan(32, 512, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7, 512 outputs, 1568 columns");
+        assertEquals("gemm", algorithm(plan(32, 1024, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7, 512K weights, 1568 columns");
+        assertEquals(PointwiseConv.NAME, FAST.explainGradInput(plan(32, 512, 7, 7, 512, 1, 1, 0)).algorithm(), "its input gradient");
+        assertEquals(PointwiseConv.NAME, algorithm(plan(32, 1024, 7, 7, 256, 1, 1, 0)), "1x1 on 7x7 onto 256 outputs");
         assertEquals(small, algorithm(plan(8, 2048, 7, 7, 512, 1, 1, 0)), "1x1 on 7x7 over 392 columns");
         assertEquals(small, algorithm(plan(1, 512, 7, 7, 512, 1, 1, 0)), "1x1 unstrided on 7x7, one image");
         assertEquals(PointwiseConv.NAME, algorithm(plan(32, 128, 10, 10, 128, 1, 1, 0)), "1x1 unstrided on 10x10");

@@ -167,6 +167,37 @@ class GemmKernelsTest {
         checkGemmAdd(ScalarGemmKernels.INSTANCE, t[0], t[1], seed);
     }
 
+    /** {@link GemmKernels#gemmLinear}, storing and adding, against its definition; the row past the tile's left alone. */
+    @Property(tries = 100)
+    void gemmLinearMatchesDefinition(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean scalar = r.nextInt(3) == 0;
+        GemmKernels k = scalar ? ScalarGemmKernels.INSTANCE : VECTOR;
+        int mr = scalar ? 1 + r.nextInt(8) : 8, nv = scalar ? 1 + r.nextInt(3) : 3;
+        if (!k.hasGemmLinear(mr, nv)) return;
+        int lanes = k.lanes(), nr = nv * lanes, kc = r.nextInt(0, 40), aOff = r.nextInt(5), bOff = r.nextInt(7);
+        int lda = mr + r.nextInt(6), ldb = nr + r.nextInt(30), ldc = nr + r.nextInt(20), cOff = r.nextInt(9);
+        boolean add = r.nextBoolean();
+        float[] a = new float[aOff + kc * lda + mr], b = new float[bOff + kc * ldb + nr];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        float[] want = new float[cOff + (mr + 1) * ldc + nr], got = new float[want.length];
+        for (int i = 0; i < want.length; i++) want[i] = got[i] = (float) r.nextGaussian();
+        for (int m = 0; m < mr; m++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = add ? want[cOff + m * ldc + j] : 0;
+                for (int p = 0; p < kc; p++) sum += (double) a[aOff + p * lda + m] * b[bOff + p * ldb + j];
+                want[cOff + m * ldc + j] = (float) sum;
+            }
+        }
+        k.gemmLinear(mr, nv, a, aOff, lda, kc, b, bOff, ldb, got, cOff, ldc, add);
+        for (int i = 0; i < want.length; i++) {
+            final int at = i;
+            org.junit.jupiter.api.Assertions.assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])) * Math.max(1, kc),
+                    () -> "gemmLinear" + (add ? " adding" : "") + " mr " + mr + ", nv " + nv + ", kc " + kc + ", at " + at);
+        }
+    }
+
     private static void checkGemmAdd(GemmKernels k, int mr, int nv, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int lanes = k.lanes(), nr = nv * lanes, kc = r.nextInt(0, 40), o0 = r.nextInt(3), aOff = r.nextInt(5), bOff = r.nextInt(7);
