@@ -8,9 +8,11 @@ import dev.convolve.plan.ConvPlan;
  * {@code [image][channel][position]} layout: no transposes, no copies of the input.
  *
  * <p>Each image's output is the product {@code out[n] = W [O x C] x x[n] [C x Q]}. Its positions, by whole tiles of
- * {@code nr} (three vectors), are the columns of the shifted GEMM tile ({@link Kernels#gemm}): eight output channels as the
- * rows (their weights broadcast from the transposed kernel {@code W^T [C][opad]}), a step per input channel, the input's
- * row of that channel loaded in place ({@code Q} floats apart), the sums stored straight into the output's rows. The
+ * {@code nr} (three vectors), are the columns of the shifted GEMM tile over rows a fixed stride apart
+ * ({@link GemmKernels#gemmLinear}): eight output channels as the rows (their weights broadcast from the kernel packed as
+ * {@code [block of 8][C][8]}), a step per input channel, the input's row of that channel loaded in place ({@code Q} floats
+ * apart), the sums stored straight into the output's rows (kernels without that tile: {@link Kernels#gemm} with an offset
+ * table, the weights broadcast from the transposed kernel {@code W^T [C][opad]}). The
  * positions past the last whole tile ({@code Q mod nr}: 1 of 7x7's 49, 4 of 10x10's 100) are the rows of a broadcast tile
  * instead ({@link GemmKernels#bcastIdx}): (image, position) pairs as the rows, the output channels in the lanes, stored
  * through a small buffer.
@@ -53,8 +55,9 @@ final class PointwiseConv {
         for (int a = 0; a < n; a++) {
             if (p.kernelSize()[a] != 1 || p.strides()[a] != 1 || p.inputDilation()[a] != 1 || p.padLow()[a] != 0 || p.padHigh()[a] != 0) return false;
         }
-        long q = Canonical.product(p.outSize());
-        return (long) p.channels() * q * p.outBatch() < Integer.MAX_VALUE && (long) p.outChannels() * q * p.outBatch() < Integer.MAX_VALUE;
+        long q = Canonical.product(p.outSize()), c = p.channels();
+        return c * q * p.outBatch() < Integer.MAX_VALUE && (long) p.outChannels() * q * p.outBatch() < Integer.MAX_VALUE
+                && c * (p.outChannels() + k.lanes()) + 16 < Integer.MAX_VALUE;
     }
 
     /** The most positions per image, the most weights ({@code C x O}) and the fewest columns (images x positions) of {@link #suits}. */
