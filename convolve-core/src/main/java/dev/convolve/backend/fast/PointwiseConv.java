@@ -11,8 +11,7 @@ import dev.convolve.plan.ConvPlan;
  * {@code nr} (three vectors), are the columns of the shifted GEMM tile over rows a fixed stride apart
  * ({@link GemmKernels#gemmLinear}): eight output channels as the rows (their weights broadcast from the kernel packed as
  * {@code [block of 8][C][8]}), a step per input channel, the input's row of that channel loaded in place ({@code Q} floats
- * apart), the sums stored straight into the output's rows (kernels without that tile: {@link Kernels#gemm} with an offset
- * table, the weights broadcast from the transposed kernel {@code W^T [C][opad]}). The
+ * apart), the sums stored straight into the output's rows. The
  * positions past the last whole tile ({@code Q mod nr}: 1 of 7x7's 49, 4 of 10x10's 100) are the rows of a broadcast tile
  * instead ({@link GemmKernels#bcastIdx}): (image, position) pairs as the rows, the output channels in the lanes, stored
  * through a small buffer.
@@ -50,7 +49,7 @@ final class PointwiseConv {
      */
     static boolean supports(Kernels k, ConvPlan p) {
         if (!Planner.enabled(NAME) || p.featureGroups() != 1 || p.batchGroups() != 1 || p.channels() < 16) return false;
-        if (p.outChannels() % MR != 0 || !k.hasGemm(MR, k.gemmVectors(MR))) return false;
+        if (p.outChannels() % MR != 0 || !GemmKernels.of(k).hasGemmLinear(MR, k.gemmVectors(MR))) return false;
         int n = p.spatialRank();
         for (int a = 0; a < n; a++) {
             if (p.kernelSize()[a] != 1 || p.strides()[a] != 1 || p.inputDilation()[a] != 1 || p.padLow()[a] != 0 || p.padHigh()[a] != 0) return false;
@@ -92,10 +91,8 @@ final class PointwiseConv {
         int q = (int) Canonical.product(p.outSize());
         int opad = TapListConv.padded(o, lanes);
         int nvMain = kern.gemmVectors(MR), nr = nvMain * lanes, whole = q / nr * nr, rest = q - whole;
-        // W^T [c][opad]: the rest tile's vectors, and the GEMM tile's broadcast rows (lda = opad) when its kernels have no
-        // linear tile (rows a vector longer measured level)
-        boolean linear = gk.hasGemmLinear(MR, nvMain);
-        float[] wt = !linear || rest > 0 ? Scratch.floats(Scratch.PACK, c * opad + 16) : null;
+        // W^T [c][opad]: the rest tile's vectors
+        float[] wt = rest > 0 ? Scratch.floats(Scratch.PACK, c * opad + 16) : null;
         if (wt != null) Threads.parallelFor((o + lanes - 1) / lanes, (long) c * opad >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, i -> {
             int rows = Math.min(lanes, o - i * lanes);
             TapListConv.transposeMatrix(gk, w, i * lanes * c, c, rows, c, wt, i * lanes, opad);
@@ -103,14 +100,12 @@ final class PointwiseConv {
         });
         // the GEMM tile's weights as [block of 8 output channels][c][8] (lda = 8: a step's broadcasts in one cache line), for
         // the tile over the input's channel rows a fixed q floats apart (no offset table: its reads checked once per call)
-        float[] ap = linear ? Scratch.floats(Scratch.GRAD, o * c + 16) : null;
-        if (linear) Threads.parallelFor(o / MR, (long) c * o >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, b ->
+        float[] ap = Scratch.floats(Scratch.GRAD, o * c + 16);
+        Threads.parallelFor(o / MR, (long) c * o >= GemmConv.PARALLEL_PACK ? Threads.threads() : 1, b ->
                 TapListConv.transposeMatrix(gk, w, b * MR * c, c, MR, c, ap, b * MR * c, MR));
         int kc = Math.min(c, KC);
-        // the offset tables live in the calling thread's scratch (the workers only read them): no garbage per call
-        int[] off = Scratch.ints(Scratch.PACK, kc);
-        for (int k = 0; k < kc; k++) off[k] = k * q;
-        // the rest tile: steps (input channel c: input at c*q, weights at c*opad)
+        // the rest tile's steps (input channel c: input at c*q, weights at c*opad), in the calling thread's scratch (the
+        // workers only read them): no garbage per call
         int[] idx = rest > 0 ? Scratch.ints(Scratch.PART, 2 * c) : null;
         if (idx != null) for (int ci = 0; ci < c; ci++) { idx[2 * ci] = ci * q; idx[2 * ci + 1] = ci * opad; }
         int blockOut = Math.min(o, blockOutMax), groups = (o + blockOut - 1) / blockOut;
@@ -131,9 +126,7 @@ final class PointwiseConv {
                     for (int p0 = 0; p0 < whole; p0 += nr) {
                         for (int oc = o0; oc < o1; oc += MR) {
                             int cOff = (n * o + oc) * q + p0;
-                            if (linear) gk.gemmLinear(MR, nvMain, ap, oc * c + k0 * MR, MR, kk, x, xb + p0, q, out, cOff, q, k0 > 0);
-                            else if (k0 == 0) kern.gemm(MR, nvMain, wt, k0 * opad + oc, opad, kk, x, xb + p0, off, 0, out, cOff, q);
-                            else gk.gemmAdd(MR, nvMain, wt, k0 * opad + oc, opad, kk, x, xb + p0, off, 0, out, cOff, q);
+                            gk.gemmLinear(MR, nvMain, ap, oc * c + k0 * MR, MR, kk, x, xb + p0, q, out, cOff, q, k0 > 0);
                         }
                     }
                 }

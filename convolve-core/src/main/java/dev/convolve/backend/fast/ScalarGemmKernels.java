@@ -52,15 +52,7 @@ final class ScalarGemmKernels implements GemmKernels {
 
     @Override
     public void bcastStore(int mr, int nv, float[] x, int[] rowOff, int ro, int xBase, int steps, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc) {
-        int nr = nv * L;
-        for (int m = 0; m < mr; m++) {
-            int xm = xBase + rowOff[ro + m], cm = cOff + m * ldc;
-            java.util.Arrays.fill(c, cm, cm + nr, 0f);
-            for (int p = 0, gi = gOff; p < steps; p++, gi += ldg) {
-                float a = x[xm + p];
-                for (int j = 0; j < nr; j++) c[cm + j] = Math.fma(a, g[gi + j], c[cm + j]);
-            }
-        }
+        bcastPart(mr, nv, x, rowOff, ro, xBase, steps, g, gOff, ldg, c, cOff, ldc, false);
     }
 
     @Override

@@ -486,9 +486,7 @@ final class Winograd {
                         for (int r0 = 0; r0 < tiles; ) {
                             int rows = shortRows(tiles - r0);
                             int vOff = x * tilesPad * cpad + c0, uOff = x * xStr + ov, mOff = (x * tilesPad + r0) * ob + ov;
-                            if (rows < mrOut) gk.bcastPart(rows, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob, c0 > 0);
-                            else if (c0 == 0) gk.bcastStore(mrOut, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
-                            else kern.bcast(nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob);
+                            gk.bcastPart(rows, nvOut, vAll, rowOffAll, r0, vOff, kc, ub, uOff, kStr, m, mOff, ob, c0 > 0);
                             r0 += rows;
                         }
                     }
