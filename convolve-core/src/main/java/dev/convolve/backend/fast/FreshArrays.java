@@ -19,6 +19,12 @@ import java.lang.invoke.MethodType;
  * allocation buffer, and any array over 1 MB (C2 allocates larger ones through the runtime), goes through the JVM's runtime
  * allocation, which zeroes it anyway: profiles of 800 KB and 3.2 MB outputs (2026-11-25) show that {@code memset} under
  * this call. Bigger allocation buffers ({@code -XX:TLABSize}) removed it for the 800 KB outputs without a measurable gain.
+ * Measured again 2026-11-26 (JDK 25.0.3, ParallelGC, {@code -Xms2g} as {@code ./convolve} runs, one thread allocating in a
+ * loop): 131072 floats (512 KB) took 0.4 µs without zeroing against 54 µs zeroed, but 140000 floats and more took as long
+ * as {@code new float[n]} (54-78 µs up to 800 KB, 102 µs at 1 MB, 1.64 ms at 16 MB), also with 8 and 128 MB allocation
+ * buffers: on this JVM the inline allocation ends at 512 KB, not 1 MB. Outputs between 512 KB and 1 MB are therefore
+ * zeroed and get no spare ({@link SpareArrays#MIN_FLOATS}); spares from 512 KB left {@code mnist-l1}'s 800 KB forward
+ * level within the noise (0.96-0.98x in one JVM), so the bound stayed.
  */
 final class FreshArrays {
     private FreshArrays() {}

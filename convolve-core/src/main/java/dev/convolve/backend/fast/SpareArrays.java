@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SpareArrays {
     private SpareArrays() {}
 
-    /** Below this many floats (1 MB) C2 allocates inline, and {@link FreshArrays} skips the zeroing there: no spares. */
+    /**
+     * No spares below this many floats (1 MB). Up to 512 KB C2 allocates inline and {@link FreshArrays} skips the zeroing;
+     * between 512 KB and 1 MB the JVM zeroes anyway, but spares there measured level (see {@link FreshArrays}).
+     */
     static final int MIN_FLOATS = 256 * 1024;
 
     /** Sizes with a slot at a time (one spare each at most). */
