@@ -153,7 +153,7 @@ final class PointwiseConv {
             int lanes = gk.lanes(), vecs = (o1 - o0 + lanes - 1) / lanes;
             rest = q - whole;
             pairs = (n1 - n0) * rest;
-            nv = vecs % 4 == 0 ? 4 : vecs % 3 == 0 ? 3 : vecs % 2 == 0 ? 2 : 1;
+            nv = TapListConv.vectors(vecs);
             mr = restRows(gk, nv);
             nr = nv * lanes;
             ld = vecs * lanes;
